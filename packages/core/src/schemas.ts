@@ -254,3 +254,81 @@ export const TenantSnapshot = z.object({
   generatedAt: IsoDateTime,
 });
 export type TenantSnapshot = z.infer<typeof TenantSnapshot>;
+
+export const HttpMethod = z.enum(['GET', 'HEAD', 'POST']);
+
+export const HttpMonitorConfig = z.strictObject({
+  kind: z.literal('http'),
+  /** http(s) URL; loopback/private targets are refused unless the platform runs in local mode. */
+  url: z.url({ protocol: /^https?$/ }).max(2048),
+  method: HttpMethod,
+  expectedStatus: z.strictObject({ min: z.number().int().min(100).max(599), max: z.number().int().min(100).max(599) }),
+  keyword: z.string().min(1).max(200).nullable(),
+  timeoutMs: z.number().int().min(1000).max(30_000),
+  followRedirects: z.boolean(),
+  headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(1024)),
+  /** A response slower than this counts as degraded. */
+  degradedThresholdMs: z.number().int().min(100).max(30_000),
+});
+export type HttpMonitorConfig = z.infer<typeof HttpMonitorConfig>;
+
+export const HeartbeatMonitorConfig = z.strictObject({
+  kind: z.literal('heartbeat'),
+  /** Seconds after a missed interval before the heartbeat counts as down. */
+  graceSeconds: z.number().int().min(0).max(86_400),
+});
+export type HeartbeatMonitorConfig = z.infer<typeof HeartbeatMonitorConfig>;
+
+export const Monitor = z.object({
+  id: Id,
+  tenantId: Id,
+  componentId: Id,
+  name: Name,
+  config: z.discriminatedUnion('kind', [HttpMonitorConfig, HeartbeatMonitorConfig]),
+  intervalSeconds: z.number().int().min(60).max(86_400),
+  /** Consecutive failures before major_outage, and successes before recovery. */
+  failureThreshold: z.number().int().min(1).max(20),
+  recoveryThreshold: z.number().int().min(1).max(20),
+  paused: z.boolean(),
+  nextRunAt: IsoDateTime,
+  lastResult: z.enum(['up', 'degraded', 'down']).nullable(),
+  consecutiveFailures: z.number().int().min(0),
+  consecutiveSuccesses: z.number().int().min(0),
+  /** Heartbeat monitors: when the tenant's job last pinged. The ping token itself is stored hashed. */
+  lastHeartbeatAt: IsoDateTime.nullable(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+  version: z.number().int().min(1),
+});
+export type Monitor = z.infer<typeof Monitor>;
+
+export const CheckResult = z.object({
+  tenantId: Id,
+  monitorId: Id,
+  componentId: Id,
+  at: IsoDateTime,
+  result: z.enum(['up', 'degraded', 'down']),
+  latencyMs: z.number().min(0).nullable(),
+  statusCode: z.number().int().nullable(),
+  error: z.string().max(500).nullable(),
+});
+export type CheckResult = z.infer<typeof CheckResult>;
+
+export const DomainName = z
+  .string()
+  .toLowerCase()
+  .max(253)
+  .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a domain name');
+
+export const CustomDomain = z.object({
+  tenantId: Id,
+  domain: DomainName,
+  status: z.enum(['pending', 'verified', 'failed']),
+  /** The TXT record the tenant creates to prove ownership: `_upstate-challenge.{domain}` = token. */
+  txtRecordName: z.string(),
+  txtRecordValue: z.string(),
+  createdAt: IsoDateTime,
+  verifiedAt: IsoDateTime.nullable(),
+  lastCheckedAt: IsoDateTime.nullable(),
+});
+export type CustomDomain = z.infer<typeof CustomDomain>;

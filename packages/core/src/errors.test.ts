@@ -12,7 +12,7 @@ describe('AppError', () => {
   it('maps every code to a 4xx except internal', () => {
     for (const [code, status] of Object.entries(errorCodes)) {
       if (code === 'internal') expect(status).toBe(500);
-      else expect(status).toBeGreaterThanOrEqual(400), expect(status).toBeLessThan(500);
+      else expect(status >= 400 && status < 500).toBe(true);
     }
   });
 });

@@ -1,0 +1,80 @@
+import { effectiveComponentStatuses, isIncidentOpen, isMaintenanceActive, maintenanceStatusAt } from './lifecycle.ts';
+import type { Component, ComponentStatus, Incident, IncidentImpact, Maintenance } from './schemas.ts';
+
+export type PageIndicator = IncidentImpact | 'maintenance';
+
+export interface PageStatus {
+  indicator: PageIndicator;
+  description: string;
+}
+
+/** Statuspage's wording for each indicator. */
+export const indicatorDescriptions: Record<PageIndicator, string> = {
+  none: 'All Systems Operational',
+  minor: 'Minor Service Outage',
+  major: 'Partial System Outage',
+  critical: 'Major System Outage',
+  maintenance: 'Service Under Maintenance',
+};
+
+const componentSeverity: Record<ComponentStatus, IncidentImpact> = {
+  operational: 'none',
+  under_maintenance: 'none',
+  degraded_performance: 'minor',
+  partial_outage: 'major',
+  major_outage: 'critical',
+};
+
+const impactRank: Record<IncidentImpact, number> = { none: 0, minor: 1, major: 2, critical: 3 };
+
+export function worseImpact(a: IncidentImpact, b: IncidentImpact): IncidentImpact {
+  return impactRank[a] >= impactRank[b] ? a : b;
+}
+
+const statusRank: Record<ComponentStatus, number> = {
+  operational: 0,
+  under_maintenance: 1,
+  degraded_performance: 2,
+  partial_outage: 3,
+  major_outage: 4,
+};
+
+export function worstComponentStatus(statuses: Iterable<ComponentStatus>): ComponentStatus {
+  let worst: ComponentStatus = 'operational';
+  for (const s of statuses) if (statusRank[s] > statusRank[worst]) worst = s;
+  return worst;
+}
+
+/**
+ * The page indicator. Precedence: the worst of (a) every component's effective status mapped
+ * to a severity and (b) the impact of every unresolved incident; maintenance only shows when
+ * nothing is worse than "none" and a maintenance is in progress.
+ */
+export function pageStatus(input: {
+  components: readonly Component[];
+  incidents: readonly Incident[];
+  maintenances: readonly Maintenance[];
+  now: Date;
+}): PageStatus {
+  const effective = effectiveComponentStatuses(input.components, input.maintenances, input.now);
+  let indicator: IncidentImpact = 'none';
+  for (const status of effective.values()) indicator = worseImpact(indicator, componentSeverity[status]);
+  for (const incident of input.incidents) {
+    if (isIncidentOpen(incident.status)) indicator = worseImpact(indicator, incident.impact);
+  }
+  if (indicator === 'none') {
+    const inMaintenance = input.maintenances.some((m) =>
+      isMaintenanceActive({ ...m, status: maintenanceStatusAt(m, input.now) }),
+    );
+    if (inMaintenance) return { indicator: 'maintenance', description: indicatorDescriptions.maintenance };
+  }
+  return { indicator, description: indicatorDescriptions[indicator] };
+}
+
+export const componentStatusLabels: Record<ComponentStatus, string> = {
+  operational: 'Operational',
+  degraded_performance: 'Degraded Performance',
+  partial_outage: 'Partial Outage',
+  major_outage: 'Major Outage',
+  under_maintenance: 'Under Maintenance',
+};

@@ -1,0 +1,2 @@
+export * from './mapping.ts';
+export * from './shapes.ts';

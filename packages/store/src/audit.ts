@@ -1,0 +1,51 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type Author, newId } from '@upstate/core';
+import { type Db, type Page, strip } from './db.ts';
+import { auditKey, auditPartition, itemTypes } from './keys.ts';
+
+export interface AuditEvent {
+  id: string;
+  tenantId: string;
+  at: string;
+  author: Author;
+  /** e.g. `incident.created`, `component.status_changed`, `api_key.revoked`. */
+  action: string;
+  target: { type: string; id: string };
+  /** Small structured detail (old → new); never a secret. */
+  detail: Record<string, unknown>;
+}
+
+// Append-only: events are written with attribute_not_exists and never updated or deleted.
+export function auditRepo(db: Db) {
+  return {
+    async append(event: Omit<AuditEvent, 'id' | 'at'> & { at?: string }): Promise<AuditEvent> {
+      const at = event.at ?? db.now().toISOString();
+      const full: AuditEvent = { ...event, id: newId(Date.parse(at)), at };
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.table,
+          Item: { ...auditKey(event.tenantId, at, full.id), type: itemTypes.audit, ...full },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return full;
+    },
+    /** Newest first, paged. */
+    async list(tenantId: string, options: { limit?: number; cursor?: string | null } = {}): Promise<Page<AuditEvent>> {
+      const { Items = [], LastEvaluatedKey } = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': auditPartition(tenantId) },
+          ScanIndexForward: false,
+          Limit: options.limit ?? 50,
+          ExclusiveStartKey: db.cursors.decode(tenantId, options.cursor),
+        }),
+      );
+      return {
+        items: Items.map((i) => strip<AuditEvent>(i) as AuditEvent),
+        nextCursor: db.cursors.encode(tenantId, LastEvaluatedKey),
+      };
+    },
+  };
+}

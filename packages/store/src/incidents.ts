@@ -1,0 +1,223 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  AppError,
+  type Incident,
+  isIncidentOpen,
+  isMaintenanceActive,
+  type Maintenance,
+  notFound,
+} from '@upstate/core';
+import { type Db, type Page, strip } from './db.ts';
+import { conditional } from './errors.ts';
+import {
+  incidentKey,
+  itemTypes,
+  liveMaintenanceByTenant,
+  maintenanceKey,
+  openIncidentsByTenant,
+  tenantPartition,
+} from './keys.ts';
+
+/**
+ * An incident and all its updates live in one item, so an appended update is one conditional
+ * write. DynamoDB caps items at 400 KB; we refuse writes past 350 KB of JSON (roughly 150 long
+ * updates) with a 422 so the limit is a clear error, never a failed write.
+ */
+export const maxTimelineBytes = 350_000;
+
+function assertSize(value: unknown, what: string): void {
+  const bytes = Buffer.byteLength(JSON.stringify(value));
+  if (bytes > maxTimelineBytes) {
+    throw new AppError('too_large', `This ${what} has reached its size limit (${maxTimelineBytes} bytes of updates)`, {
+      field: 'body',
+    });
+  }
+}
+
+export function incidentsRepo(db: Db) {
+  const item = (incident: Incident) => ({
+    ...incidentKey(incident.tenantId, incident.id),
+    type: itemTypes.incident,
+    ...incident,
+    // Sparse index: only unresolved incidents carry gsi1 keys.
+    ...(isIncidentOpen(incident.status)
+      ? { gsi1pk: openIncidentsByTenant(incident.tenantId), gsi1sk: incident.id }
+      : {}),
+  });
+  return {
+    async create(incident: Incident): Promise<Incident> {
+      assertSize(incident, 'incident');
+      await conditional(
+        () =>
+          db.doc.send(
+            new PutCommand({
+              TableName: db.table,
+              Item: item(incident),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          ),
+        'Incident already exists',
+      );
+      return incident;
+    },
+    async get(tenantId: string, id: string): Promise<Incident | undefined> {
+      const { Item } = await db.doc.send(new GetCommand({ TableName: db.table, Key: incidentKey(tenantId, id) }));
+      return strip<Incident>(Item);
+    },
+    async require(tenantId: string, id: string): Promise<Incident> {
+      const incident = await this.get(tenantId, id);
+      if (!incident) throw notFound('Incident');
+      return incident;
+    },
+    /** Writes `next` if the stored incident is still at `next.version - 1` (optimistic concurrency). */
+    async save(next: Incident): Promise<Incident> {
+      assertSize(next, 'incident');
+      await conditional(
+        () =>
+          db.doc.send(
+            new PutCommand({
+              TableName: db.table,
+              Item: item(next),
+              ConditionExpression: 'attribute_exists(pk) AND version = :v',
+              ExpressionAttributeValues: { ':v': next.version - 1 },
+            }),
+          ),
+        'The incident changed since you loaded it; reload and try again',
+        'version',
+      );
+      return next;
+    },
+    /** Newest first, paged with a tenant-bound cursor. */
+    async list(tenantId: string, options: { limit?: number; cursor?: string | null } = {}): Promise<Page<Incident>> {
+      const { Items = [], LastEvaluatedKey } = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': 'INCIDENT#' },
+          ScanIndexForward: false,
+          Limit: options.limit ?? 25,
+          ExclusiveStartKey: db.cursors.decode(tenantId, options.cursor),
+        }),
+      );
+      return {
+        items: Items.map((i) => strip<Incident>(i) as Incident),
+        nextCursor: db.cursors.encode(tenantId, LastEvaluatedKey),
+      };
+    },
+    async listUnresolved(tenantId: string): Promise<Incident[]> {
+      const { Items = [] } = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': openIncidentsByTenant(tenantId) },
+          ScanIndexForward: false,
+        }),
+      );
+      return Items.map((i) => strip<Incident>(i) as Incident);
+    },
+  };
+}
+
+export function maintenancesRepo(db: Db) {
+  const item = (m: Maintenance) => ({
+    ...maintenanceKey(m.tenantId, m.id),
+    type: itemTypes.maintenance,
+    ...m,
+    // Sparse index of maintenance that is not completed, ordered by start time.
+    ...(m.status !== 'completed'
+      ? { gsi1pk: liveMaintenanceByTenant(m.tenantId), gsi1sk: `${m.scheduledFor}#${m.id}` }
+      : {}),
+  });
+  return {
+    async create(m: Maintenance): Promise<Maintenance> {
+      assertSize(m, 'maintenance');
+      await conditional(
+        () =>
+          db.doc.send(
+            new PutCommand({ TableName: db.table, Item: item(m), ConditionExpression: 'attribute_not_exists(pk)' }),
+          ),
+        'Maintenance already exists',
+      );
+      return m;
+    },
+    async get(tenantId: string, id: string): Promise<Maintenance | undefined> {
+      const { Item } = await db.doc.send(new GetCommand({ TableName: db.table, Key: maintenanceKey(tenantId, id) }));
+      return strip<Maintenance>(Item);
+    },
+    async require(tenantId: string, id: string): Promise<Maintenance> {
+      const m = await this.get(tenantId, id);
+      if (!m) throw notFound('Scheduled maintenance');
+      return m;
+    },
+    async save(next: Maintenance): Promise<Maintenance> {
+      assertSize(next, 'maintenance');
+      await conditional(
+        () =>
+          db.doc.send(
+            new PutCommand({
+              TableName: db.table,
+              Item: item(next),
+              ConditionExpression: 'attribute_exists(pk) AND version = :v',
+              ExpressionAttributeValues: { ':v': next.version - 1 },
+            }),
+          ),
+        'The maintenance changed since you loaded it; reload and try again',
+        'version',
+      );
+      return next;
+    },
+    async delete(tenantId: string, id: string, expectedVersion: number): Promise<void> {
+      await conditional(
+        () =>
+          db.doc.send(
+            new DeleteCommand({
+              TableName: db.table,
+              Key: maintenanceKey(tenantId, id),
+              ConditionExpression: 'attribute_exists(pk) AND version = :v',
+              ExpressionAttributeValues: { ':v': expectedVersion },
+            }),
+          ),
+        'The maintenance changed since you loaded it',
+        'version',
+      );
+    },
+    /** Newest scheduled first, paged. */
+    async list(tenantId: string, options: { limit?: number; cursor?: string | null } = {}): Promise<Page<Maintenance>> {
+      const { Items = [], LastEvaluatedKey } = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': 'MAINT#' },
+          ScanIndexForward: false,
+          Limit: options.limit ?? 25,
+          ExclusiveStartKey: db.cursors.decode(tenantId, options.cursor),
+        }),
+      );
+      return {
+        items: Items.map((i) => strip<Maintenance>(i) as Maintenance),
+        nextCursor: db.cursors.encode(tenantId, LastEvaluatedKey),
+      };
+    },
+    /** Not yet completed, by start time: the upcoming and the active. */
+    async listLive(tenantId: string): Promise<Maintenance[]> {
+      const { Items = [] } = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': liveMaintenanceByTenant(tenantId) },
+        }),
+      );
+      return Items.map((i) => strip<Maintenance>(i) as Maintenance);
+    },
+    async listUpcoming(tenantId: string, now: Date): Promise<Maintenance[]> {
+      return (await this.listLive(tenantId)).filter(
+        (m) => m.status === 'scheduled' && Date.parse(m.scheduledUntil) > now.getTime(),
+      );
+    },
+    async listActive(tenantId: string): Promise<Maintenance[]> {
+      return (await this.listLive(tenantId)).filter(isMaintenanceActive);
+    },
+  };
+}

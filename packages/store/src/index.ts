@@ -1,0 +1,14 @@
+export type { AuditEvent } from './audit.ts';
+export type { ApiKeyRecord, Session, User } from './auth.ts';
+export type { StoredComponent, StoredGroup } from './components.ts';
+export { createCursorCodec } from './cursor.ts';
+export type { Page } from './db.ts';
+export { maxTimelineBytes } from './incidents.ts';
+export * from './keys.ts';
+export { checkRetentionDays } from './monitoring.ts';
+export type { PublishState } from './publish-state.ts';
+export { type IdempotencyRecord, idempotencyTtlSeconds } from './requests.ts';
+export { loadSnapshot, snapshotIncidentLimit } from './snapshot.ts';
+export { createStore, type Store, type StoreOptions } from './store.ts';
+export { ensureTable, gsiNames, tableDefinition, ttlAttribute } from './table.ts';
+export type { TenantRecord } from './tenants.ts';

@@ -1,0 +1,89 @@
+// One key builder per item type. The item-type tags (first segment of sk, `type` attribute)
+// are permanent: renaming one orphans stored data.
+
+export type Key = { pk: string; sk: string };
+
+export const itemTypes = {
+  tenant: 'TENANT',
+  slug: 'SLUG',
+  publish: 'PUBLISH',
+  user: 'USER',
+  session: 'SESSION',
+  apiKey: 'APIKEY',
+  group: 'GROUP',
+  component: 'COMPONENT',
+  incident: 'INCIDENT',
+  maintenance: 'MAINT',
+  domain: 'DOMAIN',
+  audit: 'AUDIT',
+  idempotency: 'IDEM',
+  rateLimit: 'RATE',
+  monitor: 'MONITOR',
+  heartbeat: 'HEARTBEAT',
+  check: 'CHECK',
+  rollup: 'ROLLUP',
+} as const;
+
+const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
+
+export const tenantKey = (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'TENANT' });
+export const slugKey = (slug: string): Key => ({ pk: `SLUG#${slug}`, sk: 'SLUG' });
+export const publishStateKey = (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'PUBLISH' });
+export const userKey = (email: string): Key => ({ pk: `USER#${email.toLowerCase()}`, sk: 'USER' });
+export const sessionKey = (sessionHash: string): Key => ({ pk: `SESSION#${sessionHash}`, sk: 'SESSION' });
+export const apiKeyKey = (keyHash: string): Key => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' });
+export const groupKey = (tenantId: string, groupId: string): Key => ({
+  pk: tenantPk(tenantId),
+  sk: `GROUP#${groupId}`,
+});
+export const componentKey = (tenantId: string, componentId: string): Key => ({
+  pk: tenantPk(tenantId),
+  sk: `COMPONENT#${componentId}`,
+});
+export const incidentKey = (tenantId: string, incidentId: string): Key => ({
+  pk: tenantPk(tenantId),
+  sk: `INCIDENT#${incidentId}`,
+});
+export const maintenanceKey = (tenantId: string, maintenanceId: string): Key => ({
+  pk: tenantPk(tenantId),
+  sk: `MAINT#${maintenanceId}`,
+});
+export const domainKey = (domain: string): Key => ({ pk: `DOMAIN#${domain.toLowerCase()}`, sk: 'DOMAIN' });
+export const auditKey = (tenantId: string, at: string, id: string): Key => ({
+  pk: `${tenantPk(tenantId)}#AUDIT`,
+  sk: `${at}#${id}`,
+});
+export const idempotencyKey = (tenantId: string, key: string): Key => ({
+  pk: `${tenantPk(tenantId)}#IDEM`,
+  sk: key,
+});
+export const rateLimitKey = (subject: string, window: number): Key => ({ pk: `RATE#${subject}`, sk: String(window) });
+export const monitorKey = (tenantId: string, monitorId: string): Key => ({
+  pk: tenantPk(tenantId),
+  sk: `MONITOR#${monitorId}`,
+});
+export const heartbeatKey = (tokenHash: string): Key => ({ pk: `HEARTBEAT#${tokenHash}`, sk: 'HEARTBEAT' });
+export const checkKey = (tenantId: string, monitorId: string, at: string): Key => ({
+  pk: `${tenantPk(tenantId)}#CHECK#${monitorId}`,
+  sk: at,
+});
+export const rollupKey = (tenantId: string, componentId: string, day: string): Key => ({
+  pk: `${tenantPk(tenantId)}#ROLLUP#${componentId}`,
+  sk: day,
+});
+
+/** Prefix of every tenant-partition item of one type, for begin_with queries. */
+export const tenantPartition = (tenantId: string) => tenantPk(tenantId);
+export const auditPartition = (tenantId: string) => `${tenantPk(tenantId)}#AUDIT`;
+export const checkPartition = (tenantId: string, monitorId: string) => `${tenantPk(tenantId)}#CHECK#${monitorId}`;
+export const rollupPartition = (tenantId: string, componentId: string) => `${tenantPk(tenantId)}#ROLLUP#${componentId}`;
+
+// GSI keys ---------------------------------------------------------------------------------------
+export const apiKeysByTenant = (tenantId: string) => `${tenantPk(tenantId)}#APIKEYS`;
+export const domainsByTenant = (tenantId: string) => `${tenantPk(tenantId)}#DOMAINS`;
+export const openIncidentsByTenant = (tenantId: string) => `${tenantPk(tenantId)}#OPEN`;
+export const liveMaintenanceByTenant = (tenantId: string) => `${tenantPk(tenantId)}#LIVEMAINT`;
+/** Monitors due to run are spread over shards so the due-queue partition never runs hot. */
+export const monitorShards = 4;
+export const dueShard = (shard: number) => `DUE#${shard}`;
+export const stalePartition = 'STALE';

@@ -1,0 +1,260 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type CheckResult, type ComponentStatus, type DailyRollup, type Monitor, notFound } from '@upstate/core';
+import { type Db, epochSeconds, strip } from './db.ts';
+import { conditional } from './errors.ts';
+import {
+  checkKey,
+  checkPartition,
+  dueShard,
+  heartbeatKey,
+  itemTypes,
+  monitorKey,
+  monitorShards,
+  rollupKey,
+  rollupPartition,
+  tenantPartition,
+} from './keys.ts';
+
+/** Check results are kept ~100 days (TTL on AWS), enough for the 90-day page. */
+export const checkRetentionDays = 100;
+
+function shardOf(id: string): number {
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return h % monitorShards;
+}
+
+export function monitorsRepo(db: Db) {
+  const item = (m: Monitor) => ({
+    ...monitorKey(m.tenantId, m.id),
+    type: itemTypes.monitor,
+    ...m,
+    // Due queue: paused monitors leave it (sparse).
+    ...(m.paused ? {} : { gsi2pk: dueShard(shardOf(m.id)), gsi2sk: `${m.nextRunAt}#${m.tenantId}#${m.id}` }),
+  });
+  return {
+    async create(monitor: Monitor, heartbeatTokenHash?: string): Promise<Monitor> {
+      await db.doc.send(
+        new PutCommand({ TableName: db.table, Item: item(monitor), ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      if (heartbeatTokenHash) {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.table,
+            Item: {
+              ...heartbeatKey(heartbeatTokenHash),
+              type: itemTypes.heartbeat,
+              tenantId: monitor.tenantId,
+              monitorId: monitor.id,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      }
+      return monitor;
+    },
+    async get(tenantId: string, id: string): Promise<Monitor | undefined> {
+      const { Item } = await db.doc.send(new GetCommand({ TableName: db.table, Key: monitorKey(tenantId, id) }));
+      return strip<Monitor>(Item);
+    },
+    async require(tenantId: string, id: string): Promise<Monitor> {
+      const m = await this.get(tenantId, id);
+      if (!m) throw notFound('Monitor');
+      return m;
+    },
+    async list(tenantId: string): Promise<Monitor[]> {
+      const { Items = [] } = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': 'MONITOR#' },
+        }),
+      );
+      return Items.map((i) => strip<Monitor>(i) as Monitor);
+    },
+    /** Writes `next` if the stored monitor is still at `next.version - 1`. */
+    async save(next: Monitor): Promise<Monitor> {
+      await conditional(
+        () =>
+          db.doc.send(
+            new PutCommand({
+              TableName: db.table,
+              Item: item(next),
+              ConditionExpression: 'attribute_exists(pk) AND version = :v',
+              ExpressionAttributeValues: { ':v': next.version - 1 },
+            }),
+          ),
+        'The monitor changed meanwhile',
+        'version',
+      );
+      return next;
+    },
+    async delete(tenantId: string, id: string): Promise<void> {
+      await conditional(
+        () =>
+          db.doc.send(
+            new DeleteCommand({
+              TableName: db.table,
+              Key: monitorKey(tenantId, id),
+              ConditionExpression: 'attribute_exists(pk)',
+            }),
+          ),
+        'Monitor not found',
+      );
+    },
+    /** Monitors whose nextRunAt has passed, oldest first, across every shard of the due queue. */
+    async listDue(now: Date, limit = 500): Promise<Monitor[]> {
+      const perShard = await Promise.all(
+        Array.from({ length: monitorShards }, async (_, shard) => {
+          const out: Monitor[] = [];
+          let start: Record<string, unknown> | undefined;
+          do {
+            const page = await db.doc.send(
+              new QueryCommand({
+                TableName: db.table,
+                IndexName: 'gsi2',
+                KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
+                ExpressionAttributeValues: { ':pk': dueShard(shard), ':now': `${now.toISOString()}#~` },
+                ExclusiveStartKey: start,
+                Limit: limit,
+              }),
+            );
+            for (const i of page.Items ?? []) out.push(strip<Monitor>(i) as Monitor);
+            start = out.length < limit ? page.LastEvaluatedKey : undefined;
+          } while (start);
+          return out;
+        }),
+      );
+      return perShard
+        .flat()
+        .sort((a, b) => a.nextRunAt.localeCompare(b.nextRunAt))
+        .slice(0, limit);
+    },
+    /** Heartbeat ping lookup by the hash of the secret token (across tenants by design). */
+    async getByHeartbeatHash(tokenHash: string): Promise<Monitor | undefined> {
+      const { Item } = await db.doc.send(new GetCommand({ TableName: db.table, Key: heartbeatKey(tokenHash) }));
+      if (!Item) return undefined;
+      return this.get(Item.tenantId as string, Item.monitorId as string);
+    },
+    async recordHeartbeat(tenantId: string, id: string, at: string): Promise<void> {
+      await conditional(
+        () =>
+          db.doc.send(
+            new UpdateCommand({
+              TableName: db.table,
+              Key: monitorKey(tenantId, id),
+              UpdateExpression: 'SET lastHeartbeatAt = :at',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':at': at },
+            }),
+          ),
+        'Monitor not found',
+      );
+    },
+  };
+}
+
+export function checksRepo(db: Db) {
+  return {
+    async record(result: CheckResult): Promise<void> {
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.table,
+          Item: {
+            ...checkKey(result.tenantId, result.monitorId, result.at),
+            type: itemTypes.check,
+            ...result,
+            expiresAt: epochSeconds(new Date(Date.parse(result.at) + checkRetentionDays * 86_400_000)),
+          },
+        }),
+      );
+    },
+    /** Newest first within [from, to]. */
+    async list(
+      tenantId: string,
+      monitorId: string,
+      options: { from?: string; to?: string; limit?: number } = {},
+    ): Promise<CheckResult[]> {
+      const { Items = [] } = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': checkPartition(tenantId, monitorId),
+            ':from': options.from ?? '0',
+            ':to': options.to ?? '9',
+          },
+          ScanIndexForward: false,
+          Limit: options.limit ?? 100,
+        }),
+      );
+      return Items.map((i) => {
+        const { expiresAt, ...rest } = strip<CheckResult & { expiresAt: number }>(i) as CheckResult & {
+          expiresAt: number;
+        };
+        return rest;
+      });
+    },
+  };
+}
+
+export function rollupsRepo(db: Db) {
+  return {
+    /** Adds minutes to one component-day atomically (ADD on a map entry; safe under concurrency). */
+    async addMinutes(
+      tenantId: string,
+      componentId: string,
+      day: string,
+      status: ComponentStatus,
+      minutes: number,
+    ): Promise<void> {
+      const key = rollupKey(tenantId, componentId, day);
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: key,
+            UpdateExpression: 'ADD minutes.#s :m',
+            ConditionExpression: 'attribute_exists(minutes)',
+            ExpressionAttributeNames: { '#s': status },
+            ExpressionAttributeValues: { ':m': minutes },
+          }),
+        );
+      } catch (error) {
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+        // First minutes of the day: create the map, unless a concurrent writer just did.
+        try {
+          await db.doc.send(
+            new PutCommand({
+              TableName: db.table,
+              Item: { ...key, type: itemTypes.rollup, componentId, day, minutes: { [status]: minutes } },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+        } catch (inner) {
+          if ((inner as { name?: string }).name !== 'ConditionalCheckFailedException') throw inner;
+          await this.addMinutes(tenantId, componentId, day, status, minutes);
+        }
+      }
+    },
+    async list(tenantId: string, componentId: string, fromDay: string, toDay: string): Promise<DailyRollup[]> {
+      const { Items = [] } = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': rollupPartition(tenantId, componentId), ':from': fromDay, ':to': toDay },
+        }),
+      );
+      return Items.map((i) => ({ componentId, day: i.day as string, minutes: i.minutes as DailyRollup['minutes'] }));
+    },
+    async listForComponents(
+      tenantId: string,
+      componentIds: readonly string[],
+      fromDay: string,
+      toDay: string,
+    ): Promise<DailyRollup[]> {
+      const all = await Promise.all(componentIds.map((id) => this.list(tenantId, id, fromDay, toDay)));
+      return all.flat();
+    },
+  };
+}

@@ -1,0 +1,194 @@
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from './db.ts';
+import { isConditionalFailure } from './errors.ts';
+import { itemTypes, publishStateKey, stalePartition } from './keys.ts';
+
+export interface PublishState {
+  tenantId: string;
+  contentVersion: number;
+  publishedVersion: number;
+  lease: { owner: string; expiresAt: string } | null;
+  lastPublishedAt: string | null;
+  lastPublishStartedAt: string | null;
+  lastRolloverDay: string | null;
+}
+
+// The publish state of a tenant is one item, so each step is one conditional UpdateItem:
+// - contentVersion grows with ADD on every page-changing write;
+// - the lease is taken only when free or expired, and released only by its owner;
+// - publishedVersion only ever grows.
+// While contentVersion > publishedVersion the item sits in the sparse `STALE` partition of gsi2,
+// which is how the reconciler finds tenants whose publish was lost.
+export function publishStateRepo(db: Db) {
+  const key = publishStateKey;
+  return {
+    async get(tenantId: string): Promise<PublishState> {
+      const { Item } = await db.doc.send(new GetCommand({ TableName: db.table, Key: key(tenantId) }));
+      return {
+        tenantId,
+        contentVersion: (Item?.contentVersion as number) ?? 0,
+        publishedVersion: (Item?.publishedVersion as number) ?? 0,
+        lease:
+          Item?.leaseOwner && Item.leaseExpiresAt
+            ? { owner: Item.leaseOwner as string, expiresAt: Item.leaseExpiresAt as string }
+            : null,
+        lastPublishedAt: (Item?.lastPublishedAt as string) ?? null,
+        lastPublishStartedAt: (Item?.lastPublishStartedAt as string) ?? null,
+        lastRolloverDay: (Item?.lastRolloverDay as string) ?? null,
+      };
+    },
+
+    /** Bumps and returns the new content version. */
+    async bumpContentVersion(tenantId: string): Promise<number> {
+      const { Attributes } = await db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: key(tenantId),
+          UpdateExpression:
+            'ADD contentVersion :one SET #type = :type, tenantId = :tenant, gsi2pk = :stale, gsi2sk = :tenant',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':type': itemTypes.publish,
+            ':tenant': tenantId,
+            ':stale': stalePartition,
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Attributes?.contentVersion as number;
+    },
+
+    /** Takes the lease if it is free or expired. False when someone else holds a live lease. */
+    async acquireLease(tenantId: string, owner: string, ttlMs: number): Promise<boolean> {
+      const now = db.now();
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: key(tenantId),
+            UpdateExpression: 'SET leaseOwner = :owner, leaseExpiresAt = :exp, lastPublishStartedAt = :now',
+            ConditionExpression: 'attribute_not_exists(leaseOwner) OR leaseExpiresAt < :now OR leaseOwner = :owner',
+            ExpressionAttributeValues: {
+              ':owner': owner,
+              ':exp': new Date(now.getTime() + ttlMs).toISOString(),
+              ':now': now.toISOString(),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async renewLease(tenantId: string, owner: string, ttlMs: number): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: key(tenantId),
+            UpdateExpression: 'SET leaseExpiresAt = :exp',
+            ConditionExpression: 'leaseOwner = :owner',
+            ExpressionAttributeValues: { ':owner': owner, ':exp': new Date(db.now().getTime() + ttlMs).toISOString() },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    /** Releases the lease if `owner` still holds it; a no-op otherwise. */
+    async releaseLease(tenantId: string, owner: string): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: key(tenantId),
+            UpdateExpression: 'REMOVE leaseOwner, leaseExpiresAt',
+            ConditionExpression: 'leaseOwner = :owner',
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    /**
+     * Records `version` as published. Only ever grows: an older or equal version is refused
+     * (returns false). Leaves the STALE index once nothing newer is waiting.
+     */
+    async commitPublished(tenantId: string, version: number): Promise<boolean> {
+      const now = db.now().toISOString();
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: key(tenantId),
+            UpdateExpression: 'SET publishedVersion = :v, lastPublishedAt = :now',
+            ConditionExpression:
+              '(attribute_not_exists(publishedVersion) OR publishedVersion < :v) AND contentVersion >= :v',
+            ExpressionAttributeValues: { ':v': version, ':now': now },
+          }),
+        );
+      } catch (error) {
+        if (isConditionalFailure(error)) return false;
+        throw error;
+      }
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: key(tenantId),
+            UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+            ConditionExpression: 'contentVersion = publishedVersion',
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
+      return true;
+    },
+
+    /** Tenants with unpublished content (contentVersion > publishedVersion). */
+    async listStale(limit = 100): Promise<PublishState[]> {
+      const { Items = [] } = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :stale',
+          ExpressionAttributeValues: { ':stale': stalePartition },
+          Limit: limit,
+        }),
+      );
+      const states = await Promise.all(Items.map((item) => this.get(item.tenantId as string)));
+      return states.filter((s) => s.contentVersion > s.publishedVersion);
+    },
+
+    /** Claims today's rollover publish for a tenant; true exactly once per tenant per day. */
+    async claimRollover(tenantId: string, day: string): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: key(tenantId),
+            UpdateExpression: 'SET lastRolloverDay = :day, tenantId = :tenant, #type = :type',
+            ConditionExpression: 'attribute_not_exists(lastRolloverDay) OR lastRolloverDay < :day',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':day': day, ':tenant': tenantId, ':type': itemTypes.publish },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalFailure(error)) return false;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { auditRepo } from './audit.ts';
+import { apiKeysRepo, sessionsRepo, usersRepo } from './auth.ts';
+import { componentsRepo, groupsRepo } from './components.ts';
+import { createCursorCodec } from './cursor.ts';
+import type { Db } from './db.ts';
+import { domainsRepo } from './domains.ts';
+import { incidentsRepo, maintenancesRepo } from './incidents.ts';
+import { checksRepo, monitorsRepo, rollupsRepo } from './monitoring.ts';
+import { publishStateRepo } from './publish-state.ts';
+import { idempotencyRepo, rateLimitsRepo } from './requests.ts';
+import { tenantsRepo } from './tenants.ts';
+
+export interface StoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  now?: () => Date;
+  /** Signs page cursors. Use the same secret on every instance. */
+  cursorSecret?: string;
+}
+
+/**
+ * The repositories of the single table. Every tenant-scoped method takes the tenant id;
+ * only `apiKeys.getByHash`, `sessions.get`, `users.getByEmail`, `tenants.getBySlug`,
+ * `domains.getVerifiedByDomain` and `monitors.getByHeartbeatHash` look across tenants,
+ * because authentication and routing need them.
+ * @example const store = createStore({ client, tableName: 'upstate' })
+ */
+export function createStore(options: StoreOptions) {
+  const db: Db = {
+    doc: DynamoDBDocumentClient.from(options.client, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    }),
+    table: options.tableName,
+    now: options.now ?? (() => new Date()),
+    cursors: createCursorCodec(options.cursorSecret ?? 'upstate-local-cursor-secret'),
+  };
+  return {
+    db,
+    tenants: tenantsRepo(db),
+    publish: publishStateRepo(db),
+    users: usersRepo(db),
+    sessions: sessionsRepo(db),
+    apiKeys: apiKeysRepo(db),
+    components: componentsRepo(db),
+    groups: groupsRepo(db),
+    incidents: incidentsRepo(db),
+    maintenances: maintenancesRepo(db),
+    domains: domainsRepo(db),
+    audit: auditRepo(db),
+    idempotency: idempotencyRepo(db),
+    rateLimits: rateLimitsRepo(db),
+    monitors: monitorsRepo(db),
+    checks: checksRepo(db),
+    rollups: rollupsRepo(db),
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;

@@ -1,0 +1,102 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type Branding, defaultBranding, notFound, type Tenant } from '@upstate/core';
+import { type Db, strip } from './db.ts';
+import { conditional } from './errors.ts';
+import { itemTypes, slugKey, tenantKey } from './keys.ts';
+
+export interface TenantRecord {
+  tenant: Tenant;
+  branding: Branding;
+  version: number;
+}
+
+export function tenantsRepo(db: Db) {
+  return {
+    /**
+     * Claims the slug first (conditional), then writes the tenant. Not atomic across the two
+     * items: a crash between them leaves a slug claim without a tenant; `create` with the same
+     * tenant id re-runs idempotently and completes it.
+     */
+    async create(tenant: Tenant, branding: Branding = defaultBranding): Promise<TenantRecord> {
+      await conditional(
+        () =>
+          db.doc.send(
+            new PutCommand({
+              TableName: db.table,
+              Item: { ...slugKey(tenant.slug), type: itemTypes.slug, tenantId: tenant.id },
+              ConditionExpression: 'attribute_not_exists(pk) OR tenantId = :id',
+              ExpressionAttributeValues: { ':id': tenant.id },
+            }),
+          ),
+        `The page address "${tenant.slug}" is taken`,
+        'slug',
+      );
+      const record: TenantRecord = { tenant, branding, version: 1 };
+      await conditional(
+        () =>
+          db.doc.send(
+            new PutCommand({
+              TableName: db.table,
+              Item: { ...tenantKey(tenant.id), type: itemTypes.tenant, ...record },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          ),
+        'Tenant already exists',
+      );
+      return record;
+    },
+
+    async get(tenantId: string): Promise<TenantRecord | undefined> {
+      const { Item } = await db.doc.send(new GetCommand({ TableName: db.table, Key: tenantKey(tenantId) }));
+      return strip<TenantRecord>(Item);
+    },
+
+    async require(tenantId: string): Promise<TenantRecord> {
+      const record = await this.get(tenantId);
+      if (!record) throw notFound('Tenant');
+      return record;
+    },
+
+    async getBySlug(slug: string): Promise<TenantRecord | undefined> {
+      const { Item } = await db.doc.send(new GetCommand({ TableName: db.table, Key: slugKey(slug) }));
+      if (!Item) return undefined;
+      return this.get(Item.tenantId as string);
+    },
+
+    /** Replaces tenant settings and branding if nobody changed them since `expectedVersion`. */
+    async update(
+      tenantId: string,
+      expectedVersion: number,
+      next: { tenant?: Omit<Tenant, 'id' | 'slug' | 'createdAt'>; branding?: Branding },
+    ): Promise<TenantRecord> {
+      const sets: string[] = ['#version = :next'];
+      const values: Record<string, unknown> = { ':expected': expectedVersion, ':next': expectedVersion + 1 };
+      if (next.tenant) {
+        sets.push('tenant.#name = :name', 'tenant.timezone = :tz');
+        values[':name'] = next.tenant.name;
+        values[':tz'] = next.tenant.timezone;
+      }
+      if (next.branding) {
+        sets.push('branding = :branding');
+        values[':branding'] = next.branding;
+      }
+      const { Attributes } = await conditional(
+        () =>
+          db.doc.send(
+            new UpdateCommand({
+              TableName: db.table,
+              Key: tenantKey(tenantId),
+              UpdateExpression: `SET ${sets.join(', ')}`,
+              ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+              ExpressionAttributeNames: { '#version': 'version', ...(next.tenant ? { '#name': 'name' } : {}) },
+              ExpressionAttributeValues: values,
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        'The settings changed since you loaded them; reload and try again',
+        'version',
+      );
+      return strip<TenantRecord>(Attributes) as TenantRecord;
+    },
+  };
+}

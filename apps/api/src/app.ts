@@ -1,0 +1,157 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { AppError } from '@upstate/core';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { authenticate } from './auth.ts';
+import type { ApiConfig, AppDeps, Env, Principal } from './context.ts';
+import { renderDocs } from './docs.ts';
+import { noopDomainProvisioner } from './domains.ts';
+import { errorResponse, fromZodError, toAppError } from './errors.ts';
+import { idempotency } from './idempotency.ts';
+import { accountRoutes } from './routes/account.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { componentRoutes } from './routes/components.ts';
+import { domainRoutes } from './routes/domains.ts';
+import { incidentRoutes } from './routes/incidents.ts';
+import { maintenanceRoutes } from './routes/maintenance.ts';
+import { monitorRoutes } from './routes/monitors.ts';
+import type { RouteDeps } from './routes/shared.ts';
+
+export const maxBodyBytes = 64 * 1024;
+
+const defaultConfig: ApiConfig = {
+  platformDomain: 'localhost:8080',
+  pageScheme: 'http',
+  cookieSecure: false,
+  rateLimitPerMinute: 600,
+  localMode: true,
+};
+
+/** Paths that authenticate themselves (or need no credentials). */
+const publicPaths = [/^\/v1\/signup$/, /^\/v1\/sessions$/, /^\/v1\/heartbeats\//];
+
+/**
+ * The management API. One app serves Lambda (`lambda.ts`) and Node (`node.ts`).
+ * @example const app = createApp({ store, publishTrigger, dnsResolver }); await app.request('/v1/components')
+ */
+export function createApp(deps: AppDeps) {
+  const config = { ...defaultConfig, ...deps.config };
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? ((message, detail) => console.error(JSON.stringify({ level: 'error', message, ...detail })));
+  const { store, publishTrigger } = deps;
+
+  const routeDeps: RouteDeps = {
+    store,
+    publishTrigger,
+    dnsResolver: deps.dnsResolver,
+    domainProvisioner: deps.domainProvisioner ?? noopDomainProvisioner,
+    now,
+    config,
+    log,
+    async pageChanged(tenantId) {
+      const version = await store.publish.bumpContentVersion(tenantId);
+      // The write already happened: a failing trigger is retried briefly, then left to the reconciler.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          await publishTrigger.requestPublish(tenantId, version);
+          return version;
+        } catch (error) {
+          log('publish trigger failed', { tenantId, version, attempt, error: String(error) });
+          await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+        }
+      }
+      return version;
+    },
+    async audit(p: Principal, action, target, detail = {}) {
+      await store.audit.append({ tenantId: p.tenantId, author: p.author, action, target, detail });
+    },
+  };
+
+  const app = new OpenAPIHono<Env>({
+    defaultHook: (result) => {
+      if (!result.success) throw fromZodError(result.error, result.target === 'json' ? undefined : result.target);
+    },
+  });
+
+  app.use('*', requestId());
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new AppError('payload_too_large', `Request bodies are limited to ${maxBodyBytes} bytes`, {
+          field: 'body',
+        });
+      },
+    }),
+  );
+  const auth = authenticate(store, config);
+  app.use('/v1/*', async (c, next) => {
+    if (publicPaths.some((re) => re.test(c.req.path))) return next();
+    return auth(c, next);
+  });
+  app.use('/v1/*', async (c, next) => {
+    const type = c.req.header('content-type');
+    if (
+      ['POST', 'PUT', 'PATCH'].includes(c.req.method) &&
+      c.req.header('content-length') !== '0' &&
+      type !== undefined
+    ) {
+      if (!/^application\/json\b/i.test(type)) {
+        throw new AppError('unsupported_media_type', 'Send JSON with Content-Type: application/json', {
+          field: 'Content-Type',
+        });
+      }
+    }
+    return next();
+  });
+  app.use('/v1/*', idempotency(store));
+
+  accountRoutes(app, routeDeps);
+  componentRoutes(app, routeDeps);
+  incidentRoutes(app, routeDeps);
+  maintenanceRoutes(app, routeDeps);
+  domainRoutes(app, routeDeps);
+  monitorRoutes(app, routeDeps);
+  auditRoutes(app, routeDeps);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key from sign-up or /v1/api-keys',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'upstate_session',
+    description: 'Dashboard session; writes also need the X-CSRF-Token header',
+  });
+  const documentConfig = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Upstate API',
+      version: '1.0.0',
+      description:
+        'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header.',
+    },
+  };
+  app.doc31('/openapi.json', documentConfig);
+  app.get('/docs', (c) => {
+    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    return c.html(renderDocs(app.getOpenAPI31Document(documentConfig) as unknown as Parameters<typeof renderDocs>[0]));
+  });
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  app.notFound(() => {
+    throw new AppError('not_found', 'No such endpoint');
+  });
+  app.onError((error, c) => {
+    const appError = toAppError(error);
+    if (appError.code === 'internal')
+      log('unhandled error', { requestId: c.get('requestId'), error: String(error), stack: (error as Error).stack });
+    return errorResponse(c, appError);
+  });
+  return app;
+}
+
+export type UpstateApp = ReturnType<typeof createApp>;

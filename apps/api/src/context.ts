@@ -1,0 +1,47 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { ApiKeyScope, Author } from '@upstate/core';
+import type { Store } from '@upstate/store';
+import type { DnsResolver, DomainProvisioner } from './domains.ts';
+import type { PublishTrigger } from './publish-trigger.ts';
+
+export interface ApiConfig {
+  /** Public pages live at `{slug}.{platformDomain}` (e.g. `localhost:8080` locally). */
+  platformDomain: string;
+  /** `https` on AWS, `http` locally. */
+  pageScheme: 'http' | 'https';
+  /** Secure cookies need https; off only for local http. */
+  cookieSecure: boolean;
+  /** Requests per minute per API key. */
+  rateLimitPerMinute: number;
+  /** Local mode allows loopback monitor targets (demo and tests). */
+  localMode: boolean;
+}
+
+export interface AppDeps {
+  store: Store;
+  publishTrigger: PublishTrigger;
+  dnsResolver: DnsResolver;
+  domainProvisioner?: DomainProvisioner;
+  now?: () => Date;
+  config?: Partial<ApiConfig>;
+  /** Logger for failures that must not fail the request (publish trigger). */
+  log?: (message: string, detail?: Record<string, unknown>) => void;
+}
+
+export interface Principal {
+  tenantId: string;
+  author: Author;
+  scopes: readonly ApiKeyScope[];
+  via: 'api_key' | 'session';
+  apiKeyId?: string;
+  csrfToken?: string;
+}
+
+export type Env = {
+  Variables: {
+    requestId: string;
+    principal: Principal;
+  };
+};
+
+export type App = OpenAPIHono<Env>;

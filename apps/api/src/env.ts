@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+// The only place this app reads process.env.
+const Env = z.object({
+  TABLE_NAME: z.string().min(1),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  STATE_MACHINE_ARN: z.string().min(1).optional(),
+  PLATFORM_DOMAIN: z.string().min(1).default('localhost:8080'),
+  PAGE_SCHEME: z.enum(['http', 'https']).default('https'),
+  CURSOR_SECRET: z.string().min(16).default('upstate-local-cursor-secret'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  LOCAL_MODE: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+});
+export type ApiEnv = z.infer<typeof Env>;
+
+export function readEnv(source: Record<string, string | undefined> = process.env): ApiEnv {
+  const parsed = Env.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return parsed.data;
+}

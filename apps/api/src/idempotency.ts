@@ -1,0 +1,47 @@
+import { AppError } from '@upstate/core';
+import type { Store } from '@upstate/store';
+import type { MiddlewareHandler } from 'hono';
+import { sha256 } from './auth.ts';
+import type { Env } from './context.ts';
+
+/**
+ * `Idempotency-Key` on POST: the first response (2xx or 4xx) is stored for 24 h and replayed to
+ * retries; a retry never writes twice. A 5xx releases the key so the client can try again.
+ */
+export function idempotency(store: Store): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const key = c.req.header('idempotency-key');
+    if (c.req.method !== 'POST' || key === undefined) return next();
+    if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+      throw new AppError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters', {
+        field: 'Idempotency-Key',
+      });
+    }
+    const scope = c.get('principal')?.tenantId ?? 'anonymous';
+    const body = await c.req.raw.clone().text();
+    const fingerprint = sha256(`${c.req.method} ${c.req.path}\n${body}`);
+    const prior = await store.idempotency.claim(scope, key, fingerprint);
+    if (prior) {
+      if (prior.state !== 'done' || prior.status === null) {
+        throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress', {
+          field: 'Idempotency-Key',
+        });
+      }
+      return new Response(prior.body, {
+        status: prior.status,
+        headers: { 'content-type': prior.contentType ?? 'application/json', 'idempotent-replayed': 'true' },
+      });
+    }
+    await next();
+    if (c.res.status >= 500) {
+      await store.idempotency.release(scope, key);
+      return;
+    }
+    const text = await c.res.clone().text();
+    await store.idempotency.complete(scope, key, {
+      status: c.res.status,
+      body: text,
+      contentType: c.res.headers.get('content-type') ?? 'application/json',
+    });
+  };
+}

@@ -1,0 +1,57 @@
+import { resolveTxt } from 'node:dns/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { createStore } from '@upstate/store';
+import { handle } from 'hono/aws-lambda';
+import { createApp } from './app.ts';
+import { readEnv } from './env.ts';
+import type { PublishTrigger } from './publish-trigger.ts';
+
+const env = readEnv();
+const sfn = new SFNClient({ region: env.AWS_REGION });
+
+/** Starts the publish workflow; the execution name makes a duplicate start for a version a no-op. */
+export const sfnPublishTrigger = (stateMachineArn: string): PublishTrigger => ({
+  async requestPublish(tenantId, contentVersion) {
+    try {
+      await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn,
+          name: `${tenantId}-v${contentVersion}`.slice(0, 80),
+          input: JSON.stringify({ tenantId, version: contentVersion }),
+        }),
+      );
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'ExecutionAlreadyExists') throw error;
+    }
+  },
+});
+
+const app = createApp({
+  store: createStore({
+    client: new DynamoDBClient({
+      region: env.AWS_REGION,
+      ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
+    }),
+    tableName: env.TABLE_NAME,
+    cursorSecret: env.CURSOR_SECRET,
+  }),
+  publishTrigger: env.STATE_MACHINE_ARN
+    ? sfnPublishTrigger(env.STATE_MACHINE_ARN)
+    : {
+        async requestPublish() {
+          throw new Error('STATE_MACHINE_ARN is not set');
+        },
+      },
+  dnsResolver: { resolveTxt },
+  config: {
+    platformDomain: env.PLATFORM_DOMAIN,
+    pageScheme: env.PAGE_SCHEME,
+    cookieSecure: env.PAGE_SCHEME === 'https',
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    localMode: env.LOCAL_MODE,
+  },
+});
+
+/** API Gateway HTTP API (payload v2) entry point. */
+export const handler = handle(app);

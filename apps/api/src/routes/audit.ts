@@ -1,0 +1,82 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { Author } from '@upstate/core';
+import type { Env } from '../context.ts';
+import { errorResponses, jsonResponse, PageQuery, principal, type RouteDeps, security } from './shared.ts';
+
+const AuditEventView = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    author: Author,
+    action: z.string(),
+    target: z.object({ type: z.string(), id: z.string() }),
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .openapi('AuditEvent');
+
+const PublishView = z
+  .object({
+    contentVersion: z.number(),
+    publishedVersion: z.number(),
+    state: z.enum(['live', 'publishing', 'pending']),
+    lease: z.object({ owner: z.string(), expiresAt: z.string() }).nullable(),
+    lastPublishedAt: z.string().nullable(),
+    pageUrl: z.string(),
+  })
+  .openapi('PublishState');
+
+export function auditRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
+  const { store } = deps;
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/audit-log',
+      tags: ['Audit'],
+      summary: 'Audit log, newest first (paged)',
+      security,
+      request: { query: PageQuery },
+      responses: {
+        200: jsonResponse(z.object({ data: z.array(AuditEventView), nextCursor: z.string().nullable() }), 'A page'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const p = principal(c, 'admin');
+      const q = c.req.valid('query');
+      const page = await store.audit.list(p.tenantId, { limit: q.limit ?? 50, cursor: q.cursor ?? null });
+      return c.json({ data: page.items.map(({ tenantId, ...e }) => e), nextCursor: page.nextCursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/publish',
+      tags: ['Publishing'],
+      summary: 'Publish state of the public page',
+      security,
+      responses: { 200: jsonResponse(PublishView, 'State'), ...errorResponses },
+    }),
+    async (c) => {
+      const p = principal(c, 'read');
+      const [state, tenant] = await Promise.all([store.publish.get(p.tenantId), store.tenants.require(p.tenantId)]);
+      const live = state.lease && Date.parse(state.lease.expiresAt) > deps.now().getTime();
+      return c.json(
+        {
+          contentVersion: state.contentVersion,
+          publishedVersion: state.publishedVersion,
+          state:
+            state.publishedVersion >= state.contentVersion
+              ? ('live' as const)
+              : live
+                ? ('publishing' as const)
+                : ('pending' as const),
+          lease: state.lease,
+          lastPublishedAt: state.lastPublishedAt,
+          pageUrl: `${deps.config.pageScheme}://${tenant.tenant.slug}.${deps.config.platformDomain}`,
+        },
+        200,
+      );
+    },
+  );
+}

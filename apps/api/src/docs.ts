@@ -14,7 +14,7 @@ type Operation = {
   responses?: Record<string, { description?: string }>;
 };
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
 
 export function renderDocs(doc: Doc): string {
@@ -25,23 +25,23 @@ export function renderDocs(doc: Doc): string {
       const tag = op.tags?.[0] ?? 'Other';
       const body = op.requestBody?.content?.['application/json']?.schema;
       const responses = Object.entries(op.responses ?? {})
-        .map(([code, r]) => `<li><code>${escape(code)}</code> ${escape(r.description ?? '')}</li>`)
+        .map(([code, r]) => `<li><code>${escapeHtml(code)}</code> ${escapeHtml(r.description ?? '')}</li>`)
         .join('');
-      const html = `<section class="op" id="${escape(`${method}-${path}`)}">
-<h3><span class="m ${escape(method)}">${escape(method.toUpperCase())}</span> <code>${escape(path)}</code></h3>
-<p>${escape(op.summary ?? '')}</p>${op.description ? `<p class="d">${escape(op.description)}</p>` : ''}
+      const html = `<section class="op" id="${escapeHtml(`${method}-${path}`)}">
+<h3><span class="m ${escapeHtml(method)}">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h3>
+<p>${escapeHtml(op.summary ?? '')}</p>${op.description ? `<p class="d">${escapeHtml(op.description)}</p>` : ''}
 <p class="auth">${op.security?.length ? 'Auth: API key (Bearer) or session' : 'No authentication'}</p>
-${body ? `<details><summary>Request body schema</summary><pre>${escape(JSON.stringify(body, null, 2))}</pre></details>` : ''}
+${body ? `<details><summary>Request body schema</summary><pre>${escapeHtml(JSON.stringify(body, null, 2))}</pre></details>` : ''}
 <ul class="r">${responses}</ul></section>`;
       byTag.set(tag, [...(byTag.get(tag) ?? []), html]);
     }
   }
-  const nav = [...byTag.keys()].map((t) => `<li><a href="#${escape(t)}">${escape(t)}</a></li>`).join('');
+  const nav = [...byTag.keys()].map((t) => `<li><a href="#${escapeHtml(t)}">${escapeHtml(t)}</a></li>`).join('');
   const sections = [...byTag.entries()]
-    .map(([t, ops]) => `<h2 id="${escape(t)}">${escape(t)}</h2>${ops.join('\n')}`)
+    .map(([t, ops]) => `<h2 id="${escapeHtml(t)}">${escapeHtml(t)}</h2>${ops.join('\n')}`)
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escape(doc.info.title)} reference</title><style>
+<title>${escapeHtml(doc.info.title)} reference</title><style>
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#111827;background:#f9fafb}
 header{background:#111827;color:#fff;padding:1.5rem 2rem}main{display:grid;grid-template-columns:14rem 1fr;gap:2rem;padding:2rem;max-width:72rem;margin:auto}
 nav ul{list-style:none;padding:0;position:sticky;top:1rem}nav a{color:#1d4ed8}
@@ -50,7 +50,7 @@ nav ul{list-style:none;padding:0;position:sticky;top:1rem}nav a{color:#1d4ed8}
 .get{background:#1d4ed8}.post{background:#047857}.patch,.put{background:#92400e}.delete{background:#b91c1c}
 pre{background:#f3f4f6;padding:.75rem;overflow:auto;font-size:.8rem}.auth,.d{color:#4b5563;font-size:.9rem}
 @media (max-width:48rem){main{grid-template-columns:1fr}}
-</style></head><body><header><h1>${escape(doc.info.title)} <small>v${escape(doc.info.version)}</small></h1>
-<p>${escape(doc.info.description ?? '')}</p><p>Machine-readable: <a style="color:#93c5fd" href="/openapi.json">/openapi.json</a></p></header>
+</style></head><body><header><h1>${escapeHtml(doc.info.title)} <small>v${escapeHtml(doc.info.version)}</small></h1>
+<p>${escapeHtml(doc.info.description ?? '')}</p><p>Machine-readable: <a style="color:#93c5fd" href="/openapi.json">/openapi.json</a></p></header>
 <main><nav aria-label="Sections"><ul>${nav}</ul></nav><div>${sections}</div></main></body></html>`;
 }

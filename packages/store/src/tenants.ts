@@ -72,7 +72,7 @@ export function tenantsRepo(db: Db) {
       const sets: string[] = ['#version = :next'];
       const values: Record<string, unknown> = { ':expected': expectedVersion, ':next': expectedVersion + 1 };
       if (next.tenant) {
-        sets.push('tenant.#name = :name', 'tenant.timezone = :tz');
+        sets.push('tenant.#name = :name', 'tenant.#tz = :tz');
         values[':name'] = next.tenant.name;
         values[':tz'] = next.tenant.timezone;
       }
@@ -88,7 +88,10 @@ export function tenantsRepo(db: Db) {
               Key: tenantKey(tenantId),
               UpdateExpression: `SET ${sets.join(', ')}`,
               ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
-              ExpressionAttributeNames: { '#version': 'version', ...(next.tenant ? { '#name': 'name' } : {}) },
+              ExpressionAttributeNames: {
+                '#version': 'version',
+                ...(next.tenant ? { '#name': 'name', '#tz': 'timezone' } : {}),
+              },
               ExpressionAttributeValues: values,
               ReturnValues: 'ALL_NEW',
             }),

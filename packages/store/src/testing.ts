@@ -1,3 +1,4 @@
+/// <reference path="./dynalite.d.ts" />
 import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';

@@ -170,7 +170,9 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       const { email, password } = c.req.valid('json');
       const user = await store.users.getByEmail(email);
       // Same answer and similar cost for unknown email and wrong password.
-      const ok = user ? await verifyPassword(password, user.passwordHash) : (await hashPassword(password), false);
+      let ok = false;
+      if (user) ok = await verifyPassword(password, user.passwordHash);
+      else await hashPassword(password);
       if (!user || !ok) throw new AppError('unauthorized', 'Wrong email or password', { field: 'password' });
       const csrfToken = await startSession(c, user);
       return c.json({ tenantId: user.tenantId, email: user.email, csrfToken }, 200);

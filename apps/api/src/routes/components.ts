@@ -3,8 +3,8 @@ import { AppError, Component, ComponentGroup, ComponentStatus, Description, Name
 import type { Env } from '../context.ts';
 import { errorResponses, IdParam, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
-const ComponentView = Component.extend({ version: z.number() }).openapi('Component');
-const GroupView = ComponentGroup.extend({ version: z.number() }).openapi('ComponentGroup');
+const ComponentView = Component.extend({ version: z.number() });
+const GroupView = ComponentGroup.extend({ version: z.number() });
 
 const ComponentInput = z
   .strictObject({

@@ -6,8 +6,13 @@ import { errorResponses, jsonBody, jsonResponse, principal, type RouteDeps, secu
 
 const DomainView = CustomDomain.extend({
   instructions: z.string(),
-}).openapi('CustomDomain');
-const DomainParam = z.object({ domain: DomainName.openapi({ param: { name: 'domain', in: 'path' } }) });
+});
+const DomainParam = z.object({
+  domain: z
+    .string()
+    .max(253)
+    .openapi({ param: { name: 'domain', in: 'path' }, example: 'status.example.com' }),
+});
 
 export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
   const { store, now } = deps;
@@ -77,7 +82,7 @@ export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'admin');
-      const { domain } = c.req.valid('param');
+      const domain = c.req.valid('param').domain.toLowerCase();
       const current = await store.domains.get(p.tenantId, domain);
       if (!current) throw new AppError('not_found', 'Domain not found');
       let records: string[][] = [];
@@ -113,7 +118,7 @@ export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'admin');
-      const { domain } = c.req.valid('param');
+      const domain = c.req.valid('param').domain.toLowerCase();
       await store.domains.remove(p.tenantId, domain);
       await deps.domainProvisioner.onRemoved(p.tenantId, domain);
       await deps.audit(p, 'domain.removed', { type: 'domain', id: domain });

@@ -26,7 +26,7 @@ import {
   security,
 } from './shared.ts';
 
-const IncidentView = Incident.openapi('Incident');
+const IncidentView = Incident;
 const ComponentStatusInput = z.strictObject({ componentId: z.string().min(1).max(64), status: ComponentStatus });
 
 const CreateIncidentInput = z

@@ -23,7 +23,7 @@ import {
   security,
 } from './shared.ts';
 
-const MaintenanceView = Maintenance.openapi('Maintenance');
+const MaintenanceView = Maintenance;
 const Fields = {
   name: Name,
   impact: IncidentImpact,

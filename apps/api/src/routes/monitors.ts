@@ -13,7 +13,7 @@ import { sha256 } from '../auth.ts';
 import type { Env } from '../context.ts';
 import { errorResponses, IdParam, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
-const MonitorView = Monitor.openapi('Monitor');
+const MonitorView = Monitor;
 const MonitorInput = z
   .strictObject({
     componentId: z.string().min(1).max(64),

@@ -1,0 +1,5 @@
+export { compileTheme, themeNames } from './compile.ts';
+export { buildFeeds } from './feeds.ts';
+export { escapeHtml, renderMarkdown } from './markdown.ts';
+export { type CompiledTheme, loadTheme, renderPage, renderSite, type SiteFile, sitePages, themeDir } from './site.ts';
+export * from './view.ts';

@@ -148,7 +148,11 @@ export async function renderSite(
     ? readableBrandColor(snapshot.branding.brandColor)
     : '#2563eb';
   files.push(
-    text('brand.css', `:root{--brand:${brand};--brand-dark:${darkVariant(brand)}}\n`, 'text/css; charset=utf-8'),
+    text(
+      'brand.css',
+      `:root{--brand:${brand};--brand-solid:${brand};--brand-dark:${darkVariant(brand)}}\n`,
+      'text/css; charset=utf-8',
+    ),
   );
 
   const feeds = buildFeeds(snapshot);

@@ -121,14 +121,29 @@ export interface MaintenanceSummary {
   latest: UpdateView | null;
 }
 
+// URLs are validated on write; the renderer still refuses anything but https (and mailto in the footer).
+const safeUrl = (url: string | null, mailto = false): string | null => {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || (mailto && parsed.protocol === 'mailto:') ? parsed.href : null;
+  } catch {
+    return null;
+  }
+};
+
 export function chrome(snapshot: TenantSnapshot): SiteChrome {
+  const scheme = snapshot.branding.colorScheme;
   return {
     name: snapshot.tenant.name,
-    logoUrl: snapshot.branding.logoUrl,
-    faviconUrl: snapshot.branding.faviconUrl,
-    homepageUrl: snapshot.branding.homepageUrl,
-    colorScheme: snapshot.branding.colorScheme,
-    footerLinks: snapshot.branding.footerLinks,
+    logoUrl: safeUrl(snapshot.branding.logoUrl),
+    faviconUrl: safeUrl(snapshot.branding.faviconUrl),
+    homepageUrl: safeUrl(snapshot.branding.homepageUrl),
+    colorScheme: scheme === 'dark' || scheme === 'light' ? scheme : 'system',
+    footerLinks: snapshot.branding.footerLinks.flatMap((l) => {
+      const url = safeUrl(l.url, true);
+      return url ? [{ label: l.label, url }] : [];
+    }),
     timezone: snapshot.tenant.timezone,
     brandColor: readableBrandColor(snapshot.branding.brandColor),
     theme: snapshot.branding.theme,

@@ -1,0 +1,11 @@
+export { collapsePaths, createCloudFrontInvalidator, type Invalidator, wildcardThreshold } from './cloudfront.ts';
+export {
+  cacheControl,
+  cdnPaths,
+  createS3Client,
+  manifestKey,
+  type SyncFile,
+  type SyncResult,
+  siteKey,
+  syncSite,
+} from './s3.ts';

@@ -1,0 +1,34 @@
+// Viewer-request CloudFront Function (runtime cloudfront-js-2.0), deployed verbatim by infra and
+// executed by the local edge server, so both route the same way.
+// - "/" and "/x/" serve "index.html" of that directory; "/x" (no extension) serves "/x/index.html".
+// - Paths with dot segments or encoded slashes/dots are refused: they could escape the tenant's prefix.
+function rewrite(uri) {
+  if (typeof uri !== 'string' || uri.charAt(0) !== '/') return { status: 400 };
+  var lower = uri.toLowerCase();
+  if (
+    lower.indexOf('%2e') !== -1 ||
+    lower.indexOf('%2f') !== -1 ||
+    lower.indexOf('%5c') !== -1 ||
+    uri.indexOf('\\') !== -1
+  ) {
+    return { status: 400 };
+  }
+  var segments = uri.split('/');
+  for (var i = 0; i < segments.length; i++) {
+    if (segments[i] === '..' || segments[i] === '.') return { status: 400 };
+  }
+  if (uri.charAt(uri.length - 1) === '/') return { uri: uri + 'index.html' };
+  var last = segments[segments.length - 1];
+  if (last.indexOf('.') === -1) return { uri: uri + '/index.html' };
+  return { uri: uri };
+}
+
+async function handler(event) {
+  var request = event.request;
+  var result = rewrite(request.uri);
+  if (result.status) {
+    return { statusCode: result.status, statusDescription: 'Bad Request' };
+  }
+  request.uri = result.uri;
+  return request;
+}

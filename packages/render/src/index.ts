@@ -1,4 +1,4 @@
-export { compileTheme, themeNames } from './compile.ts';
+export { compileTheme, ensureTheme, ensureThemes, themeNames, themeSourceHash } from './compile.ts';
 export { buildFeeds } from './feeds.ts';
 export { escapeHtml, renderMarkdown } from './markdown.ts';
 export { type CompiledTheme, loadTheme, renderPage, renderSite, type SiteFile, sitePages, themeDir } from './site.ts';

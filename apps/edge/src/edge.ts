@@ -1,0 +1,223 @@
+import type { AddressInfo } from 'node:net';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { serve } from '@hono/node-server';
+import { type Invalidator, siteKey } from '@upstate/aws';
+import { type CachedObject, EdgeCache, sharedTtlMs } from './cache.ts';
+import { cloudFrontHandler } from './cloudfront-function.ts';
+import { compress, type Encoding, isCompressible, negotiate } from './compress.ts';
+import { corsHeaders, securityHeaders } from './headers.ts';
+
+/** The two routing lookups the edge needs; `@upstate/store`'s `Store` satisfies it. */
+export interface EdgeStore {
+  tenants: { getBySlug(slug: string): Promise<{ tenant: { id: string } } | undefined> };
+  domains: { getVerifiedByDomain(domain: string): Promise<{ tenantId: string } | undefined> };
+}
+
+export interface EdgeOptions {
+  s3: S3Client;
+  bucket: string;
+  /** Routing by the store: `{slug}.{platformDomain}` and verified custom domains. */
+  store?: EdgeStore;
+  /** Or routing by a function (host without port → tenant id, or null for 404). */
+  resolveHost?: (host: string) => Promise<string | null>;
+  /** Pages live at `{slug}.{platformDomain}`; `localhost` locally. */
+  platformDomain?: string;
+  now?: () => number;
+}
+
+export interface Edge {
+  fetch(request: Request): Promise<Response>;
+  /** The CloudFront invalidation API, per tenant (what the publisher's invalidate step calls). */
+  invalidator: Invalidator;
+  cache: EdgeCache;
+  /** Serves on Node; rejects with the listen error (EADDRINUSE names the port). */
+  listen(port: number, hostname?: string): Promise<{ port: number; close(): Promise<void> }>;
+}
+
+const slugLabel = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** The host a request is for, lower-cased, without port or trailing dot. */
+export function requestHost(request: Request): string {
+  const raw = request.headers.get('host') ?? new URL(request.url).host;
+  return raw.trim().toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+}
+
+/** Routes `{slug}.{platformDomain}` by slug and anything else as a custom domain (verified only). */
+export function storeHostResolver(store: EdgeStore, platformDomain: string): (host: string) => Promise<string | null> {
+  const suffix = `.${platformDomain}`;
+  return async (host) => {
+    if (host.endsWith(suffix)) {
+      const slug = host.slice(0, -suffix.length);
+      if (!slugLabel.test(slug)) return null;
+      return (await store.tenants.getBySlug(slug))?.tenant.id ?? null;
+    }
+    if (host === platformDomain || !host.includes('.')) return null;
+    return (await store.domains.getVerifiedByDomain(host))?.tenantId ?? null;
+  };
+}
+
+const plainNotFound = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not found</title></head>
+<body><h1>Not found</h1><p>There is no status page at this address.</p></body></html>
+`;
+
+const sharedScope = 'shared';
+
+/**
+ * The local CloudFront: routes by Host, runs the deployed viewer-request function, reads S3, caches
+ * by Cache-Control until invalidated, compresses, and adds the response-headers policy.
+ * @example const edge = createEdge({ s3, bucket, store }); await edge.listen(8080)
+ */
+export function createEdge(options: EdgeOptions): Edge {
+  const platformDomain = options.platformDomain ?? 'localhost';
+  const resolveHost =
+    options.resolveHost ??
+    (options.store ? storeHostResolver(options.store, platformDomain) : async (_host: string) => null);
+  const now = options.now ?? Date.now;
+  const cache = new EdgeCache();
+
+  async function load(key: string, s3Key: string): Promise<CachedObject | undefined> {
+    const hit = cache.get(key, now());
+    if (hit) return hit;
+    try {
+      const res = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: s3Key }));
+      const body = await res.Body?.transformToByteArray();
+      if (!body) return undefined;
+      const cacheControl = res.CacheControl ?? '';
+      const entry: CachedObject = {
+        body,
+        contentType: res.ContentType ?? 'application/octet-stream',
+        cacheControl,
+        etag: res.ETag ?? `"${body.byteLength}"`,
+        status: 200,
+        storedAt: now(),
+        ttlMs: sharedTtlMs(cacheControl),
+        variants: new Map(),
+      };
+      cache.set(key, entry);
+      return entry;
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
+      throw error;
+    }
+  }
+
+  function respond(
+    request: Request,
+    uri: string,
+    object: CachedObject,
+    status: number,
+    extra: Record<string, string>,
+  ): Response {
+    const headers = new Headers({
+      'content-type': object.contentType,
+      'cache-control': object.cacheControl,
+      etag: object.etag,
+      vary: 'Accept-Encoding',
+      ...extra,
+      ...corsHeaders(uri),
+    });
+    const inm = request.headers.get('if-none-match');
+    if (status === 200 && inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === object.etag)) {
+      return new Response(null, { status: 304, headers });
+    }
+    let body = object.body;
+    const encoding: Encoding = isCompressible(object.contentType, body.byteLength)
+      ? negotiate(request.headers.get('accept-encoding'))
+      : 'identity';
+    if (encoding !== 'identity') {
+      let variant = object.variants.get(encoding);
+      if (!variant) {
+        variant = compress(body, encoding);
+        object.variants.set(encoding, variant);
+      }
+      body = variant;
+      headers.set('content-encoding', encoding);
+    }
+    headers.set('content-length', String(body.byteLength));
+    return new Response(request.method === 'HEAD' ? null : (body as Uint8Array<ArrayBuffer>), { status, headers });
+  }
+
+  function plain(status: number, message: string, security: Record<string, string>, request: Request): Response {
+    const body = status === 404 ? plainNotFound : `${message}\n`;
+    return new Response(request.method === 'HEAD' ? null : body, {
+      status,
+      headers: {
+        'content-type': status === 404 ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+        ...security,
+      },
+    });
+  }
+
+  async function handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const https = url.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
+    const security = securityHeaders({ https });
+    const tenantId = await resolveHost(requestHost(request));
+    if (!tenantId) return plain(404, 'Not found', security, request);
+
+    const rawUri = url.pathname;
+    if (request.method === 'OPTIONS' && rawUri.startsWith('/api/v2/')) {
+      return new Response(null, { status: 204, headers: { ...security, ...corsHeaders(rawUri) } });
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return new Response('Method not allowed\n', {
+        status: 405,
+        headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8', ...security },
+      });
+    }
+
+    // The very function infra deploys decides the object key (and refuses traversal attempts).
+    const rewritten = await cloudFrontHandler({ request: { uri: rawUri } });
+    if (rewritten.statusCode || !rewritten.uri) {
+      return plain(rewritten.statusCode ?? 400, 'Bad request', security, request);
+    }
+    const uri = rewritten.uri;
+    const object = uri.startsWith('/assets/')
+      ? await load(EdgeCache.key(sharedScope, uri), uri.slice(1))
+      : await load(EdgeCache.key(tenantId, uri), siteKey(tenantId, uri.slice(1)));
+    if (object) return respond(request, uri, object, 200, security);
+
+    // CloudFront custom error response: the tenant's own 404 page, with status 404.
+    const notFound = await load(EdgeCache.key(tenantId, '/404.html'), siteKey(tenantId, '404.html'));
+    if (notFound) return respond(request, uri, notFound, 404, security);
+    return plain(404, 'Not found', security, request);
+  }
+
+  const edge: Edge = {
+    cache,
+    async fetch(request) {
+      try {
+        return await handle(request);
+      } catch (error) {
+        // CloudFront answers 502 when the origin fails; say so without leaking internals.
+        console.error(JSON.stringify({ level: 'error', message: 'edge origin error', error: String(error) }));
+        return new Response('Bad gateway\n', { status: 502, headers: { 'content-type': 'text/plain' } });
+      }
+    },
+    invalidator: {
+      async invalidate(tenantId, paths) {
+        cache.invalidate(tenantId, paths);
+      },
+    },
+    listen(port, hostname = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        const server = serve({ fetch: edge.fetch, port, hostname }, (info: AddressInfo) => {
+          server.off('error', reject);
+          resolve({
+            port: info.port,
+            close: () =>
+              new Promise<void>((r) => {
+                server.close(() => r());
+                (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+              }),
+          });
+        });
+        server.once('error', reject);
+      });
+    },
+  };
+  return edge;
+}

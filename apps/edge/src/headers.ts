@@ -1,0 +1,39 @@
+// The response headers CloudFront's response-headers policy adds (infra mirrors these values).
+
+/**
+ * Pages ship no JavaScript, so scripts are refused outright; styles and images come from the page's
+ * own origin (hashed theme CSS and brand.css), and tenant logos are https URLs. Nothing may frame it.
+ */
+export const contentSecurityPolicy = [
+  "default-src 'none'",
+  "style-src 'self'",
+  "img-src 'self' data: https:",
+  "font-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** One year; no includeSubDomains, because a custom domain's other subdomains belong to the tenant. */
+export const strictTransportSecurity = 'max-age=31536000';
+
+export function securityHeaders(options: { https: boolean }): Record<string, string> {
+  return {
+    'content-security-policy': contentSecurityPolicy,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'strict-origin-when-cross-origin',
+    'x-frame-options': 'DENY',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
+    ...(options.https ? { 'strict-transport-security': strictTransportSecurity } : {}),
+  };
+}
+
+/** Statuspage widgets fetch the v2 API from other origins; only those paths are open. */
+export function corsHeaders(uri: string): Record<string, string> {
+  if (!uri.startsWith('/api/v2/')) return {};
+  return {
+    'access-control-allow-origin': '*',
+    'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+    'access-control-max-age': '86400',
+  };
+}

@@ -296,6 +296,8 @@ export const Monitor = z.object({
   consecutiveSuccesses: z.number().int().min(0),
   /** Heartbeat monitors: when the tenant's job last pinged. The ping token itself is stored hashed. */
   lastHeartbeatAt: IsoDateTime.nullable(),
+  /** The status this monitor asserts for its component, with hysteresis; set by the checker. */
+  verdict: z.enum(['operational', 'degraded_performance', 'major_outage']).optional(),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   version: z.number().int().min(1),

@@ -14,6 +14,7 @@ import {
   itemTypes,
   liveMaintenanceByTenant,
   maintenanceKey,
+  maintenanceTransitionQueue,
   openIncidentsByTenant,
   tenantPartition,
 } from './keys.ts';
@@ -119,16 +120,28 @@ export function incidentsRepo(db: Db) {
   };
 }
 
+/** When the next automatic start or end of a maintenance is due; null when none is pending. */
+export function nextAutoTransitionAt(m: Maintenance): string | null {
+  if (m.status === 'scheduled' && m.autoStart) return m.scheduledFor;
+  if ((m.status === 'in_progress' || m.status === 'verifying') && m.autoComplete) return m.scheduledUntil;
+  return null;
+}
+
 export function maintenancesRepo(db: Db) {
-  const item = (m: Maintenance) => ({
-    ...maintenanceKey(m.tenantId, m.id),
-    type: itemTypes.maintenance,
-    ...m,
-    // Sparse index of maintenance that is not completed, ordered by start time.
-    ...(m.status !== 'completed'
-      ? { gsi1pk: liveMaintenanceByTenant(m.tenantId), gsi1sk: `${m.scheduledFor}#${m.id}` }
-      : {}),
-  });
+  const item = (m: Maintenance) => {
+    const dueAt = nextAutoTransitionAt(m);
+    return {
+      ...maintenanceKey(m.tenantId, m.id),
+      type: itemTypes.maintenance,
+      ...m,
+      // Sparse index of maintenance that is not completed, ordered by start time.
+      ...(m.status !== 'completed'
+        ? { gsi1pk: liveMaintenanceByTenant(m.tenantId), gsi1sk: `${m.scheduledFor}#${m.id}` }
+        : {}),
+      // Sparse cross-tenant queue of pending automatic transitions (the checker applies them on time).
+      ...(dueAt ? { gsi2pk: maintenanceTransitionQueue, gsi2sk: `${dueAt}#${m.tenantId}#${m.id}` } : {}),
+    };
+  };
   return {
     async create(m: Maintenance): Promise<Maintenance> {
       assertSize(m, 'maintenance');
@@ -210,6 +223,26 @@ export function maintenancesRepo(db: Db) {
         }),
       );
       return Items.map((i) => strip<Maintenance>(i) as Maintenance);
+    },
+    /** Maintenance, across tenants, whose automatic start or end is due at `now`, oldest first. */
+    async listDueTransitions(now: Date, limit = 500): Promise<Maintenance[]> {
+      const out: Maintenance[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.doc.send(
+          new QueryCommand({
+            TableName: db.table,
+            IndexName: 'gsi2',
+            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
+            ExpressionAttributeValues: { ':pk': maintenanceTransitionQueue, ':now': `${now.toISOString()}#~` },
+            ExclusiveStartKey: start,
+            Limit: limit,
+          }),
+        );
+        for (const i of page.Items ?? []) out.push(strip<Maintenance>(i) as Maintenance);
+        start = out.length < limit ? page.LastEvaluatedKey : undefined;
+      } while (start);
+      return out.slice(0, limit);
     },
     async listUpcoming(tenantId: string, now: Date): Promise<Maintenance[]> {
       return (await this.listLive(tenantId)).filter(

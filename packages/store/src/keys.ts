@@ -87,3 +87,7 @@ export const liveMaintenanceByTenant = (tenantId: string) => `${tenantPk(tenantI
 export const monitorShards = 4;
 export const dueShard = (shard: number) => `DUE#${shard}`;
 export const stalePartition = 'STALE';
+/** Every tenant, for once-a-day work across tenants (the checker's day rollover). */
+export const tenantDirectory = 'TENANTS';
+/** Maintenance with an automatic start or end still to come, by the time it is due. */
+export const maintenanceTransitionQueue = 'MAINTDUE';

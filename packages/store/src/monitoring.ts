@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type CheckResult, type ComponentStatus, type DailyRollup, type Monitor, notFound } from '@upstate/core';
 import { type Db, epochSeconds, strip } from './db.ts';
-import { conditional } from './errors.ts';
+import { conditional, isConditionalFailure } from './errors.ts';
 import {
   checkKey,
   checkPartition,
@@ -129,6 +129,44 @@ export function monitorsRepo(db: Db) {
         .flat()
         .sort((a, b) => a.nextRunAt.localeCompare(b.nextRunAt))
         .slice(0, limit);
+    },
+    /**
+     * Records one checker run on a monitor loaded from `listDue`: only the run state (never the
+     * settings or `lastHeartbeatAt`, which a ping may be writing meanwhile), and only if nobody ran,
+     * edited or paused it since it was loaded. False when that condition failed: overlapping
+     * checker runs record a due slot exactly once.
+     */
+    async recordRun(
+      loaded: Monitor,
+      run: Pick<Monitor, 'nextRunAt' | 'lastResult' | 'consecutiveFailures' | 'consecutiveSuccesses' | 'verdict'>,
+    ): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: monitorKey(loaded.tenantId, loaded.id),
+            UpdateExpression:
+              'SET nextRunAt = :next, lastResult = :result, consecutiveFailures = :f, consecutiveSuccesses = :s, verdict = :verdict, gsi2sk = :due',
+            ConditionExpression:
+              'attribute_exists(pk) AND version = :version AND nextRunAt = :loadedNext AND paused = :false',
+            ExpressionAttributeValues: {
+              ':next': run.nextRunAt,
+              ':result': run.lastResult,
+              ':f': run.consecutiveFailures,
+              ':s': run.consecutiveSuccesses,
+              ':verdict': run.verdict ?? 'operational',
+              ':due': `${run.nextRunAt}#${loaded.tenantId}#${loaded.id}`,
+              ':version': loaded.version,
+              ':loadedNext': loaded.nextRunAt,
+              ':false': false,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalFailure(error)) return false;
+        throw error;
+      }
     },
     /** Heartbeat ping lookup by the hash of the secret token (across tenants by design). */
     async getByHeartbeatHash(tokenHash: string): Promise<Monitor | undefined> {

@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Branding, defaultBranding, notFound, type Tenant } from '@upstate/core';
 import { type Db, strip } from './db.ts';
 import { conditional } from './errors.ts';
-import { itemTypes, slugKey, tenantKey } from './keys.ts';
+import { itemTypes, slugKey, tenantDirectory, tenantKey } from './keys.ts';
 
 export interface TenantRecord {
   tenant: Tenant;
@@ -37,7 +37,14 @@ export function tenantsRepo(db: Db) {
           db.doc.send(
             new PutCommand({
               TableName: db.table,
-              Item: { ...tenantKey(tenant.id), type: itemTypes.tenant, ...record },
+              // gsi2 TENANTS: the directory of every tenant (update() never rewrites the item, so it stays).
+              Item: {
+                ...tenantKey(tenant.id),
+                type: itemTypes.tenant,
+                ...record,
+                gsi2pk: tenantDirectory,
+                gsi2sk: tenant.id,
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           ),
@@ -55,6 +62,27 @@ export function tenantsRepo(db: Db) {
       const record = await this.get(tenantId);
       if (!record) throw notFound('Tenant');
       return record;
+    },
+
+    /** Ids of every tenant, in id order (the gsi2 `TENANTS` directory). Cross-tenant by design: daily jobs. */
+    async listIds(): Promise<string[]> {
+      const ids: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.doc.send(
+          new QueryCommand({
+            TableName: db.table,
+            IndexName: 'gsi2',
+            KeyConditionExpression: 'gsi2pk = :pk',
+            ExpressionAttributeValues: { ':pk': tenantDirectory },
+            ProjectionExpression: 'gsi2sk',
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) ids.push(item.gsi2sk as string);
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return ids;
     },
 
     async getBySlug(slug: string): Promise<TenantRecord | undefined> {

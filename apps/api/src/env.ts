@@ -6,6 +6,9 @@ const Env = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   DYNAMODB_ENDPOINT: z.url().optional(),
   STATE_MACHINE_ARN: z.string().min(1).optional(),
+  // Custom domains become CloudFront distribution tenants when both are set (AWS only).
+  CLOUDFRONT_DISTRIBUTION_ID: z.string().min(1).optional(),
+  CLOUDFRONT_CONNECTION_GROUP_ID: z.string().min(1).optional(),
   PLATFORM_DOMAIN: z.string().min(1).default('localhost:8080'),
   PAGE_SCHEME: z.enum(['http', 'https']).default('https'),
   CURSOR_SECRET: z.string().min(16).default('upstate-local-cursor-secret'),

@@ -1,6 +1,8 @@
 import { resolveTxt } from 'node:dns/promises';
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { createCloudFrontDomainProvisioner } from '@upstate/aws';
 import { createStore } from '@upstate/store';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from './app.ts';
@@ -26,7 +28,6 @@ export const sfnPublishTrigger = (stateMachineArn: string): PublishTrigger => ({
     }
   },
 });
-
 const app = createApp({
   store: createStore({
     client: new DynamoDBClient({
@@ -44,6 +45,16 @@ const app = createApp({
         },
       },
   dnsResolver: { resolveTxt },
+  ...(env.CLOUDFRONT_DISTRIBUTION_ID && env.CLOUDFRONT_CONNECTION_GROUP_ID
+    ? {
+        domainProvisioner: createCloudFrontDomainProvisioner({
+          // CloudFront's control plane is global and answers in us-east-1.
+          client: new CloudFrontClient({ region: 'us-east-1' }),
+          distributionId: env.CLOUDFRONT_DISTRIBUTION_ID,
+          connectionGroupId: env.CLOUDFRONT_CONNECTION_GROUP_ID,
+        }),
+      }
+    : {}),
   config: {
     platformDomain: env.PLATFORM_DOMAIN,
     pageScheme: env.PAGE_SCHEME,

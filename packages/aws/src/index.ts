@@ -1,5 +1,11 @@
 export { collapsePaths, createCloudFrontInvalidator, type Invalidator, wildcardThreshold } from './cloudfront.ts';
 export {
+  type CloudFrontDomainProvisioner,
+  createCloudFrontDomainProvisioner,
+  distributionTenantName,
+  tenantParameterName,
+} from './domain-provisioner.ts';
+export {
   cacheControl,
   cdnPaths,
   createS3Client,

@@ -1,0 +1,306 @@
+import { lookup } from 'node:dns/promises';
+import type { PublishTrigger } from '@upstate/api';
+import {
+  applyMaintenanceAutoTransitions,
+  type ComponentStatus,
+  type HeartbeatMonitorConfig,
+  isMaintenanceActive,
+  type Monitor,
+  maintenanceStatusAt,
+  utcDay,
+} from '@upstate/core';
+import type { Store } from '@upstate/store';
+import { type CheckOutcome, runHttpCheck } from './http-check.ts';
+import { mapPool } from './pool.ts';
+import type { ResolveHost, TargetPolicy } from './ssrf.ts';
+import { fetchTransport, nodeTransport, type Transport } from './transport.ts';
+import { foldResult, monitorsMayChange, monitorsStatus, type RunState, type Verdict } from './verdict.ts';
+
+export type Log = (message: string, detail?: Record<string, unknown>) => void;
+
+export interface CheckerDeps {
+  store: Store;
+  publishTrigger: PublishTrigger;
+  /** Transport for HTTP checks. Default: node:http(s) pinned to the vetted address (preferred). */
+  fetch?: typeof fetch;
+  /** DNS for the SSRF guard. Default: the system resolver, every address. */
+  resolveHost?: ResolveHost;
+  /** Local mode only: allow loopback and private targets. Never on AWS. */
+  allowPrivateTargets: boolean;
+  now?: () => Date;
+  /** Checks (and store writes) in flight at once. */
+  concurrency?: number;
+  log?: Log;
+  /** Due monitors loaded per batch, and the most checked in one run. */
+  batchSize?: number;
+  maxPerRun?: number;
+}
+
+export interface RunSummary {
+  checked: number;
+  flips: number;
+  published: number;
+  /** Automatic maintenance starts and ends applied. */
+  maintenanceTransitions: number;
+}
+
+export interface Checker {
+  /** One scheduled run: due monitors, heartbeats, automatic component status, maintenance, publishes. */
+  runDue(): Promise<RunSummary>;
+  /** Publishes each tenant once per UTC day so the 90-day bars move; returns how many it published. */
+  rollover(): Promise<number>;
+}
+
+interface Recorded {
+  monitor: Monitor;
+  outcome: CheckOutcome;
+  state: RunState;
+}
+
+const minuteMs = 60_000;
+/** Heartbeats are judged every minute whatever their interval, so a miss shows within a minute. */
+const heartbeatCadenceSeconds = 60;
+
+const defaultResolveHost: ResolveHost = async (host) =>
+  (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+/** When a monitor runs next: on the minute grid, so a once-a-minute scheduler never skips a 60 s monitor. */
+export function nextRunAt(monitor: Monitor, now: Date): string {
+  const floor = Math.floor(now.getTime() / minuteMs) * minuteMs;
+  return new Date(floor + cadenceSeconds(monitor) * 1000).toISOString();
+}
+
+/** The time one run of a monitor stands for, credited to its component's rollup. */
+export function cadenceSeconds(monitor: Monitor): number {
+  return monitor.config.kind === 'heartbeat' ? heartbeatCadenceSeconds : monitor.intervalSeconds;
+}
+
+/** Heartbeat: down once the last ping (or the monitor's creation) is older than interval + grace. */
+export function heartbeatOutcome(monitor: Monitor, config: HeartbeatMonitorConfig, now: Date): CheckOutcome {
+  const last = monitor.lastHeartbeatAt ?? monitor.createdAt;
+  const deadline = Date.parse(last) + (monitor.intervalSeconds + config.graceSeconds) * 1000;
+  if (now.getTime() <= deadline) return { result: 'up', latencyMs: null, statusCode: null, error: null };
+  return {
+    result: 'down',
+    latencyMs: null,
+    statusCode: null,
+    error: `no ping since ${last} (interval ${monitor.intervalSeconds} s + grace ${config.graceSeconds} s)`,
+  };
+}
+
+/**
+ * The uptime checker. Stateless between calls except a once-a-day memo in `rollover`.
+ * @example const checker = createChecker({ store, publishTrigger, allowPrivateTargets: false }); await checker.runDue()
+ */
+export function createChecker(deps: CheckerDeps): Checker {
+  const { store, publishTrigger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const concurrency = deps.concurrency ?? 32;
+  const batchSize = deps.batchSize ?? 500;
+  const maxPerRun = deps.maxPerRun ?? 20_000;
+  const log: Log =
+    deps.log ?? ((message, detail) => console.error(JSON.stringify({ level: 'error', message, ...detail })));
+  const transport: Transport = deps.fetch ? fetchTransport(deps.fetch) : nodeTransport;
+  const policy: TargetPolicy = {
+    resolveHost: deps.resolveHost ?? defaultResolveHost,
+    allowPrivateTargets: deps.allowPrivateTargets,
+  };
+  let rolledOverDay: string | null = null;
+
+  /** Same as the API's pageChanged: bump, then trigger (retried briefly; the reconciler catches a loss). */
+  async function publish(tenantId: string): Promise<void> {
+    const version = await store.publish.bumpContentVersion(tenantId);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await publishTrigger.requestPublish(tenantId, version);
+        return;
+      } catch (error) {
+        log('publish trigger failed', { tenantId, version, attempt, error: String(error) });
+        await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+      }
+    }
+  }
+
+  async function check(monitor: Monitor, at: Date): Promise<CheckOutcome> {
+    if (monitor.config.kind === 'heartbeat') return heartbeatOutcome(monitor, monitor.config, at);
+    return runHttpCheck(monitor.config, { transport, policy });
+  }
+
+  /** Checks one monitor and records the run; null when another run or an edit got there first. */
+  async function runOne(monitor: Monitor, at: Date): Promise<Recorded | null> {
+    const outcome = await check(monitor, at);
+    // A missed heartbeat is itself the confirmation (grace is its tolerance), and a ping recovers it.
+    const thresholds =
+      monitor.config.kind === 'heartbeat'
+        ? { failureThreshold: 1, recoveryThreshold: 1 }
+        : { failureThreshold: monitor.failureThreshold, recoveryThreshold: monitor.recoveryThreshold };
+    const state = foldResult(monitor, outcome.result, thresholds);
+    if (!(await store.monitors.recordRun(monitor, { ...state, nextRunAt: nextRunAt(monitor, at) }))) return null;
+    await store.checks.record({
+      tenantId: monitor.tenantId,
+      monitorId: monitor.id,
+      componentId: monitor.componentId,
+      at: at.toISOString(),
+      result: outcome.result,
+      latencyMs: outcome.latencyMs,
+      statusCode: outcome.statusCode,
+      error: outcome.error,
+    });
+    return { monitor, outcome, state };
+  }
+
+  /** Applies automatic component status and adds rollup minutes for one tenant's recorded runs. */
+  async function settleTenant(tenantId: string, runs: Recorded[], at: Date): Promise<number> {
+    const [components, monitors, live, open] = await Promise.all([
+      store.components.list(tenantId),
+      store.monitors.list(tenantId),
+      store.maintenances.listLive(tenantId),
+      store.incidents.listUnresolved(tenantId),
+    ]);
+    const inMaintenance = new Set<string>();
+    for (const m of live) {
+      if (isMaintenanceActive({ ...m, status: maintenanceStatusAt(m, at) })) {
+        for (const id of m.componentIds) inMaintenance.add(id);
+      }
+    }
+    const openIncidentComponentIds = new Set(open.flatMap((i) => i.componentIds));
+    const fresh = new Map(runs.map((r) => [r.monitor.id, r.state]));
+    const verdictsOf = new Map<string, Verdict[]>();
+    const activeMonitors = new Map<string, number>();
+    for (const m of monitors) {
+      if (m.paused) continue;
+      activeMonitors.set(m.componentId, (activeMonitors.get(m.componentId) ?? 0) + 1);
+      const verdict = fresh.get(m.id)?.verdict ?? m.verdict;
+      if (verdict) verdictsOf.set(m.componentId, [...(verdictsOf.get(m.componentId) ?? []), verdict]);
+    }
+
+    let flips = 0;
+    const statusOf = new Map(components.map((c) => [c.id, c.status]));
+    for (const componentId of new Set(runs.map((r) => r.monitor.componentId))) {
+      const component = components.find((c) => c.id === componentId);
+      if (!component) continue;
+      const target = monitorsStatus(verdictsOf.get(componentId) ?? []);
+      if (!target || target === component.status) continue;
+      const ctx = { openIncidentComponentIds, inMaintenance: inMaintenance.has(componentId) };
+      if (!monitorsMayChange(component, ctx)) continue;
+      try {
+        // Conditional on the version read: a person's concurrent change wins, the next run re-evaluates.
+        await store.components.setStatus(tenantId, componentId, target, 'monitor', component.version);
+        statusOf.set(componentId, target);
+        flips++;
+      } catch (error) {
+        log('automatic status not applied', { tenantId, componentId, error: String(error) });
+      }
+    }
+
+    // Minutes per component and status, so two monitors of one component make one write each.
+    const day = utcDay(at);
+    const credit = new Map<string, { componentId: string; status: ComponentStatus; minutes: number }>();
+    for (const r of runs) {
+      const componentId = r.monitor.componentId;
+      const status = inMaintenance.has(componentId) ? 'under_maintenance' : statusOf.get(componentId);
+      if (!status) continue;
+      // Each monitor covers the whole cadence; with k monitors the component's time is counted once.
+      const minutes = cadenceSeconds(r.monitor) / 60 / Math.max(1, activeMonitors.get(componentId) ?? 1);
+      const key = `${componentId}|${status}`;
+      const entry = credit.get(key) ?? { componentId, status, minutes: 0 };
+      entry.minutes += minutes;
+      credit.set(key, entry);
+    }
+    for (const c of credit.values()) await store.rollups.addMinutes(tenantId, c.componentId, day, c.status, c.minutes);
+    return flips;
+  }
+
+  async function applyMaintenanceTransitions(at: Date, changed: Set<string>): Promise<number> {
+    const due = await store.maintenances.listDueTransitions(at);
+    const applied = await mapPool(due, concurrency, async (m) => {
+      const next = applyMaintenanceAutoTransitions(m, at);
+      if (next === m) return 0;
+      try {
+        await store.maintenances.save(next);
+        changed.add(m.tenantId);
+        return 1;
+      } catch (error) {
+        // A person (or the API's lazy transition) changed it meanwhile; it is published by them.
+        log('maintenance transition not applied', { tenantId: m.tenantId, id: m.id, error: String(error) });
+        return 0;
+      }
+    });
+    return applied.reduce<number>((a, b) => a + b, 0);
+  }
+
+  return {
+    async runDue() {
+      const at = now();
+      const changed = new Set<string>();
+      const maintenanceTransitions = await applyMaintenanceTransitions(at, changed);
+
+      let checked = 0;
+      let flips = 0;
+      const seen = new Set<string>();
+      while (seen.size < maxPerRun) {
+        const page = await store.monitors.listDue(at, batchSize);
+        // The due index is eventually consistent on AWS: a monitor just recorded may show up again.
+        const due = page.filter((m) => !seen.has(`${m.tenantId}/${m.id}`)).slice(0, maxPerRun - seen.size);
+        if (due.length === 0) break;
+        for (const m of due) seen.add(`${m.tenantId}/${m.id}`);
+        const recorded = (
+          await mapPool(due, concurrency, async (m) => {
+            try {
+              return await runOne(m, at);
+            } catch (error) {
+              log('monitor run failed', { tenantId: m.tenantId, monitorId: m.id, error: String(error) });
+              return null;
+            }
+          })
+        ).filter((r): r is Recorded => r !== null);
+        checked += recorded.length;
+        const byTenant = Map.groupBy(recorded, (r) => r.monitor.tenantId);
+        const tenantFlips = await mapPool([...byTenant], concurrency, async ([tenantId, runs]) => {
+          try {
+            const n = await settleTenant(tenantId, runs, at);
+            if (n > 0) changed.add(tenantId);
+            return n;
+          } catch (error) {
+            log('tenant settle failed', { tenantId, error: String(error) });
+            return 0;
+          }
+        });
+        flips += tenantFlips.reduce((a, b) => a + b, 0);
+        if (page.length < batchSize) break;
+      }
+
+      let published = 0;
+      await mapPool([...changed], concurrency, async (tenantId) => {
+        try {
+          await publish(tenantId);
+          published++;
+        } catch (error) {
+          log('publish failed', { tenantId, error: String(error) });
+        }
+      });
+      return { checked, flips, published, maintenanceTransitions };
+    },
+
+    async rollover() {
+      const day = utcDay(now());
+      // Memo only saves the directory read; claimRollover is what makes it once per tenant per day.
+      if (rolledOverDay === day) return 0;
+      const tenantIds = await store.tenants.listIds();
+      let published = 0;
+      let failed = false;
+      await mapPool(tenantIds, concurrency, async (tenantId) => {
+        try {
+          if (!(await store.publish.claimRollover(tenantId, day))) return;
+          await publish(tenantId);
+          published++;
+        } catch (error) {
+          failed = true;
+          log('rollover publish failed', { tenantId, day, error: String(error) });
+        }
+      });
+      if (!failed) rolledOverDay = day;
+      return published;
+    },
+  };
+}

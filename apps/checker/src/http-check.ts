@@ -1,0 +1,106 @@
+import type { HttpMonitorConfig } from '@upstate/core';
+import { RefusedTarget, type TargetPolicy, vetTarget } from './ssrf.ts';
+import type { Transport } from './transport.ts';
+
+export interface CheckOutcome {
+  result: 'up' | 'degraded' | 'down';
+  latencyMs: number | null;
+  statusCode: number | null;
+  error: string | null;
+}
+
+export const maxRedirects = 5;
+/** How much of a body is searched for the keyword. */
+export const maxBodyBytes = 1024 * 1024;
+export const userAgent = 'Upstate-Monitor/1 (+status page uptime check)';
+
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+// Credentials never follow a redirect to another origin.
+const originBoundHeaders = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+function reasonOf(error: unknown, timeoutMs: number, signal: AbortSignal): string {
+  if (signal.aborted) return `timeout after ${timeoutMs} ms`;
+  if (error instanceof RefusedTarget) return error.message;
+  const e = error as { code?: string; cause?: { code?: string }; message?: string };
+  const code = e.code ?? e.cause?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET') return 'connection reset';
+  if (code === 'ENOTFOUND') return 'host not found';
+  return (code ? `${code}: ${e.message ?? ''}` : (e.message ?? String(error))).slice(0, 500);
+}
+
+/**
+ * One HTTP(S) check: vets the target (and every redirect hop) against the SSRF policy, then judges
+ * status range, keyword and latency. Never throws: every failure is a `down` outcome with its reason.
+ */
+export async function runHttpCheck(
+  config: HttpMonitorConfig,
+  deps: { transport: Transport; policy: TargetPolicy },
+): Promise<CheckOutcome> {
+  const started = performance.now();
+  const signal = AbortSignal.timeout(config.timeoutMs);
+  let url = new URL(config.url);
+  let method: string = config.method;
+  let headers: Record<string, string> = { 'user-agent': userAgent, ...lowerKeys(config.headers) };
+  try {
+    for (let hop = 0; ; hop++) {
+      const address = await raceAbort(vetTarget(url, deps.policy), signal);
+      const res = await deps.transport({ url, method, headers, address, signal, maxBodyBytes });
+      const latencyMs = Math.round(performance.now() - started);
+      if (config.followRedirects && redirectStatuses.has(res.status) && res.location) {
+        if (hop >= maxRedirects) return down(latencyMs, res.status, `more than ${maxRedirects} redirects`);
+        const next = new URL(res.location, url);
+        if (next.origin !== url.origin) {
+          headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !originBoundHeaders.has(k)));
+        }
+        if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) method = 'GET';
+        url = next;
+        continue;
+      }
+      if (res.status < config.expectedStatus.min || res.status > config.expectedStatus.max) {
+        return down(
+          latencyMs,
+          res.status,
+          `status ${res.status} outside ${config.expectedStatus.min}-${config.expectedStatus.max}`,
+        );
+      }
+      if (config.keyword !== null && !res.body.includes(config.keyword)) {
+        return down(latencyMs, res.status, 'keyword not found');
+      }
+      if (latencyMs > config.degradedThresholdMs) {
+        return {
+          result: 'degraded',
+          latencyMs,
+          statusCode: res.status,
+          error: `slow: ${latencyMs} ms > ${config.degradedThresholdMs} ms`,
+        };
+      }
+      return { result: 'up', latencyMs, statusCode: res.status, error: null };
+    }
+  } catch (error) {
+    const refused = error instanceof RefusedTarget;
+    return down(
+      refused ? null : Math.round(performance.now() - started),
+      null,
+      reasonOf(error, config.timeoutMs, signal),
+    );
+  }
+}
+
+function down(latencyMs: number | null, statusCode: number | null, error: string): CheckOutcome {
+  return { result: 'down', latencyMs, statusCode, error };
+}
+
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** DNS has no abort signal of its own; the check's timeout still bounds it. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

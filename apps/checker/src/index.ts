@@ -1,0 +1,14 @@
+export {
+  type Checker,
+  type CheckerDeps,
+  cadenceSeconds,
+  createChecker,
+  heartbeatOutcome,
+  type Log,
+  nextRunAt,
+  type RunSummary,
+} from './checker.ts';
+export { type CheckOutcome, runHttpCheck } from './http-check.ts';
+export { RefusedTarget, type ResolveHost, refusalReason, vetTarget } from './ssrf.ts';
+export { fetchTransport, nodeTransport, type Transport } from './transport.ts';
+export { foldResult, monitorsMayChange, monitorsStatus } from './verdict.ts';

@@ -1,0 +1,266 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { cdnPaths, collapsePaths, type Invalidator, type SyncFile, syncSite } from '@upstate/aws';
+import { AppError, type TenantSnapshot } from '@upstate/core';
+import type { Store } from '@upstate/store';
+import { loadSnapshot } from '@upstate/store';
+import { z } from 'zod';
+import {
+  buildKey,
+  changedPaths,
+  deleteBuild,
+  hashManifest,
+  readBuild,
+  readInvalidatedManifest,
+  writeBuild,
+  writeInvalidatedManifest,
+} from './build.ts';
+
+export type Log = (message: string, detail?: Record<string, unknown>) => void;
+
+/** Renders a tenant's whole site (the real one is `renderSite` from `@upstate/render`). */
+export type Renderer = (snapshot: TenantSnapshot) => Promise<SyncFile[]>;
+
+/** What the task handlers need; the Lambda entry and the local publisher build one each. */
+export interface PublisherDeps {
+  store: Store;
+  s3: S3Client;
+  bucket: string;
+  invalidator: Invalidator;
+  renderer: Renderer;
+  /** Where tenant pages live when the tenant has no verified custom domain: `{scheme}://{slug}.{platformDomain}`. */
+  site: { scheme: 'http' | 'https'; platformDomain: string };
+  /** How long a lease lives unless renewed; each step renews it. Must outlive the longest Task attempt. */
+  leaseTtlMs?: number;
+  now?: () => Date;
+  log?: Log;
+}
+
+/** Every step renews the lease for this long; one Task attempt is at most 300 s (definition.ts). */
+export const defaultLeaseTtlMs = 10 * 60_000;
+
+const Version = z.number().int().min(0);
+const Base = z.object({ tenantId: z.string().min(1).max(64), owner: z.string().min(1).max(80) });
+const LeaseInput = Base.extend({ version: Version });
+const RenderInput = Base;
+const BuildInput = Base.extend({ version: Version, build: z.string().min(1).max(1024) });
+const InvalidateInput = BuildInput.extend({ paths: z.array(z.string().startsWith('/')).max(1000) });
+const ReleaseInput = Base;
+
+export interface LeaseResult {
+  tenantId: string;
+  version: number;
+  acquired: boolean;
+  /** `held`: another run has a live lease and will loop; `current`: nothing newer than published. */
+  reason: 'acquired' | 'held' | 'current';
+}
+export interface RenderResult {
+  tenantId: string;
+  version: number;
+  build: string;
+  files: number;
+}
+export interface SyncResultPayload {
+  tenantId: string;
+  version: number;
+  build: string;
+  /** CDN paths to invalidate, collapsed to one wildcard over the threshold (keeps the payload small). */
+  paths: string[];
+  uploaded: number;
+  deleted: number;
+}
+export interface InvalidateResult {
+  tenantId: string;
+  version: number;
+  build: string;
+  invalidated: string[];
+}
+export interface CommitResult {
+  tenantId: string;
+  version: number;
+  /** True when contentVersion moved on during the run and this run took the lease again: render again. */
+  more: boolean;
+}
+
+// Errors get a distinct name because Step Functions matches Retry and Catch on the error name.
+const named = (error: AppError, name: string) => Object.assign(error, { name });
+
+function parse<T>(schema: z.ZodType<T>, event: unknown): T {
+  const result = schema.safeParse(event);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue?.path.join('.') || 'event';
+    throw named(
+      new AppError('validation_failed', `Invalid task input: ${field}: ${issue?.message}`, { field }),
+      'InvalidInput',
+    );
+  }
+  return result.data;
+}
+
+/**
+ * The task handlers, as plain functions over injected deps: `lambda.ts` binds them to AWS clients,
+ * the local publisher to the stand-ins. Each takes the Parameters object of its Task state.
+ */
+export function createHandlers(deps: PublisherDeps) {
+  const { store, s3, bucket } = deps;
+  const ttl = deps.leaseTtlMs ?? defaultLeaseTtlMs;
+  const now = deps.now ?? (() => new Date());
+  const log: Log = deps.log ?? (() => {});
+
+  const holdLease = async (tenantId: string, owner: string) => {
+    if (!(await store.publish.renewLease(tenantId, owner, ttl))) {
+      // The lease expired and another run took it: that run publishes; this one must not write.
+      throw named(
+        new AppError('conflict', `Run ${owner} no longer holds the publish lease`, { field: 'owner' }),
+        'LeaseLost',
+      );
+    }
+  };
+
+  const baseUrl = async (tenantId: string, slug: string) => {
+    const verified = (await store.domains.list(tenantId))
+      .filter((d) => d.status === 'verified')
+      .map((d) => d.domain)
+      .sort();
+    return verified[0] ? `https://${verified[0]}` : `${deps.site.scheme}://${slug}.${deps.site.platformDomain}`;
+  };
+
+  return {
+    /** Takes the tenant's lease unless another run holds a live one or nothing is waiting to publish. */
+    async lease(event: unknown): Promise<LeaseResult> {
+      const { tenantId, version, owner } = parse(LeaseInput, event);
+      const state = await store.publish.get(tenantId);
+      if (state.publishedVersion >= state.contentVersion) {
+        return { tenantId, version: state.publishedVersion, acquired: false, reason: 'current' };
+      }
+      const acquired = await store.publish.acquireLease(tenantId, owner, ttl);
+      log(acquired ? 'publish lease acquired' : 'publish lease held by another run', { tenantId, version, owner });
+      return { tenantId, version, acquired, reason: acquired ? 'acquired' : 'held' };
+    },
+
+    /** Renders the site at the current contentVersion and stores the build in S3; only its key travels on. */
+    async render(event: unknown): Promise<RenderResult> {
+      const { tenantId, owner } = parse(RenderInput, event);
+      await holdLease(tenantId, owner);
+      // contentVersion is read before the content: the API writes first and bumps after, so every
+      // write up to this version is in the snapshot read below (a later one only makes it fresher).
+      const { contentVersion: version } = await store.publish.get(tenantId);
+      const record = await store.tenants.require(tenantId);
+      const snapshot = await loadSnapshot(store, tenantId, {
+        now: now(),
+        baseUrl: await baseUrl(tenantId, record.tenant.slug),
+      });
+      const files = await deps.renderer({ ...snapshot, contentVersion: version });
+      const build = buildKey(tenantId, owner, version);
+      await writeBuild(s3, bucket, build, { tenantId, version, files });
+      log('rendered', { tenantId, version, files: files.length });
+      return { tenantId, version, build, files: files.length };
+    },
+
+    /** Uploads the changed files in safe order and works out which CDN paths went stale. */
+    async sync(event: unknown): Promise<SyncResultPayload> {
+      const { tenantId, owner, version, build } = parse(BuildInput, event);
+      await holdLease(tenantId, owner);
+      const { files, tenantId: builtFor } = await readBuild(s3, bucket, build);
+      if (builtFor !== tenantId) {
+        throw named(
+          new AppError('forbidden', 'The build belongs to another tenant', { field: 'build' }),
+          'InvalidInput',
+        );
+      }
+      const result = await syncSite({ s3, bucket, tenantId, files });
+      // Diff against what the CDN was last invalidated for, not just against this upload: a run
+      // that died after uploading but before invalidating left stale CDN entries that this
+      // upload (finding nothing new) would otherwise never invalidate.
+      const previous = await readInvalidatedManifest(s3, bucket, tenantId);
+      const changed = previous ? changedPaths(previous, hashManifest(files)) : [...result.uploaded, ...result.deleted];
+      const paths = collapsePaths(cdnPaths(changed));
+      log('synced', { tenantId, version, uploaded: result.uploaded.length, deleted: result.deleted.length });
+      return { tenantId, version, build, paths, uploaded: result.uploaded.length, deleted: result.deleted.length };
+    },
+
+    /** Invalidates exactly the tenant's changed paths, then records what the CDN now matches. */
+    async invalidate(event: unknown): Promise<InvalidateResult> {
+      const { tenantId, owner, version, build, paths } = parse(InvalidateInput, event);
+      await holdLease(tenantId, owner);
+      if (paths.length) await deps.invalidator.invalidate(tenantId, paths);
+      const { files } = await readBuild(s3, bucket, build);
+      await writeInvalidatedManifest(s3, bucket, tenantId, hashManifest(files));
+      log('invalidated', { tenantId, version, paths: paths.length });
+      return { tenantId, version, build, invalidated: paths };
+    },
+
+    /**
+     * Records publishedVersion (only grows), releases the lease, and takes it straight back when
+     * contentVersion moved on meanwhile. Releasing before re-checking closes the race with a trigger
+     * that found the lease held just before the release: its version is visible to the re-check.
+     */
+    async commit(event: unknown): Promise<CommitResult> {
+      const { tenantId, owner, version, build } = parse(BuildInput, event);
+      const held = await store.publish.renewLease(tenantId, owner, ttl);
+      // A retried Commit whose first attempt got through (and released) finds its version published.
+      const committed = held
+        ? await store.publish.commitPublished(tenantId, version)
+        : (await store.publish.get(tenantId)).publishedVersion >= version;
+      if (!committed) {
+        const state = await store.publish.get(tenantId);
+        if (state.publishedVersion < version) {
+          throw named(
+            new AppError('conflict', `Run ${owner} lost the publish lease before committing`, { field: 'owner' }),
+            'LeaseLost',
+          );
+        }
+      }
+      try {
+        await deleteBuild(s3, bucket, build);
+      } catch (error) {
+        // Builds also expire by an S3 lifecycle rule; a leftover one is harmless.
+        log('build cleanup failed', { tenantId, build, error: String(error) });
+      }
+      await store.publish.releaseLease(tenantId, owner);
+      const state = await store.publish.get(tenantId);
+      const more =
+        state.contentVersion > state.publishedVersion && (await store.publish.acquireLease(tenantId, owner, ttl));
+      log('published', { tenantId, version, more });
+      return { tenantId, version, more };
+    },
+
+    /** Releases the lease after a failure (a no-op when this run does not hold it). */
+    async release(event: unknown): Promise<{ tenantId: string; released: boolean }> {
+      const { tenantId, owner } = parse(ReleaseInput, event);
+      const released = await store.publish.releaseLease(tenantId, owner);
+      log('publish failed, lease released', { tenantId, owner, released });
+      return { tenantId, released };
+    },
+  };
+}
+
+export type Handlers = ReturnType<typeof createHandlers>;
+
+/** The execution name of a publish: the same tenant and version always give the same name. */
+export const executionName = (tenantId: string, version: number) => `${tenantId}-v${version}`.slice(0, 80);
+
+/**
+ * Starts a publish for every tenant with unpublished content and no live lease (a lost trigger,
+ * a crashed or failed run). Returns how many it started.
+ */
+export async function reconcileStale(deps: {
+  store: Store;
+  start: (tenantId: string, version: number, name: string) => Promise<boolean>;
+  now?: () => Date;
+  limit?: number;
+  log?: Log;
+}): Promise<number> {
+  const now = (deps.now ?? (() => new Date()))();
+  const stale = await deps.store.publish.listStale(deps.limit ?? 1000);
+  let started = 0;
+  for (const state of stale) {
+    if (state.lease && new Date(state.lease.expiresAt) > now) continue;
+    // A distinct name per attempt: the original `{tenant}-v{n}` name may belong to a failed run,
+    // and Step Functions refuses to reuse an execution name.
+    const name = `${state.tenantId}-v${state.contentVersion}-r${now.getTime()}`.slice(0, 80);
+    if (await deps.start(state.tenantId, state.contentVersion, name)) started++;
+  }
+  deps.log?.('reconciled', { stale: stale.length, started });
+  return started;
+}

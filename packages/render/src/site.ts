@@ -105,6 +105,13 @@ function darkVariant(hex: string): string {
   return '#e5e7eb';
 }
 
+/** The per-tenant `brand.css` (also served by the dashboard's live preview). */
+export function brandCss(brandColor: string): string {
+  // Validated on write, but the renderer never trusts snapshot text inside CSS.
+  const brand = /^#[0-9a-f]{6}$/i.test(brandColor) ? readableBrandColor(brandColor) : '#2563eb';
+  return `:root{--brand:${brand};--brand-solid:${brand};--brand-dark:${darkVariant(brand)}}\n`;
+}
+
 /** The tenant's pages, in the order a publish renders them. */
 export function sitePages(snapshot: TenantSnapshot): string[] {
   const pages = ['/', '/history/', '/uptime/'];
@@ -143,17 +150,7 @@ export async function renderSite(
   const notFound = await renderPage(snapshot, '/404', theme);
   files.push(text('404.html', notFound.html, 'text/html; charset=utf-8'));
 
-  // Validated on write, but the renderer never trusts snapshot text inside CSS.
-  const brand = /^#[0-9a-f]{6}$/i.test(snapshot.branding.brandColor)
-    ? readableBrandColor(snapshot.branding.brandColor)
-    : '#2563eb';
-  files.push(
-    text(
-      'brand.css',
-      `:root{--brand:${brand};--brand-solid:${brand};--brand-dark:${darkVariant(brand)}}\n`,
-      'text/css; charset=utf-8',
-    ),
-  );
+  files.push(text('brand.css', brandCss(snapshot.branding.brandColor), 'text/css; charset=utf-8'));
 
   const feeds = buildFeeds(snapshot);
   files.push(text('feed.rss', feeds.rss, 'application/rss+xml; charset=utf-8'));

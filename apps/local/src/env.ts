@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+const Port = z.coerce.number().int().min(1).max(65_535);
+
+// The only place this app reads process.env.
+const Env = z.object({
+  UPSTATE_API_PORT: Port.default(3000),
+  UPSTATE_EDGE_PORT: Port.default(8080),
+  /** Where dynalite, s3rver, the outbox and the demo credentials live; `.upstate/` at the repo root by default. */
+  UPSTATE_DATA_DIR: z.string().min(1).optional(),
+  /** How often the checker looks for due monitors, and the reconciler for unpublished tenants. */
+  UPSTATE_CHECK_EVERY_MS: z.coerce.number().int().min(1000).default(10_000),
+  UPSTATE_RECONCILE_EVERY_MS: z.coerce.number().int().min(1000).default(30_000),
+  NO_COLOR: z.string().optional(),
+  /** Where `npm start` was typed (pnpm runs scripts in the package folder); paths are shown relative to it. */
+  INIT_CWD: z.string().optional(),
+});
+export type LocalEnv = z.infer<typeof Env>;
+
+export function readEnv(source: Record<string, string | undefined> = process.env): LocalEnv {
+  const parsed = Env.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,3 @@
+export { type Platform, type PlatformOptions, startPlatform } from './platform.ts';
+export { freePort } from './ports.ts';
+export type { DemoCredentials } from './seed.ts';

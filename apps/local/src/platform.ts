@@ -1,0 +1,233 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DnsResolver } from '@upstate/api';
+import { startApiServer } from '@upstate/api/node';
+import { startS3rver } from '@upstate/aws/testing';
+import { createChecker } from '@upstate/checker';
+import { createEdge } from '@upstate/edge';
+import { ensureTheme, themeNames } from '@upstate/render';
+import { createStore, ensureTable, type Store } from '@upstate/store';
+import { createDynamoClient, startDynalite } from '@upstate/store/testing';
+import { assertPortFree } from './ports.ts';
+import { type DemoCredentials, seedDemo } from './seed.ts';
+import { loadDashboard, loadPublisher } from './services.ts';
+
+export interface PlatformOptions {
+  /** dynalite, s3rver, the mail outbox and the demo credentials live here. */
+  dataDir: string;
+  ports: { api: number; edge: number };
+  /** Delete everything in `dataDir` first. */
+  reset?: boolean;
+  /** Seed the demo tenant when it does not exist yet (default true). */
+  seed?: boolean;
+  /** No progress lines. */
+  quiet?: boolean;
+  /** Progress sink (default: stdout). */
+  progress?: (line: string) => void;
+  /** TXT lookups for custom-domain verification (default: the system resolver). */
+  dnsResolver?: DnsResolver;
+  timers?: { checkMs?: number; reconcileMs?: number };
+}
+
+export interface Platform {
+  urls: { api: string; docs: string; dashboard: string; edge: string; demo: string; outbox: string };
+  demo: DemoCredentials;
+  store: Store;
+  /** True when this start created the demo tenant. */
+  seeded: boolean;
+  /** What is missing because a package it needs has not landed (empty when complete). */
+  missing: string[];
+  /** Waits until every requested publish has finished. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const tableName = 'upstate';
+const bucket = 'upstate-sites';
+
+/**
+ * Runs the whole platform in this process with the embedded stand-ins, seeds the demo tenant on
+ * the first start, and resolves once the demo page is published.
+ * @example const p = await startPlatform({ dataDir: '.upstate', ports: { api: 3000, edge: 8080 } })
+ */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const say = options.quiet ? () => {} : (options.progress ?? ((line: string) => process.stdout.write(`${line}\n`)));
+  const step = async <T>(label: string, run: () => Promise<T>, detail?: (value: T) => string): Promise<T> => {
+    const started = performance.now();
+    const value = await run();
+    const ms = performance.now() - started;
+    const extra = detail?.(value);
+    say(
+      `  ✓ ${label}${extra ? ` ${extra}` : ''} (${ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`})`,
+    );
+    return value;
+  };
+  const closers: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const c of closers.splice(0).reverse()) {
+      try {
+        await c();
+      } catch {
+        // Shutting down: keep closing the rest.
+      }
+    }
+  };
+  const missing: string[] = [];
+
+  try {
+    // Before anything slow: a taken port is the most common failure, so name it at once.
+    await assertPortFree(options.ports.api, 'API', 'UPSTATE_API_PORT');
+    await assertPortFree(options.ports.edge, 'edge server', 'UPSTATE_EDGE_PORT');
+
+    const { dataDir } = options;
+    if (options.reset && existsSync(dataDir)) {
+      rmSync(dataDir, { recursive: true, force: true });
+      say(`  ✓ cleared ${dataDir}`);
+    }
+    for (const sub of ['dynamodb', 's3', 'outbox']) mkdirSync(join(dataDir, sub), { recursive: true });
+    const demoFile = join(dataDir, 'demo.json');
+
+    const dynamo = await step('DynamoDB (dynalite)', async () => {
+      const server = await startDynalite({ path: join(dataDir, 'dynamodb') });
+      closers.push(() => server.close());
+      const client = createDynamoClient(server.endpoint);
+      closers.push(() => client.destroy());
+      await ensureTable(client, tableName);
+      return { client };
+    });
+    const store = createStore({ client: dynamo.client, tableName });
+
+    const s3 = await step('S3 (s3rver)', async () => {
+      const server = await startS3rver({ directory: join(dataDir, 's3'), bucket });
+      closers.push(() => server.close());
+      return server;
+    });
+
+    for (const name of themeNames) {
+      const label = `theme ${name}`;
+      const started = performance.now();
+      const timer = setTimeout(() => say(`  … compiling ${label} (astro build, first run only)`), 300);
+      const result = await ensureTheme(name).finally(() => clearTimeout(timer));
+      const ms = performance.now() - started;
+      say(
+        result.compiled
+          ? `  ✓ ${label} compiled (${(ms / 1000).toFixed(1)} s)`
+          : `  ✓ ${label} up to date (${Math.round(ms)} ms)`,
+      );
+    }
+
+    const platformDomain = 'localhost';
+    const pageHost = `${platformDomain}:${options.ports.edge}`;
+    const edge = createEdge({ s3: s3.client, bucket, store, platformDomain });
+    const publisher = await loadPublisher(
+      { store, s3: s3.client, bucket, invalidator: edge.invalidator, platformDomain: pageHost },
+      (m) => missing.push(m),
+    );
+    closers.push(() => publisher.close());
+    const apiConfig = {
+      platformDomain: pageHost,
+      pageScheme: 'http' as const,
+      cookieSecure: false,
+      localMode: true,
+    };
+    const apiBase = `http://127.0.0.1:${options.ports.api}`;
+    const monitorTarget = `${apiBase}/demo-target/health`;
+    const dnsResolver: DnsResolver = options.dnsResolver ?? (await import('node:dns/promises'));
+
+    const api = await step('API', async () => {
+      const server = await startApiServer({
+        port: options.ports.api,
+        deps: { store, publishTrigger: publisher.trigger, dnsResolver, config: apiConfig },
+        extend: (app) => {
+          // A small target for the demo monitor, so the checker has something real to probe.
+          app.get('/demo-target/health', (c) => c.text('ok\n'));
+          app.get('/', (c) => c.redirect('/docs'));
+        },
+      });
+      closers.push(() => server.close());
+      return server;
+    });
+    const dashboard = await loadDashboard({ api: api.app, config: { ...apiConfig, apiBase } }, (m) =>
+      missing.push(`dashboard: ${m}`),
+    );
+    if (dashboard) api.app.route('/dashboard', dashboard);
+
+    const edgeServer = await step('edge server (local CloudFront)', () => edge.listen(options.ports.edge));
+    closers.push(() => edgeServer.close());
+
+    let demo: DemoCredentials | undefined;
+    if (existsSync(demoFile)) {
+      const saved = JSON.parse(readFileSync(demoFile, 'utf8')) as DemoCredentials;
+      if (await store.tenants.get(saved.tenantId)) demo = saved;
+    }
+    let seeded = false;
+    if (!demo && options.seed !== false) {
+      demo = await step(
+        'demo tenant seeded',
+        () => seedDemo({ store, apiBase, monitorTarget, config: apiConfig }),
+        () => '(7 components in 3 groups, 90 days of history, 4 incidents, 1 maintenance, 1 monitor)',
+      );
+      writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+      seeded = true;
+    }
+
+    await step('pages published', async () => {
+      await publisher.reconcile();
+      await publisher.idle();
+      if (!demo) return;
+      const page = await edge.fetch(
+        new Request(`http://${demo.slug}.${pageHost}/`, { headers: { host: `${demo.slug}.${pageHost}` } }),
+      );
+      if (page.status !== 200)
+        missing.push(
+          `the demo page answers ${page.status}: its publish failed (see above); the reconciler retries every ${(options.timers?.reconcileMs ?? 30_000) / 1000} s`,
+        );
+    });
+
+    const checker = createChecker({ store, publishTrigger: publisher.trigger, allowPrivateTargets: true });
+    const checkMs = options.timers?.checkMs ?? 10_000;
+    const reconcileMs = options.timers?.reconcileMs ?? 30_000;
+    const every = (ms: number, task: () => Promise<unknown>) => {
+      let busy = false;
+      const timer = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        task()
+          .catch((error) => console.error(JSON.stringify({ level: 'error', message: String(error) })))
+          .finally(() => {
+            busy = false;
+          });
+      }, ms);
+      closers.push(() => clearInterval(timer));
+    };
+    if (checker) {
+      every(checkMs, () => checker.runDue());
+      every(60_000, () => checker.rollover());
+    }
+    every(reconcileMs, () => publisher.reconcile());
+    // Idle publishes finish before the stores close.
+    closers.push(() => publisher.idle());
+    say(`  ✓ ${checker ? `checker every ${checkMs / 1000} s, ` : ''}reconciler every ${reconcileMs / 1000} s`);
+
+    const apiUrl = `http://localhost:${options.ports.api}`;
+    return {
+      urls: {
+        api: apiUrl,
+        docs: `${apiUrl}/docs`,
+        dashboard: `${apiUrl}/dashboard`,
+        edge: `http://localhost:${options.ports.edge}`,
+        demo: `http://${demo?.slug ?? 'demo'}.localhost:${options.ports.edge}`,
+        outbox: join(dataDir, 'outbox'),
+      },
+      demo: demo ?? { slug: '', tenantId: '', apiKey: '', email: '', password: '', apiComponentId: '' },
+      store,
+      seeded,
+      missing,
+      idle: () => publisher.idle(),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -81,6 +81,27 @@ describe('syncSite', () => {
     expect(body).toBe('<html>b</html>');
   });
 
+  it('uploads a lower order before any file of a higher order within a tier', async () => {
+    const order: string[] = [];
+    s3.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const key = (args.input as { Key: string }).Key;
+        if (context.commandName === 'PutObjectCommand' && key.startsWith('sites/t4/')) order.push(key);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordOrderedPuts' },
+    );
+    const html = (path: string) => file(path, path, 'text/html; charset=utf-8');
+    await syncSite({
+      s3: s3.client,
+      bucket: s3.bucket,
+      tenantId: 't4',
+      files: [html('index.html'), html('incidents/a/index.html'), html('history/index.html')],
+      order: (f) => -f.path.split('/').length,
+      concurrency: 1,
+    });
+    expect(order).toEqual(['sites/t4/incidents/a/index.html', 'sites/t4/history/index.html', 'sites/t4/index.html']);
+  });
   it('keeps tenants apart', async () => {
     await syncSite({
       s3: s3.client,

@@ -82,6 +82,11 @@ export async function syncSite(options: {
   tenantId: string;
   files: SyncFile[];
   concurrency?: number;
+  /**
+   * Within a tier, files of a lower order are all uploaded before any of a higher order starts
+   * (e.g. new detail pages before the pages that link them). Same order for all by default.
+   */
+  order?: (file: SyncFile) => number;
 }): Promise<SyncResult> {
   const { s3, bucket, tenantId, files } = options;
   const previous = await readManifest(s3, bucket, tenantId);
@@ -92,10 +97,12 @@ export async function syncSite(options: {
     next[f.path] = { hash };
     if (previous[f.path]?.hash !== hash) changed.push(f);
   }
-  changed.sort((a, b) => rank(a) - rank(b));
+  const order = options.order ?? (() => 0);
+  const phase = (f: SyncFile) => `${rank(f)}:${order(f)}`;
+  changed.sort((a, b) => rank(a) - rank(b) || order(a) - order(b));
   const result: SyncResult = { uploaded: [], deleted: [], assets: [] };
-  for (const tier of [0, 1, 2]) {
-    const batch = changed.filter((f) => rank(f) === tier);
+  for (const current of new Set(changed.map(phase))) {
+    const batch = changed.filter((f) => phase(f) === current);
     const limit = options.concurrency ?? 8;
     for (let i = 0; i < batch.length; i += limit) {
       await Promise.all(

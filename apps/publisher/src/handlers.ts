@@ -81,6 +81,10 @@ export interface CommitResult {
   more: boolean;
 }
 
+// Deeper pages first: a new incident or maintenance page is in S3 before the history and front
+// pages that link it (assets, CSS, JSON and feeds already go before any HTML).
+const linkOrder = (file: SyncFile) => (file.contentType.startsWith('text/html') ? -file.path.split('/').length : 0);
+
 // Errors get a distinct name because Step Functions matches Retry and Catch on the error name.
 const named = (error: AppError, name: string) => Object.assign(error, { name });
 
@@ -168,7 +172,7 @@ export function createHandlers(deps: PublisherDeps) {
           'InvalidInput',
         );
       }
-      const result = await syncSite({ s3, bucket, tenantId, files });
+      const result = await syncSite({ s3, bucket, tenantId, files, order: linkOrder });
       // Diff against what the CDN was last invalidated for, not just against this upload: a run
       // that died after uploading but before invalidating left stale CDN entries that this
       // upload (finding nothing new) would otherwise never invalidate.

@@ -1,5 +1,5 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { cacheControl, manifestKey } from '@upstate/aws';
+import { cacheControl, createS3Client, manifestKey } from '@upstate/aws';
 import { startS3rver } from '@upstate/aws/testing';
 import type { TenantSnapshot } from '@upstate/core';
 import { renderSite } from '@upstate/render';
@@ -211,5 +211,221 @@ describe('local publisher (real definition on aws-local-stepfunctions, dynalite,
     expect(invalidator.calls).toEqual([]);
     expect(await manifest(tenantId)).toEqual(site);
     expect(await store.publish.get(tenantId)).toMatchObject({ publishedVersion: latest, lease: null });
+  });
+});
+
+/** A client of its own, so a middleware injected by one test never touches another. */
+const ownClient = () =>
+  createS3Client({
+    region: 'us-east-1',
+    endpoint: s3.endpoint,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+
+const injected = (name: string) => Object.assign(new Error(`injected ${name}`), { name });
+
+describe('faults, each injected once: the page ends consistent and current, the lease is free', () => {
+  it('an S3 PutObject failure is retried and the page still lands', async () => {
+    // Prepare
+    const client = ownClient();
+    let failed = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const key = (args.input as { Key?: string }).Key ?? '';
+        if (context.commandName === 'PutObjectCommand' && key === 'sites/tenant-s3fault/index.html' && !failed++) {
+          throw injected('InternalError');
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failOnePut' },
+    );
+    const { store, publisher, rendered } = await setup({ s3: client });
+    const tenantId = 'tenant-s3fault';
+    await seedTenant(store, tenantId);
+    await setStatus(store, tenantId, 'cmp-002', 'partial_outage');
+    // Act
+    const version = await pageChanged(store, publisher.trigger, tenantId);
+    await publisher.idle();
+    // Assess
+    expect(failed).toBe(2);
+    expect(publisher.executions()).toMatchObject([{ status: 'SUCCEEDED', endState: 'Published' }]);
+    expect(rendered).toEqual([version]);
+    expect(await store.publish.get(tenantId)).toMatchObject({ publishedVersion: version, lease: null });
+    expect((await summary(tenantId)).components.find((c) => c.id === 'cmp-002')?.status).toBe('partial_outage');
+    expect(await readText(s3.client, s3.bucket, `sites/${tenantId}/index.html`)).toContain('</html>');
+  });
+
+  it('a render that throws is retried and the page still lands', async () => {
+    // Prepare
+    const { store, publisher, rendered } = await setup({
+      beforeRender: (count) => {
+        if (count === 1) throw injected('Error');
+      },
+    });
+    const tenantId = 'tenant-renderfault';
+    await seedTenant(store, tenantId);
+    // Act
+    const version = await pageChanged(store, publisher.trigger, tenantId);
+    await publisher.idle();
+    // Assess
+    expect(rendered).toEqual([version, version]);
+    expect(publisher.executions()).toMatchObject([{ status: 'SUCCEEDED', endState: 'Published' }]);
+    expect(await store.publish.get(tenantId)).toMatchObject({ publishedVersion: version, lease: null });
+    expect(await exists(s3.client, s3.bucket, `sites/${tenantId}/index.html`)).toBe(true);
+  });
+
+  it('a throttled invalidation (TooManyInvalidationsInProgress) is retried', async () => {
+    // Prepare
+    const invalidator = recordingInvalidator({ times: 1, error: () => injected('TooManyInvalidationsInProgress') });
+    const { store, publisher } = await setup({ invalidator });
+    const tenantId = 'tenant-throttled';
+    await seedTenant(store, tenantId);
+    // Act
+    const version = await pageChanged(store, publisher.trigger, tenantId);
+    await publisher.idle();
+    // Assess
+    expect(invalidator.calls).toEqual([{ tenantId, paths: ['/*'] }]);
+    expect(publisher.executions()).toMatchObject([{ status: 'SUCCEEDED', endState: 'Published' }]);
+    expect(await store.publish.get(tenantId)).toMatchObject({ publishedVersion: version, lease: null });
+  });
+
+  it('a permanent failure releases the lease and fails visibly; the reconciler later republishes', async () => {
+    // Prepare
+    let broken = true;
+    const logged: string[] = [];
+    const { store, invalidator } = await setup();
+    const tenantId = 'tenant-broken';
+    await seedTenant(store, tenantId);
+    const publisher = createLocalPublisher({
+      store,
+      s3: s3.client,
+      bucket: s3.bucket,
+      invalidator,
+      retryDelayMs: 1,
+      log: (message) => logged.push(message),
+      renderer: async (snapshot) => {
+        if (broken) throw injected('ThemeCrashed');
+        return renderSite(snapshot);
+      },
+    });
+    // Act
+    const version = await pageChanged(store, publisher.trigger, tenantId);
+    await publisher.idle();
+    // Assess: failed with the original error, after the retries, and the lease is free.
+    expect(publisher.executions()).toMatchObject([
+      { status: 'FAILED', endState: 'PublishFailed', error: 'ThemeCrashed', cause: 'injected ThemeCrashed' },
+    ]);
+    expect(logged).toContain('publish execution failed');
+    expect(await store.publish.get(tenantId)).toMatchObject({
+      contentVersion: version,
+      publishedVersion: 0,
+      lease: null,
+    });
+    // Act: the theme is fixed; the scheduled reconciler finds the stale tenant.
+    broken = false;
+    expect(await publisher.reconcile()).toBe(1);
+    await publisher.idle();
+    // Assess
+    expect(publisher.executions().at(-1)).toMatchObject({ status: 'SUCCEEDED', endState: 'Published' });
+    expect(await store.publish.get(tenantId)).toMatchObject({ publishedVersion: version, lease: null });
+    expect(await publisher.reconcile()).toBe(0);
+  });
+
+  it('the process dies between upload and commit: after the lease expires the reconciler finishes the job', async () => {
+    // Prepare
+    let clock = Date.parse('2026-11-20T12:00:00.000Z');
+    const now = () => new Date(clock);
+    const { store, publisher: first, invalidator } = await setup({ now });
+    const tenantId = 'tenant-crash';
+    const seeded = await seedTenant(store, tenantId);
+    await pageChanged(store, first.trigger, tenantId);
+    await first.idle();
+    const dying = createLocalPublisher({
+      store,
+      s3: s3.client,
+      bucket: s3.bucket,
+      now,
+      renderer: (snapshot) => renderSite(snapshot),
+      // Uploads are done when the invalidation starts: the process "dies" right there.
+      invalidator: {
+        async invalidate() {
+          dying.close();
+          throw injected('ProcessKilled');
+        },
+      },
+    });
+    const incident = seeded.incidents[0];
+    if (!incident) throw new Error('fixture has an incident');
+    await store.incidents.save({ ...incident, name: 'Postmortem published', version: incident.version + 1 });
+    const version = await pageChanged(store, dying.trigger, tenantId);
+    await dying.idle();
+    expect(dying.executions()).toMatchObject([{ status: 'ABORTED' }]);
+    expect(await readText(s3.client, s3.bucket, `sites/${tenantId}/incidents/${incident.id}/index.html`)).toContain(
+      'Postmortem published',
+    );
+    const held = await store.publish.get(tenantId);
+    expect(held.lease?.owner).toBe(`${tenantId}-v${version}`);
+    expect(held.publishedVersion).toBe(version - 1);
+    // Act: while the dead run's lease is live nothing starts; once it expired, the reconciler runs.
+    const successor = createLocalPublisher({
+      store,
+      s3: s3.client,
+      bucket: s3.bucket,
+      invalidator,
+      now,
+      renderer: (snapshot) => renderSite(snapshot),
+    });
+    expect(await successor.reconcile()).toBe(0);
+    clock += 11 * 60_000;
+    invalidator.calls.length = 0;
+    expect(await successor.reconcile()).toBe(1);
+    await successor.idle();
+    // Assess: current, committed, lease free, and the paths the dead run uploaded are invalidated.
+    expect(successor.executions()).toMatchObject([{ status: 'SUCCEEDED', endState: 'Published' }]);
+    expect(await store.publish.get(tenantId)).toMatchObject({ publishedVersion: version, lease: null });
+    expect(invalidator.calls).toHaveLength(1);
+    expect(invalidator.calls[0]?.paths).toContain(`/incidents/${incident.id}/index.html`);
+  });
+});
+
+describe('upload order', () => {
+  it('a reader never gets HTML linking a file that is not uploaded yet', async () => {
+    // Prepare: before every HTML upload, check that everything it links is already in S3.
+    const tenantId = 'tenant-links';
+    const client = ownClient();
+    const missing: { publish: number; page: string; link: string }[] = [];
+    let publish = 0;
+    let checkedPages = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Key?: string; Body?: Uint8Array; ContentType?: string };
+        if (context.commandName === 'PutObjectCommand' && input.ContentType?.startsWith('text/html')) {
+          checkedPages++;
+          const html = new TextDecoder().decode(input.Body);
+          for (const link of links(html)) {
+            const key = linkedKey(tenantId, link);
+            if (key && !(await exists(client, s3.bucket, key))) missing.push({ publish, page: input.Key ?? '', link });
+          }
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'checkLinks' },
+    );
+    const { store, publisher } = await setup({ s3: client });
+    await seedTenant(store, tenantId);
+    // Act: a first publish, then a new incident (a new page linked from the front page and history).
+    publish = 1;
+    await pageChanged(store, publisher.trigger, tenantId);
+    await publisher.idle();
+    publish = 2;
+    await store.incidents.create(newIncident(tenantId, 'inc-new', 'Checkout errors'));
+    await pageChanged(store, publisher.trigger, tenantId);
+    await publisher.idle();
+    // Assess: assets, CSS, feeds are always there first. On the very first publish pages link each
+    // other both ways (nobody can have the URL yet); from then on, new pages land before their links.
+    expect(checkedPages).toBeGreaterThan(8);
+    expect(missing.filter((m) => m.publish === 1 && !m.link.endsWith('/'))).toEqual([]);
+    expect(missing.filter((m) => m.publish === 2)).toEqual([]);
+    expect(await readText(s3.client, s3.bucket, `sites/${tenantId}/index.html`)).toContain('/incidents/inc-new/');
   });
 });

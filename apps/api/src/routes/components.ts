@@ -86,7 +86,8 @@ export function componentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
         description: input.description ?? null,
         position: input.position ?? existing.length,
         status: input.status ?? 'operational',
-        statusSource: 'manual',
+        // Only a status given by hand holds against monitors; the default is the monitors' to change.
+        statusSource: input.status ? 'manual' : 'monitor',
         onlyShowIfDegraded: input.onlyShowIfDegraded ?? false,
         showUptime: input.showUptime ?? true,
         startDate: input.startDate ?? utcDay(now()),

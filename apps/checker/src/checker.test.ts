@@ -1,0 +1,404 @@
+import { createApp, recordingPublishTrigger } from '@upstate/api';
+import { type Component, componentUptime, type DailyRollup, type HttpMonitorConfig, type Monitor } from '@upstate/core';
+import type { Store } from '@upstate/store';
+import { createTestStore } from '@upstate/store/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChecker } from './checker.ts';
+import { startTarget, type Target } from './testing.ts';
+
+let target: Target;
+beforeAll(async () => {
+  target = await startTarget();
+});
+afterAll(async () => {
+  await target.close();
+});
+
+const minute = 60_000;
+let pathCounter = 0;
+
+/** The real API and a checker on one fresh table, sharing a clock the test moves. */
+async function platform(options: { start?: string } = {}) {
+  let clock = new Date(options.start ?? '2026-11-24T10:00:00.000Z');
+  const now = () => clock;
+  const { store } = await createTestStore({ now });
+  const app = createApp({
+    store,
+    publishTrigger: recordingPublishTrigger(),
+    dnsResolver: { resolveTxt: async () => [] },
+    now,
+    log: () => {},
+  });
+  const publishes = recordingPublishTrigger();
+  const logs: string[] = [];
+  const checker = createChecker({
+    store,
+    publishTrigger: publishes,
+    allowPrivateTargets: true,
+    now,
+    log: (message) => logs.push(message),
+  });
+
+  const slug = `t-${++pathCounter}-${Date.now().toString(36)}`;
+  const signup = await app.request('/v1/signup', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: slug, slug, email: `${slug}@example.com`, password: 'correct horse battery' }),
+  });
+  if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${await signup.text()}`);
+  const { apiKey, tenant } = (await signup.json()) as { apiKey: { key: string }; tenant: { id: string } };
+
+  async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await app.request(path, {
+      method,
+      headers: { authorization: `Bearer ${apiKey.key}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (res.status === 204 ? {} : await res.json()) as T;
+  }
+
+  const component = async (name: string, fields: Record<string, unknown> = {}) =>
+    api<Component & { version: number }>('POST', '/v1/components', { name, ...fields });
+
+  /** An HTTP monitor on its own path of the target, answering 200 until told otherwise. */
+  async function httpMonitor(
+    componentId: string,
+    fields: Record<string, unknown> = {},
+    config: Partial<HttpMonitorConfig> = {},
+  ) {
+    const path = `/m${++pathCounter}`;
+    target.answer(path, { status: 200, body: 'ok' });
+    const monitor = await api<Monitor>('POST', '/v1/monitors', {
+      componentId,
+      name: path,
+      config: {
+        kind: 'http',
+        url: target.url(path),
+        method: 'GET',
+        expectedStatus: { min: 200, max: 299 },
+        keyword: null,
+        timeoutMs: 5000,
+        followRedirects: false,
+        headers: {},
+        degradedThresholdMs: 5000,
+        ...config,
+      },
+      failureThreshold: 3,
+      recoveryThreshold: 2,
+      ...fields,
+    });
+    return { monitor, path };
+  }
+
+  return {
+    store: store as Store,
+    tenantId: tenant.id,
+    checker,
+    publishes,
+    logs,
+    api,
+    component,
+    httpMonitor,
+    now,
+    advance(ms: number) {
+      clock = new Date(clock.getTime() + ms);
+    },
+    /** One scheduled run, then the clock moves to the next minute. */
+    async tick() {
+      const summary = await checker.runDue();
+      clock = new Date(clock.getTime() + minute);
+      return summary;
+    },
+    status: async (id: string) => (await store.components.require(tenant.id, id)).status,
+    rollups: async (componentId: string) => store.rollups.list(tenant.id, componentId, '2026-01-01', '2026-12-31'),
+  };
+}
+
+describe('automatic component status', () => {
+  it('flips to major_outage after N failures and back after M successes, publishing exactly once per flip', async () => {
+    const p = await platform();
+    const api = await p.component('API');
+    expect(api.statusSource).toBe('monitor');
+    const { path, monitor } = await p.httpMonitor(api.id);
+
+    target.answer(path, { status: 500 });
+    expect(await p.tick()).toMatchObject({ checked: 1, flips: 0, published: 0 });
+    expect(await p.tick()).toMatchObject({ checked: 1, flips: 0, published: 0 });
+    expect(await p.status(api.id)).toBe('operational');
+    expect(await p.tick()).toMatchObject({ checked: 1, flips: 1, published: 1 });
+    expect(await p.store.components.require(p.tenantId, api.id)).toMatchObject({
+      status: 'major_outage',
+      statusSource: 'monitor',
+    });
+    const version = (await p.store.publish.get(p.tenantId)).contentVersion;
+    expect(p.publishes.calls).toEqual([{ tenantId: p.tenantId, contentVersion: version }]);
+
+    // Still down: no new flip, no new publish.
+    expect(await p.tick()).toMatchObject({ flips: 0, published: 0 });
+    target.answer(path, { status: 200 });
+    expect(await p.tick()).toMatchObject({ flips: 0, published: 0 });
+    expect(await p.status(api.id)).toBe('major_outage');
+    expect(await p.tick()).toMatchObject({ flips: 1, published: 1 });
+    expect(await p.status(api.id)).toBe('operational');
+    expect(p.publishes.calls).toHaveLength(2);
+
+    const checks = await p.store.checks.list(p.tenantId, monitor.id);
+    expect(checks.map((c) => c.result)).toEqual(['up', 'up', 'down', 'down', 'down', 'down']);
+    expect(checks[2]).toMatchObject({ statusCode: 500, error: 'status 500 outside 200-299' });
+    expect(await p.store.monitors.require(p.tenantId, monitor.id)).toMatchObject({
+      lastResult: 'up',
+      consecutiveSuccesses: 2,
+      consecutiveFailures: 0,
+      verdict: 'operational',
+    });
+  });
+
+  it('moves a slow component to degraded_performance and publishes once for two flips in one tenant', async () => {
+    const p = await platform();
+    const web = await p.component('Web');
+    const db = await p.component('Database');
+    const slow = await p.httpMonitor(web.id, {}, { degradedThresholdMs: 100 });
+    const dead = await p.httpMonitor(db.id, { failureThreshold: 1 });
+    target.answer(slow.path, { status: 200, delayMs: 300 });
+    target.answer(dead.path, { status: 502 });
+    expect(await p.tick()).toMatchObject({ checked: 2, flips: 2, published: 1 });
+    expect(await p.status(web.id)).toBe('degraded_performance');
+    expect(await p.status(db.id)).toBe('major_outage');
+    expect(p.publishes.calls).toHaveLength(1);
+  });
+
+  it('runs each monitor on its interval, skips paused ones and does not check early', async () => {
+    const p = await platform();
+    const c = await p.component('Jobs');
+    await p.httpMonitor(c.id, { intervalSeconds: 180 });
+    await p.httpMonitor(c.id, { paused: true });
+    const counts = [];
+    for (let i = 0; i < 6; i++) counts.push((await p.tick()).checked);
+    expect(counts).toEqual([1, 0, 0, 1, 0, 0]);
+  });
+
+  it('holds a status set by hand until it is cleared through the API', async () => {
+    const p = await platform();
+    const c = await p.component('Payments');
+    const { path } = await p.httpMonitor(c.id, { failureThreshold: 1, recoveryThreshold: 1 });
+    await p.api('PATCH', `/v1/components/${c.id}`, { status: 'operational' });
+    target.answer(path, { status: 503 });
+
+    expect(await p.tick()).toMatchObject({ checked: 1, flips: 0, published: 0 });
+    expect(await p.store.components.require(p.tenantId, c.id)).toMatchObject({
+      status: 'operational',
+      statusSource: 'manual',
+    });
+
+    await p.api('PATCH', `/v1/components/${c.id}`, { clearManualStatus: true });
+    expect(await p.tick()).toMatchObject({ flips: 1, published: 1 });
+    expect(await p.status(c.id)).toBe('major_outage');
+  });
+
+  it('holds a status set by an open incident, and takes over once it is resolved', async () => {
+    const p = await platform();
+    const c = await p.component('Search');
+    const { path } = await p.httpMonitor(c.id, { failureThreshold: 1, recoveryThreshold: 1 });
+    target.answer(path, { status: 200 });
+    await p.tick();
+    const incident = await p.api<{ id: string }>('POST', '/v1/incidents', {
+      name: 'Search is slow',
+      status: 'investigating',
+      impact: 'minor',
+      body: 'Looking into it.',
+      components: [{ componentId: c.id, status: 'partial_outage' }],
+    });
+    expect(await p.store.components.require(p.tenantId, c.id)).toMatchObject({
+      status: 'partial_outage',
+      statusSource: 'incident',
+    });
+    expect(await p.tick()).toMatchObject({ flips: 0 });
+    expect(await p.status(c.id)).toBe('partial_outage');
+
+    await p.api('POST', `/v1/incidents/${incident.id}/updates`, { status: 'resolved', body: 'Fixed.' });
+    target.answer(path, { status: 500 });
+    expect(await p.tick()).toMatchObject({ flips: 1 });
+    expect(await p.status(c.id)).toBe('major_outage');
+  });
+});
+
+describe('heartbeat monitors', () => {
+  it('goes down once interval + grace pass without a ping, and recovers on the next ping', async () => {
+    const p = await platform();
+    const c = await p.component('Nightly export');
+    const created = await p.api<Monitor & { heartbeatUrl: string }>('POST', '/v1/monitors', {
+      componentId: c.id,
+      name: 'export cron',
+      config: { kind: 'heartbeat', graceSeconds: 60 },
+      intervalSeconds: 300,
+    });
+    // 5 min interval + 1 min grace from creation: up through minute 6, down at minute 7.
+    const results: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      await p.tick();
+      results.push((await p.store.monitors.require(p.tenantId, created.id)).lastResult ?? 'none');
+    }
+    expect(results).toEqual(['up', 'up', 'up', 'up', 'up', 'up', 'up', 'down']);
+    expect(await p.status(c.id)).toBe('major_outage');
+    expect(p.publishes.calls).toHaveLength(1);
+    const [down] = await p.store.checks.list(p.tenantId, created.id, { limit: 1 });
+    expect(down?.error).toBe('no ping since 2026-11-24T10:00:00.000Z (interval 300 s + grace 60 s)');
+
+    const token = new URL(created.heartbeatUrl).pathname.split('/').at(-1);
+    await p.api('POST', `/v1/heartbeats/${token}`);
+    expect(await p.tick()).toMatchObject({ checked: 1, flips: 1, published: 1 });
+    expect(await p.status(c.id)).toBe('operational');
+  });
+});
+
+describe('rollups and uptime', () => {
+  it('adds each run’s minutes in the status the component had, matching the core uptime maths', async () => {
+    const p = await platform();
+    const c = await p.component('Checkout');
+    const { path } = await p.httpMonitor(c.id, { failureThreshold: 1, recoveryThreshold: 1 });
+    // up, up, down, down, up  →  operational 3 min, major_outage 2 min.
+    for (const status of [200, 200, 500, 500, 200]) {
+      target.answer(path, { status });
+      await p.tick();
+    }
+    const rollups = await p.rollups(c.id);
+    expect(rollups).toEqual([{ componentId: c.id, day: '2026-11-24', minutes: { operational: 3, major_outage: 2 } }]);
+    const uptime = componentUptime(rollups, { now: p.now(), startDate: c.startDate, days: 3 });
+    // Hand-computed: 1 − 2/5.
+    expect(uptime.days.map((d) => d.uptime)).toEqual([null, null, 0.6]);
+    expect(uptime.windows['7d']).toBeCloseTo(0.6, 10);
+    expect(uptime.days.at(-1)?.worst).toBe('major_outage');
+  });
+
+  it('credits each monitor its share so a component with two monitors counts its time once', async () => {
+    const p = await platform();
+    const c = await p.component('Edge');
+    await p.httpMonitor(c.id);
+    await p.httpMonitor(c.id, { intervalSeconds: 120 });
+    for (let i = 0; i < 4; i++) await p.tick();
+    // Minutes 0,1,2,3: the 60 s monitor 4 runs × 1 min ÷ 2, the 120 s one 2 runs × 2 min ÷ 2.
+    expect(await p.rollups(c.id)).toEqual([{ componentId: c.id, day: '2026-11-24', minutes: { operational: 4 } }]);
+  });
+
+  it('splits by UTC day, and leaves days before the component existed without data', async () => {
+    const p = await platform({ start: '2026-11-24T23:58:00.000Z' });
+    const c = await p.component('Auth');
+    await p.httpMonitor(c.id);
+    for (let i = 0; i < 4; i++) await p.tick();
+    const rollups = await p.rollups(c.id);
+    expect(rollups.map((r: DailyRollup) => [r.day, r.minutes.operational])).toEqual([
+      ['2026-11-24', 2],
+      ['2026-11-25', 2],
+    ]);
+    const uptime = componentUptime(rollups, { now: p.now(), startDate: c.startDate, days: 4 });
+    expect(uptime.days.map((d) => [d.day, d.uptime])).toEqual([
+      ['2026-11-22', null],
+      ['2026-11-23', null],
+      ['2026-11-24', 1],
+      ['2026-11-25', 1],
+    ]);
+  });
+
+  it('excludes maintenance: its minutes are under_maintenance and monitors do not flip the component', async () => {
+    const p = await platform();
+    const c = await p.component('Warehouse');
+    const { path } = await p.httpMonitor(c.id, { failureThreshold: 1, recoveryThreshold: 1 });
+    await p.api('POST', '/v1/maintenances', {
+      name: 'Database upgrade',
+      componentIds: [c.id],
+      scheduledFor: '2026-11-24T10:03:00.000Z',
+      scheduledUntil: '2026-11-24T10:05:00.000Z',
+      body: 'Planned downtime.',
+    });
+    for (let i = 0; i < 3; i++) await p.tick(); // 10:00–10:02 operational
+    target.answer(path, { status: 503 });
+    const during = [await p.tick(), await p.tick()]; // 10:03, 10:04: in maintenance, target down
+    expect(during.map((s) => [s.maintenanceTransitions, s.flips, s.published])).toEqual([
+      [1, 0, 1],
+      [0, 0, 0],
+    ]);
+    expect(await p.status(c.id)).toBe('operational');
+    const after = await p.tick(); // 10:05: maintenance ends, the monitor's verdict applies, one publish
+    expect(after).toMatchObject({ maintenanceTransitions: 1, flips: 1, published: 1 });
+    expect(await p.status(c.id)).toBe('major_outage');
+
+    const rollups = await p.rollups(c.id);
+    expect(rollups[0]?.minutes).toEqual({ operational: 3, under_maintenance: 2, major_outage: 1 });
+    // Hand-computed: maintenance leaves the ratio; 1 − 1/4.
+    expect(componentUptime(rollups, { now: p.now(), days: 1 }).days[0]?.uptime).toBe(0.75);
+  });
+});
+
+describe('maintenance automation', () => {
+  it('starts and completes maintenance on time, publishing each change once, with no monitors at all', async () => {
+    const p = await platform();
+    const c = await p.component('Billing');
+    const m = await p.api<{ id: string }>('POST', '/v1/maintenances', {
+      name: 'Billing migration',
+      componentIds: [c.id],
+      scheduledFor: '2026-11-24T10:02:00.000Z',
+      scheduledUntil: '2026-11-24T10:04:00.000Z',
+      body: 'We are migrating.',
+    });
+    const summaries = [];
+    for (let i = 0; i < 6; i++) summaries.push(await p.tick());
+    expect(summaries.map((s) => [s.maintenanceTransitions, s.published])).toEqual([
+      [0, 0],
+      [0, 0],
+      [1, 1],
+      [0, 0],
+      [1, 1],
+      [0, 0],
+    ]);
+    const stored = await p.store.maintenances.require(p.tenantId, m.id);
+    expect(stored.status).toBe('completed');
+    expect(stored.updates.map((u) => [u.status, u.author.kind])).toEqual([
+      ['scheduled', 'api_key'],
+      ['in_progress', 'system'],
+      ['completed', 'system'],
+    ]);
+  });
+});
+
+describe('rollover', () => {
+  it('publishes every tenant once per UTC day, across checker instances', async () => {
+    const p = await platform({ start: '2026-11-24T23:59:00.000Z' });
+    const other = createChecker({
+      store: p.store,
+      publishTrigger: p.publishes,
+      allowPrivateTargets: true,
+      now: p.now,
+    });
+    const tenants = await p.store.tenants.listIds();
+    expect(tenants).toContain(p.tenantId);
+    expect(await p.checker.rollover()).toBe(tenants.length);
+    expect(await p.checker.rollover()).toBe(0);
+    expect(await other.rollover()).toBe(0);
+    expect(p.publishes.calls.filter((c) => c.tenantId === p.tenantId)).toHaveLength(1);
+
+    p.advance(2 * minute); // 00:01 the next day
+    expect(await other.rollover()).toBe(tenants.length);
+    expect(await p.checker.rollover()).toBe(0);
+    expect(p.publishes.calls.filter((c) => c.tenantId === p.tenantId)).toHaveLength(2);
+  });
+});
+
+describe('overlapping runs', () => {
+  it('records each due monitor once when two checkers run at the same time', async () => {
+    const p = await platform();
+    const c = await p.component('Queue');
+    const monitors = [];
+    for (let i = 0; i < 5; i++) monitors.push((await p.httpMonitor(c.id)).monitor);
+    const second = createChecker({
+      store: p.store,
+      publishTrigger: p.publishes,
+      allowPrivateTargets: true,
+      now: p.now,
+    });
+    const [a, b] = await Promise.all([p.checker.runDue(), second.runDue()]);
+    expect((a?.checked ?? 0) + (b?.checked ?? 0)).toBe(5);
+    for (const m of monitors) expect(await p.store.checks.list(p.tenantId, m.id)).toHaveLength(1);
+    expect(await p.rollups(c.id)).toEqual([{ componentId: c.id, day: '2026-11-24', minutes: { operational: 1 } }]);
+  });
+});

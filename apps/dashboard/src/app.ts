@@ -1,0 +1,76 @@
+import { Hono } from 'hono';
+import { assets } from './assets.ts';
+import { createKit, type DashboardDeps } from './kit.ts';
+import { accountRoutes } from './pages/account.ts';
+import { brandingRoutes } from './pages/branding.ts';
+import { componentRoutes } from './pages/components.ts';
+import { domainRoutes } from './pages/domains.ts';
+import { incidentRoutes } from './pages/incidents.ts';
+import { keyRoutes } from './pages/keys.ts';
+import { maintenanceRoutes } from './pages/maintenance.ts';
+import { monitorRoutes } from './pages/monitors.ts';
+import { overviewRoutes } from './pages/overview.ts';
+
+const pageCsp = [
+  "default-src 'none'",
+  "style-src 'self'",
+  "script-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "frame-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+/**
+ * The tenant dashboard: server-rendered pages whose forms work without JavaScript, talking to the
+ * management API in-process as the signed-in user. Mount it at `config.basePath` (`/dashboard`).
+ * @example api.route('/dashboard', createDashboard({ api, store }))
+ */
+export function createDashboard(deps: DashboardDeps): Hono {
+  const kit = createKit(deps);
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    // Cross-site form posts are refused before anything runs (login CSRF included); the API's
+    // per-session CSRF token guards every write on top of this.
+    if (!['GET', 'HEAD'].includes(c.req.method)) {
+      const origin = c.req.header('origin');
+      const site = c.req.header('sec-fetch-site');
+      const host = c.req.header('host');
+      const sameOrigin = !origin || (host !== undefined && origin !== 'null' && new URL(origin).host === host);
+      if (!sameOrigin || site === 'cross-site') return c.text('Cross-site request refused', 403);
+    }
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'same-origin');
+    if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', pageCsp);
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+  });
+
+  for (const asset of Object.values(assets)) {
+    app.get(`/assets/${asset.path}`, (c) => {
+      c.header('Content-Type', asset.contentType);
+      c.header('Cache-Control', 'public, max-age=31536000, immutable');
+      return c.body(asset.body);
+    });
+  }
+
+  accountRoutes(app, kit);
+  overviewRoutes(app, kit);
+  componentRoutes(app, kit);
+  incidentRoutes(app, kit);
+  maintenanceRoutes(app, kit);
+  monitorRoutes(app, kit);
+  domainRoutes(app, kit);
+  keyRoutes(app, kit);
+  brandingRoutes(app, kit);
+
+  app.all('*', async (c) => {
+    const shell = await kit.shell(c);
+    if (shell instanceof Response) return shell;
+    return kit.notFound(c, shell);
+  });
+  return app;
+}

@@ -1,0 +1,2 @@
+export { createDashboard } from './app.ts';
+export type { DashboardConfig, DashboardDeps } from './kit.ts';

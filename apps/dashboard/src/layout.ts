@@ -1,0 +1,144 @@
+import { html } from 'hono/html';
+import { assets } from './assets.ts';
+import { ago, csrfField, type Html, safeHref } from './ui.ts';
+
+export interface PublishView {
+  contentVersion: number;
+  publishedVersion: number;
+  state: 'live' | 'publishing' | 'pending';
+  lastPublishedAt: string | null;
+  pageUrl: string;
+}
+
+/** What every signed-in page knows: who, which tenant, the CSRF token for its forms, publish state. */
+export interface Shell {
+  base: string;
+  csrf: string;
+  email: string;
+  tenantName: string;
+  slug: string;
+  timezone: string;
+  pageUrl: string;
+  publish: PublishView | null;
+  now: Date;
+}
+
+const nav = [
+  ['overview', '', 'Overview'],
+  ['components', '/components', 'Components'],
+  ['incidents', '/incidents', 'Incidents'],
+  ['maintenance', '/maintenance', 'Maintenance'],
+  ['monitors', '/monitors', 'Monitors'],
+  ['branding', '/branding', 'Branding'],
+  ['domain', '/domain', 'Custom domain'],
+  ['api-keys', '/api-keys', 'API keys'],
+  ['audit', '/audit', 'Audit log'],
+] as const;
+
+export type Section = (typeof nav)[number][0];
+
+/** Fixed notices shown after a redirect; the query names one, so no text is ever reflected. */
+export const notices: Record<string, string> = {
+  'signed-out': 'You are signed out.',
+  'component-created': 'Component added.',
+  'component-saved': 'Component saved.',
+  'component-deleted': 'Component deleted.',
+  'status-set': 'Status updated.',
+  reordered: 'Order saved.',
+  'group-created': 'Group added.',
+  'group-saved': 'Group saved.',
+  'group-deleted': 'Group deleted.',
+  'incident-created': 'Incident opened. It is on its way to your public page.',
+  'incident-updated': 'Update posted.',
+  'incident-resolved': 'Incident resolved.',
+  'incident-reopened': 'Incident reopened.',
+  'incident-corrected': 'Correction posted; the original stays in the audit trail.',
+  'maintenance-created': 'Maintenance scheduled.',
+  'maintenance-updated': 'Maintenance update posted.',
+  'maintenance-deleted': 'Maintenance cancelled.',
+  'monitor-deleted': 'Monitor deleted.',
+  'monitor-saved': 'Monitor saved.',
+  'domain-removed': 'Domain removed.',
+  'domain-verified': 'Domain verified. It now serves your page.',
+  'domain-pending': 'The TXT record was not found yet. DNS changes can take a while; try again soon.',
+  'key-revoked': 'API key revoked.',
+  'branding-saved': 'Branding saved.',
+};
+
+function head(base: string, title: string): Html {
+  return html`<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · Upstate</title>
+<link rel="stylesheet" href="${base}/assets/${assets.css.path}">
+<script src="${base}/assets/${assets.js.path}" defer></script>`;
+}
+
+export function publishBadge(shell: Shell): Html {
+  const p = shell.publish;
+  const state = p?.state ?? 'pending';
+  const live = state === 'live';
+  return html`<div class="publish" data-publish-url="${shell.base}/publish-state" data-state="${state}" data-at="${p?.lastPublishedAt ?? ''}" role="status" aria-live="polite">
+    <span class="pill badge ${live ? 'ok' : 'info'}">${live ? 'Live' : 'Publishing…'}</span>
+    <span data-when>${ago(p?.lastPublishedAt ?? null, shell.now)}</span>
+  </div>`;
+}
+
+export function page(
+  shell: Shell,
+  o: { title: string; section: Section; body: Html; notice?: string | undefined },
+): Html {
+  const notice = o.notice ? notices[o.notice] : undefined;
+  return html`<!doctype html>
+<html lang="en">
+<head>${head(shell.base, o.title)}</head>
+<body>
+<a class="skip-link" href="#main">Skip to content</a>
+<div class="shell">
+  <aside class="sidebar">
+    <a class="brand-mark" href="${shell.base}/"><span class="dot" aria-hidden="true"></span>Upstate</a>
+    <div class="tenant-name">${shell.tenantName}</div>
+    <nav class="nav" aria-label="Dashboard">
+      <ul>
+        ${nav.map(
+          ([key, path, text]) =>
+            html`<li><a href="${shell.base}${path || '/'}"${key === o.section ? html` aria-current="page"` : ''}>${text}</a></li>`,
+        )}
+      </ul>
+    </nav>
+    <div class="sidebar-foot">
+      <span>${shell.email}</span>
+      <form method="post" action="${shell.base}/logout">${csrfField(shell.csrf)}<button class="btn small" type="submit">Log out</button></form>
+    </div>
+  </aside>
+  <div class="main">
+    <header class="topbar">
+      ${publishBadge(shell)}
+      <a class="btn small" href="${safeHref(shell.pageUrl)}" target="_blank" rel="noopener">View live page<span class="visually-hidden"> (opens in a new tab)</span></a>
+    </header>
+    <main id="main" class="content" tabindex="-1">
+      ${notice ? html`<div class="notice ok" role="status">${notice}</div>` : ''}
+      ${o.body}
+    </main>
+  </div>
+</div>
+</body>
+</html>`;
+}
+
+/** Pages for signed-out visitors (sign up, log in). */
+export function authPage(base: string, o: { title: string; body: Html; notice?: string | undefined }): Html {
+  const notice = o.notice ? notices[o.notice] : undefined;
+  return html`<!doctype html>
+<html lang="en">
+<head>${head(base, o.title)}</head>
+<body>
+<main id="main" class="auth">
+  <div class="card">
+    <div class="brand-mark"><span class="dot" aria-hidden="true"></span>Upstate</div>
+    ${notice ? html`<div class="notice ok" role="status">${notice}</div>` : ''}
+    ${o.body}
+  </div>
+</main>
+</body>
+</html>`;
+}

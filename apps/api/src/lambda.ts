@@ -52,6 +52,7 @@ const app = createApp({
           client: new CloudFrontClient({ region: 'us-east-1' }),
           distributionId: env.CLOUDFRONT_DISTRIBUTION_ID,
           connectionGroupId: env.CLOUDFRONT_CONNECTION_GROUP_ID,
+          platformDomain: env.PLATFORM_DOMAIN,
         }),
       }
     : {}),

@@ -20,6 +20,7 @@ const setup = () => {
     client,
     distributionId: 'EDIST',
     connectionGroupId: 'cg_1',
+    platformDomain: 'upstate.page',
     log: (message) => logged.push(message),
   });
   const sent = () => mock.calls().map((c) => ({ command: c.args[0].constructor.name, input: c.args[0].input }));
@@ -76,6 +77,21 @@ describe('CloudFront domain provisioner', () => {
     await provisioner.onVerified('t1', 'status.acme.com');
     expect(sent()).toEqual([created, verified]);
     expect(logged).toEqual([]);
+  });
+
+  it('puts a platform subdomain on the distribution’s wildcard certificate, requesting none', async () => {
+    const { mock, provisioner } = setup();
+    mock.on(CreateDistributionTenantCommand).resolves({});
+    mock.on(VerifyDnsConfigurationCommand).resolves({});
+    await provisioner.onVerified('t1', 'acme.upstate.page');
+    expect(mock.commandCalls(CreateDistributionTenantCommand)[0]?.args[0].input).toEqual({
+      DistributionId: 'EDIST',
+      ConnectionGroupId: 'cg_1',
+      Name: distributionTenantName('acme.upstate.page'),
+      Domains: [{ Domain: 'acme.upstate.page' }],
+      Parameters: [{ Name: 'tenantId', Value: 't1' }],
+      Enabled: true,
+    });
   });
 
   it('reports (without failing) a CNAME that does not point at CloudFront yet', async () => {

@@ -39,6 +39,8 @@ export function createCloudFrontDomainProvisioner(options: {
   client: CloudFrontClient;
   distributionId: string;
   connectionGroupId: string;
+  /** Pages at `{slug}.{platformDomain}` are covered by the distribution's wildcard certificate. */
+  platformDomain?: string;
   log?: (message: string, detail: Record<string, unknown>) => void;
 }): CloudFrontDomainProvisioner {
   const { client } = options;
@@ -60,6 +62,7 @@ export function createCloudFrontDomainProvisioner(options: {
   const ownerOf = (tenant: { Parameters?: { Name?: string; Value?: string }[] }) =>
     tenant.Parameters?.find((p) => p.Name === tenantParameterName)?.Value;
 
+  const platformSuffix = options.platformDomain ? `.${options.platformDomain.toLowerCase()}` : undefined;
   const create = (tenantId: string, domain: string) =>
     client.send(
       new CreateDistributionTenantCommand({
@@ -69,11 +72,15 @@ export function createCloudFrontDomainProvisioner(options: {
         Domains: [{ Domain: domain }],
         Parameters: [{ Name: tenantParameterName, Value: tenantId }],
         // CloudFront answers the HTTP validation itself once the domain's CNAME points at the connection group.
-        ManagedCertificateRequest: {
-          ValidationTokenHost: 'cloudfront',
-          PrimaryDomainName: domain,
-          CertificateTransparencyLoggingPreference: 'enabled',
-        },
+        ...(platformSuffix && domain.endsWith(platformSuffix)
+          ? {}
+          : {
+              ManagedCertificateRequest: {
+                ValidationTokenHost: 'cloudfront',
+                PrimaryDomainName: domain,
+                CertificateTransparencyLoggingPreference: 'enabled',
+              },
+            }),
         Enabled: true,
       }),
     );

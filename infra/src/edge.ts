@@ -1,0 +1,222 @@
+import { CloudfrontCachePolicy } from '@cdktn/provider-aws/lib/cloudfront-cache-policy/index.js';
+import { CloudfrontConnectionGroup } from '@cdktn/provider-aws/lib/cloudfront-connection-group/index.js';
+import { CloudfrontFunction } from '@cdktn/provider-aws/lib/cloudfront-function/index.js';
+import { CloudfrontMultitenantDistribution } from '@cdktn/provider-aws/lib/cloudfront-multitenant-distribution/index.js';
+import { CloudfrontOriginAccessControl } from '@cdktn/provider-aws/lib/cloudfront-origin-access-control/index.js';
+import { CloudfrontResponseHeadersPolicy } from '@cdktn/provider-aws/lib/cloudfront-response-headers-policy/index.js';
+import type { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket/index.js';
+import { S3BucketPolicy } from '@cdktn/provider-aws/lib/s3-bucket-policy/index.js';
+import { tenantParameterName } from '@upstate/aws';
+import { cloudFrontFunctionSource, corsHeaders, securityHeaders } from '@upstate/edge';
+import { Construct } from 'constructs';
+
+/** Hashed theme assets never change under a name: cached for a year. */
+export const assetTtlSeconds = 31_536_000;
+/** Pages and JSON: every publish invalidates them; this only bounds staleness if an invalidation is lost. */
+export const pageTtl = { min: 0, default: 60, max: 300 };
+
+const siteOrigin = 'tenant-site';
+const assetOrigin = 'shared-assets';
+
+/**
+ * The CDN: a multi-tenant distribution (one distribution tenant per page domain, created at runtime
+ * by the API) behind one connection group, reading the private bucket through Origin Access Control.
+ */
+export class EdgeStack extends Construct {
+  readonly distribution: CloudfrontMultitenantDistribution;
+  readonly connectionGroup: CloudfrontConnectionGroup;
+  readonly viewerRequest: CloudfrontFunction;
+
+  constructor(scope: Construct, id: string, props: { prefix: string; bucket: S3Bucket; certificateArn: string }) {
+    super(scope, id);
+    const { bucket, prefix } = props;
+
+    const oac = new CloudfrontOriginAccessControl(this, 'oac', {
+      name: `${prefix}-sites`,
+      description: 'CloudFront reads the private site bucket, signing every request',
+      originAccessControlOriginType: 's3',
+      signingBehavior: 'always',
+      signingProtocol: 'sigv4',
+    });
+
+    // Verbatim the script the local edge runs, so both route a URI the same way.
+    this.viewerRequest = new CloudfrontFunction(this, 'viewer-request', {
+      name: `${prefix}-viewer-request`,
+      runtime: 'cloudfront-js-2.0',
+      comment: 'Directory URIs to index.html; refuses dot segments and encoded slashes',
+      code: cloudFrontFunctionSource,
+      publish: true,
+    });
+
+    const compressed = { enableAcceptEncodingBrotli: true, enableAcceptEncodingGzip: true };
+    // Nothing in a request varies a static page: no cookies, headers or query strings in the key.
+    const nothingVaries = {
+      cookiesConfig: { cookieBehavior: 'none' },
+      headersConfig: { headerBehavior: 'none' },
+      queryStringsConfig: { queryStringBehavior: 'none' },
+    };
+    const assetsPolicy = new CloudfrontCachePolicy(this, 'assets-cache', {
+      name: `${prefix}-hashed-assets`,
+      comment: 'Content-hashed theme assets: one year',
+      minTtl: assetTtlSeconds,
+      defaultTtl: assetTtlSeconds,
+      maxTtl: assetTtlSeconds,
+      parametersInCacheKeyAndForwardedToOrigin: { ...compressed, ...nothingVaries },
+    });
+    const pagesPolicy = new CloudfrontCachePolicy(this, 'pages-cache', {
+      name: `${prefix}-pages`,
+      comment: 'HTML, JSON and feeds: short, and invalidated on every publish',
+      minTtl: pageTtl.min,
+      defaultTtl: pageTtl.default,
+      maxTtl: pageTtl.max,
+      parametersInCacheKeyAndForwardedToOrigin: { ...compressed, ...nothingVaries },
+    });
+
+    // The same values the local edge sends (apps/edge/src/headers.ts).
+    const headers = securityHeaders({ https: true });
+    const security = {
+      contentSecurityPolicy: { contentSecurityPolicy: headers['content-security-policy'] ?? '', override: true },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: 'DENY', override: true },
+      referrerPolicy: { referrerPolicy: headers['referrer-policy'] ?? '', override: true },
+      strictTransportSecurity: {
+        accessControlMaxAgeSec: Number(/max-age=(\d+)/.exec(headers['strict-transport-security'] ?? '')?.[1]),
+        includeSubdomains: false,
+        preload: false,
+        override: true,
+      },
+    };
+    const permissionsPolicy = {
+      items: [{ header: 'permissions-policy', value: headers['permissions-policy'] ?? '', override: true }],
+    };
+    const pageHeaders = new CloudfrontResponseHeadersPolicy(this, 'page-headers', {
+      name: `${prefix}-page-headers`,
+      comment: 'Security headers on every page',
+      securityHeadersConfig: security,
+      customHeadersConfig: permissionsPolicy,
+    });
+    const cors = corsHeaders('/api/v2/summary.json');
+    const apiHeaders = new CloudfrontResponseHeadersPolicy(this, 'api-v2-headers', {
+      name: `${prefix}-statuspage-api-v2`,
+      comment: 'Security headers, and CORS open for Statuspage-compatible widgets',
+      securityHeadersConfig: security,
+      customHeadersConfig: permissionsPolicy,
+      corsConfig: {
+        accessControlAllowCredentials: false,
+        accessControlAllowOrigins: { items: [cors['access-control-allow-origin'] ?? ''] },
+        accessControlAllowMethods: { items: (cors['access-control-allow-methods'] ?? '').split(/,\s*/) },
+        accessControlAllowHeaders: { items: ['*'] },
+        accessControlMaxAgeSec: Number(cors['access-control-max-age']),
+        originOverride: true,
+      },
+    });
+
+    const viewerRequest = [{ eventType: 'viewer-request', functionArn: this.viewerRequest.arn }];
+    const readOnly = [{ items: ['GET', 'HEAD'], cachedMethods: ['GET', 'HEAD'] }];
+    this.distribution = new CloudfrontMultitenantDistribution(this, 'distribution', {
+      comment: `${prefix}: status pages`,
+      enabled: true,
+      httpVersion: 'http2and3',
+      origin: [
+        {
+          id: siteOrigin,
+          domainName: bucket.bucketRegionalDomainName,
+          originAccessControlId: oac.id,
+          // Each distribution tenant carries its Upstate tenant id: a domain only ever reads its own prefix.
+          originPath: `/sites/{{${tenantParameterName}}}`,
+        },
+        { id: assetOrigin, domainName: bucket.bucketRegionalDomainName, originAccessControlId: oac.id },
+      ],
+      defaultCacheBehavior: [
+        {
+          targetOriginId: siteOrigin,
+          viewerProtocolPolicy: 'redirect-to-https',
+          compress: true,
+          allowedMethods: readOnly,
+          cachePolicyId: pagesPolicy.id,
+          responseHeadersPolicyId: pageHeaders.id,
+          functionAssociation: viewerRequest,
+        },
+      ],
+      cacheBehavior: [
+        {
+          pathPattern: '/assets/*',
+          targetOriginId: assetOrigin,
+          viewerProtocolPolicy: 'redirect-to-https',
+          compress: true,
+          allowedMethods: readOnly,
+          cachePolicyId: assetsPolicy.id,
+          responseHeadersPolicyId: pageHeaders.id,
+          functionAssociation: viewerRequest,
+        },
+        {
+          pathPattern: '/api/v2/*',
+          targetOriginId: siteOrigin,
+          viewerProtocolPolicy: 'redirect-to-https',
+          compress: true,
+          allowedMethods: [{ items: ['GET', 'HEAD', 'OPTIONS'], cachedMethods: ['GET', 'HEAD'] }],
+          cachePolicyId: pagesPolicy.id,
+          responseHeadersPolicyId: apiHeaders.id,
+          functionAssociation: viewerRequest,
+        },
+      ],
+      // Without s3:ListBucket a missing key is a 403: both become the tenant's own 404 page.
+      customErrorResponse: [403, 404].map((errorCode) => ({
+        errorCode,
+        responseCode: '404',
+        responsePagePath: '/404.html',
+        errorCachingMinTtl: 60,
+      })),
+      restrictions: [{ geoRestriction: [{ restrictionType: 'none' }] }],
+      // Covers `*.{platformDomain}`; custom domains bring their own managed certificate.
+      viewerCertificate: [
+        {
+          acmCertificateArn: props.certificateArn,
+          sslSupportMethod: 'sni-only',
+          minimumProtocolVersion: 'TLSv1.2_2021',
+        },
+      ],
+      tenantConfig: [
+        {
+          parameterDefinition: [
+            {
+              name: tenantParameterName,
+              definition: [{ stringSchema: [{ required: true, comment: 'Upstate tenant id: the S3 prefix served' }] }],
+            },
+          ],
+        },
+      ],
+    });
+
+    this.connectionGroup = new CloudfrontConnectionGroup(this, 'connection-group', {
+      name: `${prefix}-pages`,
+      enabled: true,
+    });
+
+    // Only this distribution may read, only GetObject, only the served prefixes (never manifests/).
+    new S3BucketPolicy(this, 'sites-policy', {
+      bucket: bucket.id,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'CloudFrontReadsPages',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: ['s3:GetObject'],
+            Resource: [`${bucket.arn}/sites/*`, `${bucket.arn}/assets/*`],
+            Condition: { StringEquals: { 'AWS:SourceArn': this.distribution.arn } },
+          },
+          {
+            Sid: 'TlsOnly',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: ['s3:*'],
+            Resource: [bucket.arn, `${bucket.arn}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      }),
+    });
+  }
+}

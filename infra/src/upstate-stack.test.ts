@@ -1,0 +1,455 @@
+import { rmSync } from 'node:fs';
+import { cloudFrontFunctionSource, contentSecurityPolicy, corsHeaders, securityHeaders } from '@upstate/edge';
+import { publishDefinition, taskNames } from '@upstate/publisher/definition';
+import { tableDefinition, ttlAttribute } from '@upstate/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainTenantActions } from './api.ts';
+import { assetTtlSeconds, pageTtl } from './edge.ts';
+import { findResource, type Json, resourcesOf, synthTestStage, testConfig } from './testing.ts';
+
+// One synthesis of the whole stage (with the real Lambda bundles) is shared by every assertion.
+let tf: Json;
+let outdir: string;
+let synthMs: number;
+
+beforeAll(() => {
+  const synth = synthTestStage();
+  ({ tf, outdir } = synth);
+  synthMs = synth.ms;
+}, 60_000);
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const prefix = `upstate-${testConfig.stage}`;
+const lambda = (name: string) =>
+  findResource(tf, 'aws_lambda_function', (r) => r.function_name === `${prefix}-${name}`);
+const policies = () =>
+  Object.values(resourcesOf(tf, 'aws_iam_role_policy')).map((p: Json) => ({
+    role: p.role as string,
+    doc: JSON.parse(p.policy),
+  }));
+const roleRef = (fnName: string) => lambda(fnName).resource.role.replace(/\.arn\}$/, '.id}');
+const policyOf = (fnName: string) => {
+  const found = policies().find((p) => p.role === roleRef(fnName));
+  if (!found) throw new Error(`no policy for ${fnName}`);
+  return found.doc.Statement as { Effect: string; Action: string[]; Resource: string[] }[];
+};
+const actionsOf = (fnName: string) => policyOf(fnName).flatMap((s) => s.Action);
+
+describe('synthesis', () => {
+  it('produces Terraform JSON for the AWS provider without a Terraform binary', () => {
+    expect(tf.terraform.required_providers.aws.source).toBe('hashicorp/aws');
+    expect(tf.provider.aws[0].region).toBe(testConfig.region);
+    // Recorded for the README: bundling three Lambdas plus synthesis, in-process.
+    console.info(`synth (with bundling) took ${Math.round(synthMs)} ms`);
+  });
+});
+
+describe('data', () => {
+  it('mirrors tableDefinition(): keys, attributes, GSIs; on-demand, PITR, TTL, deletion protection', () => {
+    const { resource: table } = findResource(tf, 'aws_dynamodb_table');
+    const def = tableDefinition(table.name);
+    expect(table.name).toBe(`${prefix}-data`);
+    expect(table.billing_mode).toBe(def.BillingMode);
+    expect([table.hash_key, table.range_key]).toEqual(def.KeySchema?.map((k) => k.AttributeName));
+    expect(table.attribute).toEqual(
+      def.AttributeDefinitions?.map((a) => ({ name: a.AttributeName, type: a.AttributeType })),
+    );
+    expect(table.global_secondary_index).toEqual(
+      def.GlobalSecondaryIndexes?.map((g) => ({
+        name: g.IndexName,
+        hash_key: g.KeySchema?.[0]?.AttributeName,
+        range_key: g.KeySchema?.[1]?.AttributeName,
+        projection_type: g.Projection?.ProjectionType,
+      })),
+    );
+    expect(table.ttl).toEqual({ attribute_name: ttlAttribute, enabled: true });
+    expect(table.point_in_time_recovery).toEqual({ enabled: true });
+    expect(table.deletion_protection_enabled).toBe(true);
+    expect(table.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it('keeps the site bucket private, encrypted, and readable only by this distribution', () => {
+    const bucket = findResource(tf, 'aws_s3_bucket');
+    const bucketId = bucket.ref('id');
+    expect(findResource(tf, 'aws_s3_bucket_public_access_block').resource).toMatchObject({
+      bucket: bucketId,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(findResource(tf, 'aws_s3_bucket_server_side_encryption_configuration').resource).toMatchObject({
+      bucket: bucketId,
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }],
+    });
+    expect(findResource(tf, 'aws_s3_bucket_ownership_controls').resource.rule).toEqual({
+      object_ownership: 'BucketOwnerEnforced',
+    });
+
+    const distribution = findResource(tf, 'aws_cloudfront_multitenant_distribution');
+    const policy = JSON.parse(findResource(tf, 'aws_s3_bucket_policy').resource.policy);
+    const allows = policy.Statement.filter((s: Json) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        Sid: 'CloudFrontReadsPages',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: ['s3:GetObject'],
+        Resource: [`${bucket.ref('arn')}/sites/*`, `${bucket.ref('arn')}/assets/*`],
+        Condition: { StringEquals: { 'AWS:SourceArn': distribution.ref('arn') } },
+      },
+    ]);
+    // Both origins sign with the Origin Access Control.
+    const oac = findResource(tf, 'aws_cloudfront_origin_access_control');
+    expect(oac.resource).toMatchObject({ origin_access_control_origin_type: 's3', signing_behavior: 'always' });
+    for (const origin of distribution.resource.origin) {
+      expect(origin.origin_access_control_id).toBe(oac.ref('id'));
+      expect(origin.domain_name).toBe(bucket.ref('bucket_regional_domain_name'));
+    }
+  });
+});
+
+describe('edge', () => {
+  it('deploys exactly the CloudFront Function source the local edge runs, on every behaviour', () => {
+    const fn = findResource(tf, 'aws_cloudfront_function');
+    expect(fn.resource.code).toBe(cloudFrontFunctionSource);
+    expect(fn.resource.runtime).toBe('cloudfront-js-2.0');
+    expect(fn.resource.publish).toBe(true);
+    const { resource: d } = findResource(tf, 'aws_cloudfront_multitenant_distribution');
+    for (const behaviour of [...d.default_cache_behavior, ...d.cache_behavior]) {
+      expect(behaviour.function_association).toEqual([{ event_type: 'viewer-request', function_arn: fn.ref('arn') }]);
+      expect(behaviour.viewer_protocol_policy).toBe('redirect-to-https');
+    }
+  });
+
+  it('routes each distribution tenant to its own S3 prefix, shared hashed assets to the bucket root', () => {
+    const { resource: d } = findResource(tf, 'aws_cloudfront_multitenant_distribution');
+    expect(d.tenant_config).toEqual([
+      {
+        parameter_definition: [
+          {
+            name: 'tenantId',
+            definition: [{ string_schema: [{ required: true, comment: expect.any(String) }] }],
+          },
+        ],
+      },
+    ]);
+    const origins = Object.fromEntries(d.origin.map((o: Json) => [o.id, o.origin_path]));
+    expect(origins).toEqual({ 'tenant-site': '/sites/{{tenantId}}', 'shared-assets': undefined });
+    expect(d.default_cache_behavior[0].target_origin_id).toBe('tenant-site');
+    const byPath = Object.fromEntries(d.cache_behavior.map((b: Json) => [b.path_pattern, b]));
+    expect(byPath['/assets/*'].target_origin_id).toBe('shared-assets');
+    expect(byPath['/api/v2/*'].target_origin_id).toBe('tenant-site');
+    expect(d.viewer_certificate).toEqual([
+      {
+        acm_certificate_arn: testConfig.certificateArn,
+        ssl_support_method: 'sni-only',
+        minimum_protocol_version: 'TLSv1.2_2021',
+      },
+    ]);
+    expect(d.custom_error_response.map((r: Json) => [r.error_code, r.response_code, r.response_page_path])).toEqual([
+      [403, '404', '/404.html'],
+      [404, '404', '/404.html'],
+    ]);
+    expect(findResource(tf, 'aws_cloudfront_connection_group').resource).toMatchObject({ enabled: true });
+  });
+
+  it('caches hashed assets for a year and pages briefly, with nothing from the request in the key', () => {
+    const { resource: d } = findResource(tf, 'aws_cloudfront_multitenant_distribution');
+    const policy = (id: string) => {
+      const address = /^\$\{aws_cloudfront_cache_policy\.([^.]+)\.id\}$/.exec(id)?.[1] ?? '';
+      return resourcesOf(tf, 'aws_cloudfront_cache_policy')[address];
+    };
+    const byPath = Object.fromEntries(d.cache_behavior.map((b: Json) => [b.path_pattern, b]));
+    const assets = policy(byPath['/assets/*'].cache_policy_id);
+    expect([assets.min_ttl, assets.default_ttl, assets.max_ttl]).toEqual([
+      assetTtlSeconds,
+      assetTtlSeconds,
+      assetTtlSeconds,
+    ]);
+    expect(assetTtlSeconds).toBe(365 * 24 * 3600);
+    for (const pages of [
+      policy(d.default_cache_behavior[0].cache_policy_id),
+      policy(byPath['/api/v2/*'].cache_policy_id),
+    ]) {
+      expect([pages.min_ttl, pages.default_ttl, pages.max_ttl]).toEqual([pageTtl.min, pageTtl.default, pageTtl.max]);
+    }
+    for (const p of Object.values(resourcesOf(tf, 'aws_cloudfront_cache_policy'))) {
+      expect(p.parameters_in_cache_key_and_forwarded_to_origin).toMatchObject({
+        enable_accept_encoding_brotli: true,
+        enable_accept_encoding_gzip: true,
+        cookies_config: { cookie_behavior: 'none' },
+        headers_config: { header_behavior: 'none' },
+        query_strings_config: { query_string_behavior: 'none' },
+      });
+    }
+  });
+
+  it('sends the local edge’s security headers everywhere, and CORS only on /api/v2/*', () => {
+    const { resource: d } = findResource(tf, 'aws_cloudfront_multitenant_distribution');
+    const headersPolicy = (id: string) =>
+      resourcesOf(tf, 'aws_cloudfront_response_headers_policy')[
+        /^\$\{aws_cloudfront_response_headers_policy\.([^.]+)\.id\}$/.exec(id)?.[1] ?? ''
+      ];
+    const byPath = Object.fromEntries(d.cache_behavior.map((b: Json) => [b.path_pattern, b]));
+    const pages = headersPolicy(d.default_cache_behavior[0].response_headers_policy_id);
+    const api = headersPolicy(byPath['/api/v2/*'].response_headers_policy_id);
+    expect(headersPolicy(byPath['/assets/*'].response_headers_policy_id)).toBe(pages);
+    const expected = securityHeaders({ https: true });
+    for (const policy of [pages, api]) {
+      const s = policy.security_headers_config;
+      expect(s.content_security_policy.content_security_policy).toBe(contentSecurityPolicy);
+      expect(s.frame_options.frame_option).toBe(expected['x-frame-options']);
+      expect(s.referrer_policy.referrer_policy).toBe(expected['referrer-policy']);
+      expect(`max-age=${s.strict_transport_security.access_control_max_age_sec}`).toBe(
+        expected['strict-transport-security'],
+      );
+      expect(s.strict_transport_security.include_subdomains).toBe(false);
+      expect(s.content_type_options).toEqual({ override: true });
+      expect(policy.custom_headers_config.items).toEqual([
+        { header: 'permissions-policy', value: expected['permissions-policy'], override: true },
+      ]);
+    }
+    expect(pages.cors_config).toBeUndefined();
+    const cors = corsHeaders('/api/v2/summary.json');
+    expect(api.cors_config).toMatchObject({
+      access_control_allow_credentials: false,
+      access_control_allow_origins: { items: [cors['access-control-allow-origin']] },
+      access_control_allow_methods: { items: cors['access-control-allow-methods']?.split(', ') },
+      access_control_max_age_sec: Number(cors['access-control-max-age']),
+    });
+  });
+});
+
+describe('workflow', () => {
+  it('deploys the very definition the local runner executes, with the task Lambdas’ ARNs', () => {
+    const { resource: machine } = findResource(tf, 'aws_sfn_state_machine');
+    const resources = Object.fromEntries(taskNames.map((t) => [t, lambda(`publish-${t}`).ref('arn')]));
+    expect(machine.definition).toBe(
+      JSON.stringify(publishDefinition(resources as Record<(typeof taskNames)[number], string>)),
+    );
+    expect(JSON.parse(machine.definition).QueryLanguage).toBe('JSONPath');
+    expect(machine.type).toBe('STANDARD');
+    // Its role may invoke exactly those Lambdas.
+    const role = machine.role_arn.replace(/\.arn\}$/, '.id}');
+    const invoke = policies()
+      .find((p) => p.role === role)
+      ?.doc.Statement.find((s: Json) => s.Action.includes('lambda:InvokeFunction'));
+    expect(invoke.Resource).toEqual(Object.values(resources));
+  });
+
+  it('runs the checker every minute and the reconciler every five, through a role that can invoke only them', () => {
+    const schedules = Object.values(resourcesOf(tf, 'aws_scheduler_schedule'));
+    const byName = Object.fromEntries(schedules.map((s: Json) => [s.name, s]));
+    expect(byName[`${prefix}-checker`]).toMatchObject({
+      schedule_expression: 'rate(1 minute)',
+      flexible_time_window: { mode: 'OFF' },
+      target: { arn: lambda('checker').ref('arn') },
+    });
+    expect(byName[`${prefix}-reconciler`]).toMatchObject({
+      schedule_expression: 'rate(5 minutes)',
+      target: { arn: lambda('reconcile').ref('arn') },
+    });
+    const role = byName[`${prefix}-checker`].target.role_arn.replace(/\.arn\}$/, '.id}');
+    expect(policies().find((p) => p.role === role)?.doc.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunction'],
+        Resource: [lambda('checker').ref('arn'), lambda('reconcile').ref('arn')],
+      },
+    ]);
+  });
+});
+
+describe('lambdas', () => {
+  it('are all nodejs24.x on arm64, logging JSON to their own log group with retention', () => {
+    const functions = Object.values(resourcesOf(tf, 'aws_lambda_function'));
+    expect(functions.map((f: Json) => f.function_name).sort()).toEqual(
+      ['api', 'checker', 'reconcile', ...taskNames.map((t) => `publish-${t}`)].map((n) => `${prefix}-${n}`).sort(),
+    );
+    const logGroups = resourcesOf(tf, 'aws_cloudwatch_log_group');
+    for (const fn of functions) {
+      expect(fn.runtime).toBe('nodejs24.x');
+      expect(fn.architectures).toEqual(['arm64']);
+      expect(fn.filename).toMatch(/^assets\/.+\/archive\.zip$/);
+      const group =
+        logGroups[/^\$\{aws_cloudwatch_log_group\.([^.]+)\.name\}$/.exec(fn.logging_config.log_group)?.[1] ?? ''];
+      expect(group).toMatchObject({
+        name: `/aws/lambda/${fn.function_name}`,
+        retention_in_days: testConfig.logRetentionDays,
+      });
+      expect(fn.logging_config.log_format).toBe('JSON');
+    }
+    expect(lambda('api').resource.handler).toBe('index.handler');
+    expect(lambda('checker').resource.handler).toBe('index.handler');
+    expect(lambda('reconcile').resource.handler).toBe('index.reconcile');
+    for (const t of taskNames) expect(lambda(`publish-${t}`).resource.handler).toBe(`index.${t}`);
+  });
+
+  it('never holds a secret in plain text: the cursor secret is generated into Secrets Manager', () => {
+    const version = findResource(tf, 'aws_secretsmanager_secret_version');
+    expect(version.resource.lifecycle).toEqual({ ignore_changes: ['secret_string'] });
+    expect(version.resource.secret_string).toMatch(/^\$\{data\.aws_secretsmanager_random_password\./);
+    expect(lambda('api').resource.environment.variables.CURSOR_SECRET).toBe(version.ref('secret_string'));
+  });
+});
+
+describe('least-privilege IAM', () => {
+  // Actions whose API takes no resource ARN: IAM accepts only "*" for them.
+  const unscopable = new Set([
+    'logs:CreateLogDelivery',
+    'logs:GetLogDelivery',
+    'logs:UpdateLogDelivery',
+    'logs:DeleteLogDelivery',
+    'logs:ListLogDeliveries',
+    'logs:PutResourcePolicy',
+    'logs:DescribeResourcePolicies',
+    'logs:DescribeLogGroups',
+  ]);
+
+  it('grants no wildcard action in any policy, and a wildcard resource only for unscopable actions', () => {
+    const documents = [
+      ...policies().map((p) => p.doc),
+      ...Object.values(resourcesOf(tf, 'aws_s3_bucket_policy')).map((p: Json) => JSON.parse(p.policy)),
+      ...Object.values(resourcesOf(tf, 'aws_iam_role')).map((r: Json) => JSON.parse(r.assume_role_policy)),
+    ];
+    // 11 roles (9 functions, the workflow, the scheduler), each with a trust and a permission policy; the bucket's.
+    expect(documents).toHaveLength(23);
+    let allows = 0;
+    for (const doc of documents) {
+      for (const s of doc.Statement) {
+        // A Deny can only take permissions away (the bucket's TLS-only guard denies s3:* on purpose).
+        if (s.Effect === 'Deny') continue;
+        allows++;
+        const actions: string[] = [s.Action].flat();
+        for (const action of actions) expect(action, action).not.toMatch(/\*/);
+        if ([s.Resource].flat().includes('*'))
+          for (const action of actions) expect(unscopable.has(action), action).toBe(true);
+      }
+    }
+    expect(allows).toBeGreaterThan(documents.length);
+  });
+
+  it('lets the API manage distribution tenants with exactly the provisioner’s actions, and nobody else', () => {
+    const cloudfront = actionsOf('api').filter((a) => a.startsWith('cloudfront:'));
+    expect(cloudfront.sort()).toEqual([...domainTenantActions].sort());
+    expect(cloudfront).toContain('cloudfront:CreateDistributionTenant');
+    expect(cloudfront).toContain('cloudfront:VerifyDnsConfiguration');
+    const statement = policyOf('api').find((s) => s.Action.includes('cloudfront:CreateDistributionTenant'));
+    const distribution = findResource(tf, 'aws_cloudfront_multitenant_distribution');
+    expect(statement?.Resource).toEqual([
+      `arn:\${data.aws_partition.partition.partition}:cloudfront::\${data.aws_caller_identity.account.account_id}:distribution-tenant/*`,
+      distribution.ref('arn'),
+      findResource(tf, 'aws_cloudfront_connection_group').ref('arn'),
+    ]);
+    for (const name of ['checker', 'reconcile', ...taskNames.map((t) => `publish-${t}`)]) {
+      const tenantActions = actionsOf(name).filter((a) => domainTenantActions.includes(a));
+      expect(tenantActions, name).toEqual([]);
+    }
+  });
+
+  it('gives each publish task only what its step does', () => {
+    expect(actionsOf('publish-lease')).not.toContain('s3:PutObject');
+    expect(actionsOf('publish-invalidate')).toContain('cloudfront:CreateInvalidationForDistributionTenant');
+    expect(actionsOf('publish-render').filter((a) => a.startsWith('cloudfront:'))).toEqual([]);
+    expect(actionsOf('publish-sync')).toEqual(expect.arrayContaining(['s3:PutObject', 's3:DeleteObject']));
+    expect(actionsOf('api').filter((a) => a.startsWith('s3:'))).toEqual([]);
+    // Nothing but the sync may write where readers read.
+    const bucketArn = findResource(tf, 'aws_s3_bucket').ref('arn');
+    for (const name of [
+      'api',
+      'checker',
+      'reconcile',
+      ...taskNames.filter((t) => t !== 'sync').map((t) => `publish-${t}`),
+    ]) {
+      for (const s of policyOf(name)) {
+        if (s.Action.some((a) => a === 's3:PutObject' || a === 's3:DeleteObject')) {
+          expect(s.Resource, name).toEqual([`${bucketArn}/builds/*`]);
+        }
+      }
+    }
+  });
+
+  it('lets each service assume only its own roles, from this account', () => {
+    for (const role of Object.values(resourcesOf(tf, 'aws_iam_role'))) {
+      const trust = JSON.parse(role.assume_role_policy);
+      expect(trust.Statement).toHaveLength(1);
+      expect(trust.Statement[0].Condition).toEqual({
+        StringEquals: { 'aws:SourceAccount': `\${data.aws_caller_identity.account.account_id}` },
+      });
+    }
+  });
+});
+
+describe('api', () => {
+  it('puts a throttled, access-logged HTTP API in front of the Hono Lambda', () => {
+    const api = findResource(tf, 'aws_apigatewayv2_api');
+    expect(api.resource.protocol_type).toBe('HTTP');
+    expect(findResource(tf, 'aws_apigatewayv2_integration').resource).toMatchObject({
+      integration_type: 'AWS_PROXY',
+      integration_uri: lambda('api').ref('arn'),
+      payload_format_version: '2.0',
+    });
+    const { resource: stage } = findResource(tf, 'aws_apigatewayv2_stage');
+    expect(stage.default_route_settings).toMatchObject({
+      throttling_rate_limit: testConfig.apiRateLimit,
+      throttling_burst_limit: testConfig.apiRateLimit * 2,
+    });
+    const accessLogs = findResource(tf, 'aws_cloudwatch_log_group', (g) => g.name === `/aws/apigateway/${prefix}-api`);
+    expect(stage.access_log_settings.destination_arn).toBe(accessLogs.ref('arn'));
+    expect(Object.keys(JSON.parse(stage.access_log_settings.format))).not.toContain('authorization');
+    expect(findResource(tf, 'aws_lambda_permission').resource).toMatchObject({
+      principal: 'apigateway.amazonaws.com',
+      source_arn: `${api.ref('execution_arn')}/*/*`,
+    });
+    expect(lambda('api').resource.environment.variables).toMatchObject({
+      CLOUDFRONT_DISTRIBUTION_ID: findResource(tf, 'aws_cloudfront_multitenant_distribution').ref('id'),
+      CLOUDFRONT_CONNECTION_GROUP_ID: findResource(tf, 'aws_cloudfront_connection_group').ref('id'),
+      PLATFORM_DOMAIN: testConfig.platformDomain,
+    });
+  });
+});
+
+describe('observability and email', () => {
+  it('alarms on workflow failures, API 5xx and checker errors, to the alarm email', () => {
+    const topic = findResource(tf, 'aws_sns_topic');
+    expect(findResource(tf, 'aws_sns_topic_subscription').resource).toMatchObject({
+      topic_arn: topic.ref('arn'),
+      protocol: 'email',
+      endpoint: testConfig.alarmEmail,
+    });
+    const alarms = Object.fromEntries(
+      Object.values(resourcesOf(tf, 'aws_cloudwatch_metric_alarm')).map((a: Json) => [
+        a.alarm_name.replace(`${prefix}-`, ''),
+        a,
+      ]),
+    );
+    const machine = findResource(tf, 'aws_sfn_state_machine');
+    expect(alarms['publish-failed']).toMatchObject({
+      namespace: 'AWS/States',
+      metric_name: 'ExecutionsFailed',
+      dimensions: { StateMachineArn: machine.ref('arn') },
+    });
+    expect(alarms['api-5xx']).toMatchObject({
+      namespace: 'AWS/ApiGateway',
+      metric_name: '5xx',
+      dimensions: { ApiId: findResource(tf, 'aws_apigatewayv2_api').ref('id') },
+    });
+    expect(alarms['checker-errors']).toMatchObject({
+      namespace: 'AWS/Lambda',
+      metric_name: 'Errors',
+      dimensions: { FunctionName: lambda('checker').ref('function_name') },
+    });
+    for (const alarm of Object.values(alarms)) expect((alarm as Json).alarm_actions).toEqual([topic.ref('arn')]);
+  });
+
+  it('creates the SES identity and the outputs a deploy needs, and hard-codes no account id', () => {
+    expect(findResource(tf, 'aws_sesv2_email_identity').resource.email_identity).toBe(testConfig.platformDomain);
+    expect(Object.keys(tf.output)).toEqual(
+      expect.arrayContaining(['api_url', 'pages_cname_target', 'distribution_id', 'connection_group_id', 'region']),
+    );
+    // The only 12-digit account id is the one inside the configured certificate ARN.
+    const ids = new Set(JSON.stringify(tf.resource).match(/(?<![0-9A-Fa-f-])\d{12}(?!\d)/g) ?? []);
+    expect([...ids]).toEqual(['111122223333']);
+  });
+});

@@ -1,0 +1,191 @@
+import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group/index.js';
+import type { DynamodbTable } from '@cdktn/provider-aws/lib/dynamodb-table/index.js';
+import type { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket/index.js';
+import { SchedulerSchedule } from '@cdktn/provider-aws/lib/scheduler-schedule/index.js';
+import { SfnStateMachine } from '@cdktn/provider-aws/lib/sfn-state-machine/index.js';
+import {
+  type PublishResources,
+  publishDefinition,
+  type TaskName,
+  taskNames,
+  taskTimeoutSeconds,
+} from '@upstate/publisher/definition';
+import { Construct } from 'constructs';
+import type { Bundle } from './bundle.ts';
+import { type Statement, serviceRole } from './iam.ts';
+import { NodeFunction } from './node-function.ts';
+
+export interface WorkflowProps {
+  prefix: string;
+  accountId: string;
+  table: DynamodbTable;
+  bucket: S3Bucket;
+  distributionId: string;
+  distributionTenantArns: string;
+  platformDomain: string;
+  publisherBundle: Bundle;
+  checkerBundle: Bundle;
+  logRetentionDays: number;
+}
+
+/** Statement builders, so each function lists exactly the calls its code makes. */
+export const tableAccess = (table: DynamodbTable, actions: string[], withIndexes = false): Statement => ({
+  actions: actions.map((a) => `dynamodb:${a}`),
+  resources: withIndexes ? [table.arn, `${table.arn}/index/*`] : [table.arn],
+});
+const objects = (bucket: S3Bucket, actions: string[], prefixes: string[]): Statement => ({
+  actions: actions.map((a) => `s3:${a}`),
+  resources: prefixes.map((p) => `${bucket.arn}/${p}*`),
+});
+
+/**
+ * The publish workflow (the very definition the local runner executes), its task Lambdas, and the
+ * scheduled checker and reconciler.
+ */
+export class WorkflowStack extends Construct {
+  readonly stateMachine: SfnStateMachine;
+  readonly tasks: Record<TaskName, NodeFunction>;
+  readonly resources: PublishResources;
+  readonly checker: NodeFunction;
+  readonly reconciler: NodeFunction;
+
+  constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id);
+    const { table, bucket, prefix } = props;
+    const environment = {
+      TABLE_NAME: table.name,
+      BUCKET_NAME: bucket.bucket,
+      CLOUDFRONT_DISTRIBUTION_ID: props.distributionId,
+      PLATFORM_DOMAIN: props.platformDomain,
+      PAGE_SCHEME: 'https',
+    };
+    // Every task renews the tenant's lease (UpdateItem) and reads the publish state.
+    const lease = tableAccess(table, ['GetItem', 'UpdateItem']);
+    const taskStatements: Record<TaskName, Statement[]> = {
+      lease: [lease],
+      render: [lease, tableAccess(table, ['GetItem', 'Query'], true), objects(bucket, ['PutObject'], ['builds/'])],
+      sync: [
+        lease,
+        objects(bucket, ['GetObject', 'PutObject'], ['builds/']),
+        objects(bucket, ['GetObject', 'PutObject', 'DeleteObject'], ['sites/', 'assets/', 'manifests/']),
+      ],
+      invalidate: [
+        lease,
+        tableAccess(table, ['Query'], true),
+        objects(bucket, ['GetObject', 'PutObject'], ['builds/']),
+        {
+          actions: ['cloudfront:CreateInvalidationForDistributionTenant'],
+          resources: [props.distributionTenantArns],
+        },
+      ],
+      commit: [lease, objects(bucket, ['DeleteObject'], ['builds/'])],
+      release: [lease],
+    };
+    const memory: Partial<Record<TaskName, number>> = { render: 1536, sync: 1024 };
+
+    this.tasks = Object.fromEntries(
+      taskNames.map((task) => [
+        task,
+        new NodeFunction(this, `task-${task}`, {
+          name: `${prefix}-publish-${task}`,
+          bundle: props.publisherBundle,
+          exportName: task,
+          statements: taskStatements[task],
+          environment,
+          memorySize: memory[task] ?? 512,
+          // The Lambda stops no later than the Task state gives up on it.
+          timeout: taskTimeoutSeconds[task],
+          logRetentionDays: props.logRetentionDays,
+          accountId: props.accountId,
+        }),
+      ]),
+    ) as Record<TaskName, NodeFunction>;
+    this.resources = Object.fromEntries(taskNames.map((t) => [t, this.tasks[t].fn.arn])) as PublishResources;
+
+    const sfnLogs = new CloudwatchLogGroup(this, 'publish-logs', {
+      name: `/aws/vendedlogs/states/${prefix}-publish`,
+      retentionInDays: props.logRetentionDays,
+    });
+    const sfnRole = serviceRole(this, 'publish-role', {
+      name: `${prefix}-publish-sfn`,
+      service: 'states.amazonaws.com',
+      sourceAccount: props.accountId,
+      statements: [
+        { actions: ['lambda:InvokeFunction'], resources: taskNames.map((t) => this.tasks[t].fn.arn) },
+        // Step Functions' log delivery API takes no resource ARN: these actions only accept `*`.
+        {
+          actions: [
+            'logs:CreateLogDelivery',
+            'logs:GetLogDelivery',
+            'logs:UpdateLogDelivery',
+            'logs:DeleteLogDelivery',
+            'logs:ListLogDeliveries',
+            'logs:PutResourcePolicy',
+            'logs:DescribeResourcePolicies',
+            'logs:DescribeLogGroups',
+          ],
+          resources: ['*'],
+        },
+      ],
+    });
+    this.stateMachine = new SfnStateMachine(this, 'publish', {
+      name: `${prefix}-publish`,
+      type: 'STANDARD',
+      roleArn: sfnRole.arn,
+      // The same object aws-local-stepfunctions runs locally; only the Task resources differ.
+      definition: JSON.stringify(publishDefinition(this.resources)),
+      loggingConfiguration: { level: 'ERROR', includeExecutionData: false, logDestination: `${sfnLogs.arn}:*` },
+    });
+
+    const startPublish: Statement = { actions: ['states:StartExecution'], resources: [this.stateMachine.arn] };
+    this.reconciler = new NodeFunction(this, 'reconciler', {
+      name: `${prefix}-reconcile`,
+      bundle: props.publisherBundle,
+      exportName: 'reconcile',
+      statements: [tableAccess(table, ['Query'], true), startPublish],
+      environment: { ...environment, STATE_MACHINE_ARN: this.stateMachine.arn },
+      timeout: 60,
+      logRetentionDays: props.logRetentionDays,
+      accountId: props.accountId,
+    });
+    this.checker = new NodeFunction(this, 'checker', {
+      name: `${prefix}-checker`,
+      bundle: props.checkerBundle,
+      exportName: 'handler',
+      statements: [
+        tableAccess(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem'], true),
+        // A status flip or a day rollover publishes the tenant's page.
+        startPublish,
+      ],
+      environment: { TABLE_NAME: table.name, STATE_MACHINE_ARN: this.stateMachine.arn },
+      // A run must finish before the next minute's run starts.
+      timeout: 55,
+      logRetentionDays: props.logRetentionDays,
+      accountId: props.accountId,
+    });
+
+    const scheduled = [
+      { id: 'checker', fn: this.checker, rate: 'rate(1 minute)', maxAge: 60 },
+      { id: 'reconciler', fn: this.reconciler, rate: 'rate(5 minutes)', maxAge: 300 },
+    ];
+    const schedulerRole = serviceRole(this, 'scheduler-role', {
+      name: `${prefix}-scheduler`,
+      service: 'scheduler.amazonaws.com',
+      sourceAccount: props.accountId,
+      statements: [{ actions: ['lambda:InvokeFunction'], resources: scheduled.map((s) => s.fn.fn.arn) }],
+    });
+    for (const s of scheduled) {
+      new SchedulerSchedule(this, `schedule-${s.id}`, {
+        name: `${prefix}-${s.id}`,
+        scheduleExpression: s.rate,
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: {
+          arn: s.fn.fn.arn,
+          roleArn: schedulerRole.arn,
+          // A run that could not start within its interval is superseded by the next one.
+          retryPolicy: { maximumEventAgeInSeconds: s.maxAge, maximumRetryAttempts: 0 },
+        },
+      });
+    }
+  }
+}

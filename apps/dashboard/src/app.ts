@@ -68,6 +68,8 @@ export function createDashboard(deps: DashboardDeps): Hono {
   brandingRoutes(app, kit);
 
   app.all('*', async (c) => {
+    // Mounted at `/dashboard`, the overview is `/dashboard`; the trailing-slash form is the same page.
+    if (c.req.method === 'GET' && c.req.path === `${kit.base}/`) return c.redirect(kit.base, 301);
     const shell = await kit.shell(c);
     if (shell instanceof Response) return shell;
     return kit.notFound(c, shell);

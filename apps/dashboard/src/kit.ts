@@ -107,7 +107,7 @@ function notFoundPage(kit: Kit, c: Context, shell: Shell) {
     page(shell, {
       title: 'Not found',
       section: 'overview',
-      body: html`<div class="card"><h1>Not found</h1><p>This page does not exist, or it belongs to another account.</p><p><a href="${kit.base}/">Back to the overview</a></p></div>`,
+      body: html`<div class="card"><h1>Not found</h1><p>This page does not exist, or it belongs to another account.</p><p><a href="${kit.base}">Back to the overview</a></p></div>`,
     }),
     404,
   );

@@ -95,13 +95,13 @@ export function page(
 <a class="skip-link" href="#main">Skip to content</a>
 <div class="shell">
   <aside class="sidebar">
-    <a class="brand-mark" href="${shell.base}/"><span class="dot" aria-hidden="true"></span>Upstate</a>
+    <a class="brand-mark" href="${shell.base}"><span class="dot" aria-hidden="true"></span>Upstate</a>
     <div class="tenant-name">${shell.tenantName}</div>
     <nav class="nav" aria-label="Dashboard">
       <ul>
         ${nav.map(
           ([key, path, text]) =>
-            html`<li><a href="${shell.base}${path || '/'}"${key === o.section ? html` aria-current="page"` : ''}>${text}</a></li>`,
+            html`<li><a href="${shell.base}${path}"${key === o.section ? html` aria-current="page"` : ''}>${text}</a></li>`,
         )}
       </ul>
     </nav>

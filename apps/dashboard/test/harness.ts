@@ -85,7 +85,7 @@ export class Browser {
       password: 'correct horse battery',
     });
     if (res.status !== 201) throw new Error(`signup failed: ${res.status}`);
-    await this.get('/dashboard/');
+    await this.get('/dashboard');
     return res;
   }
 }

@@ -10,7 +10,7 @@ const loginFields = ['email', 'password'] as const;
 /** Only local dashboard paths are followed after login, never another site. */
 function safeNext(base: string, next: string | undefined): string {
   if (next?.startsWith(`${base}/`) && !next.startsWith('//') && !next.includes('\\')) return next;
-  return `${base}/`;
+  return base;
 }
 
 function withCookies(c: Context, cookies: string[]) {
@@ -86,7 +86,7 @@ export function accountRoutes(app: Hono, kit: Kit) {
           <h2>Your first API key</h2>
           <p>Copy it now: it is shown only once and stored only as a hash. You can create and revoke keys later.</p>
           <code class="secret" aria-label="API key">${r.data.apiKey.key}</code>
-          <div class="actions"><a class="btn primary" href="${base}/branding">Continue: brand your page</a><a class="btn" href="${base}/">Go to the overview</a></div>`,
+          <div class="actions"><a class="btn primary" href="${base}/branding">Continue: brand your page</a><a class="btn" href="${base}">Go to the overview</a></div>`,
       }),
       201,
     );

@@ -5,12 +5,13 @@ import { startApiServer } from '@upstate/api/node';
 import { startS3rver } from '@upstate/aws/testing';
 import { createChecker } from '@upstate/checker';
 import { createEdge } from '@upstate/edge';
+import { createLocalPublisher } from '@upstate/publisher';
 import { ensureTheme, themeNames } from '@upstate/render';
 import { createStore, ensureTable, type Store } from '@upstate/store';
 import { createDynamoClient, startDynalite } from '@upstate/store/testing';
 import { assertPortFree } from './ports.ts';
 import { type DemoCredentials, seedDemo } from './seed.ts';
-import { loadDashboard, loadPublisher } from './services.ts';
+import { loadDashboard } from './services.ts';
 
 export interface PlatformOptions {
   /** dynalite, s3rver, the mail outbox and the demo credentials live here. */
@@ -106,23 +107,35 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     for (const name of themeNames) {
       const label = `theme ${name}`;
       const started = performance.now();
-      const timer = setTimeout(() => say(`  … compiling ${label} (astro build, first run only)`), 300);
+      const timer = setTimeout(() => say(`  … ${label}: compiling (first run, or after the theme changed)`), 300);
       const result = await ensureTheme(name).finally(() => clearTimeout(timer));
       const ms = performance.now() - started;
       say(
         result.compiled
           ? `  ✓ ${label} compiled (${(ms / 1000).toFixed(1)} s)`
-          : `  ✓ ${label} up to date (${Math.round(ms)} ms)`,
+          : `  ✓ ${label} ready (${ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`})`,
       );
     }
 
     const platformDomain = 'localhost';
     const pageHost = `${platformDomain}:${options.ports.edge}`;
     const edge = createEdge({ s3: s3.client, bucket, store, platformDomain });
-    const publisher = await loadPublisher(
-      { store, s3: s3.client, bucket, invalidator: edge.invalidator, platformDomain: pageHost },
-      (m) => missing.push(m),
-    );
+    let live = false;
+    const log = (message: string, detail: Record<string, unknown> = {}) => {
+      if (/fail/i.test(message)) console.error(`  ! ${message} ${JSON.stringify(detail)}`);
+      else if (live && message === 'published')
+        say(
+          `  ${new Date().toISOString().slice(11, 19)} published ${detail.tenantId === demo?.tenantId ? demo?.slug : detail.tenantId} v${detail.version}`,
+        );
+    };
+    const publisher = createLocalPublisher({
+      store,
+      s3: s3.client,
+      bucket,
+      invalidator: edge.invalidator,
+      site: { scheme: 'http', platformDomain: pageHost },
+      log,
+    });
     closers.push(() => publisher.close());
     const apiConfig = {
       platformDomain: pageHost,
@@ -147,8 +160,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       closers.push(() => server.close());
       return server;
     });
-    const dashboard = await loadDashboard({ api: api.app, config: { ...apiConfig, apiBase } }, (m) =>
-      missing.push(`dashboard: ${m}`),
+    const dashboard = await loadDashboard(
+      {
+        api: api.app,
+        store,
+        config: { basePath: '/dashboard', pageBaseUrl: (slug: string) => `http://${slug}.${pageHost}` },
+      },
+      (m) => missing.push(m),
     );
     if (dashboard) api.app.route('/dashboard', dashboard);
 
@@ -184,30 +202,37 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         );
     });
 
-    const checker = createChecker({ store, publishTrigger: publisher.trigger, allowPrivateTargets: true });
+    const checker = createChecker({ store, publishTrigger: publisher.trigger, allowPrivateTargets: true, log });
     const checkMs = options.timers?.checkMs ?? 10_000;
     const reconcileMs = options.timers?.reconcileMs ?? 30_000;
+    const timers: NodeJS.Timeout[] = [];
+    const running = new Set<Promise<unknown>>();
     const every = (ms: number, task: () => Promise<unknown>) => {
       let busy = false;
       const timer = setInterval(() => {
         if (busy) return;
         busy = true;
-        task()
-          .catch((error) => console.error(JSON.stringify({ level: 'error', message: String(error) })))
+        const run = task()
+          .catch((error) => console.error(`  ! ${String(error)}`))
           .finally(() => {
             busy = false;
+            running.delete(run);
           });
+        running.add(run);
       }, ms);
-      closers.push(() => clearInterval(timer));
+      timers.push(timer);
     };
-    if (checker) {
-      every(checkMs, () => checker.runDue());
-      every(60_000, () => checker.rollover());
-    }
+    every(checkMs, () => checker.runDue());
+    every(60_000, () => checker.rollover());
     every(reconcileMs, () => publisher.reconcile());
-    // Idle publishes finish before the stores close.
-    closers.push(() => publisher.idle());
-    say(`  ✓ ${checker ? `checker every ${checkMs / 1000} s, ` : ''}reconciler every ${reconcileMs / 1000} s`);
+    // On close: stop the timers, let running checks and publishes finish (bounded), then close servers.
+    closers.push(async () => {
+      for (const t of timers) clearInterval(t);
+      const settle = Promise.all([...running, publisher.idle()]);
+      await Promise.race([settle, new Promise((r) => setTimeout(r, 5000).unref())]);
+    });
+    say(`  ✓ checker every ${checkMs / 1000} s, reconciler every ${reconcileMs / 1000} s`);
+    live = true;
 
     const apiUrl = `http://localhost:${options.ports.api}`;
     return {

@@ -52,6 +52,11 @@ async function open(url: string) {
   return { page, response, consoleErrors, foreign };
 }
 
+/** The element's text with whitespace collapsed (textContent: collapsed groups count too). */
+async function textOf(page: Page, selector: string): Promise<string> {
+  return ((await page.locator(selector).textContent()) ?? '').replace(/\s+/g, ' ');
+}
+
 async function reloadUntil(page: Page, check: () => Promise<boolean>, what: string) {
   return poll(
     async () => {
@@ -67,8 +72,7 @@ describe('the demo page', () => {
   it('renders components in groups, 90-day bars with bad days, incidents and maintenance, with no JS', async () => {
     const { page, response, consoleErrors, foreign } = await open(demoUrl());
     expect(response?.status()).toBe(200);
-    // textContent: grouped components sit in collapsed <details>, present but not rendered as text.
-    const text = (await page.locator('body').textContent()) ?? '';
+    const text = await textOf(page, 'body');
     for (const name of [
       'Core platform',
       'Data',
@@ -107,7 +111,7 @@ describe('the demo page', () => {
     const { page, consoleErrors, foreign } = await open(demoUrl('/history/'));
     await page.getByRole('link', { name: 'Elevated API error rates' }).first().click();
     await page.waitForLoadState('load');
-    const text = await page.locator('main').innerText();
+    const text = await textOf(page, 'main');
     for (const step of ['Investigating', 'Identified', 'Monitoring', 'Resolved', 'Postmortem']) {
       expect(text).toContain(step);
     }
@@ -125,7 +129,7 @@ describe('the demo page', () => {
     await page.close();
     const unknown = await open(`http://nobody.localhost:${t.ports.edge}/`);
     expect(unknown.response?.status()).toBe(404);
-    expect(await unknown.page.locator('body').innerText()).toContain('There is no status page at this address');
+    expect(await textOf(unknown.page, 'body')).toContain('There is no status page at this address');
     await unknown.page.close();
   });
 
@@ -161,9 +165,9 @@ describe('an incident through the API', () => {
       components: [{ componentId: t.platform.demo.apiComponentId, status: 'partial_outage' }],
     });
     expect(created.status).toBe(201);
-    await reloadUntil(page, async () => (await page.locator('body').innerText()).includes(name), 'the new incident');
+    await reloadUntil(page, async () => (await textOf(page, 'body')).includes(name), 'the new incident');
     latencies.incidentVisibleMs = Date.now() - posted;
-    expect(await page.locator('body').textContent()).toMatch(/REST API\s*Partial Outage/i);
+    expect(await textOf(page, 'body')).toMatch(/REST API ?Partial Outage/i);
 
     const resolvedAt = Date.now();
     const resolved = await api(t.platform, t.ports.api, 'POST', `/v1/incidents/${created.json.id}/resolve`, {
@@ -174,20 +178,20 @@ describe('an incident through the API', () => {
     await page.goto(incidentUrl);
     await reloadUntil(
       page,
-      async () => (await page.locator('main').innerText()).includes('Payments work again.'),
+      async () => (await textOf(page, 'main')).includes('Payments work again.'),
       'the resolution',
     );
     latencies.resolutionVisibleMs = Date.now() - resolvedAt;
-    expect(await page.locator('main').innerText()).toContain('Resolved');
+    expect(await textOf(page, 'main')).toContain('Resolved');
     await page.screenshot({ path: join(screenshotsDir, 'incident-resolved.png'), fullPage: true });
     // The browser may keep the home page for its max-age (30 s); a reload revalidates, as a reader's would.
     await page.goto(demoUrl());
     await reloadUntil(
       page,
-      async () => !(await page.locator('body').innerText()).includes('Payments fail for some customers'),
+      async () => !(await textOf(page, 'body')).includes('Payments fail for some customers'),
       'the home page without the active incident',
     );
-    expect(await page.locator('body').innerText()).toContain(`${name} —`);
+    expect(await textOf(page, 'body')).toContain(`${name} —`);
     await page.close();
     console.info(
       `e2e latency: incident visible after ${latencies.incidentVisibleMs} ms, resolution after ${latencies.resolutionVisibleMs} ms`,
@@ -201,7 +205,7 @@ describe('a custom domain', () => {
     expect(before.status).toBe(201);
     const refused = await open(`http://${customDomain}:${t.ports.edge}/`);
     expect(refused.response?.status()).toBe(404);
-    expect(await refused.page.locator('body').innerText()).toContain('There is no status page at this address');
+    expect(await textOf(refused.page, 'body')).toContain('There is no status page at this address');
     await refused.page.close();
 
     // A wrong record does not verify.
@@ -215,7 +219,7 @@ describe('a custom domain', () => {
     expect(verified.json.status).toBe('verified');
     const served = await open(`http://${customDomain}:${t.ports.edge}/`);
     expect(served.response?.status()).toBe(200);
-    expect(await served.page.locator('body').innerText()).toContain('Delayed webhook deliveries');
+    expect(await textOf(served.page, 'body')).toContain('Delayed webhook deliveries');
     expect(served.foreign).toEqual([]);
     await served.page.close();
   });
@@ -239,7 +243,7 @@ describe('a restart', () => {
     const listed = await api(again, t.ports.api, 'GET', `/v1/incidents/${created.json.id}`);
     expect(listed.json.name).toBe(name);
     const { page } = await open(demoUrl());
-    expect(await page.locator('body').innerText()).toContain(name);
+    expect(await textOf(page, 'body')).toContain(name);
     await page.close();
   });
 });

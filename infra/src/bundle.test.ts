@@ -2,24 +2,29 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { taskNames } from '@upstate/publisher/definition';
+import { ensureThemes, themeNames } from '@upstate/render';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bundle, type BundleName, bundleBudgets, bundleLambda, lambdaEntries } from './bundle.ts';
 
 let outdir: string;
 let bundles: Record<BundleName, Bundle>;
 
-beforeAll(() => {
+beforeAll(async () => {
+  await ensureThemes();
   outdir = mkdtempSync(join(tmpdir(), 'upstate-bundles-'));
-  bundles = Object.fromEntries(
-    (Object.keys(lambdaEntries) as BundleName[]).map((name) => [name, bundleLambda(name, outdir)]),
-  ) as Record<BundleName, Bundle>;
-}, 60_000);
+  bundles = {
+    api: bundleLambda('api', outdir),
+    publisher: bundleLambda('publisher', outdir, lambdaEntries.publisher, { themes: themeNames }),
+    checker: bundleLambda('checker', outdir),
+  };
+}, 300_000);
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 /** Loads a bundle in a fresh Node (as Lambda would, with only its env) and runs a snippet against it. */
 function inLambdaNode(bundle: Bundle, env: Record<string, string>, body: string): unknown {
-  const script = `const m = await import(${JSON.stringify(join(bundle.dir, 'index.mjs'))});\n${body}`;
+  const script = `const url = ${JSON.stringify(pathToFileURL(join(bundle.dir, `${bundle.handlerPath}.mjs`)).href)};\nconst m = await import(url);\n${body}`;
   const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', ...env },
     encoding: 'utf8',
@@ -33,6 +38,21 @@ describe('Lambda bundles', () => {
     expect(bundles[name].bytes).toBeGreaterThan(0);
     expect(bundles[name].bytes).toBeLessThanOrEqual(bundleBudgets[name]);
   });
+
+  it('the publisher archive holds every compiled theme exactly where the bundled renderer looks', () => {
+    const found = inLambdaNode(
+      bundles.publisher,
+      {},
+      `const out = {};
+       for (const name of ${JSON.stringify(themeNames)}) {
+         // The lookup of packages/render/src/site.ts, made from the bundle's own URL.
+         const entry = new URL(\`../../../themes/\${name}/dist/server/entry.mjs\`, url);
+         out[name] = typeof (await import(entry.href)).render;
+       }
+       console.log(JSON.stringify(out));`,
+    );
+    expect(found).toEqual(Object.fromEntries(themeNames.map((n) => [n, 'function'])));
+  }, 60_000);
 
   it('the API bundle answers an API Gateway v2 event on its own, with no workspace around it', () => {
     const event = JSON.parse(
@@ -48,7 +68,7 @@ describe('Lambda bundles', () => {
     ) as { statusCode: number; body: string };
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ ok: true });
-  });
+  }, 60_000);
 
   it('the publisher bundle exports every task handler and the reconciler; the checker its handler', () => {
     const exported = (bundle: Bundle, env: Record<string, string>) =>
@@ -59,12 +79,12 @@ describe('Lambda bundles', () => {
       );
     const env = {
       TABLE_NAME: 'upstate-test-data',
-      BUCKET_NAME: 'upstate-test-sites',
-      CLOUDFRONT_DISTRIBUTION_ID: 'EDIST',
+      BUCKET: 'upstate-test-sites',
+      DISTRIBUTION_ID: 'EDIST',
       PLATFORM_DOMAIN: 'upstate.page',
       STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111122223333:stateMachine:upstate-test-publish',
     };
     expect(exported(bundles.publisher, env)).toEqual(expect.arrayContaining([...taskNames, 'reconcile']));
     expect(exported(bundles.checker, env)).toEqual(expect.arrayContaining(['handler']));
-  });
+  }, 60_000);
 });

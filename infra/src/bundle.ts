@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -14,30 +14,54 @@ export const lambdaEntries = {
 export type BundleName = keyof typeof lambdaEntries;
 
 /**
- * Size budgets of the minified bundles, in bytes. Cold starts grow with bundle size; these sit
- * roughly 25% above the measured size so a new heavy dependency fails the test instead of slipping in.
+ * Size budgets in bytes of each Lambda's code (the minified bundle plus the compiled themes it
+ * loads; source maps excluded). Cold starts grow with code size; each sits about 25% above the
+ * size measured when it was set, so a new heavy dependency fails the test instead of slipping in.
  */
 export const bundleBudgets: Record<BundleName, number> = {
-  api: 1_600_000,
-  publisher: 3_000_000,
-  checker: 900_000,
+  api: 1_800_000,
+  publisher: 5_200_000,
+  checker: 1_450_000,
 };
 
 export interface Bundle {
   name: BundleName;
-  /** Directory holding `index.mjs` (and its source map); archived as the Lambda's code. */
+  /** Directory archived as the Lambda's code. */
   dir: string;
+  /** Module path inside the archive, without extension: the Lambda handler is `${handlerPath}.${export}`. */
+  handlerPath: string;
+  /** Code size: every file in `dir` except source maps. */
   bytes: number;
+}
+
+// @upstate/render finds compiled themes at `../../../themes/<name>/dist/` from its own module, as in
+// the repository (packages/render/src). Bundled, "its own module" is the bundle, so a bundle that
+// renders sits three directories deep with the themes beside that root.
+const renderingHandlerPath = 'app/src/lambda/index';
+
+function codeBytes(dir: string): number {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => !f.endsWith('.map') && statSync(f).isFile())
+    .reduce((sum, f) => sum + statSync(f).size, 0);
 }
 
 /**
  * Bundles one Lambda with esbuild (ESM, Node 24, minified). The AWS SDK is bundled too: the
  * runtime's copy lags behind, and CloudFront's distribution-tenant commands are recent.
+ * `themes` copies those compiled Astro themes (server and client output) into the archive.
  */
-export function bundleLambda(name: BundleName, outdir: string, entry: string = lambdaEntries[name]): Bundle {
+export function bundleLambda(
+  name: BundleName,
+  outdir: string,
+  entry: string = lambdaEntries[name],
+  options: { themes?: readonly string[] } = {},
+): Bundle {
   const dir = join(outdir, 'bundles', name);
-  mkdirSync(dir, { recursive: true });
-  const outfile = join(dir, 'index.mjs');
+  rmSync(dir, { recursive: true, force: true });
+  const handlerPath = options.themes?.length ? renderingHandlerPath : 'index';
+  const outfile = join(dir, `${handlerPath}.mjs`);
+  mkdirSync(join(outfile, '..'), { recursive: true });
   buildSync({
     entryPoints: [entry],
     outfile,
@@ -53,5 +77,16 @@ export function bundleLambda(name: BundleName, outdir: string, entry: string = l
     // Some dependencies are CommonJS and call require(); ESM output needs one defined.
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   });
-  return { name, dir, bytes: statSync(outfile).size };
+  for (const theme of options.themes ?? []) {
+    for (const part of ['server', 'client']) {
+      const from = join(repo, 'themes', theme, 'dist', part);
+      if (!statSync(from, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new Error(
+          `Theme ${theme} is not compiled (${from} missing): run \`node packages/render/src/cli.ts compile\``,
+        );
+      }
+      cpSync(from, join(dir, 'themes', theme, 'dist', part), { recursive: true });
+    }
+  }
+  return { name, dir, handlerPath, bytes: codeBytes(dir) };
 }

@@ -60,7 +60,7 @@ export class NodeFunction extends Construct {
       functionName: props.name,
       runtime: 'nodejs24.x',
       architectures: ['arm64'],
-      handler: `index.${props.exportName}`,
+      handler: `${props.bundle.handlerPath}.${props.exportName}`,
       filename: asset.path,
       sourceCodeHash: Fn.filebase64sha256(asset.path),
       role: role.arn,

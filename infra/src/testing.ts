@@ -18,10 +18,10 @@ export const testConfig = StageConfig.parse({
 export type Json = any;
 
 /** Synthesises the whole stage (real bundles) into a temp dir and returns the parsed Terraform JSON. */
-export function synthTestStage(entries = lambdaEntries) {
+export async function synthTestStage(entries = lambdaEntries) {
   const outdir = mkdtempSync(join(tmpdir(), 'upstate-infra-'));
   const started = performance.now();
-  const result = synthesize(testConfig, outdir, entries);
+  const result = await synthesize(testConfig, outdir, entries);
   const ms = performance.now() - started;
   const tf: Json = JSON.parse(readFileSync(join(result.stackDir, 'cdk.tf.json'), 'utf8'));
   return { ...result, tf, ms, outdir };

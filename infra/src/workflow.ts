@@ -52,10 +52,11 @@ export class WorkflowStack extends Construct {
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
     const { table, bucket, prefix } = props;
+    // apps/publisher/src/env.ts
     const environment = {
       TABLE_NAME: table.name,
-      BUCKET_NAME: bucket.bucket,
-      CLOUDFRONT_DISTRIBUTION_ID: props.distributionId,
+      BUCKET: bucket.bucket,
+      DISTRIBUTION_ID: props.distributionId,
       PLATFORM_DOMAIN: props.platformDomain,
       PAGE_SCHEME: 'https',
     };
@@ -73,8 +74,9 @@ export class WorkflowStack extends Construct {
         lease,
         tableAccess(table, ['Query'], true),
         objects(bucket, ['GetObject', 'PutObject'], ['builds/']),
+        // Finds the distribution tenants serving the tenant's domains, then invalidates each.
         {
-          actions: ['cloudfront:CreateInvalidationForDistributionTenant'],
+          actions: ['cloudfront:GetDistributionTenantByDomain', 'cloudfront:CreateInvalidationForDistributionTenant'],
           resources: [props.distributionTenantArns],
         },
       ],
@@ -142,7 +144,7 @@ export class WorkflowStack extends Construct {
       name: `${prefix}-reconcile`,
       bundle: props.publisherBundle,
       exportName: 'reconcile',
-      statements: [tableAccess(table, ['Query'], true), startPublish],
+      statements: [tableAccess(table, ['GetItem', 'Query'], true), startPublish],
       environment: { ...environment, STATE_MACHINE_ARN: this.stateMachine.arn },
       timeout: 60,
       logRetentionDays: props.logRetentionDays,

@@ -50,7 +50,12 @@ export interface LocalPublisherOptions {
   now?: () => Date;
   /** Overrides every Retry interval (ms); the definition's backoff (1 s, 2 s, 4 s...) otherwise. */
   retryDelayMs?: number;
+  /** Executions running at once; more wait their turn (Lambda concurrency plays this part on AWS). */
+  concurrency?: number;
 }
+
+/** Executions remembered by `executions()`; older records are dropped first. */
+const historyLimit = 10_000;
 
 /**
  * Runs the real publish definition in-process with aws-local-stepfunctions, the Task states bound to
@@ -70,10 +75,16 @@ export function createLocalPublisher(options: LocalPublisherOptions) {
     ...(options.now ? { now: options.now } : {}),
     log,
   });
+  let closed = false;
   const taskResourceLocalHandlers = Object.fromEntries(
     taskNames.map((name: TaskName) => [
       taskStates[name],
-      (input: unknown) => handlers[name](input) as unknown as Promise<never>,
+      (input: unknown) => {
+        // An aborted aws-local-stepfunctions run still finishes its pending retries: after close()
+        // they must not touch anything, like the steps of a process that died.
+        if (closed) throw Object.assign(new Error('The local publisher is closed'), { name: 'PublisherClosed' });
+        return handlers[name](input) as unknown as Promise<never>;
+      },
     ]),
   );
   const retryIntervalOverrides =
@@ -84,7 +95,56 @@ export function createLocalPublisher(options: LocalPublisherOptions) {
   const started = new Set<string>();
   const running = new Map<string, { abort(): void; done: Promise<void> }>();
   const history: ExecutionRecord[] = [];
-  let closed = false;
+  const limit = options.concurrency ?? 8;
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const slot = async () => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+  };
+  const freeSlot = () => {
+    active--;
+    waiting.shift()?.();
+  };
+
+  const runOptions = (name: string): RunOptions => ({
+    overrides: {
+      taskResourceLocalHandlers,
+      ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
+    },
+    context: { Execution: { Name: name, Id: `local:publish:${name}` } },
+  });
+
+  const follow = async (execution: ReturnType<StateMachine['run']>, record: ExecutionRecord) => {
+    let lastState: string | undefined;
+    const events = (async () => {
+      for await (const event of execution.eventLogs) {
+        if (event.type === 'StateEntered') lastState = event.state.name;
+      }
+    })();
+    try {
+      await execution.result;
+      record.status = 'SUCCEEDED';
+    } catch (error) {
+      const { name: errorName, message, cause } = error as { name: string; message: string; cause?: unknown };
+      record.status = errorName === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
+      const inner = cause as { name?: string; message?: string } | undefined;
+      record.error = inner?.name ?? errorName;
+      record.cause = inner?.message ?? message;
+      // A failed publish is loud: it is in the log with its error, and the reconciler retries it.
+      if (record.status === 'FAILED') {
+        log('publish execution failed', {
+          name: record.name,
+          tenantId: record.tenantId,
+          error: record.error,
+          cause: record.cause,
+        });
+      }
+    } finally {
+      await events.catch(() => {});
+      record.endState = lastState;
+    }
+  };
 
   /** Starts an execution unless one of that name ran in this process (Step Functions refuses reuse too). */
   const start = async (tenantId: string, version: number, name: string): Promise<boolean> => {
@@ -92,39 +152,28 @@ export function createLocalPublisher(options: LocalPublisherOptions) {
     started.add(name);
     const record: ExecutionRecord = { name, tenantId, version, status: 'RUNNING' };
     history.push(record);
-    const runOptions: RunOptions = {
-      overrides: {
-        taskResourceLocalHandlers,
-        ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
+    if (history.length > historyLimit) history.shift();
+    let abortRun = () => {};
+    const handle = {
+      abort: () => {
+        record.status = 'ABORTED';
+        abortRun();
       },
-      context: { Execution: { Name: name, Id: `local:publish:${name}` } },
+      done: Promise.resolve(),
     };
-    const execution = localMachine().run({ tenantId, version }, runOptions);
-    const done = (async () => {
-      let lastState: string | undefined;
-      const events = (async () => {
-        for await (const event of execution.eventLogs) {
-          if (event.type === 'StateEntered') lastState = event.state.name;
-        }
-      })();
+    running.set(name, handle);
+    handle.done = (async () => {
+      await slot();
       try {
-        await execution.result;
-        record.status = 'SUCCEEDED';
-      } catch (error) {
-        const { name: errorName, message, cause } = error as { name: string; message: string; cause?: unknown };
-        record.status = errorName === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
-        const inner = cause as { name?: string; message?: string } | undefined;
-        record.error = inner?.name ?? errorName;
-        record.cause = inner?.message ?? message;
-        // A failed publish is loud: it is in the log with its error, and the reconciler retries it.
-        log('publish execution failed', { name, tenantId, error: record.error, cause: record.cause });
+        if (record.status === 'ABORTED') return;
+        const run = localMachine().run({ tenantId, version }, runOptions(name));
+        abortRun = run.abort;
+        await follow(run, record);
       } finally {
-        await events.catch(() => {});
-        record.endState = lastState;
+        freeSlot();
         running.delete(name);
       }
     })();
-    running.set(name, { abort: execution.abort, done });
     return true;
   };
 
@@ -150,7 +199,7 @@ export function createLocalPublisher(options: LocalPublisherOptions) {
     /** Stops accepting starts and aborts running executions (their leases expire). */
     close(): void {
       closed = true;
-      for (const r of running.values()) r.abort();
+      for (const r of [...running.values()]) r.abort();
     },
   };
 }

@@ -223,6 +223,24 @@ describe('automatic component status', () => {
   });
 });
 
+describe('run budget', () => {
+  it('starts no check once the budget is spent, leaving the monitors due for the next run', async () => {
+    const p = await platform();
+    const c = await p.component('Budgeted');
+    const { monitor } = await p.httpMonitor(c.id);
+    const spent = createChecker({
+      store: p.store,
+      publishTrigger: p.publishes,
+      allowPrivateTargets: true,
+      now: p.now,
+      runBudgetMs: 0,
+    });
+    expect(await spent.runDue()).toMatchObject({ checked: 0 });
+    expect(await p.store.checks.list(p.tenantId, monitor.id)).toEqual([]);
+    expect(await p.checker.runDue()).toMatchObject({ checked: 1 });
+  });
+});
+
 describe('heartbeat monitors', () => {
   it('goes down once interval + grace pass without a ping, and recovers on the next ping', async () => {
     const p = await platform();

@@ -34,6 +34,11 @@ export interface CheckerDeps {
   /** Due monitors loaded per batch, and the most checked in one run. */
   batchSize?: number;
   maxPerRun?: number;
+  /**
+   * No new check starts after this many ms of a run (default: no limit); what is left stays due and
+   * goes first next run. With checks' timeouts (≤ 30 s) it bounds a run below the Lambda timeout.
+   */
+  runBudgetMs?: number;
 }
 
 export interface RunSummary {
@@ -232,13 +237,15 @@ export function createChecker(deps: CheckerDeps): Checker {
   return {
     async runDue() {
       const at = now();
+      const deadline = performance.now() + (deps.runBudgetMs ?? Number.POSITIVE_INFINITY);
+      const outOfTime = () => performance.now() >= deadline;
       const changed = new Set<string>();
       const maintenanceTransitions = await applyMaintenanceTransitions(at, changed);
 
       let checked = 0;
       let flips = 0;
       const seen = new Set<string>();
-      while (seen.size < maxPerRun) {
+      while (seen.size < maxPerRun && !outOfTime()) {
         const page = await store.monitors.listDue(at, batchSize);
         // The due index is eventually consistent on AWS: a monitor just recorded may show up again.
         const due = page.filter((m) => !seen.has(`${m.tenantId}/${m.id}`)).slice(0, maxPerRun - seen.size);
@@ -246,6 +253,7 @@ export function createChecker(deps: CheckerDeps): Checker {
         for (const m of due) seen.add(`${m.tenantId}/${m.id}`);
         const recorded = (
           await mapPool(due, concurrency, async (m) => {
+            if (outOfTime()) return null;
             try {
               return await runOne(m, at);
             } catch (error) {

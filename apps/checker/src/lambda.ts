@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type PublishTrigger, sfnPublishTrigger } from '@upstate/api';
+import type { PublishTrigger } from '@upstate/api';
+import { sfnPublishTrigger } from '@upstate/api/sfn-publish-trigger';
 import { createStore } from '@upstate/store';
 import { createChecker, type RunSummary } from './checker.ts';
 import { type CheckerEnv, readEnv } from './env.ts';
@@ -26,6 +27,7 @@ export function createHandler(
     publishTrigger: overrides.publishTrigger ?? sfnPublishTrigger(env.STATE_MACHINE_ARN),
     allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
     concurrency: env.CHECKER_CONCURRENCY,
+    runBudgetMs: env.CHECKER_RUN_BUDGET_MS,
     log,
     ...(overrides.now ? { now: overrides.now } : {}),
   });

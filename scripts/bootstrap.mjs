@@ -16,7 +16,7 @@ const nodeVersion = readFileSync(join(root, '.node-version'), 'utf8').trim();
 const pnpmVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.replace(/^pnpm@/, '');
 
 const tasks = {
-  start: ['--filter', '@upstate/local', 'start'],
+  start: null, // runs apps/local/src/main.ts directly, see below
   test: ['run', 'check'],
   bench: ['run', 'bench:all'],
 };
@@ -132,7 +132,14 @@ const env = {
 };
 ensureDependencies(env);
 
-const child = spawn(join(binDir, 'pnpm'), [...tasks[task], ...process.argv.slice(3)], {
+// `start` runs the platform's entry directly under the pinned Node (the same command as apps/local's
+// start script): with pnpm and a shell in between, Ctrl-C reached the platform as SIGTERM via a killed
+// shell, and pnpm reported a clean shutdown as a failure.
+const [command, args] =
+  task === 'start'
+    ? [node, ['--openssl-legacy-provider', join(root, 'apps', 'local', 'src', 'main.ts')]]
+    : [join(binDir, 'pnpm'), tasks[task]];
+const child = spawn(command, [...args, ...process.argv.slice(3)], {
   stdio: 'inherit',
   cwd: root,
   env,

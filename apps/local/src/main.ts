@@ -5,7 +5,6 @@ import { isAppError } from '@upstate/core';
 import { readEnv } from './env.ts';
 import { type Platform, startPlatform } from './platform.ts';
 
-const started = performance.now();
 const args = new Set(process.argv.slice(2));
 if (args.has('--help') || args.has('-h')) {
   process.stdout.write(
@@ -36,13 +35,16 @@ const shown = (path: string) => {
 process.stdout.write(`\n${bold('Upstate')} ${dim(`local platform · data in ${shown(dataDir)}/`)}\n`);
 
 let platform: Platform | undefined;
-let stopping = false;
+let stopping = 0;
 async function stop(signal: string) {
   if (stopping) {
+    // One Ctrl-C reaches every process of the terminal's group, and `npm start` also forwards it:
+    // only a second press, later, forces the exit.
+    if (Date.now() - stopping < 1000) return;
     process.stdout.write('Forced exit.\n');
     process.exit(1);
   }
-  stopping = true;
+  stopping = Date.now();
   process.stdout.write(`\n${dim(`${signal}: stopping…`)}\n`);
   await platform?.close();
   process.stdout.write(`Stopped cleanly. Data kept in ${shown(dataDir)}/\n`);
@@ -68,7 +70,8 @@ try {
 if (stopping) await new Promise(() => {});
 
 const { urls, demo } = platform;
-const seconds = ((performance.now() - started) / 1000).toFixed(1);
+// process.uptime(): from Node's own start, so module loading counts too.
+const seconds = process.uptime().toFixed(1);
 const curl = [
   `curl -X POST ${urls.api}/v1/incidents \\`,
   `  -H 'Authorization: Bearer ${demo.apiKey}' -H 'Content-Type: application/json' \\`,
@@ -90,7 +93,7 @@ const lines = [
   ...curl.map((l) => `    ${l}`),
   '',
   dim(`  Ctrl-C stops everything. Data stays in ${shown(dataDir)}/; \`npm start -- --reset\` starts clean.`),
-  ...(platform.missing.length ? ['', ...platform.missing.map((m) => dim(`  note: ${m}`))] : []),
+  ...(platform.warnings.length ? ['', ...platform.warnings.map((m) => dim(`  warning: ${m}`))] : []),
   '',
 ];
 process.stdout.write(lines.join('\n'));

@@ -1,17 +1,18 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DnsResolver } from '@upstate/api';
 import { startApiServer } from '@upstate/api/node';
 import { startS3rver } from '@upstate/aws/testing';
 import { createChecker } from '@upstate/checker';
+import { AppError } from '@upstate/core';
+import { createDashboard } from '@upstate/dashboard';
 import { createEdge } from '@upstate/edge';
 import { createLocalPublisher } from '@upstate/publisher';
 import { ensureTheme, themeNames } from '@upstate/render';
 import { createStore, ensureTable, type Store } from '@upstate/store';
 import { createDynamoClient, startDynalite } from '@upstate/store/testing';
 import { assertPortFree } from './ports.ts';
-import { type DemoCredentials, seedDemo } from './seed.ts';
-import { loadDashboard } from './services.ts';
+import { type DemoCredentials, reissueDemoKey, seedDemo } from './seed.ts';
 
 export interface PlatformOptions {
   /** dynalite, s3rver, the mail outbox and the demo credentials live here. */
@@ -36,14 +37,34 @@ export interface Platform {
   store: Store;
   /** True when this start created the demo tenant. */
   seeded: boolean;
-  /** What is missing because a package it needs has not landed (empty when complete). */
-  missing: string[];
+  /** Problems found while starting that did not stop it (e.g. the demo page failed to publish). */
+  warnings: string[];
   /** Waits until every requested publish has finished. */
   idle(): Promise<void>;
   close(): Promise<void>;
 }
 
 const tableName = 'upstate';
+const pidFile = 'upstate.pid';
+
+/** One platform per data folder: LevelDB and s3rver's files are not safe to share between processes. */
+function claimDataDir(dataDir: string) {
+  const file = join(dataDir, pidFile);
+  const other = existsSync(file) ? Number(readFileSync(file, 'utf8')) : 0;
+  if (other && other !== process.pid) {
+    let alive = true;
+    try {
+      process.kill(other, 0);
+    } catch {
+      alive = false;
+    }
+    if (alive)
+      throw new AppError('conflict', `Another Upstate (pid ${other}) is already using ${dataDir}. Stop it first.`, {
+        field: 'UPSTATE_DATA_DIR',
+      });
+  }
+  writeFileSync(file, String(process.pid));
+}
 const bucket = 'upstate-sites';
 
 /**
@@ -73,7 +94,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       }
     }
   };
-  const missing: string[] = [];
+  const warnings: string[] = [];
 
   try {
     // Before anything slow: a taken port is the most common failure, so name it at once.
@@ -81,8 +102,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await assertPortFree(options.ports.edge, 'edge server', 'UPSTATE_EDGE_PORT');
 
     const { dataDir } = options;
-    if (options.reset && existsSync(dataDir)) {
-      rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+    claimDataDir(dataDir);
+    closers.push(() => rmSync(join(dataDir, pidFile), { force: true }));
+    if (options.reset) {
+      for (const entry of readdirSync(dataDir)) {
+        if (entry !== pidFile) rmSync(join(dataDir, entry), { recursive: true, force: true });
+      }
       say(`  ✓ cleared ${dataDir}`);
     }
     for (const sub of ['dynamodb', 's3', 'outbox']) mkdirSync(join(dataDir, sub), { recursive: true });
@@ -104,12 +130,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       return server;
     });
 
+    let themesChanged = false;
     for (const name of themeNames) {
       const label = `theme ${name}`;
       const started = performance.now();
       const timer = setTimeout(() => say(`  … ${label}: compiling (first run, or after the theme changed)`), 300);
       const result = await ensureTheme(name).finally(() => clearTimeout(timer));
       const ms = performance.now() - started;
+      themesChanged ||= result.compiled;
       say(
         result.compiled
           ? `  ✓ ${label} compiled (${(ms / 1000).toFixed(1)} s)`
@@ -160,15 +188,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       closers.push(() => server.close());
       return server;
     });
-    const dashboard = await loadDashboard(
-      {
+    api.app.route(
+      '/dashboard',
+      createDashboard({
         api: api.app,
         store,
-        config: { basePath: '/dashboard', pageBaseUrl: (slug: string) => `http://${slug}.${pageHost}` },
-      },
-      (m) => missing.push(m),
+        config: { basePath: '/dashboard', pageBaseUrl: (slug) => `http://${slug}.${pageHost}` },
+      }),
     );
-    if (dashboard) api.app.route('/dashboard', dashboard);
 
     const edgeServer = await step('edge server (local CloudFront)', () => edge.listen(options.ports.edge));
     closers.push(() => edgeServer.close());
@@ -177,6 +204,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     if (existsSync(demoFile)) {
       const saved = JSON.parse(readFileSync(demoFile, 'utf8')) as DemoCredentials;
       if (await store.tenants.get(saved.tenantId)) demo = saved;
+    }
+    if (!demo && existsSync(demoFile) === false && (await store.tenants.getBySlug('demo'))) {
+      // The data survived but the credentials file did not: issue a new key rather than fail.
+      demo = await reissueDemoKey(store);
+      writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+      warnings.push(
+        `${demoFile} was missing: issued a new demo API key (the dashboard password is unknown; --reset starts over)`,
+      );
     }
     let seeded = false;
     if (!demo && options.seed !== false) {
@@ -190,6 +225,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     }
 
     await step('pages published', async () => {
+      // A recompiled theme changes every page of its tenants: republish them all.
+      if (themesChanged && !seeded) {
+        for (const tenantId of await store.tenants.listIds()) await store.publish.bumpContentVersion(tenantId);
+      }
       await publisher.reconcile();
       await publisher.idle();
       if (!demo) return;
@@ -197,7 +236,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         new Request(`http://${demo.slug}.${pageHost}/`, { headers: { host: `${demo.slug}.${pageHost}` } }),
       );
       if (page.status !== 200)
-        missing.push(
+        warnings.push(
           `the demo page answers ${page.status}: its publish failed (see above); the reconciler retries every ${(options.timers?.reconcileMs ?? 30_000) / 1000} s`,
         );
     });
@@ -247,7 +286,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       demo: demo ?? { slug: '', tenantId: '', apiKey: '', email: '', password: '', apiComponentId: '' },
       store,
       seeded,
-      missing,
+      warnings,
       idle: () => publisher.idle(),
       close,
     };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type ApiConfig, createApp, recordingPublishTrigger } from '@upstate/api';
-import { addDays, type ComponentStatus, utcDay } from '@upstate/core';
+import { type ApiConfig, createApp, newApiKey, recordingPublishTrigger } from '@upstate/api';
+import { addDays, type ComponentStatus, newId, utcDay } from '@upstate/core';
 import type { Store } from '@upstate/store';
 
 /** What `npm start` shows again on later runs (kept in the git-ignored data folder). */
@@ -239,4 +239,30 @@ export async function seedDemo(options: {
     intervalSeconds: 60,
   });
   return { slug: 'demo', tenantId, apiKey, email, password, apiComponentId: component('REST API') };
+}
+
+/** A new admin key for an existing demo tenant whose saved credentials were lost. */
+export async function reissueDemoKey(store: Store): Promise<DemoCredentials> {
+  const record = await store.tenants.getBySlug('demo');
+  if (!record) throw new Error('no demo tenant');
+  const tenantId = record.tenant.id;
+  const secret = newApiKey();
+  await store.apiKeys.create({
+    id: newId(),
+    tenantId,
+    name: 'Demo key (reissued by npm start)',
+    scopes: ['admin'],
+    prefix: secret.prefix,
+    hash: secret.hash,
+    createdAt: new Date().toISOString(),
+  });
+  const components = await store.components.list(tenantId);
+  return {
+    slug: 'demo',
+    tenantId,
+    apiKey: secret.key,
+    email: 'demo@example.com',
+    password: '(unknown)',
+    apiComponentId: (components.find((c) => c.name === 'REST API') ?? components[0])?.id ?? '',
+  };
 }

@@ -105,6 +105,7 @@ export class UpstateStack extends TerraformStack {
       alarm_topic_arn: { value: this.observability.topic.arn, description: 'SNS topic of the alarms' },
       platform_domain: { value: config.platformDomain, description: 'Pages are served at {slug}.<this>' },
       region: { value: config.region, description: 'Region of the table, bucket, Lambdas and workflow' },
+      certificate_arn: { value: config.certificateArn, description: 'Certificate of *.<platform_domain> (us-east-1)' },
     };
     for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
     new TerraformOutput(this, 'ses_dkim_tokens', {

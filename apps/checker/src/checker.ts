@@ -187,7 +187,7 @@ export function createChecker(deps: CheckerDeps): Checker {
       const target = monitorsStatus(verdictsOf.get(componentId) ?? []);
       if (!target || target === component.status) continue;
       const ctx = { openIncidentComponentIds, inMaintenance: inMaintenance.has(componentId) };
-      if (!monitorsMayChange(component, ctx)) continue;
+      if (!monitorsMayChange(component, target, ctx)) continue;
       try {
         // Conditional on the version read: a person's concurrent change wins, the next run re-evaluates.
         await store.components.setStatus(tenantId, componentId, target, 'monitor', component.version);

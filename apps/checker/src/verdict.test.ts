@@ -54,14 +54,18 @@ describe('monitorsStatus and monitorsMayChange', () => {
     expect(monitorsStatus([])).toBeNull();
   });
 
-  it('holds a manual status, an open incident’s status and any status during maintenance', () => {
+  it('holds a manual status and an open incident’s status; maintenance holds off only a worsening', () => {
     const none = { openIncidentComponentIds: new Set<string>(), inMaintenance: false };
-    expect(monitorsMayChange({ id: 'c', statusSource: 'monitor' }, none)).toBe(true);
-    expect(monitorsMayChange({ id: 'c', statusSource: 'manual' }, none)).toBe(false);
-    expect(monitorsMayChange({ id: 'c', statusSource: 'incident' }, none)).toBe(true);
+    const op = { id: 'c', status: 'operational' as const };
+    expect(monitorsMayChange({ ...op, statusSource: 'monitor' }, 'major_outage', none)).toBe(true);
+    expect(monitorsMayChange({ ...op, statusSource: 'manual' }, 'major_outage', none)).toBe(false);
+    expect(monitorsMayChange({ ...op, statusSource: 'incident' }, 'major_outage', none)).toBe(true);
+    const open = { ...none, openIncidentComponentIds: new Set(['c']) };
+    expect(monitorsMayChange({ ...op, statusSource: 'incident' }, 'major_outage', open)).toBe(false);
+    const maintenance = { ...none, inMaintenance: true };
+    expect(monitorsMayChange({ ...op, statusSource: 'monitor' }, 'major_outage', maintenance)).toBe(false);
     expect(
-      monitorsMayChange({ id: 'c', statusSource: 'incident' }, { ...none, openIncidentComponentIds: new Set(['c']) }),
-    ).toBe(false);
-    expect(monitorsMayChange({ id: 'c', statusSource: 'monitor' }, { ...none, inMaintenance: true })).toBe(false);
+      monitorsMayChange({ id: 'c', status: 'major_outage', statusSource: 'monitor' }, 'operational', maintenance),
+    ).toBe(true);
   });
 });

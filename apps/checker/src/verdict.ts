@@ -49,15 +49,18 @@ export function monitorsStatus(verdicts: readonly Verdict[]): ComponentStatus | 
 }
 
 /**
- * Whether monitors may change a component's status now. A status set by hand holds until cleared;
- * one set by an incident holds while an unresolved incident lists the component; planned
- * maintenance suspends automatic changes (its minutes are excluded from uptime instead).
+ * Whether monitors may move a component from its status to `target` now. A status set by hand holds
+ * until cleared; one set by an incident holds while an unresolved incident lists the component.
+ * During planned maintenance monitors may only improve the status: the planned downtime is not an
+ * outage (its minutes leave uptime instead), but a recovery must not wait for the window to end.
  */
 export function monitorsMayChange(
-  component: Pick<Component, 'id' | 'statusSource'>,
+  component: Pick<Component, 'id' | 'status' | 'statusSource'>,
+  target: ComponentStatus,
   context: { openIncidentComponentIds: ReadonlySet<string>; inMaintenance: boolean },
 ): boolean {
   if (component.statusSource === 'manual') return false;
   if (component.statusSource === 'incident' && context.openIncidentComponentIds.has(component.id)) return false;
-  return !context.inMaintenance;
+  const worse = target !== component.status && worstComponentStatus([target, component.status]) === target;
+  return !(context.inMaintenance && worse);
 }

@@ -223,6 +223,35 @@ describe('automatic component status', () => {
   });
 });
 
+describe('SSRF guard in production mode', () => {
+  it('refuses loopback and a name resolving to a private address, sending nothing, and counts them down', async () => {
+    const p = await platform();
+    const c = await p.component('Intranet');
+    const loop = await p.httpMonitor(c.id, { failureThreshold: 1 });
+    const named = await p.httpMonitor(c.id, { failureThreshold: 1 }, { url: 'http://intranet.example.com/health' });
+    const strict = createChecker({
+      store: p.store,
+      publishTrigger: p.publishes,
+      allowPrivateTargets: false,
+      resolveHost: async (host) => (host === 'intranet.example.com' ? ['10.20.30.40'] : []),
+      now: p.now,
+    });
+    const before = target.requests.length;
+    expect(await strict.runDue()).toMatchObject({ checked: 2, flips: 1, published: 1 });
+    expect(target.requests.length).toBe(before);
+    const [refusedLoop] = await p.store.checks.list(p.tenantId, loop.monitor.id);
+    const [refusedName] = await p.store.checks.list(p.tenantId, named.monitor.id);
+    expect(refusedLoop).toMatchObject({
+      result: 'down',
+      error: 'target refused: 127.0.0.1 → 127.0.0.1 is a loopback address',
+    });
+    expect(refusedName).toMatchObject({
+      result: 'down',
+      error: 'target refused: intranet.example.com → 10.20.30.40 is a private address',
+    });
+  });
+});
+
 describe('run budget', () => {
   it('starts no check once the budget is spent, leaving the monitors due for the next run', async () => {
     const p = await platform();

@@ -83,7 +83,11 @@ export function createLocalPublisher(options: LocalPublisherOptions) {
         // An aborted aws-local-stepfunctions run still finishes its pending retries: after close()
         // they must not touch anything, like the steps of a process that died.
         if (closed) throw Object.assign(new Error('The local publisher is closed'), { name: 'PublisherClosed' });
-        return handlers[name](input) as unknown as Promise<never>;
+        return handlers[name](input).catch((error: unknown) => {
+          const { name: errorName, message } = error as Error;
+          log('publish step failed', { state: taskStates[name], input, error: errorName, cause: message });
+          throw error;
+        }) as unknown as Promise<never>;
       },
     ]),
   );

@@ -29,7 +29,6 @@ export const domainTenantActions = [
 
 export interface ApiProps {
   prefix: string;
-  accountId: string;
   bundle: Bundle;
   table: DynamodbTable;
   stateMachine: SfnStateMachine;
@@ -94,7 +93,6 @@ export class ApiStack extends Construct {
         CLOUDFRONT_CONNECTION_GROUP_ID: props.connectionGroupId,
       },
       logRetentionDays: props.logRetentionDays,
-      accountId: props.accountId,
     });
 
     this.api = new Apigatewayv2Api(this, 'http-api', {

@@ -15,7 +15,6 @@ export interface NodeFunctionProps {
   memorySize?: number;
   timeout?: number;
   logRetentionDays: number;
-  accountId: string;
 }
 
 const assets = new WeakMap<Construct, Map<string, TerraformAsset>>();
@@ -48,8 +47,9 @@ export class NodeFunction extends Construct {
     });
     const role = serviceRole(this, 'role', {
       name: `${props.name}-fn`,
+      // No aws:SourceAccount here: Lambda does not document it for execution roles, and only this
+      // account's functions can be given the role anyway (iam:PassRole).
       service: 'lambda.amazonaws.com',
-      sourceAccount: props.accountId,
       statements: [
         { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${this.logGroup.arn}:*`] },
         ...props.statements,

@@ -377,11 +377,14 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('lets each service assume only its own roles, from this account', () => {
-    for (const role of Object.values(resourcesOf(tf, 'aws_iam_role'))) {
-      const trust = JSON.parse(role.assume_role_policy);
-      expect(trust.Statement).toHaveLength(1);
-      expect(trust.Statement[0].Condition).toEqual({
+  it('lets each service assume only its own roles; Step Functions and Scheduler only from this account', () => {
+    const trusts = Object.values(resourcesOf(tf, 'aws_iam_role')).map((r: Json) => JSON.parse(r.assume_role_policy));
+    const byService = (service: string) => trusts.filter((t) => t.Statement[0].Principal.Service === service);
+    expect(trusts.every((t) => t.Statement.length === 1 && t.Statement[0].Action === 'sts:AssumeRole')).toBe(true);
+    expect(byService('lambda.amazonaws.com')).toHaveLength(9);
+    for (const service of ['states.amazonaws.com', 'scheduler.amazonaws.com']) {
+      expect(byService(service)).toHaveLength(1);
+      expect(byService(service)[0].Statement[0].Condition).toEqual({
         StringEquals: { 'aws:SourceAccount': `\${data.aws_caller_identity.account.account_id}` },
       });
     }

@@ -66,7 +66,8 @@ export class UpstateStack extends TerraformStack {
       checkerBundle: bundles.checker,
     });
     this.api = new ApiStack(this, 'api', {
-      ...common,
+      prefix,
+      logRetentionDays: config.logRetentionDays,
       bundle: bundles.api,
       table: this.data.table,
       stateMachine: this.workflow.stateMachine,

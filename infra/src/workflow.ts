@@ -98,7 +98,6 @@ export class WorkflowStack extends Construct {
           // The Lambda stops no later than the Task state gives up on it.
           timeout: taskTimeoutSeconds[task],
           logRetentionDays: props.logRetentionDays,
-          accountId: props.accountId,
         }),
       ]),
     ) as Record<TaskName, NodeFunction>;
@@ -148,7 +147,6 @@ export class WorkflowStack extends Construct {
       environment: { ...environment, STATE_MACHINE_ARN: this.stateMachine.arn },
       timeout: 60,
       logRetentionDays: props.logRetentionDays,
-      accountId: props.accountId,
     });
     this.checker = new NodeFunction(this, 'checker', {
       name: `${prefix}-checker`,
@@ -163,7 +161,6 @@ export class WorkflowStack extends Construct {
       // A run must finish before the next minute's run starts.
       timeout: 55,
       logRetentionDays: props.logRetentionDays,
-      accountId: props.accountId,
     });
 
     const scheduled = [

@@ -156,11 +156,10 @@ export function createChecker(deps: CheckerDeps): Checker {
 
   /** Applies automatic component status and adds rollup minutes for one tenant's recorded runs. */
   async function settleTenant(tenantId: string, runs: Recorded[], at: Date): Promise<number> {
-    const [components, monitors, live, open] = await Promise.all([
+    const [components, monitors, live] = await Promise.all([
       store.components.list(tenantId),
       store.monitors.list(tenantId),
       store.maintenances.listLive(tenantId),
-      store.incidents.listUnresolved(tenantId),
     ]);
     const inMaintenance = new Set<string>();
     for (const m of live) {
@@ -168,7 +167,12 @@ export function createChecker(deps: CheckerDeps): Checker {
         for (const id of m.componentIds) inMaintenance.add(id);
       }
     }
-    const openIncidentComponentIds = new Set(open.flatMap((i) => i.componentIds));
+    // Incident items are large: read them only when an incident-set status is about to be judged.
+    let openIncidentComponentIds: Set<string> | undefined;
+    const openIncidents = async () =>
+      (openIncidentComponentIds ??= new Set(
+        (await store.incidents.listUnresolved(tenantId)).flatMap((i) => i.componentIds),
+      ));
     const fresh = new Map(runs.map((r) => [r.monitor.id, r.state]));
     const verdictsOf = new Map<string, Verdict[]>();
     const activeMonitors = new Map<string, number>();
@@ -186,7 +190,10 @@ export function createChecker(deps: CheckerDeps): Checker {
       if (!component) continue;
       const target = monitorsStatus(verdictsOf.get(componentId) ?? []);
       if (!target || target === component.status) continue;
-      const ctx = { openIncidentComponentIds, inMaintenance: inMaintenance.has(componentId) };
+      const ctx = {
+        openIncidentComponentIds: component.statusSource === 'incident' ? await openIncidents() : new Set<string>(),
+        inMaintenance: inMaintenance.has(componentId),
+      };
       if (!monitorsMayChange(component, target, ctx)) continue;
       try {
         // Conditional on the version read: a person's concurrent change wins, the next run re-evaluates.

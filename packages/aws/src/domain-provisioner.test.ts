@@ -61,7 +61,11 @@ const verified = {
 describe('distributionTenantName', () => {
   it('is deterministic, within CloudFront’s alphabet, and distinct for domains that flatten alike', () => {
     expect(distributionTenantName('a.b-c.com')).toBe(distributionTenantName('a.b-c.com'));
-    expect(distributionTenantName('a.b-c.com')).toMatch(/^[a-z0-9-]+$/);
+    // CloudFront's constraint on tenant names.
+    const pattern = /^[a-zA-Z0-9][a-zA-Z0-9-.]{1,126}[a-zA-Z0-9]$/;
+    for (const domain of ['a.b-c.com', 'xn--bcher-kva.example', `${'x'.repeat(250)}.com`]) {
+      expect(distributionTenantName(domain)).toMatch(pattern);
+    }
     expect(distributionTenantName('a.b-c.com')).not.toBe(distributionTenantName('a-b.c.com'));
     expect(distributionTenantName(`${'x'.repeat(250)}.com`).length).toBeLessThanOrEqual(128);
   });

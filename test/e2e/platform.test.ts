@@ -199,6 +199,20 @@ describe('an incident through the API', () => {
   });
 });
 
+describe('the checker', () => {
+  it('probes the demo monitor on its timer and records the result', async () => {
+    const monitors = await api(t.platform, t.ports.api, 'GET', '/v1/monitors');
+    const [monitor] = monitors.json.data as { id: string; name: string }[];
+    expect(monitor?.name).toBe('Website health check');
+    const checks = await poll(async () => {
+      const res = await api(t.platform, t.ports.api, 'GET', `/v1/monitors/${monitor?.id}/checks`);
+      const data = res.json.data as { result: string; statusCode: number | null }[];
+      return data.length ? data : undefined;
+    }, 'a recorded check');
+    expect(checks[0]).toMatchObject({ result: 'up', statusCode: 200 });
+  });
+});
+
 describe('a custom domain', () => {
   it('is refused before verification and serves the page once the TXT record is found', async () => {
     const before = await api(t.platform, t.ports.api, 'POST', '/v1/domains', { domain: customDomain });

@@ -242,6 +242,17 @@ describe('caching like CloudFront', () => {
     expect(await (await get('globex.localhost', '/history/')).text()).toContain('globex history v2');
   });
 
+  it('reports hits and misses like CloudFront (X-Cache, Age)', async () => {
+    await edge.invalidator.invalidate(globex.id, ['/*']);
+    const miss = await get('globex.localhost', '/');
+    expect(miss.headers.get('x-cache')).toBe('Miss from upstate-edge');
+    expect(miss.headers.get('age')).toBeNull();
+    clock += 7_000;
+    const hit = await get('globex.localhost', '/');
+    expect(hit.headers.get('x-cache')).toBe('Hit from upstate-edge');
+    expect(hit.headers.get('age')).toBe('7');
+  });
+
   it('expires entries after s-maxage even without an invalidation', async () => {
     await put(siteKey(acme.id, 'feed.rss'), '<rss>one</rss>', 'application/rss+xml');
     expect(await body('/feed.rss')).toBe('<rss>one</rss>');

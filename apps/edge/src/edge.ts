@@ -76,9 +76,10 @@ export function createEdge(options: EdgeOptions): Edge {
   const now = options.now ?? Date.now;
   const cache = new EdgeCache();
 
-  async function load(key: string, s3Key: string): Promise<CachedObject | undefined> {
+  /** The object and whether it came from the cache (`X-Cache`, `Age`, as CloudFront reports them). */
+  async function load(key: string, s3Key: string): Promise<{ object: CachedObject; hit: boolean } | undefined> {
     const hit = cache.get(key, now());
-    if (hit) return hit;
+    if (hit) return { object: hit, hit: true };
     try {
       const res = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: s3Key }));
       const body = await res.Body?.transformToByteArray();
@@ -95,7 +96,7 @@ export function createEdge(options: EdgeOptions): Edge {
         variants: new Map(),
       };
       cache.set(key, entry);
-      return entry;
+      return { object: entry, hit: false };
     } catch (error) {
       const name = (error as { name?: string }).name;
       if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
@@ -106,11 +107,14 @@ export function createEdge(options: EdgeOptions): Edge {
   function respond(
     request: Request,
     uri: string,
-    object: CachedObject,
+    loaded: { object: CachedObject; hit: boolean },
     status: number,
     extra: Record<string, string>,
   ): Response {
+    const { object, hit } = loaded;
     const headers = new Headers({
+      'x-cache': hit ? 'Hit from upstate-edge' : 'Miss from upstate-edge',
+      ...(hit ? { age: String(Math.max(0, Math.floor((now() - object.storedAt) / 1000))) } : {}),
       'content-type': object.contentType,
       'cache-control': object.cacheControl,
       etag: object.etag,
@@ -175,10 +179,10 @@ export function createEdge(options: EdgeOptions): Edge {
       return plain(rewritten.statusCode ?? 400, 'Bad request', security, request);
     }
     const uri = rewritten.uri;
-    const object = uri.startsWith('/assets/')
+    const found = uri.startsWith('/assets/')
       ? await load(EdgeCache.key(sharedScope, uri), uri.slice(1))
       : await load(EdgeCache.key(tenantId, uri), siteKey(tenantId, uri.slice(1)));
-    if (object) return respond(request, uri, object, 200, security);
+    if (found) return respond(request, uri, found, 200, security);
 
     // CloudFront custom error response: the tenant's own 404 page, with status 404.
     const notFound = await load(EdgeCache.key(tenantId, '/404.html'), siteKey(tenantId, '404.html'));

@@ -234,7 +234,8 @@ describe('accessibility', () => {
     for (const path of pages) {
       await page.goto(origin + path);
       violations[path] = await axe(page);
-      await shot(page, path.split('/').slice(2, 3).join('') || 'overview');
+      const [section, id] = path.split('/').slice(2);
+      await shot(page, `${section || 'overview'}${id ? '-detail' : ''}`);
     }
     // Error states too: the summary and the field messages.
     await page.goto(`${origin}/dashboard/components`);

@@ -149,7 +149,14 @@ export function monitorRoutes(app: Hono, kit: Kit) {
     );
   }
 
-  async function detailPage(c: Context, shell: Shell, id: string, heartbeatUrl?: string, status = 200) {
+  async function detailPage(
+    c: Context,
+    shell: Shell,
+    id: string,
+    heartbeatUrl?: string,
+    status = 200,
+    error?: FormState,
+  ) {
     const [r, checks, comps] = await Promise.all([
       kit.call<Monitor>(c, 'GET', `/v1/monitors/${encodeURIComponent(id)}`),
       kit.call<{ data: CheckResult[] }>(c, 'GET', `/v1/monitors/${encodeURIComponent(id)}/checks`),
@@ -170,6 +177,7 @@ export function monitorRoutes(app: Hono, kit: Kit) {
             <button class="btn" type="submit">${m.paused ? 'Resume' : 'Pause'}</button></form>
           <form method="post" action="${action}/delete" data-confirm="Delete this monitor?">${csrfField(shell.csrf)}<button class="btn danger" type="submit">Delete</button></form>
         </div></div>
+      ${error ? errorSummary(error) : ''}
       ${
         heartbeatUrl
           ? html`<div class="notice warn" role="status"><p><strong>Your heartbeat URL — shown once.</strong> Have your job request it (GET or POST) at least every ${m.intervalSeconds} s.</p><code class="secret">${heartbeatUrl}</code></div>`
@@ -233,18 +241,17 @@ export function monitorRoutes(app: Hono, kit: Kit) {
     });
     if (r.ok) return kit.redirect(c, `/monitors/${encodeURIComponent(id)}`, 'monitor-saved');
     if (r.status === 404) return kit.notFound(c, shell);
-    return c.text(r.error.message, r.status as 400);
+    return detailPage(c, shell, id, undefined, r.status, withApiError(formState(), r.error, []));
   });
 
   app.post('/monitors/:id/delete', async (c) => {
     const shell = await kit.shell(c);
     if (shell instanceof Response) return shell;
     const f = await kit.form(c);
-    const r = await kit.call(c, 'DELETE', `/v1/monitors/${encodeURIComponent(c.req.param('id'))}`, {
-      csrf: f._csrf ?? '',
-    });
+    const id = c.req.param('id');
+    const r = await kit.call(c, 'DELETE', `/v1/monitors/${encodeURIComponent(id)}`, { csrf: f._csrf ?? '' });
     if (r.ok) return kit.redirect(c, '/monitors', 'monitor-deleted');
     if (r.status === 404) return kit.notFound(c, shell);
-    return c.text(r.error.message, r.status as 400);
+    return detailPage(c, shell, id, undefined, r.status, withApiError(formState(), r.error, []));
   });
 }

@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Kit } from '../kit.ts';
 import { page } from '../layout.ts';
-import { badge, formatTime } from '../ui.ts';
+import { badge, formatTime, safeHref } from '../ui.ts';
 
 interface AuditEvent {
   id: string;
@@ -39,7 +39,7 @@ export function overviewRoutes(app: Hono, kit: Kit) {
     const degraded = comps.filter((x) => x.status !== 'operational');
     const tz = shell.timezone;
     const body = html`<div class="page-head">
-        <div><h1>Overview</h1><p>${shell.tenantName} · <a href="${shell.pageUrl}" target="_blank" rel="noopener">${shell.pageUrl}</a></p></div>
+        <div><h1>Overview</h1><p>${shell.tenantName} · <a href="${safeHref(shell.pageUrl)}" target="_blank" rel="noopener">${shell.pageUrl}</a></p></div>
         <a class="btn primary" href="${base}/incidents/new">Report an incident</a>
       </div>
       <div class="grid">

@@ -41,6 +41,8 @@ const badDays: [number, string, ComponentStatus, number][] = [
   [33, 'Email notifications', 'degraded_performance', 190],
   [12, 'REST API', 'partial_outage', 72],
   [4, 'Search', 'degraded_performance', 25],
+  // Today: the active incident below, degraded for the last 35 minutes.
+  [0, 'Webhooks', 'degraded_performance', 35],
 ];
 
 /**

@@ -1,0 +1,95 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { startS3rver } from '@upstate/aws/testing';
+import { fixtureSnapshot } from '@upstate/core/fixtures';
+import { ensureThemes, themeNames } from '@upstate/render';
+import { createTestStore } from '@upstate/store/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Bundle, bundleLambda, lambdaEntries } from './bundle.ts';
+
+// The deployable publisher archive, run the way Lambda runs it (a fresh Node importing the nested
+// module, nothing but its environment), against dynalite and s3rver: lease, render, sync.
+
+let outdir: string;
+let bundle: Bundle;
+let s3: Awaited<ReturnType<typeof startS3rver>>;
+let db: Awaited<ReturnType<typeof createTestStore>>;
+
+beforeAll(async () => {
+  await ensureThemes();
+  outdir = mkdtempSync(join(tmpdir(), 'upstate-publisher-'));
+  bundle = bundleLambda('publisher', outdir, lambdaEntries.publisher, { themes: themeNames });
+  s3 = await startS3rver();
+  db = await createTestStore();
+}, 300_000);
+afterAll(async () => {
+  await s3?.close();
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+/** Invokes exported handlers of the bundle in sequence in one fresh Node; the parent keeps serving the stand-ins. */
+async function invoke(calls: { name: string; event: unknown }[]): Promise<unknown[]> {
+  const url = pathToFileURL(join(bundle.dir, `${bundle.handlerPath}.mjs`)).href;
+  const script = `const m = await import(${JSON.stringify(url)});
+    const results = [];
+    let previous = {};
+    for (const call of ${JSON.stringify(calls)}) {
+      results.push((previous = await m[call.name]({ ...previous, ...call.event })));
+    }
+    console.log(JSON.stringify(results));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'us-east-1',
+      // s3rver's fixed credentials; dynalite accepts any.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      TABLE_NAME: db.tableName,
+      DYNAMODB_ENDPOINT: db.endpoint,
+      BUCKET: s3.bucket,
+      S3_ENDPOINT: s3.endpoint,
+      PLATFORM_DOMAIN: 'upstate.page',
+    },
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]');
+}
+
+describe('publisher archive', () => {
+  it('leases, renders through the packaged theme and syncs a tenant’s site to S3', async () => {
+    const snapshot = fixtureSnapshot({ tenantId: 'tnt-bundle', slug: 'bundle', name: 'Bundle Test Co', days: 3 });
+    await db.store.tenants.create(snapshot.tenant, snapshot.branding);
+    for (const g of snapshot.groups) await db.store.groups.create(g);
+    for (const c of snapshot.components) await db.store.components.create(c);
+    const version = await db.store.publish.bumpContentVersion('tnt-bundle');
+    const owner = `tnt-bundle-v${version}`;
+
+    const [leased, rendered, synced] = (await invoke([
+      { name: 'lease', event: { tenantId: 'tnt-bundle', version, owner } },
+      { name: 'render', event: { owner } },
+      { name: 'sync', event: { owner } },
+    ])) as [{ acquired: boolean }, { build: string }, { paths: string[] }];
+    expect(leased.acquired).toBe(true);
+    expect(rendered.build).toEqual(expect.any(String));
+    // A first publish changes every path: the CDN gets one wildcard invalidation.
+    expect(synced.paths).toEqual(['/*']);
+
+    const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'sites/tnt-bundle/' }));
+    const keys = (listed.Contents ?? []).map((o) => o.Key);
+    expect(keys).toEqual(
+      expect.arrayContaining(['sites/tnt-bundle/index.html', 'sites/tnt-bundle/api/v2/summary.json']),
+    );
+    const index = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'sites/tnt-bundle/index.html' }));
+    const html = (await index.Body?.transformToString()) ?? '';
+    expect(html).toContain('Bundle Test Co');
+    // The page links its theme's hashed stylesheet, which the sync uploaded to the shared prefix.
+    const css = /href="\/(assets\/[^"]+\.css)"/.exec(html)?.[1];
+    expect(css).toBeDefined();
+    const shared = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: css }));
+    expect(shared.KeyCount).toBe(1);
+  }, 120_000);
+});

@@ -114,6 +114,14 @@ describe('runHttpCheck against a local target', () => {
     expect(target.requests).toHaveLength(6);
   });
 
+  it('turns a header value Node refuses into a down result instead of throwing', async () => {
+    target.answer('/up', { status: 200 });
+    const outcome = await runHttpCheck(config('/up', { headers: { 'X-Bad': 'a\r\nInjected: 1' } }), local);
+    expect(outcome).toMatchObject({ result: 'down', statusCode: null });
+    expect(outcome.error).toContain('ERR_INVALID_CHAR');
+    expect(target.requests).toHaveLength(0);
+  });
+
   it('works through an injected fetch as well', async () => {
     target.answer('/up', { status: 200, body: 'ok' });
     const viaFetch = { ...local, transport: fetchTransport(fetch) };

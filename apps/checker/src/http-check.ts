@@ -39,10 +39,10 @@ export async function runHttpCheck(
 ): Promise<CheckOutcome> {
   const started = performance.now();
   const signal = AbortSignal.timeout(config.timeoutMs);
-  let url = new URL(config.url);
   let method: string = config.method;
   let headers: Record<string, string> = { 'user-agent': userAgent, ...lowerKeys(config.headers) };
   try {
+    let url = new URL(config.url);
     for (let hop = 0; ; hop++) {
       const address = await raceAbort(vetTarget(url, deps.policy), signal);
       const res = await deps.transport({ url, method, headers, address, signal, maxBodyBytes });

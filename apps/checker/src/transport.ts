@@ -55,7 +55,8 @@ export const nodeTransport: Transport = (hop) =>
       signal: hop.signal,
       agent: false,
     });
-    req.once('error', reject);
+    // `on`, not `once`: a late error (an abort after the answer) must not go unhandled.
+    req.on('error', reject);
     req.once('response', (res: IncomingMessage) => {
       readCapped(res, hop.maxBodyBytes)
         .then((body) =>

@@ -12,11 +12,12 @@ import { createTestStore } from '@upstate/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bundle, bundleLambda, lambdaEntries } from './bundle.ts';
 
-// The deployable publisher archive, run the way Lambda runs it (a fresh Node importing the nested
-// module, nothing but its environment), against dynalite and s3rver: lease, render, sync.
+// The deployable archives, run the way Lambda runs them (a fresh Node importing the bundled module,
+// nothing but its environment), against dynalite and s3rver.
 
 let outdir: string;
 let bundle: Bundle;
+let checker: Bundle;
 let s3: Awaited<ReturnType<typeof startS3rver>>;
 let db: Awaited<ReturnType<typeof createTestStore>>;
 
@@ -24,6 +25,7 @@ beforeAll(async () => {
   await ensureThemes();
   outdir = mkdtempSync(join(tmpdir(), 'upstate-publisher-'));
   bundle = bundleLambda('publisher', outdir, lambdaEntries.publisher, { themes: themeNames });
+  checker = bundleLambda('checker', outdir);
   s3 = await startS3rver();
   db = await createTestStore();
 }, 300_000);
@@ -33,8 +35,12 @@ afterAll(async () => {
 });
 
 /** Invokes exported handlers of the bundle in sequence in one fresh Node; the parent keeps serving the stand-ins. */
-async function invoke(calls: { name: string; event: unknown }[]): Promise<unknown[]> {
-  const url = pathToFileURL(join(bundle.dir, `${bundle.handlerPath}.mjs`)).href;
+async function invoke(
+  calls: { name: string; event: unknown }[],
+  archive = bundle,
+  extraEnv: Record<string, string> = {},
+): Promise<unknown[]> {
+  const url = pathToFileURL(join(archive.dir, `${archive.handlerPath}.mjs`)).href;
   const script = `const m = await import(${JSON.stringify(url)});
     const results = [];
     let previous = {};
@@ -54,6 +60,7 @@ async function invoke(calls: { name: string; event: unknown }[]): Promise<unknow
       BUCKET: s3.bucket,
       S3_ENDPOINT: s3.endpoint,
       PLATFORM_DOMAIN: 'upstate.page',
+      ...extraEnv,
     },
   });
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]');
@@ -92,4 +99,15 @@ describe('publisher archive', () => {
     const shared = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: css }));
     expect(shared.KeyCount).toBe(1);
   }, 120_000);
+
+  it('the checker archive runs a scheduled tick against the table', async () => {
+    // A table of its own with no tenants: nothing is due and nothing rolls over, so no publish is
+    // started (the state machine ARN below exists nowhere and is never called).
+    const empty = await createTestStore();
+    const [run] = (await invoke([{ name: 'handler', event: {} }], checker, {
+      TABLE_NAME: empty.tableName,
+      STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111122223333:stateMachine:upstate-test-publish',
+    })) as [{ checked: number; rolledOver: number }];
+    expect(run).toEqual({ checked: 0, flips: 0, published: 0, maintenanceTransitions: 0, rolledOver: 0 });
+  }, 60_000);
 });

@@ -1,33 +1,21 @@
 import { resolveTxt } from 'node:dns/promises';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { createCloudFrontDomainProvisioner } from '@upstate/aws';
 import { createStore } from '@upstate/store';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from './app.ts';
 import { readEnv } from './env.ts';
 import type { PublishTrigger } from './publish-trigger.ts';
+import { sfnPublishTrigger as startPublishWith } from './sfn-publish-trigger.ts';
 
 const env = readEnv();
 const sfn = new SFNClient({ region: env.AWS_REGION });
 
-/** Starts the publish workflow; the execution name makes a duplicate start for a version a no-op. */
-export const sfnPublishTrigger = (stateMachineArn: string): PublishTrigger => ({
-  async requestPublish(tenantId, contentVersion) {
-    try {
-      await sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn,
-          name: `${tenantId}-v${contentVersion}`.slice(0, 80),
-          input: JSON.stringify({ tenantId, version: contentVersion }),
-        }),
-      );
-    } catch (error) {
-      if ((error as { name?: string }).name !== 'ExecutionAlreadyExists') throw error;
-    }
-  },
-});
+/** Starts the publish workflow (shared with the checker; see `sfn-publish-trigger.ts`), on this entry's client. */
+export const sfnPublishTrigger = (stateMachineArn: string): PublishTrigger => startPublishWith(stateMachineArn, sfn);
+
 const app = createApp({
   store: createStore({
     client: new DynamoDBClient({

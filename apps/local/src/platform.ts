@@ -109,7 +109,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       for (const entry of readdirSync(dataDir)) {
         if (entry !== pidFile) rmSync(join(dataDir, entry), { recursive: true, force: true });
       }
-      say(`  ✓ cleared ${dataDir}`);
+      say('  ✓ cleared the data folder (--reset)');
     }
     for (const sub of ['dynamodb', 's3', 'outbox']) mkdirSync(join(dataDir, sub), { recursive: true });
     const demoFile = join(dataDir, 'demo.json');

@@ -21,13 +21,14 @@ export async function callApi<T>(
   c: Context,
   method: string,
   path: string,
-  options: { body?: unknown; csrf?: string } = {},
+  options: { body?: unknown; csrf?: string; idempotencyKey?: string } = {},
 ): Promise<ApiResult<T>> {
   const headers = new Headers({ accept: 'application/json' });
   const cookie = c.req.header('cookie');
   if (cookie) headers.set('cookie', cookie);
   if (options.csrf !== undefined) headers.set('x-csrf-token', options.csrf);
   if (options.body !== undefined) headers.set('content-type', 'application/json');
+  if (options.idempotencyKey) headers.set('idempotency-key', options.idempotencyKey);
   // Same origin as the dashboard request, so URLs the API builds (heartbeat links) point at this host.
   const url = new URL(path, c.req.url);
   const res = await api.request(

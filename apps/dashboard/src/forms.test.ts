@@ -534,6 +534,23 @@ describe('publish state', () => {
   });
 });
 
+describe('double submission', () => {
+  it('writes once when the same rendered form is posted twice (the API’s idempotency key)', async () => {
+    const page = await b.get('/dashboard/incidents/new');
+    const idem = /name="_idem" value="([^"]+)"/.exec(page.html)?.[1] ?? '';
+    expect(idem).toMatch(/^[0-9a-f-]{36}$/);
+    const form = { _idem: idem, name: 'Twice', status: 'investigating', impact: 'minor', body: 'Once.' };
+    const first = await b.post('/dashboard/incidents', form);
+    const second = await b.post('/dashboard/incidents', form);
+    expect(first.status).toBe(303);
+    expect(second.location).toBe(first.location);
+    expect((await h.store.incidents.list(tenantId)).items).toHaveLength(1);
+    // A freshly rendered form has a new key, so a deliberate second incident is still possible.
+    const again = await b.get('/dashboard/incidents/new');
+    expect(/name="_idem" value="([^"]+)"/.exec(again.html)?.[1]).not.toBe(idem);
+  });
+});
+
 describe('every page', () => {
   it('escapes tenant text and carries a strict CSP', async () => {
     await b.get('/dashboard/components');

@@ -35,13 +35,24 @@ export interface TenantView {
 
 export type DashboardApp = Hono;
 
+export interface CallOptions {
+  body?: unknown;
+  form?: Record<string, string>;
+  /** Off where the API's stored response would hold a secret shown once (new API keys, heartbeat URLs). */
+  idempotent?: boolean;
+}
+
 /** What route modules share: the API, paths, and the request helpers. */
 export interface Kit {
   api: UpstateApp;
   store: Store | undefined;
   base: string;
   now: () => Date;
-  call<T>(c: Context, method: string, path: string, options?: { body?: unknown; csrf?: string }): Promise<ApiResult<T>>;
+  /**
+   * `form` is the submitted form: its `_csrf` goes along as the CSRF token and, on POSTs, its `_idem`
+   * as the `Idempotency-Key`, so a double-submitted or re-posted form writes once.
+   */
+  call<T>(c: Context, method: string, path: string, options?: CallOptions): Promise<ApiResult<T>>;
   /** The signed-in shell, or a redirect to the login page. */
   shell(c: Context): Promise<Shell | Response>;
   form(c: Context): Promise<Record<string, string>>;
@@ -58,7 +69,17 @@ export function createKit(deps: DashboardDeps): Kit {
     store: deps.store,
     base,
     now,
-    call: (c, method, path, options) => callApi(deps.api, c, method, path, options),
+    call: (c, method, path, options = {}) => {
+      const { form, idempotent = true, body } = options;
+      const key = form?._idem;
+      return callApi(deps.api, c, method, path, {
+        body,
+        ...(form ? { csrf: form._csrf ?? '' } : {}),
+        ...(method === 'POST' && idempotent && key && /^[A-Za-z0-9_-]{16,64}$/.test(key)
+          ? { idempotencyKey: key }
+          : {}),
+      });
+    },
     async shell(c) {
       const [session, tenant, publish] = await Promise.all([
         kit.call<{ tenantId: string; email: string; csrfToken: string }>(c, 'GET', '/v1/sessions/current'),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ApiError } from './api-client.ts';
@@ -182,7 +183,9 @@ export function errorSummary(state: FormState): Html {
   </div>`;
 }
 
-export const csrfField = (token: string) => html`<input type="hidden" name="_csrf" value="${token}">`;
+/** The session's CSRF token, and a fresh idempotency key per rendered form (a re-post replays, never writes twice). */
+export const csrfField = (token: string) =>
+  html`<input type="hidden" name="_csrf" value="${token}"><input type="hidden" name="_idem" value="${randomUUID()}">`;
 
 const statusLabels: Record<string, [string, string]> = {
   operational: ['Operational', 'ok'],

@@ -109,7 +109,7 @@ export function accountRoutes(app: Hono, kit: Kit) {
 
   app.post('/logout', async (c) => {
     const f = await kit.form(c);
-    const r = await kit.call(c, 'DELETE', '/v1/sessions/current', { csrf: f._csrf ?? '' });
+    const r = await kit.call(c, 'DELETE', '/v1/sessions/current', { form: f });
     if (!r.ok && r.error.code === 'csrf_failed')
       return c.text('This form expired. Go back, reload and try again.', 403);
     withCookies(c, r.setCookies);

@@ -264,7 +264,7 @@ export function brandingRoutes(app: Hono, kit: Kit) {
         acceptAdjustedColor: f.acceptAdjustedColor === 'on',
         ...(Number.isInteger(version) && version > 0 ? { version } : {}),
       },
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, '/branding', 'branding-saved');
     const fields = [

@@ -168,7 +168,7 @@ export function componentRoutes(app: Hono, kit: Kit) {
     const shell = await kit.shell(c);
     if (shell instanceof Response) return shell;
     const f = await kit.form(c);
-    const r = await kit.call(c, 'POST', '/v1/components', { body: componentBody(f, true), csrf: f._csrf ?? '' });
+    const r = await kit.call(c, 'POST', '/v1/components', { body: componentBody(f, true), form: f });
     if (r.ok) return kit.redirect(c, '/components', 'component-created');
     return listPage(c, shell, { component: withApiError(formState(f), r.error, componentFields) }, r.status);
   });
@@ -180,7 +180,7 @@ export function componentRoutes(app: Hono, kit: Kit) {
     const id = c.req.param('id');
     const r = await kit.call(c, 'PATCH', `/v1/components/${encodeURIComponent(id)}`, {
       body: { status: f.status ?? '' },
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, '/components', 'status-set');
     if (r.status === 404) return kit.notFound(c, shell);
@@ -205,7 +205,7 @@ export function componentRoutes(app: Hono, kit: Kit) {
       const b = order.indexOf(other.id);
       [order[a], order[b]] = [other.id, me.id];
     }
-    const r = await kit.call(c, 'PUT', '/v1/component-order', { body: { components: order }, csrf: f._csrf ?? '' });
+    const r = await kit.call(c, 'PUT', '/v1/component-order', { body: { components: order }, form: f });
     if (r.ok) return kit.redirect(c, '/components', 'reordered');
     return listPage(c, shell, { row: withApiError(formState(), r.error, []) }, r.status);
   });
@@ -263,7 +263,7 @@ export function componentRoutes(app: Hono, kit: Kit) {
     const id = c.req.param('id');
     const r = await kit.call(c, 'PATCH', `/v1/components/${encodeURIComponent(id)}`, {
       body: componentBody(f, false),
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, '/components', 'component-saved');
     if (r.status === 404) return kit.notFound(c, shell);
@@ -275,7 +275,7 @@ export function componentRoutes(app: Hono, kit: Kit) {
     if (shell instanceof Response) return shell;
     const f = await kit.form(c);
     const r = await kit.call(c, 'DELETE', `/v1/components/${encodeURIComponent(c.req.param('id'))}`, {
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, '/components', 'component-deleted');
     if (r.status === 404) return kit.notFound(c, shell);
@@ -289,7 +289,7 @@ export function componentRoutes(app: Hono, kit: Kit) {
     const f = await kit.form(c);
     const r = await kit.call(c, 'POST', '/v1/component-groups', {
       body: { name: f.name ?? '', description: f.description?.trim() ? f.description : null },
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, '/components', 'group-created');
     return listPage(c, shell, { group: withApiError(formState(f), r.error, groupFields) }, r.status);
@@ -305,7 +305,7 @@ export function componentRoutes(app: Hono, kit: Kit) {
     if (a < 0) return kit.notFound(c, shell);
     const b = f.direction === 'up' ? a - 1 : a + 1;
     if (b >= 0 && b < order.length) [order[a], order[b]] = [order[b] as string, order[a] as string];
-    const r = await kit.call(c, 'PUT', '/v1/component-order', { body: { groups: order }, csrf: f._csrf ?? '' });
+    const r = await kit.call(c, 'PUT', '/v1/component-order', { body: { groups: order }, form: f });
     if (r.ok) return kit.redirect(c, '/components', 'reordered');
     return listPage(c, shell, { row: withApiError(formState(), r.error, []) }, r.status);
   });
@@ -349,7 +349,7 @@ export function componentRoutes(app: Hono, kit: Kit) {
     const id = c.req.param('id');
     const r = await kit.call(c, 'PATCH', `/v1/component-groups/${encodeURIComponent(id)}`, {
       body: { name: f.name ?? '', description: f.description?.trim() ? f.description : null },
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, '/components', 'group-saved');
     if (r.status === 404) return kit.notFound(c, shell);
@@ -361,7 +361,7 @@ export function componentRoutes(app: Hono, kit: Kit) {
     if (shell instanceof Response) return shell;
     const f = await kit.form(c);
     const id = c.req.param('id');
-    const r = await kit.call(c, 'DELETE', `/v1/component-groups/${encodeURIComponent(id)}`, { csrf: f._csrf ?? '' });
+    const r = await kit.call(c, 'DELETE', `/v1/component-groups/${encodeURIComponent(id)}`, { form: f });
     if (r.ok) return kit.redirect(c, '/components', 'group-deleted');
     if (r.status === 404) return kit.notFound(c, shell);
     return groupPage(c, shell, id, withApiError(formState(), r.error, []), r.status);

@@ -60,7 +60,7 @@ export function domainRoutes(app: Hono, kit: Kit) {
     const f = await kit.form(c);
     const r = await kit.call(c, 'POST', '/v1/domains', {
       body: { domain: (f.domain ?? '').trim() },
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, '/domain');
     return domainPage(c, shell, withApiError(formState(f), r.error, ['domain']), r.status);
@@ -71,7 +71,7 @@ export function domainRoutes(app: Hono, kit: Kit) {
     if (shell instanceof Response) return shell;
     const f = await kit.form(c);
     const r = await kit.call<DomainView>(c, 'POST', `/v1/domains/${encodeURIComponent(c.req.param('domain'))}/verify`, {
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, '/domain', r.data.status === 'verified' ? 'domain-verified' : 'domain-pending');
     if (r.status === 404) return kit.notFound(c, shell);
@@ -83,7 +83,7 @@ export function domainRoutes(app: Hono, kit: Kit) {
     if (shell instanceof Response) return shell;
     const f = await kit.form(c);
     const r = await kit.call(c, 'DELETE', `/v1/domains/${encodeURIComponent(c.req.param('domain'))}`, {
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, '/domain', 'domain-removed');
     if (r.status === 404) return kit.notFound(c, shell);

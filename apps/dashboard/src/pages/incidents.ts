@@ -153,7 +153,7 @@ export function incidentRoutes(app: Hono, kit: Kit) {
         body: f.body ?? '',
         components: list,
       },
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, `/incidents/${encodeURIComponent(r.data.id)}`, 'incident-created');
     const fields = ['name', 'impact', 'status', 'body', ...comps.map((x) => `component.${x.id}`)];
@@ -314,7 +314,7 @@ export function incidentRoutes(app: Hono, kit: Kit) {
     const { list, aliases } = componentChanges(f, comps);
     const r = await kit.call(c, 'POST', `/v1/incidents/${encodeURIComponent(id)}/updates`, {
       body: { status: f.status ?? '', body: f.body ?? '', impact: f.impact || undefined, components: list },
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, `/incidents/${encodeURIComponent(id)}`, 'incident-updated');
     const fields = ['status', 'impact', 'body', ...comps.map((x) => `component.${x.id}`)];
@@ -328,7 +328,7 @@ export function incidentRoutes(app: Hono, kit: Kit) {
     const f = await kit.form(c);
     const r = await kit.call(c, 'POST', `/v1/incidents/${encodeURIComponent(id)}/resolve`, {
       body: f.resolveBody?.trim() ? { body: f.resolveBody } : {},
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, `/incidents/${encodeURIComponent(id)}`, 'incident-resolved');
     const state = withApiError(formState(f), r.error, ['resolveBody'], { body: 'resolveBody' });
@@ -342,7 +342,7 @@ export function incidentRoutes(app: Hono, kit: Kit) {
     const f = await kit.form(c);
     const r = await kit.call(c, 'POST', `/v1/incidents/${encodeURIComponent(id)}/reopen`, {
       body: { body: f.reopenBody ?? '', status: f.reopenStatus || undefined },
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, `/incidents/${encodeURIComponent(id)}`, 'incident-reopened');
     const state = withApiError(formState(f), r.error, ['reopenBody', 'reopenStatus'], {
@@ -363,7 +363,7 @@ export function incidentRoutes(app: Hono, kit: Kit) {
       c,
       'POST',
       `/v1/incidents/${encodeURIComponent(id)}/updates/${encodeURIComponent(updateId)}/corrections`,
-      { body: { body: f[name] ?? '' }, csrf: f._csrf ?? '' },
+      { body: { body: f[name] ?? '' }, form: f },
     );
     if (r.ok) return kit.redirect(c, `/incidents/${encodeURIComponent(id)}`, 'incident-corrected');
     const state = withApiError(formState({ [name]: f[name] ?? '' }), r.error, [name], { body: name });

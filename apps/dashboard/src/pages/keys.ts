@@ -98,7 +98,8 @@ export function keyRoutes(app: Hono, kit: Kit) {
     const chosen = scopes.map(([v]) => v).filter((v) => f[`scope.${v}`] === 'on');
     const r = await kit.call<ApiKeyView & { key: string }>(c, 'POST', '/v1/api-keys', {
       body: { name: f.name ?? '', scopes: chosen },
-      csrf: f._csrf ?? '',
+      form: f,
+      idempotent: false,
     });
     if (!r.ok) {
       const aliases = Object.fromEntries(chosen.map((_, i) => [`scopes.${i}`, 'scopes']));
@@ -114,7 +115,7 @@ export function keyRoutes(app: Hono, kit: Kit) {
     if (shell instanceof Response) return shell;
     const f = await kit.form(c);
     const r = await kit.call(c, 'DELETE', `/v1/api-keys/${encodeURIComponent(c.req.param('id'))}`, {
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, '/api-keys', 'key-revoked');
     if (r.status === 404) return kit.notFound(c, shell);

@@ -108,7 +108,7 @@ export function maintenanceRoutes(app: Hono, kit: Kit) {
         autoComplete: f.autoComplete === 'on',
         body: f.body ?? '',
       },
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, '/maintenance', 'maintenance-created');
     const aliases = Object.fromEntries(componentIds.map((id, i) => [`componentIds.${i}`, `componentIds.${id}`]));
@@ -174,7 +174,7 @@ export function maintenanceRoutes(app: Hono, kit: Kit) {
     const f = await kit.form(c);
     const r = await kit.call(c, 'POST', `/v1/maintenances/${encodeURIComponent(id)}/updates`, {
       body: { status: f.status ?? '', body: f.body ?? '' },
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, `/maintenance/${encodeURIComponent(id)}`, 'maintenance-updated');
     if (r.status === 404) return kit.notFound(c, shell);
@@ -186,7 +186,7 @@ export function maintenanceRoutes(app: Hono, kit: Kit) {
     if (shell instanceof Response) return shell;
     const id = c.req.param('id');
     const f = await kit.form(c);
-    const r = await kit.call(c, 'DELETE', `/v1/maintenances/${encodeURIComponent(id)}`, { csrf: f._csrf ?? '' });
+    const r = await kit.call(c, 'DELETE', `/v1/maintenances/${encodeURIComponent(id)}`, { form: f });
     if (r.ok) return kit.redirect(c, '/maintenance', 'maintenance-deleted');
     if (r.status === 404) return kit.notFound(c, shell);
     return detailPage(c, shell, id, withApiError(formState(), r.error, []), r.status);

@@ -214,7 +214,8 @@ export function monitorRoutes(app: Hono, kit: Kit) {
     const f = await kit.form(c);
     const r = await kit.call<Monitor & { heartbeatUrl: string | null }>(c, 'POST', '/v1/monitors', {
       body: monitorBody(f),
-      csrf: f._csrf ?? '',
+      form: f,
+      idempotent: false,
     });
     if (!r.ok) return listPage(c, shell, withApiError(formState(f), r.error, fields), r.status);
     if (r.data.heartbeatUrl) {
@@ -237,7 +238,7 @@ export function monitorRoutes(app: Hono, kit: Kit) {
     const id = c.req.param('id');
     const r = await kit.call(c, 'PATCH', `/v1/monitors/${encodeURIComponent(id)}`, {
       body: { paused: f.paused === 'true' },
-      csrf: f._csrf ?? '',
+      form: f,
     });
     if (r.ok) return kit.redirect(c, `/monitors/${encodeURIComponent(id)}`, 'monitor-saved');
     if (r.status === 404) return kit.notFound(c, shell);
@@ -249,7 +250,7 @@ export function monitorRoutes(app: Hono, kit: Kit) {
     if (shell instanceof Response) return shell;
     const f = await kit.form(c);
     const id = c.req.param('id');
-    const r = await kit.call(c, 'DELETE', `/v1/monitors/${encodeURIComponent(id)}`, { csrf: f._csrf ?? '' });
+    const r = await kit.call(c, 'DELETE', `/v1/monitors/${encodeURIComponent(id)}`, { form: f });
     if (r.ok) return kit.redirect(c, '/monitors', 'monitor-deleted');
     if (r.status === 404) return kit.notFound(c, shell);
     return detailPage(c, shell, id, undefined, r.status, withApiError(formState(), r.error, []));

@@ -377,6 +377,30 @@ describe('rollups and uptime', () => {
   });
 });
 
+describe('maintenance and a recovery', () => {
+  it('lets a component recover during maintenance, but not fall', async () => {
+    const p = await platform();
+    const c = await p.component('Mail');
+    const { path } = await p.httpMonitor(c.id, { failureThreshold: 1, recoveryThreshold: 1 });
+    target.answer(path, { status: 500 });
+    await p.tick(); // 10:00 major_outage
+    expect(await p.status(c.id)).toBe('major_outage');
+    await p.api('POST', '/v1/maintenances', {
+      name: 'Mail relay swap',
+      componentIds: [c.id],
+      scheduledFor: '2026-11-24T10:01:00.000Z',
+      scheduledUntil: '2026-11-24T10:10:00.000Z',
+      body: 'Swapping relays.',
+    });
+    target.answer(path, { status: 200 });
+    expect(await p.tick()).toMatchObject({ flips: 1 }); // 10:01 recovered inside the window
+    expect(await p.status(c.id)).toBe('operational');
+    target.answer(path, { status: 500 });
+    expect(await p.tick()).toMatchObject({ flips: 0, published: 0 }); // 10:02 down, but planned
+    expect(await p.status(c.id)).toBe('operational');
+  });
+});
+
 describe('maintenance automation', () => {
   it('starts and completes maintenance on time, publishing each change once, with no monitors at all', async () => {
     const p = await platform();

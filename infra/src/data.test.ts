@@ -3,7 +3,7 @@ import { tableDefinition, ttlAttribute } from '@upstate/store';
 import { Testing } from 'cdktn';
 import { describe, expect, it } from 'vitest';
 import { DataStack } from './data.ts';
-import { EdgeStack } from './edge.ts';
+import { EdgeStack, terraformLiteral } from './edge.ts';
 
 // The same constructs through cdktn's Testing helpers, without bundling or a whole stage.
 const synthesised = Testing.synthScope((scope) => {
@@ -53,7 +53,7 @@ describe('data and edge constructs (Testing.synthScope)', () => {
     expect(
       Testing.toHaveResourceWithProperties(synthesised, 'aws_cloudfront_function', {
         runtime: 'cloudfront-js-2.0',
-        code: cloudFrontFunctionSource,
+        code: terraformLiteral(cloudFrontFunctionSource),
       }),
     ).toBe(true);
   });

@@ -15,6 +15,14 @@ export const assetTtlSeconds = 31_536_000;
 /** Pages and JSON: every publish invalidates them; this only bounds staleness if an invalidation is lost. */
 export const pageTtl = { min: 0, default: 60, max: 300 };
 
+/**
+ * Terraform reads every JSON string as a template: `${` and `%{` would start an interpolation or a
+ * directive. Doubling them keeps a script's own template literals literal.
+ */
+export const terraformLiteral = (text: string) =>
+  // Replacement functions: in a replacement string, `$$` would itself mean one `$`.
+  text.replaceAll('${', () => '$${').replaceAll('%{', () => '%%{');
+
 const siteOrigin = 'tenant-site';
 const assetOrigin = 'shared-assets';
 
@@ -44,7 +52,7 @@ export class EdgeStack extends Construct {
       name: `${prefix}-viewer-request`,
       runtime: 'cloudfront-js-2.0',
       comment: 'Directory URIs to index.html; refuses dot segments and encoded slashes',
-      code: cloudFrontFunctionSource,
+      code: terraformLiteral(cloudFrontFunctionSource),
       publish: true,
     });
 

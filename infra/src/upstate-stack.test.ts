@@ -4,7 +4,7 @@ import { publishDefinition, taskNames } from '@upstate/publisher/definition';
 import { tableDefinition, ttlAttribute } from '@upstate/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainTenantActions } from './api.ts';
-import { assetTtlSeconds, pageTtl } from './edge.ts';
+import { assetTtlSeconds, pageTtl, terraformLiteral } from './edge.ts';
 import { findResource, type Json, resourcesOf, synthTestStage, testConfig } from './testing.ts';
 
 // One synthesis of the whole stage (with the real Lambda bundles) is shared by every assertion.
@@ -16,7 +16,8 @@ beforeAll(async () => {
   const synth = await synthTestStage();
   ({ tf, outdir } = synth);
   synthMs = synth.ms;
-}, 60_000);
+  // Generous: on a fresh checkout this includes compiling both Astro themes.
+}, 300_000);
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const prefix = `upstate-${testConfig.stage}`;
@@ -112,7 +113,10 @@ describe('data', () => {
 describe('edge', () => {
   it('deploys exactly the CloudFront Function source the local edge runs, on every behaviour', () => {
     const fn = findResource(tf, 'aws_cloudfront_function');
-    expect(fn.resource.code).toBe(cloudFrontFunctionSource);
+    // Terraform reads `$${` and `%%{` as literal `${` and `%{`: what it deploys is the source, byte for byte.
+    expect(fn.resource.code.replaceAll('$${', () => '${').replaceAll('%%{', () => '%{')).toBe(cloudFrontFunctionSource);
+    const dollar = '$';
+    expect(terraformLiteral(`${dollar}{a} %{b}`)).toBe(`${dollar}${dollar}{a} %%{b}`);
     expect(fn.resource.runtime).toBe('cloudfront-js-2.0');
     expect(fn.resource.publish).toBe(true);
     const { resource: d } = findResource(tf, 'aws_cloudfront_multitenant_distribution');

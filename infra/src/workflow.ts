@@ -52,7 +52,7 @@ export class WorkflowStack extends Construct {
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
     const { table, bucket, prefix } = props;
-    // apps/publisher/src/env.ts
+    // The names apps/publisher/src/env.ts reads.
     const environment = {
       TABLE_NAME: table.name,
       BUCKET: bucket.bucket,

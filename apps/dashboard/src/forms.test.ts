@@ -184,6 +184,18 @@ describe('incidents', () => {
     expect((await h.store.incidents.list(tenantId)).items).toHaveLength(0);
   });
 
+  it('renders the live Markdown preview for signed-in users only', async () => {
+    const res = await b.post('/dashboard/markdown-preview', {
+      source: '**Hi** <script>x</script> [a](javascript:alert(1))',
+    });
+    expect(res.status).toBe(200);
+    expect(res.html).toContain('<strong>Hi</strong>');
+    expect(res.html).toContain('&lt;script&gt;');
+    expect(res.html).not.toContain('javascript:');
+    const anonymous = await h.browser().request('POST', '/dashboard/markdown-preview', { source: 'x' });
+    expect(anonymous.status).toBe(303);
+  });
+
   it('shows bad input next to the field and saves nothing', async () => {
     const api = await addComponent('API');
     await b.get('/dashboard/incidents/new');

@@ -152,7 +152,7 @@ describe('the tenant journey in Chromium', () => {
     await page.getByRole('link', { name: 'Report an incident' }).click();
     await page.getByLabel('Title').fill('API errors');
     await page.getByLabel('Message to your customers').fill('We are **investigating** elevated errors.');
-    await page.getByRole('button', { name: 'Preview message' }).click();
+    // The preview follows the text as it is typed (the script), with no save.
     await text(page.getByRole('region', { name: 'Preview' }).locator('strong')).toMatch('investigating');
     await page.getByLabel('Impact').selectOption('major');
     await page.getByLabel('API', { exact: true }).selectOption('major_outage');
@@ -356,7 +356,15 @@ describe('accessibility', () => {
     await page.getByLabel('Name', { exact: true }).fill('No-JS API');
     await page.getByRole('button', { name: 'Add component' }).click();
     await visible(page.locator('td strong', { hasText: 'No-JS API' }));
-    // The preview button posts the unsaved form into the preview frame.
+    // Markdown preview is a submit button that re-renders the form, saving nothing.
+    await page.goto(`${origin}/dashboard/incidents/new`);
+    await page.getByLabel('Title').fill('Draft');
+    await page.getByLabel('Message to your customers').fill('Now _previewed_ <b>raw</b>');
+    await page.getByRole('button', { name: 'Preview message' }).click();
+    await text(page.getByRole('region', { name: 'Preview' }).locator('em')).toMatch('previewed');
+    await text(page.getByRole('region', { name: 'Preview' })).toContain('<b>raw</b>');
+    expect(await page.getByLabel('Title').inputValue()).toBe('Draft');
+    // The branding preview button posts the unsaved form into the preview frame.
     await page.goto(`${origin}/dashboard/branding`);
     await page.getByLabel('Page title (company name)').fill('Unsaved Name');
     await page.getByRole('button', { name: 'Update preview' }).click();

@@ -38,6 +38,28 @@
     if (message && !window.confirm(message)) event.preventDefault();
   });
 
+  // Markdown fields: the preview follows the text (server-rendered by the page's sanitiser).
+  for (const area of document.querySelectorAll('textarea[data-markdown-url]')) {
+    const box = document.getElementById(area.dataset.markdownTarget);
+    const out = box?.querySelector('[data-markdown-output]');
+    if (!box || !out) continue;
+    let timer;
+    area.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const body = new URLSearchParams({ source: area.value });
+        fetch(area.dataset.markdownUrl, { method: 'POST', body, credentials: 'same-origin' })
+          .then((r) => (r.ok ? r.text() : null))
+          .then((fragment) => {
+            if (fragment === null) return;
+            out.innerHTML = fragment;
+            box.hidden = false;
+          })
+          .catch(() => {});
+      }, 300);
+    });
+  }
+
   // Branding: refresh the live preview as the form changes, and the contrast warning with it.
   const form = document.querySelector('form[data-preview-form]');
   if (form) {

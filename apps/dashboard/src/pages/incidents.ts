@@ -11,6 +11,7 @@ import {
   csrfField,
   errorSummary,
   type FormState,
+  fieldId,
   formatTime,
   formState,
   impactOptions,
@@ -52,20 +53,30 @@ function componentFieldset(state: FormState, components: Component[], legend: st
     )}</div></fieldset>`;
 }
 
-function markdownField(state: FormState, name: string, labelText: string, required: boolean, preview: boolean) {
+function markdownField(
+  base: string,
+  state: FormState,
+  name: string,
+  labelText: string,
+  required: boolean,
+  preview: boolean,
+) {
   const source = state.values[name] ?? '';
+  const id = `${fieldId(name)}-preview`;
+  // Without JavaScript the preview button re-renders the form with this box filled; the script
+  // fills it as you type instead, from the same sanitiser.
   return html`${textarea(state, {
     name,
     label: labelText,
     required,
     rows: 6,
     hint: 'Markdown: **bold**, _italic_, lists, links. HTML is shown as text.',
+    attrs: { 'data-markdown-url': `${base}/markdown-preview`, 'data-markdown-target': id },
   })}
-  ${
-    preview
-      ? html`<div class="preview-box" aria-label="Preview" role="region"><p class="small muted">Preview</p><div class="prose">${source.trim() ? raw(renderMarkdown(source)) : html`<p class="muted">Nothing to preview.</p>`}</div></div>`
-      : ''
-  }`;
+  <div class="preview-box" id="${id}" aria-label="Preview" role="region" aria-live="polite"${preview ? '' : html` hidden`}>
+    <p class="small muted">Preview</p>
+    <div class="prose" data-markdown-output>${source.trim() ? raw(renderMarkdown(source)) : html`<p class="muted">Nothing to preview.</p>`}</div>
+  </div>`;
 }
 
 export function incidentRoutes(app: Hono, kit: Kit) {
@@ -75,6 +86,13 @@ export function incidentRoutes(app: Hono, kit: Kit) {
     const r = await kit.call<{ data: Component[] }>(c, 'GET', '/v1/components');
     return r.ok ? r.data.data : [];
   };
+
+  app.post('/markdown-preview', async (c) => {
+    const shell = await kit.shell(c);
+    if (shell instanceof Response) return shell;
+    const source = (await kit.form(c)).source ?? '';
+    return c.html(source.trim() ? renderMarkdown(source.slice(0, 20_000)) : '<p class="muted">Nothing to preview.</p>');
+  });
 
   app.get('/incidents', async (c) => {
     const shell = await kit.shell(c);
@@ -120,7 +138,7 @@ export function incidentRoutes(app: Hono, kit: Kit) {
             ${select(state, { name: 'status', label: 'Status', options: openStatuses, value: 'investigating' })}
             ${select(state, { name: 'impact', label: 'Impact', options: impactOptions, value: 'minor' })}
           </div>
-          ${markdownField(state, 'body', 'Message to your customers', true, preview)}
+          ${markdownField(base, state, 'body', 'Message to your customers', true, preview)}
           ${componentFieldset(state, comps, 'Affected components', 'Set the status each affected component shows while the incident is open.')}
           <div class="actions">
             <button class="btn primary" type="submit">Open incident</button>
@@ -257,7 +275,7 @@ export function incidentRoutes(app: Hono, kit: Kit) {
               ${select(update, { name: 'status', label: 'New status', options: updateStatuses, value: incident.status })}
               ${select(update, { name: 'impact', label: 'Impact', options: impactOptions, value: incident.impact })}
             </div>
-            ${markdownField(update, 'body', 'Update', true, forms.preview === true)}
+            ${markdownField(base, update, 'body', 'Update', true, forms.preview === true)}
             ${componentFieldset(update, comps, 'Component status', 'Change the status a component shows; leave the rest as they are.')}
             <div class="actions">
               <button class="btn primary" type="submit">Post update</button>

@@ -91,6 +91,32 @@ describe('routing by Host', () => {
     expect(await res.text()).toContain('acme home');
   });
 
+  it('remembers resolved hosts briefly, misses never', async () => {
+    const answers = new Map<string, string | null>([['a.example', acme.id]]);
+    let lookups = 0;
+    let now = 0;
+    const cached = createEdge({
+      s3: s3.client,
+      bucket: s3.bucket,
+      now: () => now,
+      resolveHost: async (host) => {
+        lookups++;
+        return answers.get(host) ?? null;
+      },
+    });
+    const hit = () => cached.fetch(new Request('http://x/', { headers: { host: 'a.example' } }));
+    expect((await hit()).status).toBe(200);
+    expect((await hit()).status).toBe(200);
+    expect(lookups).toBe(1);
+    answers.set('a.example', null);
+    now += 5_001;
+    expect((await hit()).status).toBe(404);
+    expect((await hit()).status).toBe(404);
+    expect(lookups).toBe(3);
+    answers.set('a.example', acme.id);
+    expect((await hit()).status).toBe(200);
+  });
+
   it('takes a resolveHost function instead of a store', async () => {
     const custom = createEdge({
       s3: s3.client,

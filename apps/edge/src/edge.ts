@@ -23,6 +23,11 @@ export interface EdgeOptions {
   /** Pages live at `{slug}.{platformDomain}`; `localhost` locally. */
   platformDomain?: string;
   now?: () => number;
+  /**
+   * How long a resolved host → tenant is remembered (default 5 s). Misses are never remembered, so a
+   * domain serves as soon as it is verified; a removed domain stops within this time.
+   */
+  hostCacheMs?: number;
 }
 
 export interface Edge {
@@ -70,10 +75,23 @@ const sharedScope = 'shared';
  */
 export function createEdge(options: EdgeOptions): Edge {
   const platformDomain = options.platformDomain ?? 'localhost';
-  const resolveHost =
+  const lookup =
     options.resolveHost ??
     (options.store ? storeHostResolver(options.store, platformDomain) : async (_host: string) => null);
   const now = options.now ?? Date.now;
+  const hostCacheMs = options.hostCacheMs ?? 5000;
+  const hosts = new Map<string, { tenantId: string; until: number }>();
+  async function resolveHost(host: string): Promise<string | null> {
+    const known = hosts.get(host);
+    if (known && known.until > now()) return known.tenantId;
+    const tenantId = await lookup(host);
+    if (tenantId && hostCacheMs > 0) {
+      // Bounded: a flood of distinct Host headers cannot grow it without limit.
+      if (hosts.size >= 10_000) hosts.clear();
+      hosts.set(host, { tenantId, until: now() + hostCacheMs });
+    } else hosts.delete(host);
+    return tenantId;
+  }
   const cache = new EdgeCache();
 
   /** The object and whether it came from the cache (`X-Cache`, `Age`, as CloudFront reports them). */

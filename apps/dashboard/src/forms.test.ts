@@ -309,6 +309,29 @@ describe('monitors', () => {
     const detail = await b.get(http.location ?? '');
     expect(detail.html).toContain('Recent checks');
     expect(detail.html).toContain('No checks yet');
+    const monitorId = monitors[0]?.id ?? '';
+    for (const [at, result, latencyMs, statusCode, error] of [
+      ['2026-11-24T10:00:00.000Z', 'up', 120, 200, null],
+      ['2026-11-24T10:01:00.000Z', 'down', null, 503, 'HTTP 503 <Service Unavailable>'],
+    ] as const) {
+      await h.store.checks.record({
+        tenantId,
+        monitorId,
+        componentId: api.id,
+        at,
+        result,
+        latencyMs,
+        statusCode,
+        error,
+      });
+    }
+    const checks = await b.get(http.location ?? '');
+    const rows = [
+      ...checks.html.matchAll(/<tr><td>([^<]+)<\/td><td><span class="badge [a-z]*">(Up|Down)<\/span>/g),
+    ].map((m) => m[2]);
+    expect(rows).toEqual(['Down', 'Up']);
+    expect(checks.html).toContain('120 ms');
+    expect(checks.html).toContain('HTTP 503 &lt;Service Unavailable&gt;');
 
     const beat = await b.post('/dashboard/monitors', {
       name: 'Nightly backup',

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { cacheControl, siteKey } from '@upstate/aws';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -196,6 +197,38 @@ describe('an incident through the API', () => {
     console.info(
       `e2e latency: incident visible after ${latencies.incidentVisibleMs} ms, resolution after ${latencies.resolutionVisibleMs} ms`,
     );
+  });
+});
+
+describe('the CDN cache', () => {
+  it("keeps serving its copy when nothing invalidates it, and the publish pipeline's invalidation clears it", async () => {
+    const host = `demo.localhost:${t.ports.edge}`;
+    const { endpoint, bucket } = t.platform.s3;
+    const cached = await httpGet(t.ports.edge, host, '/');
+    expect(cached.status).toBe(200);
+
+    // Out of band: the object changes in S3 (a plain PUT to s3rver) and nobody invalidates.
+    const put = await fetch(`${endpoint}/${bucket}/${siteKey(t.platform.demo.tenantId, 'index.html')}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': cacheControl.short },
+      body: '<!doctype html><title>changed behind the CDN</title>',
+    });
+    expect(put.status).toBe(200);
+    const stale = await httpGet(t.ports.edge, host, '/');
+    expect(stale.headers['x-cache']).toBe('Hit from upstate-edge');
+    expect(stale.body).toBe(cached.body);
+
+    // Through the pipeline: a write publishes a new page and invalidates exactly what changed.
+    const name = `Cache check ${Date.now().toString(36)}`;
+    expect(
+      (await api(t.platform, t.ports.api, 'POST', '/v1/incidents', { name, impact: 'none', body: 'x' })).status,
+    ).toBe(201);
+    const fresh = await poll(async () => {
+      const res = await httpGet(t.ports.edge, host, '/');
+      return res.body.includes(name) ? res : undefined;
+    }, 'the published page');
+    expect(fresh.headers['x-cache']).toBe('Miss from upstate-edge');
+    expect(fresh.body).not.toContain('changed behind the CDN');
   });
 });
 

@@ -35,13 +35,22 @@ export interface TestPlatform {
   dispose(): Promise<void>;
 }
 
-/** The whole platform on free ports with a temporary data folder. */
+/**
+ * The whole platform on free ports with a temporary data folder. The day-rollover publish is held
+ * back so that no background publish invalidates the CDN while a test watches it.
+ */
 export async function startTestPlatform(): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'upstate-e2e-'));
   const ports = { api: await freePort(), edge: await freePort() };
   const dns = stubDns();
   const start = () =>
-    startPlatform({ dataDir, ports, quiet: true, dnsResolver: dns, timers: { checkMs: 2000, reconcileMs: 2000 } });
+    startPlatform({
+      dataDir,
+      ports,
+      quiet: true,
+      dnsResolver: dns,
+      timers: { checkMs: 2000, reconcileMs: 2000, rolloverMs: 3_600_000 },
+    });
   let running: Platform | undefined = await start();
   const handle: TestPlatform = {
     platform: running,

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DnsResolver } from '@upstate/api';
 import { startApiServer } from '@upstate/api/node';
 import { startS3rver } from '@upstate/aws/testing';
@@ -28,13 +29,15 @@ export interface PlatformOptions {
   progress?: (line: string) => void;
   /** TXT lookups for custom-domain verification (default: the system resolver). */
   dnsResolver?: DnsResolver;
-  timers?: { checkMs?: number; reconcileMs?: number };
+  timers?: { checkMs?: number; reconcileMs?: number; rolloverMs?: number };
 }
 
 export interface Platform {
   urls: { api: string; docs: string; dashboard: string; edge: string; demo: string; outbox: string };
   demo: DemoCredentials;
   store: Store;
+  /** The S3 stand-in (s3rver) and the bucket the pages are published to. */
+  s3: { client: S3Client; endpoint: string; bucket: string };
   /** True when this start created the demo tenant. */
   seeded: boolean;
   /** Problems found while starting that did not stop it (e.g. the demo page failed to publish). */
@@ -262,7 +265,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       timers.push(timer);
     };
     every(checkMs, () => checker.runDue());
-    every(60_000, () => checker.rollover());
+    every(options.timers?.rolloverMs ?? 60_000, () => checker.rollover());
     every(reconcileMs, () => publisher.reconcile());
     // On close: stop the timers, let running checks and publishes finish (bounded), then close servers.
     closers.push(async () => {
@@ -285,6 +288,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
       demo: demo ?? { slug: '', tenantId: '', apiKey: '', email: '', password: '', apiComponentId: '' },
       store,
+      s3: { client: s3.client, endpoint: s3.endpoint, bucket },
       seeded,
       warnings,
       idle: () => publisher.idle(),

@@ -137,7 +137,7 @@ console.log(
   const seconds = (performance.now() - started) / 1000;
   const failed = publisher.executions().filter((e) => e.status !== 'SUCCEEDED').length;
   console.log(
-    `re-publish ${tenantCount} tenants (5 components, 2 incidents each; 8 executions at once, one process): ${seconds.toFixed(1)} s, ${((seconds * 1000) / tenantCount).toFixed(0)} ms per tenant, ${renders()} renders, ${failed} failed (single run)`,
+    `re-publish ${tenantCount} tenants (4 components, 2 incidents each; 8 executions at once, one process): ${seconds.toFixed(1)} s, ${((seconds * 1000) / tenantCount).toFixed(0)} ms per tenant, ${renders()} renders, ${failed} failed (single run)`,
   );
   publisher.close();
 }

@@ -22,8 +22,11 @@ interface StoredBuild {
 export const buildKey = (tenantId: string, owner: string, version: number) =>
   `builds/${tenantId}/${encodeURIComponent(owner)}/v${version}.json.gz`;
 
-/** What the CDN was last invalidated against: path -> content hash of the tenant's files. */
-export const invalidatedManifestKey = (tenantId: string) => `builds/${tenantId}/invalidated.json`;
+/**
+ * What the CDN was last invalidated against: path -> content hash of the tenant's files. Beside
+ * syncSite's manifest, outside `builds/` (which a lifecycle rule empties).
+ */
+export const invalidatedManifestKey = (tenantId: string) => `manifests/${tenantId}.invalidated.json`;
 
 export type HashManifest = Record<string, string>;
 

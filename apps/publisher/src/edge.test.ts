@@ -36,6 +36,7 @@ describe('publisher + local edge', () => {
       bucket: s3.bucket,
       invalidator: edge.invalidator,
       renderer: (snapshot) => renderSite(snapshot),
+      log: () => {},
     });
     const tenantId = 'tenant-edge';
     await seedTenant(store, tenantId);
@@ -60,7 +61,7 @@ describe('publisher + local edge', () => {
     const now = () => new Date(clock);
     const { store } = await createTestStore({ now });
     const edge = createEdge({ s3: s3.client, bucket: s3.bucket, store });
-    const options = { store, s3: s3.client, bucket: s3.bucket, now, renderer: renderSite };
+    const options = { store, s3: s3.client, bucket: s3.bucket, now, renderer: renderSite, log: () => {} };
     const healthy = createLocalPublisher({ ...options, invalidator: edge.invalidator });
     const tenantId = 'tenant-edgecrash';
     await seedTenant(store, tenantId);

@@ -48,6 +48,7 @@ async function setup(
       return renderSite(snapshot);
     },
     retryDelayMs: 5,
+    log: () => {},
     ...(options.now ? { now: options.now } : {}),
   });
   return { store, invalidator, publisher, rendered };
@@ -345,6 +346,7 @@ describe('faults, each injected once: the page ends consistent and current, the 
       s3: s3.client,
       bucket: s3.bucket,
       now,
+      log: () => {},
       renderer: (snapshot) => renderSite(snapshot),
       // Uploads are done when the invalidation starts: the process "dies" right there.
       invalidator: {
@@ -373,6 +375,7 @@ describe('faults, each injected once: the page ends consistent and current, the 
       bucket: s3.bucket,
       invalidator,
       now,
+      log: () => {},
       renderer: (snapshot) => renderSite(snapshot),
     });
     expect(await successor.reconcile()).toBe(0);

@@ -63,7 +63,12 @@ const historyLimit = 10_000;
  * @example const publisher = createLocalPublisher({ store, s3, bucket, invalidator }); createApp({ publishTrigger: publisher.trigger })
  */
 export function createLocalPublisher(options: LocalPublisherOptions) {
-  const log: Log = options.log ?? (() => {});
+  // Without a logger, failures still reach stderr: a failed publish must never be silent.
+  const log: Log =
+    options.log ??
+    ((message, detail) => {
+      if (message.includes('failed')) console.error(JSON.stringify({ level: 'error', message, ...detail }));
+    });
   const handlers = createHandlers({
     store: options.store,
     s3: options.s3,

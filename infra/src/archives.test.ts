@@ -1,37 +1,27 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { startS3rver } from '@upstate/aws/testing';
 import { fixtureSnapshot } from '@upstate/core/fixtures';
-import { ensureThemes, themeNames } from '@upstate/render';
 import { createTestStore } from '@upstate/store/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bundle, bundleLambda, lambdaEntries } from './bundle.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 // The deployable archives, run the way Lambda runs them (a fresh Node importing the bundled module,
 // nothing but its environment), against dynalite and s3rver.
 
-let outdir: string;
-let bundle: Bundle;
-let checker: Bundle;
+// Built once for the run by the global setup, exactly as synth builds them.
+const { publisher: bundle, checker } = inject('bundles');
 let s3: Awaited<ReturnType<typeof startS3rver>>;
 let db: Awaited<ReturnType<typeof createTestStore>>;
 
 beforeAll(async () => {
-  await ensureThemes();
-  outdir = mkdtempSync(join(tmpdir(), 'upstate-publisher-'));
-  bundle = bundleLambda('publisher', outdir, lambdaEntries.publisher, { themes: themeNames });
-  checker = bundleLambda('checker', outdir);
   s3 = await startS3rver();
   db = await createTestStore();
-}, 300_000);
+});
 afterAll(async () => {
   await s3?.close();
-  rmSync(outdir, { recursive: true, force: true });
 });
 
 /** Invokes exported handlers of the bundle in sequence in one fresh Node; the parent keeps serving the stand-ins. */

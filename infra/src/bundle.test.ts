@@ -1,26 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { taskNames } from '@upstate/publisher/definition';
-import { ensureThemes, themeNames } from '@upstate/render';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bundle, type BundleName, bundleBudgets, bundleLambda, lambdaEntries } from './bundle.ts';
+import { themeNames } from '@upstate/render';
+import { describe, expect, inject, it } from 'vitest';
+import { type Bundle, type BundleName, bundleBudgets, lambdaEntries } from './bundle.ts';
 
-let outdir: string;
-let bundles: Record<BundleName, Bundle>;
-
-beforeAll(async () => {
-  await ensureThemes();
-  outdir = mkdtempSync(join(tmpdir(), 'upstate-bundles-'));
-  bundles = {
-    api: bundleLambda('api', outdir),
-    publisher: bundleLambda('publisher', outdir, lambdaEntries.publisher, { themes: themeNames }),
-    checker: bundleLambda('checker', outdir),
-  };
-}, 300_000);
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+// Built once for the run by the global setup, exactly as synth builds them.
+const bundles = inject('bundles');
 
 /** Loads a bundle in a fresh Node (as Lambda would, with only its env) and runs a snippet against it. */
 function inLambdaNode(bundle: Bundle, env: Record<string, string>, body: string): unknown {

@@ -7,22 +7,26 @@ import { readStageConfig, type StageConfig } from './env.ts';
 import { UpstateStack } from './upstate-stack.ts';
 
 /**
- * Compiles the themes if their sources changed, bundles every Lambda and synthesises one stage into
- * `outdir` (Terraform JSON plus zipped assets).
+ * Compiles the themes if their sources changed, bundles every Lambda (unless given prebuilt
+ * bundles) and synthesises one stage into `outdir` (Terraform JSON plus zipped assets).
  */
 export async function synthesize(
   config: StageConfig,
   outdir: string,
-  entries: Record<BundleName, string> = lambdaEntries,
+  options: { entries?: Record<BundleName, string>; bundles?: Record<BundleName, Bundle> } = {},
 ): Promise<{ stackDir: string; bundles: Record<BundleName, Bundle> }> {
-  await ensureThemes();
+  const entries = options.entries ?? lambdaEntries;
+  let bundles = options.bundles;
+  if (!bundles) {
+    await ensureThemes();
+    bundles = {
+      api: bundleLambda('api', outdir, entries.api),
+      // The publisher renders sites: its archive carries the compiled themes.
+      publisher: bundleLambda('publisher', outdir, entries.publisher, { themes: themeNames }),
+      checker: bundleLambda('checker', outdir, entries.checker),
+    };
+  }
   const app = new App({ outdir });
-  const bundles: Record<BundleName, Bundle> = {
-    api: bundleLambda('api', outdir, entries.api),
-    // The publisher renders sites: its archive carries the compiled themes.
-    publisher: bundleLambda('publisher', outdir, entries.publisher, { themes: themeNames }),
-    checker: bundleLambda('checker', outdir, entries.checker),
-  };
   const id = `upstate-${config.stage}`;
   new UpstateStack(app, id, { config, bundles });
   app.synth();

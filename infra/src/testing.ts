@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lambdaEntries } from './bundle.ts';
+import type { Bundle, BundleName } from './bundle.ts';
 import { StageConfig } from './env.ts';
 import { synthesize } from './main.ts';
 
@@ -17,11 +17,11 @@ export const testConfig = StageConfig.parse({
 // biome-ignore lint/suspicious/noExplicitAny: synthesised Terraform JSON is untyped by nature.
 export type Json = any;
 
-/** Synthesises the whole stage (real bundles) into a temp dir and returns the parsed Terraform JSON. */
-export async function synthTestStage(entries = lambdaEntries) {
+/** Synthesises the whole stage from the run's prebuilt bundles into a temp dir; returns the parsed Terraform JSON. */
+export async function synthTestStage(bundles: Record<BundleName, Bundle>) {
   const outdir = mkdtempSync(join(tmpdir(), 'upstate-infra-'));
   const started = performance.now();
-  const result = await synthesize(testConfig, outdir, entries);
+  const result = await synthesize(testConfig, outdir, { bundles });
   const ms = performance.now() - started;
   const tf: Json = JSON.parse(readFileSync(join(result.stackDir, 'cdk.tf.json'), 'utf8'));
   return { ...result, tf, ms, outdir };

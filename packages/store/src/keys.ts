@@ -22,6 +22,7 @@ export const itemTypes = {
   heartbeat: 'HEARTBEAT',
   check: 'CHECK',
   rollup: 'ROLLUP',
+  statusCredit: 'STATUSCREDIT',
 } as const;
 
 const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
@@ -71,6 +72,9 @@ export const rollupKey = (tenantId: string, componentId: string, day: string): K
   pk: `${tenantPk(tenantId)}#ROLLUP#${componentId}`,
   sk: day,
 });
+
+/** How far the checker has credited the status time of a tenant's unmonitored components. */
+export const statusCreditKey = (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'STATUSCREDIT' });
 
 /** Prefix of every tenant-partition item of one type, for begin_with queries. */
 export const tenantPartition = (tenantId: string) => tenantPk(tenantId);

@@ -12,6 +12,7 @@ import {
   monitorShards,
   rollupKey,
   rollupPartition,
+  statusCreditKey,
   tenantPartition,
 } from './keys.ts';
 
@@ -273,6 +274,103 @@ export function rollupsRepo(db: Db) {
           if ((inner as { name?: string }).name !== 'ConditionalCheckFailedException') throw inner;
           await this.addMinutes(tenantId, componentId, day, status, minutes);
         }
+      }
+    },
+    /**
+     * Adds minutes to one component-day unless this component-day was already credited through
+     * `until` (or later): one conditional write, so a retried or replayed credit counts once.
+     * Returns false when it was already credited. `until` is an ISO instant from `toISOString`.
+     */
+    async creditMinutesOnce(
+      tenantId: string,
+      componentId: string,
+      day: string,
+      status: ComponentStatus,
+      minutes: number,
+      until: string,
+    ): Promise<boolean> {
+      const key = rollupKey(tenantId, componentId, day);
+      const add = () =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: key,
+            UpdateExpression: 'ADD minutes.#s :m SET creditedUntil = :until',
+            ConditionExpression:
+              'attribute_exists(minutes) AND (attribute_not_exists(creditedUntil) OR creditedUntil < :until)',
+            ExpressionAttributeNames: { '#s': status },
+            ExpressionAttributeValues: { ':m': minutes, ':until': until },
+          }),
+        );
+      try {
+        await add();
+        return true;
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
+      // Either the day's item does not exist yet, or it was credited through `until` already.
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.table,
+            Item: {
+              ...key,
+              type: itemTypes.rollup,
+              componentId,
+              day,
+              minutes: { [status]: minutes },
+              creditedUntil: until,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
+      // The item exists (every rollup item has `minutes`), so only the watermark can fail now.
+      try {
+        await add();
+        return true;
+      } catch (error) {
+        if (isConditionalFailure(error)) return false;
+        throw error;
+      }
+    },
+    /** How far a tenant's status time has been credited (`claimStatusCredit`); null before the first claim. */
+    async statusCreditedUntil(tenantId: string): Promise<string | null> {
+      const { Item } = await db.doc.send(
+        new GetCommand({ TableName: db.table, Key: statusCreditKey(tenantId), ConsistentRead: true }),
+      );
+      return (Item?.creditedUntil as string | undefined) ?? null;
+    },
+    /**
+     * Moves a tenant's status-credit watermark from `previous` (null: none yet) to `until`, if it is
+     * still at `previous`. True for exactly one of any number of concurrent claims of the same span.
+     */
+    async claimStatusCredit(tenantId: string, previous: string | null, until: string): Promise<boolean> {
+      // The watermark only moves forward.
+      if (previous !== null && until <= previous) return false;
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: statusCreditKey(tenantId),
+            UpdateExpression: 'SET creditedUntil = :until, #type = :type',
+            ConditionExpression:
+              previous === null ? 'attribute_not_exists(creditedUntil)' : 'creditedUntil = :previous',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: {
+              ':until': until,
+              ':type': itemTypes.statusCredit,
+              ...(previous === null ? {} : { ':previous': previous }),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalFailure(error)) return false;
+        throw error;
       }
     },
     async list(tenantId: string, componentId: string, fromDay: string, toDay: string): Promise<DailyRollup[]> {

@@ -388,6 +388,67 @@ describe('monitors, checks and rollups', () => {
   });
 });
 
+describe('status-time credit', () => {
+  it('claims a tenant’s watermark once per span, forward only, and per tenant', async () => {
+    expect(await store.rollups.statusCreditedUntil('t1')).toBeNull();
+    const first = await Promise.all([
+      store.rollups.claimStatusCredit('t1', null, '2026-11-20T12:00:00.000Z'),
+      store.rollups.claimStatusCredit('t1', null, '2026-11-20T12:00:00.000Z'),
+    ]);
+    expect(first.filter(Boolean)).toHaveLength(1);
+    expect(await store.rollups.claimStatusCredit('t1', null, '2026-11-20T12:01:00.000Z')).toBe(false);
+    expect(await store.rollups.claimStatusCredit('t1', '2026-11-20T11:00:00.000Z', '2026-11-20T12:01:00.000Z')).toBe(
+      false,
+    );
+    expect(await store.rollups.claimStatusCredit('t1', '2026-11-20T12:00:00.000Z', '2026-11-20T12:00:00.000Z')).toBe(
+      false,
+    );
+    expect(await store.rollups.claimStatusCredit('t1', '2026-11-20T12:00:00.000Z', '2026-11-20T12:01:00.000Z')).toBe(
+      true,
+    );
+    expect(await store.rollups.statusCreditedUntil('t1')).toBe('2026-11-20T12:01:00.000Z');
+    expect(await store.rollups.statusCreditedUntil('t2')).toBeNull();
+  });
+
+  it('credits a component-day once per watermark, on a new or an existing rollup, beside plain minutes', async () => {
+    const until = '2026-11-20T12:00:00.000Z';
+    const credits = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        store.rollups.creditMinutesOnce('t1', 'c1', '2026-11-20', 'partial_outage', 120, until),
+      ),
+    );
+    expect(credits.filter(Boolean)).toHaveLength(1);
+    // A replay of the same or an older credit is refused; a later one adds.
+    expect(await store.rollups.creditMinutesOnce('t1', 'c1', '2026-11-20', 'partial_outage', 120, until)).toBe(false);
+    expect(
+      await store.rollups.creditMinutesOnce('t1', 'c1', '2026-11-20', 'operational', 9, '2026-11-20T11:00:00.000Z'),
+    ).toBe(false);
+    expect(
+      await store.rollups.creditMinutesOnce('t1', 'c1', '2026-11-20', 'operational', 1, '2026-11-20T12:01:00.000Z'),
+    ).toBe(true);
+    await store.rollups.addMinutes('t1', 'c1', '2026-11-20', 'operational', 2);
+    // An item the monitor path created takes a credit too.
+    await store.rollups.addMinutes('t1', 'c2', '2026-11-20', 'operational', 5);
+    expect(await store.rollups.creditMinutesOnce('t1', 'c2', '2026-11-20', 'major_outage', 3, until)).toBe(true);
+    expect(await store.rollups.list('t1', 'c1', '2026-11-20', '2026-11-20')).toEqual([
+      { componentId: 'c1', day: '2026-11-20', minutes: { partial_outage: 120, operational: 3 } },
+    ]);
+    expect(await store.rollups.list('t1', 'c2', '2026-11-20', '2026-11-20')).toEqual([
+      { componentId: 'c2', day: '2026-11-20', minutes: { operational: 5, major_outage: 3 } },
+    ]);
+  });
+
+  it('pages the tenant directory in id order', async () => {
+    for (const id of ['t3', 't1', 't2']) await store.tenants.create(tenant(id));
+    const first = await store.tenants.listIdsPage(null, 2);
+    expect(first.ids).toEqual(['t1', 't2']);
+    expect(first.more).toBe(true);
+    const rest = await store.tenants.listIdsPage('t2', 2);
+    expect(rest).toEqual({ ids: ['t3'], more: false });
+    expect((await store.tenants.listIdsPage('t3', 2)).ids).toEqual([]);
+  });
+});
+
 describe('snapshot', () => {
   it('loads everything a publish needs for one tenant only', async () => {
     await store.tenants.create(tenant('t1'));

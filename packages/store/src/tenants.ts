@@ -85,6 +85,27 @@ export function tenantsRepo(db: Db) {
       return ids;
     },
 
+    /**
+     * One page of the tenant directory in id order, after `after` (null: from the first). `more` is
+     * false on the last page. For cross-tenant jobs that must stay inside a run budget.
+     */
+    async listIdsPage(after: string | null, limit: number): Promise<{ ids: string[]; more: boolean }> {
+      const page = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          IndexName: 'gsi2',
+          KeyConditionExpression: after === null ? 'gsi2pk = :pk' : 'gsi2pk = :pk AND gsi2sk > :after',
+          ExpressionAttributeValues: { ':pk': tenantDirectory, ...(after === null ? {} : { ':after': after }) },
+          ProjectionExpression: 'gsi2sk',
+          Limit: limit,
+        }),
+      );
+      return {
+        ids: (page.Items ?? []).map((item) => item.gsi2sk as string),
+        more: page.LastEvaluatedKey !== undefined,
+      };
+    },
+
     async getBySlug(slug: string): Promise<TenantRecord | undefined> {
       const { Item } = await db.doc.send(new GetCommand({ TableName: db.table, Key: slugKey(slug) }));
       if (!Item) return undefined;

@@ -94,6 +94,8 @@ describe('log in and out', () => {
     expect(login.status).toBe(303);
     expect(login.location).toBe('/dashboard/incidents');
     expect((await b.get('/dashboard/incidents')).status).toBe(200);
+    // Signed in, the login page sends you on.
+    expect((await b.get('/dashboard/login')).location).toBe('/dashboard');
 
     for (const next of ['https://evil.example/', '//evil.example/dashboard/', '/elsewhere']) {
       const again = await h.browser().request('POST', '/dashboard/login', {

@@ -81,6 +81,8 @@ interface FieldOptions {
   label: string;
   hint?: string;
   required?: boolean;
+  /** Hide the "(optional)" mark where the hint says when the field is needed. */
+  noOptionalMark?: boolean;
   attrs?: Record<string, string | number | boolean | undefined>;
 }
 
@@ -110,7 +112,7 @@ export function input(state: FormState, o: FieldOptions & { type?: string; value
   const d = describe(state, o.name, o.hint);
   const value = state.values[o.name] ?? o.value ?? '';
   return html`<div class="field">
-    <label for="${d.id}">${o.label}${o.required ? '' : html` <span class="muted small">(optional)</span>`}</label>
+    <label for="${d.id}">${o.label}${o.required || o.noOptionalMark ? '' : html` <span class="muted small">(optional)</span>`}</label>
     ${d.hintHtml}
     <input id="${d.id}" name="${o.name}" type="${o.type ?? 'text'}" value="${value}"${d.aria}${attributes({ required: o.required, ...o.attrs })}>
     ${d.errorHtml}

@@ -60,6 +60,15 @@
     });
   }
 
+  // Monitor form: show only the settings of the chosen kind.
+  const kinds = document.querySelectorAll('input[name="config.kind"]');
+  const showKind = () => {
+    const chosen = [...kinds].find((k) => k.checked)?.value;
+    for (const set of document.querySelectorAll('[data-monitor-kind]')) set.hidden = set.dataset.monitorKind !== chosen;
+  };
+  for (const k of kinds) k.addEventListener('change', showKind);
+  if (kinds.length) showKind();
+
   // Branding: refresh the live preview as the form changes, and the contrast warning with it.
   const form = document.querySelector('form[data-preview-form]');
   if (form) {

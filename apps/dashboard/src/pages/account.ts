@@ -92,7 +92,12 @@ export function accountRoutes(app: Hono, kit: Kit) {
     );
   });
 
-  app.get('/login', (c) => kit.render(c, loginPage(formState(), c.req.query('next'), c.req.query('notice'))));
+  app.get('/login', async (c) => {
+    // Already signed in: straight to the dashboard.
+    if ((await kit.call(c, 'GET', '/v1/sessions/current')).ok)
+      return c.redirect(safeNext(base, c.req.query('next')), 303);
+    return kit.render(c, loginPage(formState(), c.req.query('next'), c.req.query('notice')));
+  });
 
   app.post('/login', async (c) => {
     const f = await kit.form(c);

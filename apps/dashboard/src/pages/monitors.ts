@@ -112,8 +112,8 @@ export function monitorRoutes(app: Hono, kit: Kit) {
             ],
             value: 'http',
           })}
-          <fieldset><legend>HTTP check</legend>
-            ${input(state, { name: 'config.url', label: 'URL', type: 'url', hint: 'http:// or https://', attrs: { inputmode: 'url', autocomplete: 'off' } })}
+          <fieldset data-monitor-kind="http"><legend>HTTP check</legend>
+            ${input(state, { name: 'config.url', label: 'URL', type: 'url', hint: 'Needed for an HTTP check: http:// or https://', noOptionalMark: true, attrs: { inputmode: 'url', autocomplete: 'off' } })}
             <div class="form-grid">
               ${select(state, {
                 name: 'config.method',
@@ -131,7 +131,7 @@ export function monitorRoutes(app: Hono, kit: Kit) {
               ${input(state, { name: 'config.degradedThresholdMs', label: 'Slow above (ms)', type: 'number', value: '2000', required: true })}
             </div>
           </fieldset>
-          <fieldset><legend>Heartbeat</legend>
+          <fieldset data-monitor-kind="heartbeat"><legend>Heartbeat</legend>
             ${input(state, { name: 'config.graceSeconds', label: 'Grace period (s)', type: 'number', value: '60', required: true, hint: 'How late a ping may be before the component is down.' })}
           </fieldset>
           <div class="form-grid">

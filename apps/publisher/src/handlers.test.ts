@@ -3,6 +3,7 @@ import { renderSite } from '@upstate/render';
 import { createTestStore } from '@upstate/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingInvalidator, seedTenant } from '../test/fixtures.ts';
+import { readBuild } from './build.ts';
 import { createHandlers } from './handlers.ts';
 
 let s3: Awaited<ReturnType<typeof startS3rver>>;
@@ -85,6 +86,32 @@ describe('task handlers', () => {
     await store.publish.bumpContentVersion('tenant-more');
     await expect(handlers.commit({ ...rendered, owner: 'run-a' })).resolves.toMatchObject({ version: v1, more: true });
     expect((await store.publish.get('tenant-more')).lease?.owner).toBe('run-a');
+  });
+
+  it('render links pages to the verified custom domain, never to a pending one', async () => {
+    const { store, handlers } = await setup('tenant-domain');
+    const domain = (name: string, status: 'pending' | 'verified') => ({
+      tenantId: 'tenant-domain',
+      domain: name,
+      status,
+      txtRecordName: `_upstate-challenge.${name}`,
+      txtRecordValue: 'token',
+      createdAt: '2026-11-20T12:00:00.000Z',
+      verifiedAt: status === 'verified' ? '2026-11-20T12:00:00.000Z' : null,
+      lastCheckedAt: null,
+    });
+    await store.domains.add(domain('aaa.example.org', 'pending'));
+    const sitemap = async () => {
+      const version = await store.publish.bumpContentVersion('tenant-domain');
+      await handlers.lease({ tenantId: 'tenant-domain', version, owner: `run-${version}` });
+      const { build } = await handlers.render({ tenantId: 'tenant-domain', owner: `run-${version}` });
+      await store.publish.releaseLease('tenant-domain', `run-${version}`);
+      const file = (await readBuild(s3.client, s3.bucket, build)).files.find((f) => f.path === 'sitemap.xml');
+      return new TextDecoder().decode(file?.body);
+    };
+    expect(await sitemap()).toContain('<loc>https://tenantdomain.status.example.net/</loc>');
+    await store.domains.add(domain('status.tenant.example', 'verified'));
+    expect(await sitemap()).toContain('<loc>https://status.tenant.example/</loc>');
   });
 
   it('sync refuses a build of another tenant, and bad events name the field', async () => {

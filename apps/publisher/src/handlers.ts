@@ -149,12 +149,12 @@ export function createHandlers(deps: PublisherDeps) {
       // contentVersion is read before the content: the API writes first and bumps after, so every
       // write up to this version is in the snapshot read below (a later one only makes it fresher).
       const { contentVersion: version } = await store.publish.get(tenantId);
-      const record = await store.tenants.require(tenantId);
-      const snapshot = await loadSnapshot(store, tenantId, {
-        now: now(),
-        baseUrl: await baseUrl(tenantId, record.tenant.slug),
-      });
-      const files = await deps.renderer({ ...snapshot, contentVersion: version });
+      // The snapshot only carries baseUrl through, so it is filled in once the domains are known.
+      const [snapshot, url] = await Promise.all([
+        loadSnapshot(store, tenantId, { now: now(), baseUrl: '' }),
+        store.tenants.require(tenantId).then((record) => baseUrl(tenantId, record.tenant.slug)),
+      ]);
+      const files = await deps.renderer({ ...snapshot, baseUrl: url, contentVersion: version });
       const build = buildKey(tenantId, owner, version);
       await writeBuild(s3, bucket, build, { tenantId, version, files });
       log('rendered', { tenantId, version, files: files.length });

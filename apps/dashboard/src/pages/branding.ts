@@ -129,7 +129,18 @@ export function brandingRoutes(app: Hono, kit: Kit) {
     const branding = f ? proposedBranding(snapshot.branding, f) : snapshot.branding;
     const name = f?.name?.trim() ? f.name.trim().slice(0, 120) : snapshot.tenant.name;
     const proposed = { ...snapshot, tenant: { ...snapshot.tenant, name }, branding };
-    const { html: rendered } = await renderPage(proposed, '/');
+    let rendered: string;
+    try {
+      rendered = (await renderPage(proposed, '/')).html;
+    } catch (error) {
+      // A theme being rebuilt (or not built yet) must not break the branding page around the frame.
+      console.error(JSON.stringify({ level: 'error', message: 'preview render failed', error: String(error) }));
+      c.header('Retry-After', '5');
+      return c.html(
+        '<!doctype html><html lang="en"><title>Preview unavailable</title><p>The preview is unavailable right now; try again in a moment.</p></html>',
+        503,
+      );
+    }
     const color = branding.brandColor.slice(1).toLowerCase();
     // The theme links its CSS from the site root; in the preview those files come from here.
     const out = rendered

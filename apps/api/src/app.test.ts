@@ -1,3 +1,4 @@
+import { AppError } from '@upstate/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestTenant } from './testing.ts';
 
@@ -256,6 +257,52 @@ describe('custom domains', () => {
     const other = await t.signup();
     const stolen = await t.call(other, 'POST', '/v1/domains', { domain: 'status.acme-corp.com' });
     expect(stolen.status).toBe(409);
+  });
+});
+
+describe('CDN provisioning of domains', () => {
+  it('provisions the platform subdomain at sign-up, and a custom domain only once, before it counts as verified', async () => {
+    // Prepare: a provisioner that records calls and fails its first custom-domain attempt
+    const calls: string[] = [];
+    let failNext = true;
+    const p = await createTestApp({
+      domainProvisioner: {
+        async onVerified(tenantId, domain) {
+          calls.push(`verified ${tenantId} ${domain}`);
+          if (domain === 'status.provisioned.test' && failNext) {
+            failNext = false;
+            throw new AppError('conflict', 'CloudFront is busy', { field: 'domain' });
+          }
+        },
+        async onRemoved(tenantId, domain) {
+          calls.push(`removed ${tenantId} ${domain}`);
+        },
+      },
+    });
+    // Act: sign up
+    const tenant = await p.signup('provisioned');
+    // Assess: the page's own subdomain got its distribution tenant
+    expect(calls).toEqual([`verified ${tenant.tenantId} provisioned.localhost:8080`]);
+
+    const added = await json(await p.call(tenant, 'POST', '/v1/domains', { domain: 'status.provisioned.test' }));
+    p.txt.set(added.txtRecordName, [[added.txtRecordValue]]);
+    // Act: the first verify finds the record but provisioning fails
+    const failed = await p.call(tenant, 'POST', '/v1/domains/status.provisioned.test/verify');
+    // Assess: the error surfaces and the domain stays pending (never routed without its CDN tenant)
+    expect(failed.status).toBe(409);
+    expect(await p.store.domains.getVerifiedByDomain('status.provisioned.test')).toBeUndefined();
+    // Act: verify again, then once more
+    expect((await json(await p.call(tenant, 'POST', '/v1/domains/status.provisioned.test/verify'))).status).toBe(
+      'verified',
+    );
+    expect((await json(await p.call(tenant, 'POST', '/v1/domains/status.provisioned.test/verify'))).status).toBe(
+      'verified',
+    );
+    // Assess: provisioned twice (the failed try and the retry), not again once verified
+    expect(calls.filter((c) => c.includes('status.provisioned.test'))).toEqual([
+      `verified ${tenant.tenantId} status.provisioned.test`,
+      `verified ${tenant.tenantId} status.provisioned.test`,
+    ]);
   });
 });
 

@@ -150,6 +150,14 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
         type: 'tenant',
         id: tenantId,
       });
+      // The page at {slug}.{platformDomain} needs its own distribution tenant on AWS. A failure here
+      // must not lose the account that already exists, so it is logged; no automatic retry is built
+      // yet (infra/README.md, known gaps).
+      try {
+        await deps.domainProvisioner.onVerified(tenantId, `${input.slug}.${deps.config.platformDomain}`);
+      } catch (error) {
+        deps.log('platform domain provisioning failed', { tenantId, slug: input.slug, error: String(error) });
+      }
       await deps.pageChanged(tenantId);
       const csrfToken = await startSession(c, user);
       const { hash, ...view } = key;

@@ -92,13 +92,17 @@ export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
         records = [];
       }
       const found = records.some((chunks) => chunks.join('') === current.txtRecordValue);
+      const newlyVerified = found && current.status !== 'verified';
+      // The CDN is provisioned before the domain is marked verified: if provisioning fails the
+      // domain stays pending, so the next verify call retries it instead of leaving a verified
+      // domain that nothing serves.
+      if (newlyVerified) await deps.domainProvisioner.onVerified(p.tenantId, domain);
       const updated = await store.domains.setStatus(
         p.tenantId,
         domain,
         found ? 'verified' : current.status === 'verified' ? 'verified' : 'pending',
       );
-      if (found && current.status !== 'verified') {
-        await deps.domainProvisioner.onVerified(p.tenantId, domain);
+      if (newlyVerified) {
         await deps.audit(p, 'domain.verified', { type: 'domain', id: domain });
         await deps.pageChanged(p.tenantId);
       }

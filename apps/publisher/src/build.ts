@@ -18,15 +18,18 @@ interface StoredBuild {
   files: { path: string; contentType: string; cacheClass: SyncFile['cacheClass']; body: string }[];
 }
 
-/** The build object of one run at one version; the execution name keeps concurrent runs apart. */
+/**
+ * The build object of one run at one version; the execution name keeps concurrent runs apart.
+ * `builds/runs/` may expire by a lifecycle rule (a failed run leaves its build behind).
+ */
 export const buildKey = (tenantId: string, owner: string, version: number) =>
-  `builds/${tenantId}/${encodeURIComponent(owner)}/v${version}.json.gz`;
+  `builds/runs/${tenantId}/${encodeURIComponent(owner)}/v${version}.json.gz`;
 
 /**
- * What the CDN was last invalidated against: path -> content hash of the tenant's files. Beside
- * syncSite's manifest, outside `builds/` (which a lifecycle rule empties).
+ * What the CDN was last invalidated against: path -> content hash of the tenant's files. Under
+ * `builds/` (the only prefix tasks other than Sync may write) but outside the expiring `builds/runs/`.
  */
-export const invalidatedManifestKey = (tenantId: string) => `manifests/${tenantId}.invalidated.json`;
+export const invalidatedManifestKey = (tenantId: string) => `builds/cdn/${tenantId}.json`;
 
 export type HashManifest = Record<string, string>;
 

@@ -16,6 +16,7 @@ import {
   seedTenant,
   setStatus,
 } from '../test/fixtures.ts';
+import { buildKey, invalidatedManifestKey } from './build.ts';
 import { createLocalPublisher } from './local-publisher.ts';
 
 let s3: Awaited<ReturnType<typeof startS3rver>>;
@@ -94,9 +95,8 @@ describe('local publisher (real definition on aws-local-stepfunctions, dynalite,
     // A first publish has nothing cached to compare with: everything it uploaded, collapsed.
     expect(invalidator.calls).toEqual([{ tenantId, paths: ['/*'] }]);
     // The build object does not outlive the run.
-    expect(await exists(s3.client, s3.bucket, `builds/${tenantId}/${tenantId}-v${version}/v${version}.json.gz`)).toBe(
-      false,
-    );
+    expect(await exists(s3.client, s3.bucket, buildKey(tenantId, `${tenantId}-v${version}`, version))).toBe(false);
+    expect(await exists(s3.client, s3.bucket, invalidatedManifestKey(tenantId))).toBe(true);
   });
 
   it('invalidates exactly the changed paths, and a change to one incident uploads only what it touched', async () => {

@@ -27,7 +27,7 @@ export interface PublisherDeps {
   bucket: string;
   invalidator: Invalidator;
   renderer: Renderer;
-  /** Where tenant pages live when the tenant has no verified custom domain: `{scheme}://{slug}.{platformDomain}`. */
+  /** Page URLs: `{scheme}://{first verified custom domain}`, else `{scheme}://{slug}.{platformDomain}`. */
   site: { scheme: 'http' | 'https'; platformDomain: string };
   /** How long a lease lives unless renewed; each step renews it. Must outlive the longest Task attempt. */
   leaseTtlMs?: number;
@@ -126,7 +126,7 @@ export function createHandlers(deps: PublisherDeps) {
       .filter((d) => d.status === 'verified')
       .map((d) => d.domain)
       .sort();
-    return verified[0] ? `https://${verified[0]}` : `${deps.site.scheme}://${slug}.${deps.site.platformDomain}`;
+    return `${deps.site.scheme}://${verified[0] ?? `${slug}.${deps.site.platformDomain}`}`;
   };
 
   return {

@@ -40,7 +40,12 @@ export async function callApi<T>(
   );
   const setCookies = res.headers.getSetCookie();
   const text = await res.text();
-  const parsed: unknown = text ? JSON.parse(text) : null;
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
   if (res.ok) return { ok: true, status: res.status, data: parsed as T, setCookies };
   const error = (parsed as { error?: ApiError } | null)?.error ?? {
     code: 'internal',

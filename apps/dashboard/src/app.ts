@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { html } from 'hono/html';
 import { assets } from './assets.ts';
 import { createKit, type DashboardDeps } from './kit.ts';
+import { authPage } from './layout.ts';
 import { accountRoutes } from './pages/account.ts';
 import { brandingRoutes } from './pages/branding.ts';
 import { componentRoutes } from './pages/components.ts';
@@ -47,6 +50,22 @@ export function createDashboard(deps: DashboardDeps): Hono {
     c.header('Referrer-Policy', 'same-origin');
     if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', pageCsp);
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+  });
+
+  // The longest form (an incident update) is well under this; the API caps its bodies at 64 KB too.
+  app.use('*', bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.text('Form too large', 413) }));
+
+  app.onError((error, c) => {
+    console.error(
+      JSON.stringify({ level: 'error', message: 'dashboard error', path: c.req.path, error: String(error) }),
+    );
+    return c.html(
+      authPage(kit.base, {
+        title: 'Something went wrong',
+        body: html`<h1>Something went wrong</h1><p>That did not work on our side. If you were saving something, check whether it was saved before trying again.</p><p><a href="${kit.base}">Back to the dashboard</a></p>`,
+      }),
+      500,
+    );
   });
 
   for (const asset of Object.values(assets)) {

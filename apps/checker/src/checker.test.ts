@@ -104,6 +104,16 @@ async function platform(options: { start?: string } = {}) {
     advance(ms: number) {
       clock = new Date(clock.getTime() + ms);
     },
+    set(iso: string) {
+      clock = new Date(iso);
+    },
+    /** A scheduled run at each whole minute from `from` through `to` (inclusive), like the Lambda. */
+    async runEachMinute(from: string, to: string) {
+      for (let t = Date.parse(from); t <= Date.parse(to); t += minute) {
+        clock = new Date(t);
+        await checker.runDue();
+      }
+    },
     /** One scheduled run, then the clock moves to the next minute. */
     async tick() {
       const summary = await checker.runDue();
@@ -471,5 +481,152 @@ describe('overlapping runs', () => {
     expect((a?.checked ?? 0) + (b?.checked ?? 0)).toBe(5);
     for (const m of monitors) expect(await p.store.checks.list(p.tenantId, m.id)).toHaveLength(1);
     expect(await p.rollups(c.id)).toEqual([{ componentId: c.id, day: '2026-11-24', minutes: { operational: 1 } }]);
+  });
+});
+
+describe('status time of components without a monitor', () => {
+  it('credits an incident’s partial_outage for exactly its 120 minutes, matching the core uptime maths', async () => {
+    const p = await platform();
+    const docs = await p.component('Docs'); // no monitor: its status comes from people and incidents
+    await p.runEachMinute('2026-11-24T10:00:00.000Z', '2026-11-24T10:10:00.000Z');
+    // Opened between runs: credited from the next run's minute (run granularity).
+    p.set('2026-11-24T10:10:30.000Z');
+    const incident = await p.api<{ id: string }>('POST', '/v1/incidents', {
+      name: 'Docs are partly down',
+      status: 'investigating',
+      impact: 'minor',
+      body: 'Some pages fail.',
+      components: [{ componentId: docs.id, status: 'partial_outage' }],
+    });
+    await p.runEachMinute('2026-11-24T10:11:00.000Z', '2026-11-24T12:10:00.000Z');
+    p.set('2026-11-24T12:10:30.000Z');
+    await p.api('POST', `/v1/incidents/${incident.id}/resolve`, { body: 'Fixed.' });
+    expect(await p.status(docs.id)).toBe('operational');
+    await p.runEachMinute('2026-11-24T12:11:00.000Z', '2026-11-24T12:29:00.000Z');
+
+    // Runs 10:00–12:29 each stand for their minute: 10:00–10:11 and 12:11–12:30 operational (11 + 19),
+    // 10:11–12:11 partial_outage (120).
+    const rollups = await p.rollups(docs.id);
+    expect(rollups).toEqual([
+      { componentId: docs.id, day: '2026-11-24', minutes: { operational: 30, partial_outage: 120 } },
+    ]);
+    const uptime = componentUptime(rollups, { now: p.now(), startDate: docs.startDate, days: 2 });
+    // Hand-computed: 1 − 120 × 0.3 / 150 = 0.76.
+    expect(uptime.days.map((d) => [d.day, d.uptime, d.worst])).toEqual([
+      ['2026-11-23', null, null],
+      ['2026-11-24', 0.76, 'partial_outage'],
+    ]);
+    expect(uptime.windows['24h']).toBeCloseTo(0.76, 12);
+    expect(uptime.windows['90d']).toBeCloseTo(0.76, 12);
+  });
+
+  it('credits a span once when runs overlap or repeat at the same instant or minute', async () => {
+    const p = await platform();
+    const c = await p.component('Status API');
+    await p.checker.runDue(); // 10:00: the tenant's first credit, [10:00, 10:01)
+    p.set('2026-11-24T10:05:00.000Z');
+    const others = Array.from({ length: 3 }, () =>
+      createChecker({ store: p.store, publishTrigger: p.publishes, allowPrivateTargets: true, now: p.now }),
+    );
+    await Promise.all([p.checker.runDue(), ...others.map((o) => o.runDue())]);
+    await p.checker.runDue();
+    p.set('2026-11-24T10:05:59.999Z'); // same minute: nothing new
+    await others[0]?.runDue();
+    // [10:00, 10:06) once: the four runs at 10:05 claim the same span and one wins.
+    expect(await p.rollups(c.id)).toEqual([{ componentId: c.id, day: '2026-11-24', minutes: { operational: 6 } }]);
+    expect(await p.store.rollups.statusCreditedUntil(p.tenantId)).toBe('2026-11-24T10:06:00.000Z');
+  });
+
+  it('never credits a component with an active monitor twice, and hands over exactly when it goes', async () => {
+    const p = await platform();
+    const watched = await p.component('Watched');
+    const plain = await p.component('Plain');
+    const paused = await p.component('Paused monitor');
+    const { monitor } = await p.httpMonitor(watched.id);
+    await p.httpMonitor(paused.id, { paused: true });
+    await p.runEachMinute('2026-11-24T10:00:00.000Z', '2026-11-24T10:04:00.000Z');
+    expect(await p.rollups(watched.id)).toEqual([
+      { componentId: watched.id, day: '2026-11-24', minutes: { operational: 5 } },
+    ]);
+    expect((await p.rollups(plain.id))[0]?.minutes).toEqual({ operational: 5 });
+    expect((await p.rollups(paused.id))[0]?.minutes).toEqual({ operational: 5 });
+
+    // The monitor goes: from the next run its component is credited by status, with no overlap.
+    p.set('2026-11-24T10:04:30.000Z');
+    await p.api('DELETE', `/v1/monitors/${monitor.id}`);
+    await p.runEachMinute('2026-11-24T10:05:00.000Z', '2026-11-24T10:06:00.000Z');
+    expect((await p.rollups(watched.id))[0]?.minutes).toEqual({ operational: 7 });
+    expect((await p.rollups(plain.id))[0]?.minutes).toEqual({ operational: 7 });
+  });
+
+  it('splits a credit at UTC midnight, leaving the days before the component without data', async () => {
+    const p = await platform({ start: '2026-11-24T23:58:00.000Z' });
+    const c = await p.component('Billing');
+    await p.checker.runDue(); // 23:58 → [23:58, 23:59)
+    p.set('2026-11-25T00:03:00.000Z'); // runs missed; one credit [23:59, 00:04) spans midnight
+    await p.checker.runDue();
+    const rollups = await p.rollups(c.id);
+    expect(rollups.map((r) => [r.day, r.minutes])).toEqual([
+      ['2026-11-24', { operational: 2 }],
+      ['2026-11-25', { operational: 4 }],
+    ]);
+    const uptime = componentUptime(rollups, { now: p.now(), startDate: c.startDate, days: 3 });
+    expect(uptime.days.map((d) => [d.day, d.uptime])).toEqual([
+      ['2026-11-23', null],
+      ['2026-11-24', 1],
+      ['2026-11-25', 1],
+    ]);
+  });
+
+  it('credits maintenance as under_maintenance, which the uptime maths leaves out', async () => {
+    const p = await platform();
+    const c = await p.component('Warehouse');
+    await p.api('POST', '/v1/maintenances', {
+      name: 'Database upgrade',
+      componentIds: [c.id],
+      scheduledFor: '2026-11-24T10:03:00.000Z',
+      scheduledUntil: '2026-11-24T10:05:00.000Z',
+      body: 'Planned downtime.',
+    });
+    await p.runEachMinute('2026-11-24T10:00:00.000Z', '2026-11-24T10:05:00.000Z');
+    p.set('2026-11-24T10:05:30.000Z');
+    await p.api('PATCH', `/v1/components/${c.id}`, { status: 'major_outage' }); // by hand, between runs
+    await p.runEachMinute('2026-11-24T10:06:00.000Z', '2026-11-24T10:06:00.000Z');
+    const rollups = await p.rollups(c.id);
+    // 10:00–10:03 and 10:05–10:06 operational, 10:03–10:05 maintenance, 10:06–10:07 major_outage.
+    expect(rollups[0]?.minutes).toEqual({ operational: 4, under_maintenance: 2, major_outage: 1 });
+    // Hand-computed: maintenance leaves the ratio; 1 − 1/5.
+    expect(componentUptime(rollups, { now: p.now(), days: 1 }).days[0]?.uptime).toBeCloseTo(0.8, 12);
+  });
+
+  it('credits a component created mid-day only from its creation, assuming the status held between runs', async () => {
+    const p = await platform();
+    const early = await p.component('Early');
+    await p.checker.runDue(); // 10:00 → [10:00, 10:01)
+    p.set('2026-11-24T13:20:30.000Z');
+    const late = await p.component('Late');
+    p.set('2026-11-24T14:00:00.000Z'); // the checker was away: [10:01, 14:01) in one credit
+    await p.checker.runDue();
+    expect((await p.rollups(early.id))[0]?.minutes).toEqual({ operational: 241 });
+    // From the first whole minute it existed, 13:21, to 14:01.
+    expect(await p.rollups(late.id)).toEqual([
+      { componentId: late.id, day: '2026-11-24', minutes: { operational: 40 } },
+    ]);
+  });
+
+  it('credits at most 24 h after a long checker outage; the days before stay without data', async () => {
+    const p = await platform();
+    const c = await p.component('Gateway');
+    await p.checker.runDue(); // 2026-11-24 10:00 → [10:00, 10:01)
+    p.set('2026-11-27T10:00:00.000Z');
+    await p.checker.runDue(); // capped to [11-26 10:01, 11-27 10:01)
+    const rollups = await p.rollups(c.id);
+    expect(rollups.map((r) => [r.day, r.minutes.operational])).toEqual([
+      ['2026-11-24', 1],
+      ['2026-11-26', 839],
+      ['2026-11-27', 601],
+    ]);
+    const uptime = componentUptime(rollups, { now: p.now(), startDate: c.startDate, days: 4 });
+    expect(uptime.days.map((d) => d.uptime)).toEqual([1, null, 1, 1]);
   });
 });

@@ -13,6 +13,7 @@ import type { Store } from '@upstate/store';
 import { type CheckOutcome, runHttpCheck } from './http-check.ts';
 import { mapPool } from './pool.ts';
 import type { ResolveHost, TargetPolicy } from './ssrf.ts';
+import { defaultMaxCreditMs, statusCreditor } from './status-credit.ts';
 import { fetchTransport, nodeTransport, type Transport } from './transport.ts';
 import { foldResult, monitorsMayChange, monitorsStatus, type RunState, type Verdict } from './verdict.ts';
 
@@ -39,6 +40,15 @@ export interface CheckerDeps {
    * goes first next run. With checks' timeouts (≤ 30 s) it bounds a run below the Lambda timeout.
    */
   runBudgetMs?: number;
+  /**
+   * Status-time crediting (components without a monitor) stops reaching new tenants after this many
+   * ms of a run. Default: a quarter of `runBudgetMs`, so checks keep most of the run.
+   */
+  creditBudgetMs?: number;
+  /** The most time one status credit covers (default 24 h); a longer checker outage stays "no data". */
+  maxCreditMs?: number;
+  /** Tenants read per directory page by status crediting. */
+  tenantPageSize?: number;
 }
 
 export interface RunSummary {
@@ -111,6 +121,14 @@ export function createChecker(deps: CheckerDeps): Checker {
     allowPrivateTargets: deps.allowPrivateTargets,
   };
   let rolledOverDay: string | null = null;
+  const creditStatusTime = statusCreditor({
+    store,
+    concurrency,
+    maxCreditMs: deps.maxCreditMs ?? defaultMaxCreditMs,
+    log,
+    ...(deps.tenantPageSize ? { pageSize: deps.tenantPageSize } : {}),
+  });
+  const creditBudgetMs = deps.creditBudgetMs ?? (deps.runBudgetMs ?? Number.POSITIVE_INFINITY) / 4;
 
   /** Same as the API's pageChanged: bump, then trigger (retried briefly; the reconciler catches a loss). */
   async function publish(tenantId: string): Promise<void> {
@@ -248,6 +266,11 @@ export function createChecker(deps: CheckerDeps): Checker {
       const outOfTime = () => performance.now() >= deadline;
       const changed = new Set<string>();
       const maintenanceTransitions = await applyMaintenanceTransitions(at, changed);
+      // Before the checks, with its own share of the budget, so a heavy check load cannot starve it.
+      const creditDeadline = performance.now() + creditBudgetMs;
+      await creditStatusTime(at, () => outOfTime() || performance.now() >= creditDeadline).catch((error: unknown) =>
+        log('status credit failed', { error: String(error) }),
+      );
 
       let checked = 0;
       let flips = 0;

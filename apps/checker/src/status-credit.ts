@@ -1,0 +1,164 @@
+import { type ComponentStatus, isMaintenanceActive, maintenanceStatusAt, utcDay } from '@upstate/core';
+import type { Store } from '@upstate/store';
+import type { Log } from './checker.ts';
+import { mapPool } from './pool.ts';
+
+const minuteMs = 60_000;
+const dayMs = 86_400_000;
+
+/** A credit never covers more than this: a checker outage longer than a day is not filled in. */
+export const defaultMaxCreditMs = dayMs;
+
+const floorMinute = (t: number) => Math.floor(t / minuteMs) * minuteMs;
+const ceilMinute = (t: number) => Math.ceil(t / minuteMs) * minuteMs;
+const iso = (t: number) => new Date(t).toISOString();
+
+/** Whole minutes of [from, to) per UTC day, oldest first (both ends on the minute grid). */
+export function minutesByUtcDay(from: number, to: number): { day: string; minutes: number }[] {
+  const parts: { day: string; minutes: number }[] = [];
+  for (let start = from; start < to; ) {
+    const end = Math.min(to, (Math.floor(start / dayMs) + 1) * dayMs);
+    parts.push({ day: utcDay(new Date(start)), minutes: (end - start) / minuteMs });
+    start = end;
+  }
+  return parts;
+}
+
+export interface TenantCredit {
+  /** Whether this call won the tenant's span (false: another run did, or nothing was due). */
+  claimed: boolean;
+  /** Minutes added across the tenant's components. */
+  minutes: number;
+}
+
+/**
+ * Credits the time from the tenant's watermark to the end of the current minute to every component
+ * with no unpaused monitor, in its current status (`under_maintenance` during active maintenance),
+ * split at UTC midnight.
+ * The watermark is claimed first (conditional on the value read), so of any overlapping runs one
+ * credits a span; a crash after the claim loses that span's minutes rather than counting them twice.
+ */
+export async function creditTenantStatusTime(
+  store: Store,
+  tenantId: string,
+  at: Date,
+  options: { maxCreditMs: number; log: Log },
+): Promise<TenantCredit> {
+  const none = { claimed: false, minutes: 0 };
+  // Like a monitor run, a run stands for the minute it starts: the status it reads holds until the
+  // next run. So a hand-over to or from a 60 s monitor neither overlaps nor leaves a gap.
+  const to = floorMinute(at.getTime()) + minuteMs;
+  const previous = await store.rollups.statusCreditedUntil(tenantId);
+  if (previous !== null && Date.parse(previous) >= to) return none;
+  let from: number;
+  if (previous === null) {
+    // First credit of a tenant: from its creation if that is recent, else from now (no backfill of
+    // tenants that existed before status crediting did: their past statuses are unknown).
+    const record = await store.tenants.get(tenantId);
+    if (!record) return none;
+    const created = ceilMinute(Date.parse(record.tenant.createdAt));
+    from = created >= to - options.maxCreditMs ? Math.min(created, to) : to;
+  } else {
+    from = Math.max(Date.parse(previous), to - options.maxCreditMs);
+  }
+
+  const [components, monitors, live] = await Promise.all([
+    store.components.list(tenantId),
+    store.monitors.list(tenantId),
+    store.maintenances.listLive(tenantId),
+  ]);
+  // The watermark moves even when nothing is credited: a component that loses its monitor later
+  // must be credited from then on, not from an old watermark over time its monitor already counted.
+  if (!(await store.rollups.claimStatusCredit(tenantId, previous, iso(to)))) return none;
+
+  const monitored = new Set(monitors.filter((m) => !m.paused).map((m) => m.componentId));
+  const inMaintenance = new Set<string>();
+  for (const m of live) {
+    if (isMaintenanceActive({ ...m, status: maintenanceStatusAt(m, at) })) {
+      for (const id of m.componentIds) inMaintenance.add(id);
+    }
+  }
+  const credits: { componentId: string; day: string; status: ComponentStatus; minutes: number }[] = [];
+  for (const c of components) {
+    if (monitored.has(c.id)) continue;
+    // Never before the component existed (or its uptime start date), so earlier days keep "no data".
+    const start = Math.max(from, ceilMinute(Date.parse(c.createdAt)), Date.parse(`${c.startDate}T00:00:00Z`));
+    const status: ComponentStatus = inMaintenance.has(c.id) ? 'under_maintenance' : c.status;
+    for (const part of minutesByUtcDay(start, to)) credits.push({ componentId: c.id, status, ...part });
+  }
+  const added = await mapPool(credits, 8, async (c) => {
+    try {
+      const fresh = await store.rollups.creditMinutesOnce(tenantId, c.componentId, c.day, c.status, c.minutes, iso(to));
+      return fresh ? c.minutes : 0;
+    } catch (error) {
+      // The span is claimed: these minutes are lost, never counted twice.
+      options.log('status minutes not credited', { tenantId, componentId: c.componentId, error: String(error) });
+      return 0;
+    }
+  });
+  return { claimed: true, minutes: added.reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * Walks the tenant directory a page at a time, crediting each tenant's status time, until the
+ * directory is done or `outOfTime()`. Where a run stops (budget) the next run of this process
+ * resumes, wrapping round, so every tenant is reached; a skipped tenant's next span is just longer.
+ */
+export function statusCreditor(deps: {
+  store: Store;
+  concurrency: number;
+  maxCreditMs: number;
+  log: Log;
+  pageSize?: number;
+}) {
+  const pageSize = deps.pageSize ?? 200;
+  // Process-local: a cold start begins at the first tenant, which only reorders the walk.
+  let resumeAfter: string | null = null;
+
+  return async function creditAll(at: Date, outOfTime: () => boolean): Promise<{ tenants: number; minutes: number }> {
+    const origin = resumeAfter;
+    let after = origin;
+    // First leg: after `origin` to the end; second leg (when origin is set): the start up to origin.
+    let secondLeg = false;
+    let tenants = 0;
+    let minutes = 0;
+    for (;;) {
+      if (outOfTime()) {
+        resumeAfter = after;
+        break;
+      }
+      const page = await deps.store.tenants.listIdsPage(after, pageSize);
+      const ids = secondLeg && origin !== null ? page.ids.filter((id) => id <= origin) : page.ids;
+      const results = await mapPool(ids, deps.concurrency, async (tenantId) => {
+        if (outOfTime()) return null;
+        try {
+          return await creditTenantStatusTime(deps.store, tenantId, at, deps);
+        } catch (error) {
+          // Nothing claimed or a partial credit: the watermark tells the next run where to go on.
+          deps.log('status credit failed', { tenantId, error: String(error) });
+          return { claimed: false, minutes: 0 };
+        }
+      });
+      for (const r of results) {
+        if (r?.claimed) tenants++;
+        minutes += r?.minutes ?? 0;
+      }
+      // Workers take tenants in order and the budget only runs out, so the skipped ones are a suffix.
+      const skipped = results.indexOf(null);
+      if (skipped >= 0) {
+        resumeAfter = skipped === 0 ? after : (ids[skipped - 1] ?? after);
+        break;
+      }
+      after = page.ids.at(-1) ?? after;
+      if (page.more && ids.length === page.ids.length) continue;
+      if (!secondLeg && origin !== null) {
+        secondLeg = true;
+        after = null;
+        continue;
+      }
+      resumeAfter = null;
+      break;
+    }
+    return { tenants, minutes };
+  };
+}

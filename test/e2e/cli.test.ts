@@ -104,12 +104,20 @@ describe('npm start (apps/local/src/main.ts)', () => {
     }
   });
 
-  it('keeps the data on a second start and shows the same demo key', async () => {
+  it('keeps the data on a second start and shows the same demo key; a second platform on that folder is refused', async () => {
     const run = start();
     const out = await ready(run);
     expect(out).toContain('data kept');
     expect(out).not.toContain('demo tenant seeded');
     expect(out).toContain(`API key       ${firstKey}`);
+
+    const other = start([], {
+      UPSTATE_API_PORT: String(await freePort()),
+      UPSTATE_EDGE_PORT: String(await freePort()),
+    });
+    expect(await other.exited).toBe(1);
+    expect(other.output()).toMatch(/Another Upstate \(pid \d+\) is already using/);
+
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
   });

@@ -99,6 +99,14 @@ describe('the demo page', () => {
 
     // Zero JavaScript, nothing from other origins, a clean console.
     expect(await page.locator('script').count()).toBe(0);
+    const scripted = await page.evaluate(() =>
+      [...document.querySelectorAll('*')].flatMap((el) =>
+        [...el.attributes]
+          .filter((a) => a.name.startsWith('on') || /^\s*javascript:/i.test(a.value))
+          .map((a) => `${el.tagName}[${a.name}]`),
+      ),
+    );
+    expect(scripted).toEqual([]);
     expect(consoleErrors).toEqual([]);
     expect(foreign).toEqual([]);
     const headers = response?.headers() ?? {};

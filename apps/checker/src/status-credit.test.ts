@@ -63,6 +63,31 @@ describe('creditTenantStatusTime', () => {
       minutes: 0,
     });
   });
+
+  it('loses the span of a write that fails after the claim, and never counts it later', async () => {
+    const { store } = await createTestStore();
+    const c = await tenantWithComponent(store, 'flaky', '2026-11-24T10:00:00.000Z');
+    const logs: string[] = [];
+    const options = { maxCreditMs: 86_400_000, log: (message: string) => logs.push(message) };
+    const failing: Store = {
+      ...store,
+      rollups: {
+        ...store.rollups,
+        creditMinutesOnce: async () => {
+          throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+        },
+      },
+    };
+    await creditTenantStatusTime(store, 'flaky', new Date('2026-11-24T10:00:00Z'), options); // [10:00, 10:01)
+    expect(await creditTenantStatusTime(failing, 'flaky', new Date('2026-11-24T10:05:00Z'), options)).toEqual({
+      claimed: true,
+      minutes: 0,
+    });
+    expect(logs).toEqual(['status minutes not credited']);
+    await creditTenantStatusTime(store, 'flaky', new Date('2026-11-24T10:06:00Z'), options); // [10:06, 10:07)
+    // [10:01, 10:06) was claimed by the failed run: lost, not credited by the next one.
+    expect(await minutesOf(store, c)).toEqual([['2026-11-24', { operational: 2 }]]);
+  });
 });
 
 describe('statusCreditor', () => {

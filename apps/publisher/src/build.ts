@@ -23,7 +23,9 @@ interface StoredBuild {
  * `builds/runs/` may expire by a lifecycle rule (a failed run leaves its build behind).
  */
 export const buildKey = (tenantId: string, owner: string, version: number) =>
-  `builds/runs/${tenantId}/${encodeURIComponent(owner)}/v${version}.json.gz`;
+  `${buildPrefix(tenantId)}${encodeURIComponent(owner)}/v${version}.json.gz`;
+
+export const buildPrefix = (tenantId: string) => `builds/runs/${tenantId}/`;
 
 /**
  * What the CDN was last invalidated against: path -> content hash of the tenant's files. Under
@@ -107,13 +109,12 @@ export function changedPaths(previous: HashManifest, next: HashManifest): string
   return [...paths].sort();
 }
 
-export async function readInvalidatedManifest(
-  s3: S3Client,
-  bucket: string,
-  tenantId: string,
-): Promise<HashManifest | null> {
+/** The hash manifest of one build, written by Sync for Invalidate (which then needs no build read). */
+export const pendingManifestKey = (build: string) => `${build}.cdn.json`;
+
+export async function readManifestObject(s3: S3Client, bucket: string, key: string): Promise<HashManifest | null> {
   try {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: invalidatedManifestKey(tenantId) }));
+    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return JSON.parse((await res.Body?.transformToString()) ?? '{}') as HashManifest;
   } catch (error) {
     if ((error as { name?: string }).name === 'NoSuchKey') return null;
@@ -121,16 +122,16 @@ export async function readInvalidatedManifest(
   }
 }
 
-export async function writeInvalidatedManifest(
+export async function writeManifestObject(
   s3: S3Client,
   bucket: string,
-  tenantId: string,
+  key: string,
   manifest: HashManifest,
 ): Promise<void> {
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket,
-      Key: invalidatedManifestKey(tenantId),
+      Key: key,
       Body: JSON.stringify(manifest),
       ContentType: 'application/json',
       CacheControl: 'no-store',

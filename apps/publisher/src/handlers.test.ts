@@ -126,7 +126,21 @@ describe('task handlers', () => {
       handlers.sync({ tenantId: 'tenant-a', owner: 'run-a', version: mine, build: theirs.build }),
     ).rejects.toMatchObject({ name: 'InvalidInput', field: 'build' });
     await expect(
-      handlers.invalidate({ tenantId: 'tenant-a', owner: 'run-a', version: 1, build: 'x', paths: ['no-slash'] }),
+      handlers.invalidate({
+        tenantId: 'tenant-a',
+        owner: 'run-a',
+        version: 1,
+        build: 'builds/runs/tenant-a/run-a/v1.json.gz',
+        paths: ['no-slash'],
+      }),
     ).rejects.toMatchObject({ name: 'InvalidInput', code: 'validation_failed', field: 'paths.0' });
+    await expect(
+      handlers.commit({
+        tenantId: 'tenant-a',
+        owner: 'run-a',
+        version: 1,
+        build: 'builds/runs/tenant-a/../tenant-b/x',
+      }),
+    ).rejects.toMatchObject({ name: 'InvalidInput', field: 'build' });
   });
 });

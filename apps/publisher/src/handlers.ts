@@ -6,13 +6,16 @@ import { loadSnapshot } from '@upstate/store';
 import { z } from 'zod';
 import {
   buildKey,
+  buildPrefix,
   changedPaths,
   deleteBuild,
   hashManifest,
+  invalidatedManifestKey,
+  pendingManifestKey,
   readBuild,
-  readInvalidatedManifest,
+  readManifestObject,
   writeBuild,
-  writeInvalidatedManifest,
+  writeManifestObject,
 } from './build.ts';
 
 export type Log = (message: string, detail?: Record<string, unknown>) => void;
@@ -42,8 +45,12 @@ const Version = z.number().int().min(0);
 const Base = z.object({ tenantId: z.string().min(1).max(64), owner: z.string().min(1).max(80) });
 const LeaseInput = Base.extend({ version: Version });
 const RenderInput = Base;
-const BuildInput = Base.extend({ version: Version, build: z.string().min(1).max(1024) });
-const InvalidateInput = BuildInput.extend({ paths: z.array(z.string().startsWith('/')).max(1000) });
+// A run only ever reads and deletes builds under its own tenant's prefix.
+const BuildInput = Base.extend({ version: Version, build: z.string().min(1).max(1024) }).refine(
+  (event) => event.build.startsWith(buildPrefix(event.tenantId)) && !event.build.includes('..'),
+  { message: "is not one of this tenant's builds", path: ['build'] },
+);
+const InvalidateInput = z.intersection(BuildInput, z.object({ paths: z.array(z.string().startsWith('/')).max(1000) }));
 const ReleaseInput = Base;
 
 export interface LeaseResult {
@@ -176,8 +183,10 @@ export function createHandlers(deps: PublisherDeps) {
       // Diff against what the CDN was last invalidated for, not just against this upload: a run
       // that died after uploading but before invalidating left stale CDN entries that this
       // upload (finding nothing new) would otherwise never invalidate.
-      const previous = await readInvalidatedManifest(s3, bucket, tenantId);
-      const changed = previous ? changedPaths(previous, hashManifest(files)) : [...result.uploaded, ...result.deleted];
+      const next = hashManifest(files);
+      const previous = await readManifestObject(s3, bucket, invalidatedManifestKey(tenantId));
+      const changed = previous ? changedPaths(previous, next) : [...result.uploaded, ...result.deleted];
+      await writeManifestObject(s3, bucket, pendingManifestKey(build), next);
       const paths = collapsePaths(cdnPaths(changed));
       log('synced', { tenantId, version, uploaded: result.uploaded.length, deleted: result.deleted.length });
       return { tenantId, version, build, paths, uploaded: result.uploaded.length, deleted: result.deleted.length };
@@ -188,8 +197,11 @@ export function createHandlers(deps: PublisherDeps) {
       const { tenantId, owner, version, build, paths } = parse(InvalidateInput, event);
       await holdLease(tenantId, owner);
       if (paths.length) await deps.invalidator.invalidate(tenantId, paths);
-      const { files } = await readBuild(s3, bucket, build);
-      await writeInvalidatedManifest(s3, bucket, tenantId, hashManifest(files));
+      const next = await readManifestObject(s3, bucket, pendingManifestKey(build));
+      if (!next) {
+        throw named(new AppError('not_found', `Manifest of ${build} is gone`, { field: 'build' }), 'BuildMissing');
+      }
+      await writeManifestObject(s3, bucket, invalidatedManifestKey(tenantId), next);
       log('invalidated', { tenantId, version, paths: paths.length });
       return { tenantId, version, build, invalidated: paths };
     },
@@ -216,7 +228,7 @@ export function createHandlers(deps: PublisherDeps) {
         }
       }
       try {
-        await deleteBuild(s3, bucket, build);
+        await Promise.all([deleteBuild(s3, bucket, build), deleteBuild(s3, bucket, pendingManifestKey(build))]);
       } catch (error) {
         // Builds also expire by an S3 lifecycle rule; a leftover one is harmless.
         log('build cleanup failed', { tenantId, build, error: String(error) });

@@ -30,7 +30,7 @@ async function addComponent(name: string, extra: Record<string, string> = {}) {
 describe('components and groups', () => {
   it('creates, edits, sets status, reorders and deletes through the forms', async () => {
     await b.get('/dashboard/components');
-    const group = await b.post('/dashboard/groups', { name: 'EU region', description: '' });
+    const group = await b.post('/dashboard/groups', { groupName: 'EU region', groupDescription: '' });
     expect(group.location).toBe('/dashboard/components?notice=group-created');
     const groupId = (await h.store.groups.list(tenantId))[0]?.id ?? '';
     const api = await addComponent('API', { groupId, description: 'Public REST API' });
@@ -84,8 +84,8 @@ describe('components and groups', () => {
     expect(fieldError(badGroup.html, 'groupId')).toBe('Unknown component group');
     const badStatus = await b.post('/dashboard/components', { name: 'Ok', status: 'on_fire' });
     expect(fieldError(badStatus.html, 'status')).toBe('Choose one of the options.');
-    const group = await b.post('/dashboard/groups', { name: '' });
-    expect(fieldError(group.html, 'name')).toBe('This field is required.');
+    const group = await b.post('/dashboard/groups', { groupName: '' });
+    expect(fieldError(group.html, 'groupName')).toBe('This field is required.');
     expect(await h.store.components.list(tenantId)).toHaveLength(0);
     expect(await h.store.groups.list(tenantId)).toHaveLength(0);
 
@@ -604,5 +604,36 @@ describe('every page', () => {
       expect(res.html, path).not.toMatch(/<script>(?!<\/script>)/);
     }
     expect(formError((await b.get('/dashboard/components')).html)).toBeNull();
+  });
+
+  it('never repeats an element id, so every label points at its own field', async () => {
+    const api = await addComponent('API');
+    await b.post('/dashboard/groups', { groupName: 'Core' });
+    await b.post('/dashboard/incidents', {
+      name: 'I',
+      status: 'investigating',
+      impact: 'minor',
+      body: 'x',
+      [`component.${api.id}`]: 'partial_outage',
+    });
+    const incident = (await h.store.incidents.list(tenantId)).items[0]?.id;
+    const pages = [
+      '/dashboard/components',
+      `/dashboard/incidents/${incident}`,
+      '/dashboard/branding',
+      '/dashboard/monitors',
+      '/dashboard/maintenance',
+      '/dashboard/api-keys',
+    ];
+    for (const path of pages) {
+      const html = (await b.get(path)).html;
+      const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+      expect(
+        ids.filter((id, i) => ids.indexOf(id) !== i),
+        path,
+      ).toEqual([]);
+      for (const [, target] of html.matchAll(/<label[^>]*\sfor="([^"]+)"/g))
+        expect(ids, `${path} label for ${target}`).toContain(target);
+    }
   });
 });

@@ -21,7 +21,7 @@ beforeAll(async () => {
   aTenant = (await h.store.tenants.getBySlug(slugA))?.tenant.id ?? '';
 
   await a.get('/dashboard/components');
-  await a.post('/dashboard/groups', { name: 'A group' });
+  await a.post('/dashboard/groups', { groupName: 'A group' });
   ids.group = (await h.store.groups.list(aTenant))[0]?.id ?? '';
   await a.post('/dashboard/components', { name: secretName, status: 'operational', showUptime: 'on' });
   ids.component = (await h.store.components.list(aTenant))[0]?.id ?? '';

@@ -56,6 +56,8 @@ export interface Kit {
   /** The signed-in shell, or a redirect to the login page. */
   shell(c: Context): Promise<Shell | Response>;
   form(c: Context): Promise<Record<string, string>>;
+  /** The tenant's public page: `config.pageBaseUrl` when set, else what the API says. */
+  pageUrl(slug: string, fromApi: string): string;
   redirect(c: Context, path: string, notice?: string): Response;
   render(c: Context, body: Html, status?: number): Response | Promise<Response>;
   notFound(c: Context, shell: Shell): Response | Promise<Response>;
@@ -97,7 +99,7 @@ export function createKit(deps: DashboardDeps): Kit {
         tenantName: tenant.data.name,
         slug: tenant.data.slug,
         timezone: tenant.data.timezone,
-        pageUrl: deps.config?.pageBaseUrl?.(tenant.data.slug) ?? tenant.data.pageUrl,
+        pageUrl: kit.pageUrl(tenant.data.slug, tenant.data.pageUrl),
         publish: publish.ok ? publish.data : null,
         now: now(),
       };
@@ -108,6 +110,7 @@ export function createKit(deps: DashboardDeps): Kit {
       for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
       return out;
     },
+    pageUrl: (slug, fromApi) => deps.config?.pageBaseUrl?.(slug) ?? fromApi,
     redirect(c, path, notice) {
       const url = `${base}${path}${notice ? `${path.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}` : ''}`;
       return c.redirect(url, 303);

@@ -186,33 +186,41 @@ describe('accessibility', () => {
     await signUp(page, slug);
     violations['signup-done'] = await axe(page);
     const tenantId = (await store.tenants.getBySlug(slug))?.tenant.id ?? '';
-    // One of everything, so detail pages exist.
+    // One of everything, so detail pages exist; each submit is followed by its result page.
+    const notice = (t: string) => visible(page.getByRole('status').filter({ hasText: t }));
     await page.goto(`${origin}/dashboard/components`);
     await page.getByLabel('Name', { exact: true }).fill('API');
     await page.getByRole('button', { name: 'Add component' }).click();
+    await notice('Component added.');
     await page.getByLabel('Group name').fill('Core');
     await page.getByRole('button', { name: 'Add group' }).click();
+    await notice('Group added.');
     await page.goto(`${origin}/dashboard/incidents/new`);
     await page.getByLabel('Title').fill('Slow pages');
     await page.getByLabel('Message to your customers').fill('Looking.');
     await page.getByRole('button', { name: 'Open incident' }).click();
+    await notice('Incident opened.');
     await page.goto(`${origin}/dashboard/maintenance`);
     await page.getByLabel('Title').fill('Upgrade');
     await page.getByLabel('Details for your customers').fill('Short window.');
     await page.getByRole('button', { name: 'Schedule' }).click();
+    await notice('Maintenance scheduled.');
     await page.goto(`${origin}/dashboard/monitors`);
     await page.getByLabel('Name', { exact: true }).fill('Health');
     await page.getByLabel('URL').fill('https://api.example.com/health');
     await page.getByRole('button', { name: 'Add monitor' }).click();
+    await notice('Monitor saved.');
     await page.goto(`${origin}/dashboard/domain`);
     await page.getByLabel('Domain', { exact: true }).fill('status.journey.example');
     await page.getByRole('button', { name: 'Add domain' }).click();
+    await visible(page.getByRole('heading', { name: 'status.journey.example' }));
 
     const component = (await store.components.list(tenantId))[0]?.id;
     const group = (await store.groups.list(tenantId))[0]?.id;
     const incident = (await store.incidents.list(tenantId)).items[0]?.id;
     const maintenance = (await store.maintenances.list(tenantId)).items[0]?.id;
     const monitor = (await store.monitors.list(tenantId))[0]?.id;
+    for (const id of [component, group, incident, maintenance, monitor]) expect(id).toMatch(/^[0-9A-Z]{26}$/);
     const pages = [
       '/dashboard',
       '/dashboard/components',
@@ -235,7 +243,7 @@ describe('accessibility', () => {
       await page.goto(origin + path);
       violations[path] = await axe(page);
       const [section, id] = path.split('/').slice(2);
-      await shot(page, `${section || 'overview'}${id ? '-detail' : ''}`);
+      await shot(page, `${section || 'overview'}${id ? (id === 'new' ? '-new' : '-detail') : ''}`);
     }
     // Error states too: the summary and the field messages.
     await page.goto(`${origin}/dashboard/components`);

@@ -70,9 +70,14 @@ export function accountRoutes(app: Hono, kit: Kit) {
   app.post('/signup', async (c) => {
     const f = await kit.form(c);
     const values = { name: f.name ?? '', slug: (f.slug ?? '').trim(), email: (f.email ?? '').trim(), password: '' };
-    const r = await kit.call<{ apiKey: { key: string }; tenant: { pageUrl: string } }>(c, 'POST', '/v1/signup', {
-      body: { name: f.name ?? '', slug: values.slug, email: values.email, password: f.password ?? '' },
-    });
+    const r = await kit.call<{ apiKey: { key: string }; tenant: { slug: string; pageUrl: string } }>(
+      c,
+      'POST',
+      '/v1/signup',
+      {
+        body: { name: f.name ?? '', slug: values.slug, email: values.email, password: f.password ?? '' },
+      },
+    );
     if (!r.ok) return kit.render(c, signupPage(withApiError(formState(values), r.error, signupFields)), r.status);
     withCookies(c, r.setCookies);
     c.header('Cache-Control', 'no-store');
@@ -82,7 +87,7 @@ export function accountRoutes(app: Hono, kit: Kit) {
       authPage(base, {
         title: 'Your page is live',
         body: html`<h1>Your page is live</h1>
-          <p>Your status page is being published at <strong>${r.data.tenant.pageUrl}</strong>.</p>
+          <p>Your status page is being published at <strong>${kit.pageUrl(r.data.tenant.slug, r.data.tenant.pageUrl)}</strong>.</p>
           <h2>Your first API key</h2>
           <p>Copy it now: it is shown only once and stored only as a hash. You can create and revoke keys later.</p>
           <code class="secret" aria-label="API key">${r.data.apiKey.key}</code>

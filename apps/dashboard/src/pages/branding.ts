@@ -145,7 +145,7 @@ export function brandingRoutes(app: Hono, kit: Kit) {
     // The theme links its CSS from the site root; in the preview those files come from here.
     const out = rendered
       .replace(/<link rel="icon"[^>]*>/g, '')
-      .replaceAll('href="/brand.css"', `href="${base}/branding/preview/brand.css?color=${color}"`)
+      .replace(/href="\/brand\.css(\?[^"]*)?"/g, `href="${base}/branding/preview/brand.css?color=${color}"`)
       .replace(/href="\/assets\/([a-z]+)\/([A-Za-z0-9_.-]+\.css)"/g, `href="${base}/branding/preview/assets/$1/$2"`);
     const origin = new URL(c.req.url).origin;
     c.header(

@@ -91,8 +91,8 @@ export function componentRoutes(app: Hono, kit: Kit) {
           ${errorSummary(groupForm)}
           <form method="post" action="${base}/groups" novalidate>
             ${csrfField(shell.csrf)}
-            ${input(groupForm, { name: 'name', label: 'Group name', required: true, attrs: { maxlength: 120 } })}
-            ${textarea(groupForm, { name: 'description', label: 'Description', rows: 2 })}
+            ${input(groupForm, { name: 'groupName', label: 'Group name', required: true, attrs: { maxlength: 120 } })}
+            ${textarea(groupForm, { name: 'groupDescription', label: 'Group description', rows: 2 })}
             <div class="actions"><button class="btn" type="submit">Add group</button></div>
           </form>
         </section>
@@ -287,12 +287,17 @@ export function componentRoutes(app: Hono, kit: Kit) {
     const shell = await kit.shell(c);
     if (shell instanceof Response) return shell;
     const f = await kit.form(c);
+    // Named apart from the component form on the same page, so ids and labels stay unique.
     const r = await kit.call(c, 'POST', '/v1/component-groups', {
-      body: { name: f.name ?? '', description: f.description?.trim() ? f.description : null },
+      body: { name: f.groupName ?? '', description: f.groupDescription?.trim() ? f.groupDescription : null },
       form: f,
     });
     if (r.ok) return kit.redirect(c, '/components', 'group-created');
-    return listPage(c, shell, { group: withApiError(formState(f), r.error, groupFields) }, r.status);
+    const state = withApiError(formState(f), r.error, ['groupName', 'groupDescription'], {
+      name: 'groupName',
+      description: 'groupDescription',
+    });
+    return listPage(c, shell, { group: state }, r.status);
   });
 
   app.post('/groups/:id/move', async (c) => {

@@ -5,7 +5,7 @@ export { createCursorCodec } from './cursor.ts';
 export type { Page } from './db.ts';
 export { maxTimelineBytes } from './incidents.ts';
 export * from './keys.ts';
-export { checkRetentionDays } from './monitoring.ts';
+export { checkRetentionDays, type StatusCredit } from './monitoring.ts';
 export type { PublishState } from './publish-state.ts';
 export { type IdempotencyRecord, idempotencyTtlSeconds } from './requests.ts';
 export { loadSnapshot, snapshotIncidentLimit } from './snapshot.ts';

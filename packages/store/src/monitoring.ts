@@ -16,6 +16,14 @@ import {
   tenantPartition,
 } from './keys.ts';
 
+/** How far the checker has credited a tenant's status time (components without a monitor). */
+export interface StatusCredit {
+  /** ISO instant (from `toISOString`): status time before it is credited. */
+  creditedUntil: string;
+  /** Components that had an active monitor at the claim → until when their monitors credit them. */
+  monitoredUntil: Record<string, string>;
+}
+
 /** Check results are kept ~100 days (TTL on AWS), enough for the 90-day page. */
 export const checkRetentionDays = 100;
 
@@ -337,31 +345,36 @@ export function rollupsRepo(db: Db) {
         throw error;
       }
     },
-    /** How far a tenant's status time has been credited (`claimStatusCredit`); null before the first claim. */
-    async statusCreditedUntil(tenantId: string): Promise<string | null> {
+    /** A tenant's status-credit watermark (`claimStatusCredit`); null before the first claim. */
+    async statusCredit(tenantId: string): Promise<StatusCredit | null> {
       const { Item } = await db.doc.send(
         new GetCommand({ TableName: db.table, Key: statusCreditKey(tenantId), ConsistentRead: true }),
       );
-      return (Item?.creditedUntil as string | undefined) ?? null;
+      if (typeof Item?.creditedUntil !== 'string') return null;
+      return {
+        creditedUntil: Item.creditedUntil,
+        monitoredUntil: (Item.monitoredUntil as Record<string, string> | undefined) ?? {},
+      };
     },
     /**
-     * Moves a tenant's status-credit watermark from `previous` (null: none yet) to `until`, if it is
-     * still at `previous`. True for exactly one of any number of concurrent claims of the same span.
+     * Moves a tenant's status-credit watermark from `previous` (null: none yet) to `next`, if it is
+     * still at `previous` and `next` is later. True for exactly one of any number of concurrent claims.
      */
-    async claimStatusCredit(tenantId: string, previous: string | null, until: string): Promise<boolean> {
+    async claimStatusCredit(tenantId: string, previous: string | null, next: StatusCredit): Promise<boolean> {
       // The watermark only moves forward.
-      if (previous !== null && until <= previous) return false;
+      if (previous !== null && next.creditedUntil <= previous) return false;
       try {
         await db.doc.send(
           new UpdateCommand({
             TableName: db.table,
             Key: statusCreditKey(tenantId),
-            UpdateExpression: 'SET creditedUntil = :until, #type = :type',
+            UpdateExpression: 'SET creditedUntil = :until, monitoredUntil = :monitored, #type = :type',
             ConditionExpression:
               previous === null ? 'attribute_not_exists(creditedUntil)' : 'creditedUntil = :previous',
             ExpressionAttributeNames: { '#type': 'type' },
             ExpressionAttributeValues: {
-              ':until': until,
+              ':until': next.creditedUntil,
+              ':monitored': next.monitoredUntil,
               ':type': itemTypes.statusCredit,
               ...(previous === null ? {} : { ':previous': previous }),
             },

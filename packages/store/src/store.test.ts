@@ -390,24 +390,27 @@ describe('monitors, checks and rollups', () => {
 
 describe('status-time credit', () => {
   it('claims a tenant’s watermark once per span, forward only, and per tenant', async () => {
-    expect(await store.rollups.statusCreditedUntil('t1')).toBeNull();
+    const at = (creditedUntil: string, monitoredUntil: Record<string, string> = {}) => ({
+      creditedUntil,
+      monitoredUntil,
+    });
+    expect(await store.rollups.statusCredit('t1')).toBeNull();
     const first = await Promise.all([
-      store.rollups.claimStatusCredit('t1', null, '2026-11-20T12:00:00.000Z'),
-      store.rollups.claimStatusCredit('t1', null, '2026-11-20T12:00:00.000Z'),
+      store.rollups.claimStatusCredit('t1', null, at('2026-11-20T12:00:00.000Z')),
+      store.rollups.claimStatusCredit('t1', null, at('2026-11-20T12:00:00.000Z')),
     ]);
     expect(first.filter(Boolean)).toHaveLength(1);
-    expect(await store.rollups.claimStatusCredit('t1', null, '2026-11-20T12:01:00.000Z')).toBe(false);
-    expect(await store.rollups.claimStatusCredit('t1', '2026-11-20T11:00:00.000Z', '2026-11-20T12:01:00.000Z')).toBe(
-      false,
-    );
-    expect(await store.rollups.claimStatusCredit('t1', '2026-11-20T12:00:00.000Z', '2026-11-20T12:00:00.000Z')).toBe(
-      false,
-    );
-    expect(await store.rollups.claimStatusCredit('t1', '2026-11-20T12:00:00.000Z', '2026-11-20T12:01:00.000Z')).toBe(
-      true,
-    );
-    expect(await store.rollups.statusCreditedUntil('t1')).toBe('2026-11-20T12:01:00.000Z');
-    expect(await store.rollups.statusCreditedUntil('t2')).toBeNull();
+    expect(await store.rollups.claimStatusCredit('t1', null, at('2026-11-20T12:01:00.000Z'))).toBe(false);
+    expect(
+      await store.rollups.claimStatusCredit('t1', '2026-11-20T11:00:00.000Z', at('2026-11-20T12:01:00.000Z')),
+    ).toBe(false);
+    expect(
+      await store.rollups.claimStatusCredit('t1', '2026-11-20T12:00:00.000Z', at('2026-11-20T12:00:00.000Z')),
+    ).toBe(false);
+    const next = at('2026-11-20T12:01:00.000Z', { c1: '2026-11-20T12:05:00.000Z' });
+    expect(await store.rollups.claimStatusCredit('t1', '2026-11-20T12:00:00.000Z', next)).toBe(true);
+    expect(await store.rollups.statusCredit('t1')).toEqual(next);
+    expect(await store.rollups.statusCredit('t2')).toBeNull();
   });
 
   it('credits a component-day once per watermark, on a new or an existing rollup, beside plain minutes', async () => {

@@ -534,7 +534,7 @@ describe('status time of components without a monitor', () => {
     await others[0]?.runDue();
     // [10:00, 10:06) once: the four runs at 10:05 claim the same span and one wins.
     expect(await p.rollups(c.id)).toEqual([{ componentId: c.id, day: '2026-11-24', minutes: { operational: 6 } }]);
-    expect(await p.store.rollups.statusCreditedUntil(p.tenantId)).toBe('2026-11-24T10:06:00.000Z');
+    expect((await p.store.rollups.statusCredit(p.tenantId))?.creditedUntil).toBe('2026-11-24T10:06:00.000Z');
   });
 
   it('never credits a component with an active monitor twice, and hands over exactly when it goes', async () => {
@@ -557,6 +557,50 @@ describe('status time of components without a monitor', () => {
     await p.runEachMinute('2026-11-24T10:05:00.000Z', '2026-11-24T10:06:00.000Z');
     expect((await p.rollups(watched.id))[0]?.minutes).toEqual({ operational: 7 });
     expect((await p.rollups(plain.id))[0]?.minutes).toEqual({ operational: 7 });
+  });
+
+  it('takes over a paused 10-minute monitor only once the time its last run credited is over', async () => {
+    const p = await platform();
+    const c = await p.component('Reports');
+    const { monitor } = await p.httpMonitor(c.id, { intervalSeconds: 600 });
+    await p.runEachMinute('2026-11-24T10:00:00.000Z', '2026-11-24T10:01:00.000Z'); // the 10:00 run covers 10:00–10:10
+    p.set('2026-11-24T10:01:30.000Z');
+    await p.api('PATCH', `/v1/monitors/${monitor.id}`, { paused: true });
+    await p.runEachMinute('2026-11-24T10:02:00.000Z', '2026-11-24T10:12:00.000Z');
+    // 10 minutes by the monitor, then 10:10–10:13 by status: each minute of 10:00–10:13 once.
+    expect(await p.rollups(c.id)).toEqual([{ componentId: c.id, day: '2026-11-24', minutes: { operational: 13 } }]);
+  });
+
+  it('after runs that did not reach the tenant, neither path counts the gap twice', async () => {
+    const p = await platform();
+    const leaving = await p.component('Loses its monitor');
+    const arriving = await p.component('Gains a monitor');
+    const { monitor } = await p.httpMonitor(leaving.id);
+    // A checker whose status pass reaches no tenant (budget spent); its monitor pass still runs.
+    const starved = createChecker({
+      store: p.store,
+      publishTrigger: p.publishes,
+      allowPrivateTargets: true,
+      now: p.now,
+      creditBudgetMs: 0,
+    });
+    await p.runEachMinute('2026-11-24T10:00:00.000Z', '2026-11-24T10:02:00.000Z');
+    for (const t of ['10:03', '10:04', '10:05']) {
+      if (t === '10:05') {
+        p.set('2026-11-24T10:04:30.000Z');
+        await p.httpMonitor(arriving.id);
+      }
+      p.set(`2026-11-24T${t}:00.000Z`);
+      await starved.runDue();
+    }
+    p.set('2026-11-24T10:05:30.000Z');
+    await p.api('DELETE', `/v1/monitors/${monitor.id}`);
+    await p.runEachMinute('2026-11-24T10:06:00.000Z', '2026-11-24T10:06:00.000Z');
+    // Losing: monitor 10:00–10:06, status from 10:06 (the gap 10:03–10:06 is not credited again).
+    // Gaining: status 10:00–10:03, then the gap's part before its monitor existed, 10:03–10:05;
+    // the monitor 10:05–10:07.
+    expect((await p.rollups(leaving.id))[0]?.minutes).toEqual({ operational: 7 });
+    expect((await p.rollups(arriving.id))[0]?.minutes).toEqual({ operational: 7 });
   });
 
   it('splits a credit at UTC midnight, leaving the days before the component without data', async () => {

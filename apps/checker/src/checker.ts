@@ -10,6 +10,7 @@ import {
   utcDay,
 } from '@upstate/core';
 import type { Store } from '@upstate/store';
+import { cadenceSeconds } from './cadence.ts';
 import { type CheckOutcome, runHttpCheck } from './http-check.ts';
 import { mapPool } from './pool.ts';
 import type { ResolveHost, TargetPolicy } from './ssrf.ts';
@@ -73,8 +74,6 @@ interface Recorded {
 }
 
 const minuteMs = 60_000;
-/** Heartbeats are judged every minute whatever their interval, so a miss shows within a minute. */
-const heartbeatCadenceSeconds = 60;
 
 const defaultResolveHost: ResolveHost = async (host) =>
   (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
@@ -83,11 +82,6 @@ const defaultResolveHost: ResolveHost = async (host) =>
 export function nextRunAt(monitor: Monitor, now: Date): string {
   const floor = Math.floor(now.getTime() / minuteMs) * minuteMs;
   return new Date(floor + cadenceSeconds(monitor) * 1000).toISOString();
-}
-
-/** The time one run of a monitor stands for, credited to its component's rollup. */
-export function cadenceSeconds(monitor: Monitor): number {
-  return monitor.config.kind === 'heartbeat' ? heartbeatCadenceSeconds : monitor.intervalSeconds;
 }
 
 /** Heartbeat: down once the last ping (or the monitor's creation) is older than interval + grace. */

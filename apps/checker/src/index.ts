@@ -1,7 +1,7 @@
+export { cadenceSeconds } from './cadence.ts';
 export {
   type Checker,
   type CheckerDeps,
-  cadenceSeconds,
   createChecker,
   heartbeatOutcome,
   type Log,

@@ -1,5 +1,6 @@
 import { type ComponentStatus, isMaintenanceActive, maintenanceStatusAt, utcDay } from '@upstate/core';
 import type { Store } from '@upstate/store';
+import { cadenceSeconds } from './cadence.ts';
 import type { Log } from './checker.ts';
 import { mapPool } from './pool.ts';
 
@@ -33,8 +34,8 @@ export interface TenantCredit {
 
 /**
  * Credits the time from the tenant's watermark to the end of the current minute to every component
- * with no unpaused monitor, in its current status (`under_maintenance` during active maintenance),
- * split at UTC midnight.
+ * that no unpaused monitor covers, in its current status (`under_maintenance` during active
+ * maintenance), split at UTC midnight.
  * The watermark is claimed first (conditional on the value read), so of any overlapping runs one
  * credits a span; a crash after the claim loses that span's minutes rather than counting them twice.
  */
@@ -45,13 +46,15 @@ export async function creditTenantStatusTime(
   options: { maxCreditMs: number; log: Log },
 ): Promise<TenantCredit> {
   const none = { claimed: false, minutes: 0 };
+  const now = at.getTime();
   // Like a monitor run, a run stands for the minute it starts: the status it reads holds until the
   // next run. So a hand-over to or from a 60 s monitor neither overlaps nor leaves a gap.
-  const to = floorMinute(at.getTime()) + minuteMs;
-  const previous = await store.rollups.statusCreditedUntil(tenantId);
-  if (previous !== null && Date.parse(previous) >= to) return none;
+  const to = floorMinute(now) + minuteMs;
+  const previous = await store.rollups.statusCredit(tenantId);
+  const previousUntil = previous?.creditedUntil ?? null;
+  if (previousUntil !== null && Date.parse(previousUntil) >= to) return none;
   let from: number;
-  if (previous === null) {
+  if (previousUntil === null) {
     // First credit of a tenant: from its creation if that is recent, else from now (no backfill of
     // tenants that existed before status crediting did: their past statuses are unknown).
     const record = await store.tenants.get(tenantId);
@@ -59,7 +62,7 @@ export async function creditTenantStatusTime(
     const created = ceilMinute(Date.parse(record.tenant.createdAt));
     from = created >= to - options.maxCreditMs ? Math.min(created, to) : to;
   } else {
-    from = Math.max(Date.parse(previous), to - options.maxCreditMs);
+    from = Math.max(Date.parse(previousUntil), to - options.maxCreditMs);
   }
 
   const [components, monitors, live] = await Promise.all([
@@ -67,11 +70,30 @@ export async function creditTenantStatusTime(
     store.monitors.list(tenantId),
     store.maintenances.listLive(tenantId),
   ]);
+  // Per monitored component: since when a monitor has covered it, and until when its monitors will
+  // have credited it once this run's due ones ran (a run credits its cadence from its minute).
+  const monitoredSince = new Map<string, number>();
+  const monitoredUntil = new Map<string, number>();
+  // A hand-over not yet over (a 5-minute monitor paused a minute after its run) is carried on.
+  for (const [id, until] of Object.entries(previous?.monitoredUntil ?? {})) {
+    if (Date.parse(until) > to) monitoredUntil.set(id, Date.parse(until));
+  }
+  for (const m of monitors) {
+    if (m.paused) continue;
+    const next = Date.parse(m.nextRunAt);
+    const through = next > now ? next : floorMinute(now) + cadenceSeconds(m) * 1000;
+    monitoredUntil.set(m.componentId, Math.max(monitoredUntil.get(m.componentId) ?? 0, through));
+    const since = ceilMinute(Date.parse(m.createdAt));
+    monitoredSince.set(m.componentId, Math.min(monitoredSince.get(m.componentId) ?? since, since));
+  }
   // The watermark moves even when nothing is credited: a component that loses its monitor later
   // must be credited from then on, not from an old watermark over time its monitor already counted.
-  if (!(await store.rollups.claimStatusCredit(tenantId, previous, iso(to)))) return none;
+  const claimed = await store.rollups.claimStatusCredit(tenantId, previousUntil, {
+    creditedUntil: iso(to),
+    monitoredUntil: Object.fromEntries([...monitoredUntil].map(([id, t]) => [id, iso(t)])),
+  });
+  if (!claimed) return none;
 
-  const monitored = new Set(monitors.filter((m) => !m.paused).map((m) => m.componentId));
   const inMaintenance = new Set<string>();
   for (const m of live) {
     if (isMaintenanceActive({ ...m, status: maintenanceStatusAt(m, at) })) {
@@ -80,11 +102,16 @@ export async function creditTenantStatusTime(
   }
   const credits: { componentId: string; day: string; status: ComponentStatus; minutes: number }[] = [];
   for (const c of components) {
-    if (monitored.has(c.id)) continue;
     // Never before the component existed (or its uptime start date), so earlier days keep "no data".
-    const start = Math.max(from, ceilMinute(Date.parse(c.createdAt)), Date.parse(`${c.startDate}T00:00:00Z`));
+    let start = Math.max(from, ceilMinute(Date.parse(c.createdAt)), Date.parse(`${c.startDate}T00:00:00Z`));
+    const handedOver = previous?.monitoredUntil[c.id];
+    // Monitored at the last claim: not before its monitors stop covering it, and never back over a
+    // gap between runs (they covered an unknown part of it before they went).
+    if (handedOver !== undefined) start = Math.max(start, Date.parse(handedOver), floorMinute(now));
+    // Monitored now: only the part of the span before its first active monitor existed.
+    const end = Math.min(to, monitoredSince.get(c.id) ?? to);
     const status: ComponentStatus = inMaintenance.has(c.id) ? 'under_maintenance' : c.status;
-    for (const part of minutesByUtcDay(start, to)) credits.push({ componentId: c.id, status, ...part });
+    for (const part of minutesByUtcDay(start, end)) credits.push({ componentId: c.id, status, ...part });
   }
   const added = await mapPool(credits, 8, async (c) => {
     try {

@@ -3,13 +3,13 @@
 // - latency from the API's 2xx to the new HTML being served by the local edge (p50/p95),
 // - renders per update under a burst of 50 concurrent updates,
 // - the time to re-publish N tenants (as for a theme release; N = 1000 unless `--tenants N`).
-// Run: pnpm --filter @upstate/publisher bench   (compiles the default theme first)
+// Run: pnpm --filter @upstate/publisher bench   (compiles the default theme if it is out of date)
 import { parseArgs } from 'node:util';
 import { createApp } from '@upstate/api';
 import { startS3rver } from '@upstate/aws/testing';
 import type { TenantSnapshot } from '@upstate/core';
 import { createEdge } from '@upstate/edge';
-import { compileTheme, renderSite } from '@upstate/render';
+import { ensureTheme, renderSite } from '@upstate/render';
 import { createTestStore } from '@upstate/store/testing';
 import { pageChanged, seedTenant, setStatus } from '../test/fixtures.ts';
 import { createLocalPublisher } from './local-publisher.ts';
@@ -25,7 +25,7 @@ const quantile = (xs: number[], q: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 };
 
-await compileTheme('default');
+await ensureTheme('default');
 const s3 = await startS3rver();
 
 async function platform() {

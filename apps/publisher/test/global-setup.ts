@@ -1,6 +1,7 @@
-import { compileTheme } from '@upstate/render';
+import { ensureTheme } from '@upstate/render';
 
-// Compiled once per test run, as packages/render does: publishes render through the built theme.
+// Publishes render through the built default theme: compiled once (and only when its sources
+// changed), under the render package's lock, so parallel test runs never race one astro build.
 export default async function setup() {
-  await compileTheme('default');
+  await ensureTheme('default');
 }

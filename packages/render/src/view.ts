@@ -63,8 +63,13 @@ export interface SiteChrome {
   footerLinks: { label: string; url: string }[];
   timezone: string;
   brandColor: string;
+  /** `/brand.css` with a version that changes with its content, so a browser never keeps an old brand. */
+  brandCssHref: string;
   theme: string;
 }
+
+/** Bumped whenever `brandCss` emits different CSS for the same colour. */
+const brandCssVersion = 1;
 
 export interface Bar {
   day: string;
@@ -146,6 +151,8 @@ export function chrome(snapshot: TenantSnapshot): SiteChrome {
     }),
     timezone: snapshot.tenant.timezone,
     brandColor: readableBrandColor(snapshot.branding.brandColor),
+    // brand.css depends only on the brand colour (and brandCssVersion), so they make its version.
+    brandCssHref: `/brand.css?v=${brandCssVersion}-${snapshot.branding.brandColor.replace(/[^0-9a-z]/gi, '').toLowerCase()}`,
     theme: snapshot.branding.theme,
   };
 }

@@ -40,6 +40,17 @@ describe('the rendered site', async () => {
     expect(Object.keys(v2Endpoints).every((p) => files.some((f) => f.path === p))).toBe(true);
   });
 
+  it('links brand.css with a version that follows the brand colour, so browsers never keep an old brand', async () => {
+    const href = (html: string) => /<link rel="stylesheet" href="(\/brand\.css[^"]*)"/.exec(html)?.[1];
+    const text = (body: Uint8Array | undefined) => new TextDecoder().decode(body);
+    const before = href(text(file('index.html').body));
+    const recoloured = await renderSite({ ...snapshot, branding: { ...snapshot.branding, brandColor: '#7c3aed' } });
+    const after = href(text(recoloured.find((f) => f.path === 'index.html')?.body));
+    expect(before).toMatch(/^\/brand\.css\?v=1-[0-9a-f]{6}$/);
+    expect(after).toBe('/brand.css?v=1-7c3aed');
+    expect(after).not.toBe(before);
+  });
+
   it('validates every JSON endpoint against the core shapes and matches the golden files', () => {
     const goldenDir = new URL('./golden/', import.meta.url);
     for (const [path, schema] of Object.entries(v2Endpoints)) {

@@ -48,6 +48,15 @@ function brandingValues(t: TenantView): Record<string, string> {
   return values;
 }
 
+/** Rows in use plus one empty row to add a link (a saved form shows the next one). */
+function visibleFooterRows(form: FormState): number {
+  let used = 0;
+  for (let row = 0; row < footerRows; row++) {
+    if (form.values[`branding.footerLinks.${row}.label`] || form.values[`branding.footerLinks.${row}.url`]) used = row + 1;
+  }
+  return Math.min(footerRows, used + 1);
+}
+
 /** The form as the API's branding patch; blank footer rows are dropped and `aliases` maps indexes back to rows. */
 function brandingPatch(f: Record<string, string>) {
   const footerLinks: { label: string; url: string }[] = [];
@@ -228,9 +237,9 @@ export function brandingRoutes(app: Hono, kit: Kit) {
             ${input(form, { name: 'branding.homepageUrl', label: 'Your website', type: 'url', hint: 'Linked from the page header.', attrs: { inputmode: 'url' } })}
             ${input(form, { name: 'branding.faviconUrl', label: 'Favicon URL', type: 'url', attrs: { inputmode: 'url' } })}
             <fieldset><legend>Footer links</legend>
-              <p class="hint">Up to ${footerRows}; https:// or mailto: addresses. Leave a row empty to remove it.</p>
+              <p class="hint">Up to ${footerRows}; https:// or mailto: addresses. Empty a row to remove it; save to get another row.</p>
               ${Array.from(
-                { length: footerRows },
+                { length: visibleFooterRows(form) },
                 (_, i) => html`<div class="form-grid">
                   ${input(form, { name: `branding.footerLinks.${i}.label`, label: `Link ${i + 1} text`, attrs: { maxlength: 60 } })}
                   ${input(form, { name: `branding.footerLinks.${i}.url`, label: `Link ${i + 1} address`, type: 'url', attrs: { inputmode: 'url' } })}

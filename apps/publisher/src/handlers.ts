@@ -269,13 +269,22 @@ export async function reconcileStale(deps: {
 }): Promise<number> {
   const now = (deps.now ?? (() => new Date()))();
   const stale = await deps.store.publish.listStale(deps.limit ?? 1000);
+  const due = stale.filter((state) => !state.lease || new Date(state.lease.expiresAt) <= now);
   let started = 0;
-  for (const state of stale) {
-    if (state.lease && new Date(state.lease.expiresAt) > now) continue;
-    // A distinct name per attempt: the original `{tenant}-v{n}` name may belong to a failed run,
-    // and Step Functions refuses to reuse an execution name.
-    const name = `${state.tenantId}-v${state.contentVersion}-r${now.getTime()}`.slice(0, 80);
-    if (await deps.start(state.tenantId, state.contentVersion, name)) started++;
+  // A few starts at a time: a theme release leaves many tenants stale, and the run has a deadline.
+  for (let i = 0; i < due.length; i += 10) {
+    const results = await Promise.all(
+      due.slice(i, i + 10).map((state) =>
+        // A distinct name per attempt: the original `{tenant}-v{n}` name may belong to a failed
+        // run, and Step Functions refuses to reuse an execution name.
+        deps.start(
+          state.tenantId,
+          state.contentVersion,
+          `${state.tenantId}-v${state.contentVersion}-r${now.getTime()}`.slice(0, 80),
+        ),
+      ),
+    );
+    started += results.filter(Boolean).length;
   }
   deps.log?.('reconciled', { stale: stale.length, started });
   return started;

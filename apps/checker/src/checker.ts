@@ -61,7 +61,10 @@ export interface RunSummary {
 }
 
 export interface Checker {
-  /** One scheduled run: maintenance, status time of unmonitored components, due monitors, heartbeats, automatic status, publishes. */
+  /**
+   * One scheduled run: maintenance, status time of unmonitored components, due monitors, heartbeats,
+   * automatic component status, publishes.
+   */
   runDue(): Promise<RunSummary>;
   /** Publishes each tenant once per UTC day so the 90-day bars move; returns how many it published. */
   rollover(): Promise<number>;

@@ -64,6 +64,29 @@ describe('creditTenantStatusTime', () => {
     });
   });
 
+  it('writes nothing for a tenant without components, and credits a later component from its creation', async () => {
+    const { store } = await createTestStore();
+    await store.tenants.create({
+      id: 'empty',
+      slug: 'empty',
+      name: 'empty',
+      timezone: 'UTC',
+      createdAt: '2026-11-24T09:00:00.000Z',
+    });
+    const options = { maxCreditMs: 86_400_000, log: noLog };
+    for (const t of ['10:00', '11:00']) {
+      expect(await creditTenantStatusTime(store, 'empty', new Date(`2026-11-24T${t}:00Z`), options)).toEqual({
+        claimed: false,
+        minutes: 0,
+      });
+    }
+    expect(await store.rollups.statusCredit('empty')).toBeNull();
+    const component = { ...(await tenantWithComponent(store, 'other', '2026-11-24T11:30:00.000Z')), tenantId: 'empty' };
+    await store.components.create(component);
+    await creditTenantStatusTime(store, 'empty', new Date('2026-11-24T12:00:00Z'), options);
+    expect(await minutesOf(store, component)).toEqual([['2026-11-24', { operational: 31 }]]);
+  });
+
   it('loses the span of a write that fails after the claim, and never counts it later', async () => {
     const { store } = await createTestStore();
     const c = await tenantWithComponent(store, 'flaky', '2026-11-24T10:00:00.000Z');

@@ -86,6 +86,9 @@ export async function creditTenantStatusTime(
     const since = ceilMinute(Date.parse(m.createdAt));
     monitoredSince.set(m.componentId, Math.min(monitoredSince.get(m.componentId) ?? since, since));
   }
+  // Nothing to credit or hand over: no write. A component created later is credited from its
+  // creation whatever the watermark, so a lagging one invents nothing.
+  if (components.length === 0 && monitoredUntil.size === 0) return none;
   // The watermark moves even when nothing is credited: a component that loses its monitor later
   // must be credited from then on, not from an old watermark over time its monitor already counted.
   const claimed = await store.rollups.claimStatusCredit(tenantId, previousUntil, {

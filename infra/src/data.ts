@@ -75,6 +75,13 @@ export class DataStack extends Construct {
           noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
         },
+        {
+          // A run's build is deleted by its commit; a failed run's build is only litter after a day.
+          id: 'expire-run-builds',
+          status: 'Enabled',
+          filter: [{ prefix: 'builds/runs/' }],
+          expiration: [{ days: 1 }],
+        },
       ],
     });
   }

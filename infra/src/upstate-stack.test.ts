@@ -378,6 +378,32 @@ describe('least-privilege IAM', () => {
         }
       }
     }
+    // Tasks that read manifests which may not exist yet can list the bucket (else S3 answers 403, not
+    // NoSuchKey); nobody else can.
+    for (const name of ['api', 'checker', 'reconcile', ...taskNames.map((t) => `publish-${t}`)]) {
+      const lists = policyOf(name).filter((s) => s.Action.includes('s3:ListBucket'));
+      if (name === 'publish-sync' || name === 'publish-invalidate') {
+        expect(
+          lists.map((s) => s.Resource),
+          name,
+        ).toEqual([[bucketArn]]);
+      } else expect(lists, name).toEqual([]);
+    }
+  });
+
+  it('expires the builds of failed runs after a day, and replaced files after 30', () => {
+    const rules = findResource(tf, 'aws_s3_bucket_lifecycle_configuration').resource.rule;
+    expect(rules).toEqual([
+      expect.objectContaining({
+        id: 'expire-replaced-files',
+        noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+      }),
+      expect.objectContaining({
+        id: 'expire-run-builds',
+        filter: [{ prefix: 'builds/runs/' }],
+        expiration: [{ days: 1 }],
+      }),
+    ]);
   });
 
   it('lets each service assume only its own roles; Step Functions and Scheduler only from this account', () => {

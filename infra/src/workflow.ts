@@ -37,6 +37,10 @@ const objects = (bucket: S3Bucket, actions: string[], prefixes: string[]): State
   actions: actions.map((a) => `s3:${a}`),
   resources: prefixes.map((p) => `${bucket.arn}/${p}*`),
 });
+// Without s3:ListBucket, S3 answers GetObject of a missing key with 403 instead of NoSuchKey, and a
+// tenant's first publish reads manifests that do not exist yet. The 404-vs-403 check is made without
+// an s3:prefix, so a prefix condition here would not help: the grant is the bucket, listing only.
+const listing = (bucket: S3Bucket): Statement => ({ actions: ['s3:ListBucket'], resources: [bucket.arn] });
 
 /**
  * The publish workflow (the very definition the local runner executes), its task Lambdas, and the
@@ -69,11 +73,13 @@ export class WorkflowStack extends Construct {
         lease,
         objects(bucket, ['GetObject', 'PutObject'], ['builds/']),
         objects(bucket, ['GetObject', 'PutObject', 'DeleteObject'], ['sites/', 'assets/', 'manifests/']),
+        listing(bucket),
       ],
       invalidate: [
         lease,
         tableAccess(table, ['Query'], true),
         objects(bucket, ['GetObject', 'PutObject'], ['builds/']),
+        listing(bucket),
         // Finds the distribution tenants serving the tenant's domains, then invalidates each.
         {
           actions: ['cloudfront:GetDistributionTenantByDomain', 'cloudfront:CreateInvalidationForDistributionTenant'],

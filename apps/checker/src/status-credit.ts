@@ -53,17 +53,6 @@ export async function creditTenantStatusTime(
   const previous = await store.rollups.statusCredit(tenantId);
   const previousUntil = previous?.creditedUntil ?? null;
   if (previousUntil !== null && Date.parse(previousUntil) >= to) return none;
-  let from: number;
-  if (previousUntil === null) {
-    // First credit of a tenant: from its creation if that is recent, else from now (no backfill of
-    // tenants that existed before status crediting did: their past statuses are unknown).
-    const record = await store.tenants.get(tenantId);
-    if (!record) return none;
-    const created = ceilMinute(Date.parse(record.tenant.createdAt));
-    from = created >= to - options.maxCreditMs ? Math.min(created, to) : to;
-  } else {
-    from = Math.max(Date.parse(previousUntil), to - options.maxCreditMs);
-  }
 
   const [components, monitors, live] = await Promise.all([
     store.components.list(tenantId),
@@ -89,6 +78,17 @@ export async function creditTenantStatusTime(
   // Nothing to credit or hand over: no write. A component created later is credited from its
   // creation whatever the watermark, so a lagging one invents nothing.
   if (components.length === 0 && monitoredUntil.size === 0) return none;
+  let from: number;
+  if (previousUntil === null) {
+    // First credit of a tenant: from its creation if that is recent, else from now (no backfill of
+    // tenants that existed before status crediting did: their past statuses are unknown).
+    const record = await store.tenants.get(tenantId);
+    if (!record) return none;
+    const created = ceilMinute(Date.parse(record.tenant.createdAt));
+    from = created >= to - options.maxCreditMs ? Math.min(created, to) : to;
+  } else {
+    from = Math.max(Date.parse(previousUntil), to - options.maxCreditMs);
+  }
   // The watermark moves even when nothing is credited: a component that loses its monitor later
   // must be credited from then on, not from an old watermark over time its monitor already counted.
   const claimed = await store.rollups.claimStatusCredit(tenantId, previousUntil, {

@@ -52,7 +52,8 @@ function brandingValues(t: TenantView): Record<string, string> {
 function visibleFooterRows(form: FormState): number {
   let used = 0;
   for (let row = 0; row < footerRows; row++) {
-    if (form.values[`branding.footerLinks.${row}.label`] || form.values[`branding.footerLinks.${row}.url`]) used = row + 1;
+    if (form.values[`branding.footerLinks.${row}.label`] || form.values[`branding.footerLinks.${row}.url`])
+      used = row + 1;
   }
   return Math.min(footerRows, used + 1);
 }

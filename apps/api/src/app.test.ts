@@ -1,5 +1,7 @@
 import { AppError } from '@upstate/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from './auth.ts';
+import { redactSecrets } from './idempotency.ts';
 import { createTestApp, type TestTenant } from './testing.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -225,6 +227,49 @@ describe('Idempotency-Key', () => {
     const reused = await t.call(acme, 'POST', '/v1/incidents', { ...body, body: 'different' }, headers);
     expect(reused.status).toBe(409);
     expect((await json(reused)).error.code).toBe('idempotency_conflict');
+  });
+});
+
+describe('Idempotency-Key and secrets', () => {
+  it('never stores a secret of a replayable response: the replay withholds it and says so', async () => {
+    // Prepare
+    const headers = { 'idempotency-key': 'key-create-1' };
+    const body = { name: 'CI key', scopes: ['read'] };
+    // Act
+    const first = await json(await t.call(acme, 'POST', '/v1/api-keys', body, headers));
+    const replay = await t.call(acme, 'POST', '/v1/api-keys', body, headers);
+    // Assess: the first response shows the key once; the stored copy and the replay do not
+    expect(first.key).toMatch(/^up_live_/);
+    const replayed = await json(replay);
+    expect(replayed.id).toBe(first.id);
+    expect(replayed.key).toBeNull();
+    expect(replay.headers.get('idempotent-redacted')).toBe('key');
+    const fingerprint = sha256(`POST /v1/api-keys\n${JSON.stringify(body)}`);
+    const stored = await t.store.idempotency.claim(acme.tenantId, 'key-create-1', fingerprint);
+    expect(stored?.state).toBe('done');
+    expect(stored?.body).not.toContain(first.key);
+    expect(stored?.redacted).toEqual(['key']);
+    const all = await json(await t.call(acme, 'GET', '/v1/api-keys'));
+    expect(all.data.filter((k: { name: string }) => k.name === 'CI key')).toHaveLength(1);
+  });
+
+  it('redacts nested secrets wherever they are', () => {
+    const { body, redacted } = redactSecrets(
+      JSON.stringify({
+        tenant: { id: 't' },
+        apiKey: { id: 'k', key: 'up_live_abc' },
+        csrfToken: 'c',
+        list: [{ heartbeatUrl: 'https://x' }],
+      }),
+    );
+    expect(JSON.parse(body)).toEqual({
+      tenant: { id: 't' },
+      apiKey: { id: 'k', key: null },
+      csrfToken: null,
+      list: [{ heartbeatUrl: null }],
+    });
+    expect(redacted).toEqual(['apiKey.key', 'csrfToken', 'list.0.heartbeatUrl']);
+    expect(body).not.toContain('up_live_abc');
   });
 });
 

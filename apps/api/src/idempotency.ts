@@ -4,6 +4,38 @@ import type { MiddlewareHandler } from 'hono';
 import { sha256 } from './auth.ts';
 import type { Env } from './context.ts';
 
+/** Response fields that carry a secret shown once: an API key, a heartbeat URL, a session's CSRF token. */
+const secretFields = new Set(['key', 'heartbeatUrl', 'csrfToken']);
+
+/**
+ * The stored copy of a response never holds a secret (invariant 6): those fields become null, and
+ * a replay says which were withheld. A client that lost the first response revokes and recreates.
+ */
+export function redactSecrets(text: string): { body: string; redacted: string[] } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { body: text, redacted: [] };
+  }
+  const redacted: string[] = [];
+  const walk = (value: unknown, path: string): unknown => {
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, `${path}${i}.`));
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => {
+        if (secretFields.has(k) && typeof v === 'string') {
+          redacted.push(`${path}${k}`);
+          return [k, null];
+        }
+        return [k, walk(v, `${path}${k}.`)];
+      }),
+    );
+  };
+  const body = JSON.stringify(walk(parsed, ''));
+  return { body, redacted };
+}
+
 /**
  * `Idempotency-Key` on POST: the first response (2xx or 4xx) is stored for 24 h and replayed to
  * retries; a retry never writes twice. A 5xx releases the key so the client can try again.
@@ -27,9 +59,14 @@ export function idempotency(store: Store): MiddlewareHandler<Env> {
           field: 'Idempotency-Key',
         });
       }
+      const withheld = prior.redacted ?? [];
       return new Response(prior.body, {
         status: prior.status,
-        headers: { 'content-type': prior.contentType ?? 'application/json', 'idempotent-replayed': 'true' },
+        headers: {
+          'content-type': prior.contentType ?? 'application/json',
+          'idempotent-replayed': 'true',
+          ...(withheld.length ? { 'idempotent-redacted': withheld.join(', ') } : {}),
+        },
       });
     }
     await next();
@@ -37,10 +74,11 @@ export function idempotency(store: Store): MiddlewareHandler<Env> {
       await store.idempotency.release(scope, key);
       return;
     }
-    const text = await c.res.clone().text();
+    const stored = redactSecrets(await c.res.clone().text());
     await store.idempotency.complete(scope, key, {
       status: c.res.status,
-      body: text,
+      body: stored.body,
+      redacted: stored.redacted,
       contentType: c.res.headers.get('content-type') ?? 'application/json',
     });
   };

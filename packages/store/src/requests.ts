@@ -12,6 +12,8 @@ export interface IdempotencyRecord {
   status: number | null;
   body: string | null;
   contentType: string | null;
+  /** Response fields withheld from the stored copy because they held a secret. */
+  redacted?: string[];
   expiresAt: number;
 }
 
@@ -60,19 +62,21 @@ export function idempotencyRepo(db: Db) {
     async complete(
       tenantId: string,
       key: string,
-      response: { status: number; body: string; contentType: string },
+      response: { status: number; body: string; contentType: string; redacted?: string[] },
     ): Promise<void> {
       await db.doc.send(
         new UpdateCommand({
           TableName: db.table,
           Key: idempotencyKey(tenantId, key),
-          UpdateExpression: 'SET #state = :done, #status = :status, body = :body, contentType = :ct',
+          UpdateExpression:
+            'SET #state = :done, #status = :status, body = :body, contentType = :ct, redacted = :redacted',
           ExpressionAttributeNames: { '#state': 'state', '#status': 'status' },
           ExpressionAttributeValues: {
             ':done': 'done',
             ':status': response.status,
             ':body': response.body,
             ':ct': response.contentType,
+            ':redacted': response.redacted ?? [],
           },
         }),
       );

@@ -149,7 +149,7 @@ export class WorkflowStack extends Construct {
       name: `${prefix}-reconcile`,
       bundle: props.publisherBundle,
       exportName: 'reconcile',
-      statements: [tableAccess(table, ['GetItem', 'Query'], true), startPublish],
+      statements: [tableAccess(table, ['GetItem', 'Query', 'UpdateItem'], true), startPublish],
       environment: { ...environment, STATE_MACHINE_ARN: this.stateMachine.arn },
       timeout: 60,
       logRetentionDays: props.logRetentionDays,

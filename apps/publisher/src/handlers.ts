@@ -285,6 +285,7 @@ export async function reconcileStale(deps: {
       ),
     );
     started += results.filter(Boolean).length;
+    await Promise.all(due.slice(i, i + 10).map((state) => deps.store.publish.markReconcileAttempt(state.tenantId)));
   }
   deps.log?.('reconciled', { stale: stale.length, started });
   return started;

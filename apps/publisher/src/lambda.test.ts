@@ -130,6 +130,9 @@ describe('lambda.ts handlers', () => {
     await seedTenant(store, 'tenant-leased');
     await store.publish.bumpContentVersion('tenant-leased');
     await store.publish.acquireLease('tenant-leased', 'someone-else', 60_000);
+    await seedTenant(store, 'tenant-zz-leased');
+    await store.publish.bumpContentVersion('tenant-zz-leased');
+    await store.publish.acquireLease('tenant-zz-leased', 'someone-else', 60_000);
     // Act
     const result = await lambda.reconcile({ source: 'aws.scheduler' });
     // Assess
@@ -141,5 +144,10 @@ describe('lambda.ts handlers', () => {
         input: JSON.stringify({ tenantId: 'tenant-stale', version }),
       },
     ]);
+    // The retried tenant moves behind the ones not retried (by name it would sort between them), so
+    // tenants that keep failing cannot starve the others.
+    const mine = new Set(['tenant-stale', 'tenant-leased', 'tenant-zz-leased']);
+    const order = (await store.publish.listStale()).map((s) => s.tenantId).filter((id) => mine.has(id));
+    expect(order).toEqual(['tenant-leased', 'tenant-zz-leased', 'tenant-stale']);
   });
 });

@@ -13,6 +13,10 @@ export interface PublishState {
   lastRolloverDay: string | null;
 }
 
+// In the STALE index a fresh change sorts first ("0#"), then reconciler retries by time ("1#{iso}").
+const staleSortKey = (tenantId: string, attemptedAt: string | null) =>
+  attemptedAt ? `1#${attemptedAt}#${tenantId}` : `0#${tenantId}`;
+
 // The publish state of a tenant is one item, so each step is one conditional UpdateItem:
 // - contentVersion grows with ADD on every page-changing write;
 // - the lease is taken only when free or expired, and released only by its owner;
@@ -45,13 +49,14 @@ export function publishStateRepo(db: Db) {
           TableName: db.table,
           Key: key(tenantId),
           UpdateExpression:
-            'ADD contentVersion :one SET #type = :type, tenantId = :tenant, gsi2pk = :stale, gsi2sk = :tenant',
+            'ADD contentVersion :one SET #type = :type, tenantId = :tenant, gsi2pk = :stale, gsi2sk = :fresh',
           ExpressionAttributeNames: { '#type': 'type' },
           ExpressionAttributeValues: {
             ':one': 1,
             ':type': itemTypes.publish,
             ':tenant': tenantId,
             ':stale': stalePartition,
+            ':fresh': staleSortKey(tenantId, null),
           },
           ReturnValues: 'UPDATED_NEW',
         }),
@@ -156,7 +161,34 @@ export function publishStateRepo(db: Db) {
       return true;
     },
 
-    /** Tenants with unpublished content (contentVersion > publishedVersion). */
+    /**
+     * Records that the reconciler started a publish for a stale tenant: it moves behind every tenant
+     * not yet retried, so tenants that keep failing can never starve the others.
+     */
+    async markReconcileAttempt(tenantId: string): Promise<void> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: key(tenantId),
+            UpdateExpression: 'SET gsi2sk = :attempt',
+            ConditionExpression: 'gsi2pk = :stale',
+            ExpressionAttributeValues: {
+              ':attempt': staleSortKey(tenantId, db.now().toISOString()),
+              ':stale': stalePartition,
+            },
+          }),
+        );
+      } catch (error) {
+        // Published meanwhile: it left the index, nothing to mark.
+        if (!isConditionalFailure(error)) throw error;
+      }
+    },
+
+    /**
+     * Tenants with unpublished content (contentVersion > publishedVersion), those never retried by
+     * the reconciler since their last change first, then the least recently retried.
+     */
     async listStale(limit = 100): Promise<PublishState[]> {
       const { Items = [] } = await db.doc.send(
         new QueryCommand({

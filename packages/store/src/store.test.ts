@@ -75,6 +75,25 @@ describe('publish state', () => {
     expect(await store.publish.listStale()).toEqual([]);
   });
 
+  it('lists fresh changes first, then the tenants the reconciler retried least recently', async () => {
+    // Prepare: three stale tenants on their own table
+    const { store: own } = await createTestStore();
+    for (const id of ['ta', 'tb', 'tc']) await own.publish.bumpContentVersion(id);
+    const ids = async (limit: number) => (await own.publish.listStale(limit)).map((s) => s.tenantId);
+    expect(await ids(2)).toEqual(['ta', 'tb']);
+    // Act: the reconciler retries the first two
+    await own.publish.markReconcileAttempt('ta');
+    await own.publish.markReconcileAttempt('tb');
+    // Assess: the one never retried comes first, so failing tenants cannot starve it
+    expect(await ids(2)).toEqual(['tc', 'ta']);
+    // Act: new content for tb, and a publish that catches ta up
+    await own.publish.bumpContentVersion('tb');
+    await own.publish.commitPublished('ta', 1);
+    await own.publish.markReconcileAttempt('ta');
+    // Assess: tb's change is fresh again; ta left the index and a late mark does not bring it back
+    expect(await ids(10)).toEqual(['tb', 'tc']);
+  });
+
   it('grants one lease at a time, lets it expire, and releases only for its owner', async () => {
     expect(await store.publish.acquireLease('t1', 'run-a', 30_000)).toBe(true);
     expect(await store.publish.acquireLease('t1', 'run-b', 30_000)).toBe(false);

@@ -1,24 +1,10 @@
-import { createApp, recordingPublishTrigger, type UpstateApp } from '@upstate/api';
-import { createTestStore } from '@upstate/store/testing';
+import type { UpstateApp } from '@upstate/api';
+import { createTestApp } from '@upstate/api/testing';
 import { createDashboard } from '../src/index.ts';
 
 /** The real API on its own dynalite table with the dashboard mounted at /dashboard, as `npm start` does. */
 export async function createHarness() {
-  const { store } = await createTestStore();
-  const publishTrigger = recordingPublishTrigger();
-  const txt = new Map<string, string[][]>();
-  const api = createApp({
-    store,
-    publishTrigger,
-    dnsResolver: {
-      async resolveTxt(name) {
-        const records = txt.get(name);
-        if (!records) throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
-        return records;
-      },
-    },
-    log: () => {},
-  });
+  const { app: api, store, txt, publishTrigger } = await createTestApp();
   api.route('/dashboard', createDashboard({ api, store }));
   let counter = 0;
   const uniqueSlug = (prefix = 'co') => `${prefix}-${++counter}-${Date.now().toString(36)}`;

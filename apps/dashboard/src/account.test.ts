@@ -165,6 +165,8 @@ describe('CSRF', () => {
   it('refuses cross-site form posts before anything runs, including login', async () => {
     const b = h.browser();
     await b.signup(h.uniqueSlug('origin'));
+    const garbled = await b.post('/dashboard/components', { name: 'Garbled' }, { origin: 'not a url' });
+    expect(garbled.status).toBe(403);
     const cross = await b.post('/dashboard/components', { name: 'From elsewhere' }, { origin: 'https://evil.example' });
     expect(cross.status).toBe(403);
     const fetchSite = await b.post(

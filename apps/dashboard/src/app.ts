@@ -42,7 +42,14 @@ export function createDashboard(deps: DashboardDeps): Hono {
       const origin = c.req.header('origin');
       const site = c.req.header('sec-fetch-site');
       const host = c.req.header('host');
-      const sameOrigin = !origin || (host !== undefined && origin !== 'null' && new URL(origin).host === host);
+      const originHost = (() => {
+        try {
+          return origin ? new URL(origin).host : undefined;
+        } catch {
+          return undefined; // not a URL: treated as cross-site, never a 500
+        }
+      })();
+      const sameOrigin = !origin || (host !== undefined && originHost === host);
       if (!sameOrigin || site === 'cross-site') return c.text('Cross-site request refused', 403);
     }
     await next();

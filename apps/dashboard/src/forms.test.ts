@@ -28,6 +28,23 @@ async function addComponent(name: string, extra: Record<string, string> = {}) {
 }
 
 describe('components and groups', () => {
+  it('leaves a new component to its monitors unless a status is picked, and can hand it back', async () => {
+    // Prepare: the form as rendered, status left at its default
+    const form = await b.get('/dashboard/components');
+    expect(form.html).toContain('Automatic (monitors)');
+    // Act
+    const auto = await addComponent('Monitored', { status: '' });
+    const pinned = await addComponent('Pinned', { status: 'major_outage' });
+    // Assess: the default is monitor-driven; a picked status is manual
+    expect(auto).toMatchObject({ status: 'operational', statusSource: 'monitor' });
+    expect(pinned).toMatchObject({ status: 'major_outage', statusSource: 'manual' });
+    // Act: "Return to automatic" on the pinned one
+    const back = await b.post(`/dashboard/components/${pinned.id}/status`, { status: '' });
+    expect(back.status, back.html).toBe(303);
+    // Assess
+    expect((await h.store.components.get(tenantId, pinned.id))?.statusSource).not.toBe('manual');
+  });
+
   it('creates, edits, sets status, reorders and deletes through the forms', async () => {
     await b.get('/dashboard/components');
     const group = await b.post('/dashboard/groups', { groupName: 'EU region', groupDescription: '' });

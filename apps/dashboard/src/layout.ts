@@ -77,9 +77,9 @@ export function publishBadge(shell: Shell): Html {
   const p = shell.publish;
   const state = p?.state ?? 'pending';
   const live = state === 'live';
-  return html`<div class="publish" data-publish-url="${shell.base}/publish-state" data-state="${state}" data-at="${p?.lastPublishedAt ?? ''}" role="status" aria-live="polite">
-    <span class="pill badge ${live ? 'ok' : 'info'}">${live ? 'Live' : 'Publishing…'}</span>
-    <span data-when>${ago(p?.lastPublishedAt ?? null, shell.now)}</span>
+  return html`<div class="publish" data-publish-url="${shell.base}/publish-state" data-state="${state}" data-at="${p?.lastPublishedAt ?? ''}" >
+    <span class="pill badge ${live ? 'ok' : 'info'}" role="status" aria-live="polite">${live ? 'Live' : 'Publishing…'}</span>
+    <span data-when aria-live="off">${ago(p?.lastPublishedAt ?? null, shell.now)}</span>
   </div>`;
 }
 

@@ -220,6 +220,9 @@ export const label = (value: string) => statusLabels[value]?.[0] ?? value;
 export const badge = (value: string) =>
   html`<span class="badge ${statusLabels[value]?.[1] ?? ''}">${label(value)}</span>`;
 
+/** A new component's status is driven by its monitors unless someone picks one. */
+export const automaticStatusOption = ['', 'Automatic (monitors)'] as const;
+
 export const componentStatusOptions = [
   ['operational', 'Operational'],
   ['degraded_performance', 'Degraded performance'],

@@ -4,6 +4,7 @@ import { html } from 'hono/html';
 import type { Kit } from '../kit.ts';
 import { page, type Shell } from '../layout.ts';
 import {
+  automaticStatusOption,
   badge,
   checkbox,
   componentStatusOptions,
@@ -79,7 +80,7 @@ export function componentRoutes(app: Hono, kit: Kit) {
             ${input(componentForm, { name: 'name', label: 'Name', required: true, attrs: { maxlength: 120 } })}
             ${textarea(componentForm, { name: 'description', label: 'Description', rows: 2, hint: 'Shown as a tooltip on your page.' })}
             ${select(componentForm, { name: 'groupId', label: 'Group', options: groupOptions(groups) })}
-            ${select(componentForm, { name: 'status', label: 'Current status', options: componentStatusOptions, value: 'operational' })}
+            ${select(componentForm, { name: 'status', label: 'Current status', options: [automaticStatusOption, ...componentStatusOptions], value: '', hint: 'Automatic: operational until a monitor or an incident says otherwise. A status you pick holds until you return it to automatic.' })}
             ${checkbox(componentForm, { name: 'showUptime', label: 'Show uptime bars', checked: true })}
             ${checkbox(componentForm, { name: 'onlyShowIfDegraded', label: 'Only show when not operational' })}
             <div class="actions"><button class="btn primary" type="submit">Add component</button></div>
@@ -137,7 +138,7 @@ export function componentRoutes(app: Hono, kit: Kit) {
             <td><form method="post" action="${base}/components/${encodeURIComponent(x.id)}/status" class="inline">
               ${csrfField(shell.csrf)}
               <label class="visually-hidden" for="status-${x.id}">Status of ${x.name}</label>
-              <select id="status-${x.id}" name="status">${componentStatusOptions.map(
+              <select id="status-${x.id}" name="status">${x.statusSource === 'manual' ? html`<option value="">Return to automatic</option>` : ''}${componentStatusOptions.map(
                 ([v, l]) => html`<option value="${v}"${v === x.status ? html` selected` : ''}>${l}</option>`,
               )}</select>
               <button class="btn small" type="submit">Set<span class="visually-hidden"> status of ${x.name}</span></button>
@@ -179,7 +180,8 @@ export function componentRoutes(app: Hono, kit: Kit) {
     const f = await kit.form(c);
     const id = c.req.param('id');
     const r = await kit.call(c, 'PATCH', `/v1/components/${encodeURIComponent(id)}`, {
-      body: { status: f.status ?? '' },
+      // An empty choice hands the component back to its monitors (and incidents).
+      body: f.status ? { status: f.status } : { clearManualStatus: true },
       form: f,
     });
     if (r.ok) return kit.redirect(c, '/components', 'status-set');

@@ -270,6 +270,7 @@ describe('Idempotency-Key and secrets', () => {
     });
     expect(redacted).toEqual(['apiKey.key', 'csrfToken', 'list.0.heartbeatUrl']);
     expect(body).not.toContain('up_live_abc');
+    expect(redactSecrets(JSON.stringify({ key: 'status-page', other: 1 })).redacted).toEqual([]);
   });
 });
 

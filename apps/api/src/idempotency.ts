@@ -24,7 +24,8 @@ export function redactSecrets(text: string): { body: string; redacted: string[] 
     if (value === null || typeof value !== 'object') return value;
     return Object.fromEntries(
       Object.entries(value).map(([k, v]) => {
-        if (secretFields.has(k) && typeof v === 'string') {
+        // `key` is a generic name: only an API key's value (`up_live_…`) is a secret.
+        if (secretFields.has(k) && typeof v === 'string' && (k !== 'key' || v.startsWith('up_live_'))) {
           redacted.push(`${path}${k}`);
           return [k, null];
         }

@@ -4,7 +4,7 @@ import { createTestStore } from '@upstate/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingInvalidator, seedTenant } from '../test/fixtures.ts';
 import { readBuild } from './build.ts';
-import { createHandlers } from './handlers.ts';
+import { createHandlers, reconcileStale } from './handlers.ts';
 
 let s3: Awaited<ReturnType<typeof startS3rver>>;
 beforeAll(async () => {
@@ -142,5 +142,26 @@ describe('task handlers', () => {
         build: 'builds/runs/tenant-a/../tenant-b/x',
       }),
     ).rejects.toMatchObject({ name: 'InvalidInput', field: 'build' });
+  });
+});
+
+describe('reconcileStale', () => {
+  it('keeps going past a tenant whose start fails, and marks every attempt', async () => {
+    // Prepare: three stale tenants; starting the first always throws
+    const { store } = await createTestStore();
+    for (const id of ['r-a', 'r-b', 'r-c']) await store.publish.bumpContentVersion(id);
+    const attempts: string[] = [];
+    const start = async (tenantId: string) => {
+      attempts.push(tenantId);
+      if (tenantId === 'r-a') throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return true;
+    };
+    // Act
+    const started = await reconcileStale({ store, start, log: () => {} });
+    // Assess: the others started, and a tenant changed since goes ahead of all three retried ones
+    expect(started).toBe(2);
+    expect(attempts.sort()).toEqual(['r-a', 'r-b', 'r-c']);
+    await store.publish.bumpContentVersion('r-z');
+    expect((await store.publish.listStale(1)).map((s) => s.tenantId)).toEqual(['r-z']);
   });
 });

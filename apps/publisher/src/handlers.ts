@@ -273,8 +273,11 @@ export async function reconcileStale(deps: {
   let started = 0;
   // A few starts at a time: a theme release leaves many tenants stale, and the run has a deadline.
   for (let i = 0; i < due.length; i += 10) {
-    const results = await Promise.all(
-      due.slice(i, i + 10).map((state) =>
+    const batch = due.slice(i, i + 10);
+    // allSettled: one tenant whose start keeps failing (throttling, a bad name) must not stop the run
+    // for everyone; it is marked like the rest, so it moves behind them next time.
+    const results = await Promise.allSettled(
+      batch.map((state) =>
         // A distinct name per attempt: the original `{tenant}-v{n}` name may belong to a failed
         // run, and Step Functions refuses to reuse an execution name.
         deps.start(
@@ -284,8 +287,12 @@ export async function reconcileStale(deps: {
         ),
       ),
     );
-    started += results.filter(Boolean).length;
-    await Promise.all(due.slice(i, i + 10).map((state) => deps.store.publish.markReconcileAttempt(state.tenantId)));
+    results.forEach((r, j) => {
+      if (r.status === 'fulfilled' && r.value) started++;
+      if (r.status === 'rejected')
+        deps.log?.('reconcile start failed', { tenantId: batch[j]?.tenantId, error: String(r.reason) });
+    });
+    await Promise.all(batch.map((state) => deps.store.publish.markReconcileAttempt(state.tenantId)));
   }
   deps.log?.('reconciled', { stale: stale.length, started });
   return started;

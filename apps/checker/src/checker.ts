@@ -129,7 +129,10 @@ export function createChecker(deps: CheckerDeps): Checker {
 
   /** Same as the API's pageChanged: bump, then trigger (retried briefly; the reconciler catches a loss). */
   async function publish(tenantId: string): Promise<void> {
-    const version = await store.publish.bumpContentVersion(tenantId);
+    await trigger(tenantId, await store.publish.bumpContentVersion(tenantId));
+  }
+
+  async function trigger(tenantId: string, version: number): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await publishTrigger.requestPublish(tenantId, version);
@@ -326,8 +329,10 @@ export function createChecker(deps: CheckerDeps): Checker {
       let failed = false;
       await mapPool(tenantIds, concurrency, async (tenantId) => {
         try {
-          if (!(await store.publish.claimRollover(tenantId, day))) return;
-          await publish(tenantId);
+          // The claim bumps contentVersion itself, so a crash here leaves work for the reconciler.
+          const version = await store.publish.claimRollover(tenantId, day);
+          if (version === null) return;
+          await trigger(tenantId, version);
           published++;
         } catch (error) {
           failed = true;

@@ -105,6 +105,28 @@ describe('runHttpCheck against a local target', () => {
     ).toBe('up');
   });
 
+  it('sends the tenant headers on a same-origin hop, and none of them to another origin', async () => {
+    // Prepare: a second target is another origin (another port)
+    const other = await startTarget();
+    try {
+      target.answer('/same', { status: 302, location: '/landing' });
+      target.answer('/landing', { status: 302, location: other.url('/elsewhere') });
+      other.answer('/elsewhere', { status: 200 });
+      const headers = { 'X-Api-Key': 'secret-1', Authorization: 'Bearer secret-2' };
+      // Act
+      const outcome = await runHttpCheck(config('/same', { headers }), local);
+      // Assess
+      expect(outcome.result).toBe('up');
+      expect(target.requests.map((r) => r.headers['x-api-key'])).toEqual(['secret-1', 'secret-1']);
+      expect(other.requests).toHaveLength(1);
+      expect(other.requests[0]?.headers['x-api-key']).toBeUndefined();
+      expect(other.requests[0]?.headers.authorization).toBeUndefined();
+      expect(other.requests[0]?.headers['user-agent']).toBe(userAgent);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('gives up on a redirect loop', async () => {
     target.answer('/loop', { status: 302, location: '/loop' });
     expect(await runHttpCheck(config('/loop'), local)).toMatchObject({

@@ -15,8 +15,6 @@ export const maxBodyBytes = 1024 * 1024;
 export const userAgent = 'Upstate-Monitor/1 (+status page uptime check)';
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
-// Credentials never follow a redirect to another origin.
-const originBoundHeaders = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
 function reasonOf(error: unknown, timeoutMs: number, signal: AbortSignal): string {
   if (signal.aborted) return `timeout after ${timeoutMs} ms`;
@@ -51,7 +49,8 @@ export async function runHttpCheck(
         if (hop >= maxRedirects) return down(latencyMs, res.status, `more than ${maxRedirects} redirects`);
         const next = new URL(res.location, url);
         if (next.origin !== url.origin) {
-          headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !originBoundHeaders.has(k)));
+          // Any header the tenant set may be a credential (X-Api-Key…): none follows to another origin.
+          headers = { 'user-agent': userAgent };
         }
         if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) method = 'GET';
         url = next;

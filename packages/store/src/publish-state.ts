@@ -203,22 +203,35 @@ export function publishStateRepo(db: Db) {
       return states.filter((s) => s.contentVersion > s.publishedVersion);
     },
 
-    /** Claims today's rollover publish for a tenant; true exactly once per tenant per day. */
-    async claimRollover(tenantId: string, day: string): Promise<boolean> {
+    /**
+     * Claims today's rollover publish for a tenant and bumps its contentVersion in the same write,
+     * returning the new version exactly once per tenant per day (null after that). One item, one
+     * write: a crash after the claim cannot lose the day's publish, the reconciler sees it as stale.
+     */
+    async claimRollover(tenantId: string, day: string): Promise<number | null> {
       try {
-        await db.doc.send(
+        const { Attributes } = await db.doc.send(
           new UpdateCommand({
             TableName: db.table,
             Key: key(tenantId),
-            UpdateExpression: 'SET lastRolloverDay = :day, tenantId = :tenant, #type = :type',
+            UpdateExpression:
+              'ADD contentVersion :one SET lastRolloverDay = :day, tenantId = :tenant, #type = :type, gsi2pk = :stale, gsi2sk = :fresh',
             ConditionExpression: 'attribute_not_exists(lastRolloverDay) OR lastRolloverDay < :day',
             ExpressionAttributeNames: { '#type': 'type' },
-            ExpressionAttributeValues: { ':day': day, ':tenant': tenantId, ':type': itemTypes.publish },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':day': day,
+              ':tenant': tenantId,
+              ':type': itemTypes.publish,
+              ':stale': stalePartition,
+              ':fresh': staleSortKey(tenantId, null),
+            },
+            ReturnValues: 'UPDATED_NEW',
           }),
         );
-        return true;
+        return Attributes?.contentVersion as number;
       } catch (error) {
-        if (isConditionalFailure(error)) return false;
+        if (isConditionalFailure(error)) return null;
         throw error;
       }
     },

@@ -106,9 +106,12 @@ describe('publish state', () => {
   });
 
   it('claims the day rollover once per tenant per day', async () => {
-    expect(await store.publish.claimRollover('t1', '2026-11-20')).toBe(true);
-    expect(await store.publish.claimRollover('t1', '2026-11-20')).toBe(false);
-    expect(await store.publish.claimRollover('t1', '2026-11-21')).toBe(true);
+    const before = (await store.publish.get('t1')).contentVersion;
+    expect(await store.publish.claimRollover('t1', '2026-11-20')).toBe(before + 1);
+    expect(await store.publish.claimRollover('t1', '2026-11-20')).toBeNull();
+    // The claim is the bump: even if nothing triggers a publish now, the reconciler sees it stale.
+    expect((await store.publish.listStale()).map((s) => s.tenantId)).toContain('t1');
+    expect(await store.publish.claimRollover('t1', '2026-11-21')).toBe(before + 2);
   });
 });
 

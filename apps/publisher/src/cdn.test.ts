@@ -83,32 +83,32 @@ describe('createTenantCdnInvalidator', () => {
     expect(sent).toEqual([batch('dt-custom'), batch('dt-sub')]);
   });
 
-  it('sends nothing when no path changed, and caches lookups per domain', async () => {
+  it('sends nothing when no path changed, and checks ownership on every publish (a domain can move)', async () => {
+    // Prepare: the domain first belongs to this tenant, then to another
     const { store } = await createTestStore();
     await seedTenant(store, 'tenant-cache');
     const client = new CloudFrontClient({ region: 'us-east-1' });
     const cloudFront = mockClient(client);
-    cloudFront.on(GetDistributionTenantByDomainCommand).resolves({
-      DistributionTenant: {
-        Id: 'dt-1',
-        DistributionId: 'EDIST',
-        Parameters: [{ Name: 'tenantId', Value: 'tenant-cache' }],
-      },
+    const owned = (owner: string) => ({
+      DistributionTenant: { Id: 'dt-1', DistributionId: 'EDIST', Parameters: [{ Name: 'tenantId', Value: owner }] },
     });
+    cloudFront
+      .on(GetDistributionTenantByDomainCommand)
+      .resolvesOnce(owned('tenant-cache'))
+      .resolves(owned('someone-else'));
     cloudFront.on(CreateInvalidationForDistributionTenantCommand).resolves({});
     const invalidator = createTenantCdnInvalidator({ client, store, distributionId: 'EDIST', platformDomain: 'x.net' });
+    // Act
     await invalidator.invalidate('tenant-cache', []);
     expect(cloudFront.calls()).toHaveLength(0);
     await invalidator.invalidate('tenant-cache', ['/*']);
     await invalidator.invalidate('tenant-cache', ['/index.html']);
-    expect(cloudFront.commandCalls(GetDistributionTenantByDomainCommand)).toHaveLength(1);
+    // Assess: looked up each time; after the move, nothing is sent to the other tenant's distribution tenant
+    expect(cloudFront.commandCalls(GetDistributionTenantByDomainCommand)).toHaveLength(2);
     expect(
       cloudFront
         .commandCalls(CreateInvalidationForDistributionTenantCommand)
         .map((c) => c.args[0].input.InvalidationBatch?.Paths),
-    ).toEqual([
-      { Quantity: 1, Items: ['/*'] },
-      { Quantity: 1, Items: ['/index.html'] },
-    ]);
+    ).toEqual([{ Quantity: 1, Items: ['/*'] }]);
   });
 });

@@ -24,12 +24,9 @@ export function createTenantCdnInvalidator(options: {
   baseDelayMs?: number;
 }): Invalidator {
   const { client, store } = options;
-  // Domain -> distribution tenant id, for the life of the Lambda container.
-  const ids = new Map<string, string>();
-
+  // No cache of domain -> distribution tenant id: a domain can be removed and re-added (new id) or
+  // move to another tenant, and the lookup is what checks ownership. One read per domain per publish.
   const lookup = async (tenantId: string, domain: string): Promise<string | undefined> => {
-    const cached = ids.get(domain);
-    if (cached) return cached;
     let found: DistributionTenant | undefined;
     try {
       found = (await client.send(new GetDistributionTenantByDomainCommand({ Domain: domain }))).DistributionTenant;
@@ -42,7 +39,6 @@ export function createTenantCdnInvalidator(options: {
       options.log?.('distribution tenant skipped', { tenantId, domain, owner });
       return undefined;
     }
-    ids.set(domain, found.Id);
     return found.Id;
   };
 

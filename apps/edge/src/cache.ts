@@ -40,17 +40,35 @@ export class EdgeCache {
     return undefined;
   }
 
-  set(key: string, entry: CachedObject): void {
+  /** Raised by every invalidation of a scope; a fetch that started before it must not be cached. */
+  private readonly generations = new Map<string, number>();
+
+  generation(scope: string): number {
+    return this.generations.get(scope) ?? 0;
+  }
+
+  /**
+   * Stores an origin answer, unless the scope was invalidated while it was being fetched: that
+   * answer may be older than the invalidation, and caching it would serve stale content until its TTL.
+   */
+  set(key: string, entry: CachedObject, fetchedInGeneration?: number): void {
+    const scope = key.slice(0, key.indexOf('|'));
+    if (fetchedInGeneration !== undefined && fetchedInGeneration !== this.generation(scope)) return;
     if (entry.ttlMs > 0) this.entries.set(key, entry);
   }
 
   /** CloudFront semantics: exact paths, or a trailing `*` as a prefix wildcard; one tenant only. */
   invalidate(scope: string, paths: string[]): number {
+    this.generations.set(scope, this.generation(scope) + 1);
     let removed = 0;
     for (const path of paths) {
-      const prefix = EdgeCache.key(scope, path.endsWith('*') ? path.slice(0, -1) : path);
+      if (!path.endsWith('*')) {
+        if (this.entries.delete(EdgeCache.key(scope, path))) removed++;
+        continue;
+      }
+      const prefix = EdgeCache.key(scope, path.slice(0, -1));
       for (const key of [...this.entries.keys()]) {
-        if (path.endsWith('*') ? key.startsWith(prefix) : key === prefix) {
+        if (key.startsWith(prefix)) {
           this.entries.delete(key);
           removed++;
         }

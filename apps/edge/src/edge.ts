@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
@@ -98,6 +99,7 @@ export function createEdge(options: EdgeOptions): Edge {
   async function load(key: string, s3Key: string): Promise<{ object: CachedObject; hit: boolean } | undefined> {
     const hit = cache.get(key, now());
     if (hit) return { object: hit, hit: true };
+    const generation = cache.generation(key.slice(0, key.indexOf('|')));
     try {
       const res = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: s3Key }));
       const body = await res.Body?.transformToByteArray();
@@ -107,13 +109,13 @@ export function createEdge(options: EdgeOptions): Edge {
         body,
         contentType: res.ContentType ?? 'application/octet-stream',
         cacheControl,
-        etag: res.ETag ?? `"${body.byteLength}"`,
+        etag: res.ETag ?? `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`,
         status: 200,
         storedAt: now(),
         ttlMs: sharedTtlMs(cacheControl),
         variants: new Map(),
       };
-      cache.set(key, entry);
+      cache.set(key, entry, generation);
       return { object: entry, hit: false };
     } catch (error) {
       const name = (error as { name?: string }).name;

@@ -125,6 +125,23 @@ describe('CloudFront domain provisioner', () => {
     ]);
   });
 
+  it('answers a conflict naming the domain when it is an alias of a distribution outside ours', async () => {
+    const { mock, provisioner, sent } = setup();
+    mock
+      .on(CreateDistributionTenantCommand)
+      .rejects(Object.assign(new Error('CNAME in use'), { name: 'CNAMEAlreadyExists' }));
+    mock
+      .on(GetDistributionTenantByDomainCommand)
+      .rejects(Object.assign(new Error('missing'), { name: 'EntityNotFound' }));
+    const error = await provisioner.onVerified('t1', 'status.acme.com').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'conflict', status: 409, field: 'domain' });
+    expect(sent()).toEqual([
+      created,
+      { command: 'GetDistributionTenantByDomainCommand', input: { Domain: 'status.acme.com' } },
+    ]);
+  });
+
   it('refuses a domain that still routes to another tenant, and changes nothing', async () => {
     const { mock, provisioner, sent } = setup();
     mock

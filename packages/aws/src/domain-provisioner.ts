@@ -93,7 +93,15 @@ export function createCloudFrontDomainProvisioner(options: {
         if (errorName(error) !== 'EntityAlreadyExists' && errorName(error) !== 'CNAMEAlreadyExists') throw error;
         // A retried verification, or a leftover of an earlier removal whose deletion was deferred.
         const existing = await findByDomain(domain);
-        if (!existing) throw error;
+        if (!existing) {
+          // The name is an alias of a CloudFront distribution outside ours (e.g. the previous status
+          // page provider): the tenant must remove it there first. Their input, not our failure.
+          throw new AppError(
+            'conflict',
+            `${domain} is still attached to another CloudFront distribution; remove it there, then verify again`,
+            { field: 'domain', cause: error },
+          );
+        }
         if (ownerOf(existing.tenant) === tenantId) {
           if (existing.tenant.Enabled === false) {
             await client.send(

@@ -10,6 +10,7 @@ export const themeNames: ThemeName[] = ['default', 'compact'];
 
 const renderSrc = new URL('./', import.meta.url).pathname;
 const coreSrc = new URL('../../core/src/', import.meta.url).pathname;
+const lockfile = new URL('../../../pnpm-lock.yaml', import.meta.url).pathname;
 const skipped = new Set(['dist', 'node_modules', '.astro', '.compile-lock']);
 
 async function hashTree(hash: ReturnType<typeof createHash>, root: string, dir = root): Promise<void> {
@@ -29,6 +30,8 @@ async function hashTree(hash: ReturnType<typeof createHash>, root: string, dir =
 export async function themeSourceHash(name: ThemeName): Promise<string> {
   const hash = createHash('sha256');
   for (const root of [themeDir(name), renderSrc, coreSrc]) await hashTree(hash, root);
+  // Sources alone miss an Astro or Tailwind upgrade: the lockfile pins what builds them.
+  hash.update(await readFile(lockfile).catch(() => ''));
   return hash.digest('hex');
 }
 
@@ -98,6 +101,7 @@ const stampFile = (name: ThemeName) => join(themeDir(name), 'dist', '.source-has
 /** `astro build` of one theme (server output through the Upstate adapter), always from source. */
 export async function compileTheme(name: ThemeName, env: Record<string, string> = {}): Promise<{ ms: number }> {
   return withThemeLock(name, async () => {
+    if (!env.UPSTATE_OUT_DIR) await rm(stampFile(name), { force: true });
     const ms = await astroBuild(name, env);
     if (!env.UPSTATE_OUT_DIR) await writeFile(stampFile(name), await themeSourceHash(name));
     return { ms };
@@ -114,6 +118,8 @@ export async function ensureTheme(name: ThemeName): Promise<{ compiled: boolean;
   if (await current()) return { compiled: false, ms: 0 };
   return withThemeLock(name, async () => {
     if (await current()) return { compiled: false, ms: 0 };
+    // A build that fails halfway must not leave the old stamp saying its output is current.
+    await rm(stampFile(name), { force: true });
     const ms = await astroBuild(name, {});
     await writeFile(stampFile(name), await themeSourceHash(name));
     return { compiled: true, ms };

@@ -1,7 +1,6 @@
-/** Starts a publish of the tenant's site at (at least) `contentVersion`. Implemented by apps/publisher. */
-export interface PublishTrigger {
-  requestPublish(tenantId: string, contentVersion: number): Promise<void>;
-}
+import type { PublishTrigger } from '@upstate/core';
+
+export type { PublishTrigger } from '@upstate/core';
 
 /** Records triggers in memory; for tests and for running the API without a publisher. */
 export function recordingPublishTrigger(): PublishTrigger & { calls: { tenantId: string; contentVersion: number }[] } {

@@ -101,7 +101,15 @@ export function createEdge(options: EdgeOptions): Edge {
     if (hit) return { object: hit, hit: true };
     const generation = cache.generation(key.slice(0, key.indexOf('|')));
     try {
-      const res = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: s3Key }));
+      let res = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: s3Key }));
+      // s3rver writes an object's bytes before its metadata, so a read during an upload sees no
+      // Content-Type (every upload of ours sets one; S3 itself is atomic). Wait for the upload to finish
+      // rather than serve a torn object as application/octet-stream.
+      for (let attempt = 0; !res.ContentType && attempt < 20; attempt++) {
+        await res.Body?.transformToByteArray();
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        res = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: s3Key }));
+      }
       const body = await res.Body?.transformToByteArray();
       if (!body) return undefined;
       const cacheControl = res.CacheControl ?? '';

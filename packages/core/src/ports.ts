@@ -5,3 +5,20 @@ export interface PublishTrigger {
 
 /** Structured operator log. Never pass a secret or a subscriber address in `detail`. */
 export type Log = (message: string, detail?: Record<string, unknown>) => void;
+
+/** One email message. `from` is `Display Name <address>`; the body is given both as text and as HTML. */
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  replyTo?: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Extra headers, e.g. `List-Unsubscribe`, `List-Unsubscribe-Post`, `List-Id`. */
+  headers?: Record<string, string>;
+}
+
+/** Sends email. Implemented in packages/aws over SES v2 (aws-ses-v2-local stands in locally). */
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}

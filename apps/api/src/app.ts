@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './auth.ts';
 import type { ApiConfig, AppDeps, Env, Principal } from './context.ts';
-import { renderDocs } from './docs.ts';
+import { buildDocsAssets, type DocsAssets, docsAssetsPath, docsCsp, renderDocsPage } from './docs.ts';
 import { noopDomainProvisioner } from './domains.ts';
 import { errorResponse, fromZodError, toAppError } from './errors.ts';
 import { idempotency } from './idempotency.ts';
@@ -136,9 +136,24 @@ export function createApp(deps: AppDeps) {
     },
   };
   app.doc31('/openapi.json', documentConfig);
+  // Built on first use: most requests (and every Lambda that never serves /docs) skip the 1 MB read.
+  let docsAssets: DocsAssets | undefined;
+  const loadDocs = () => {
+    docsAssets ??= (deps.docsAssets ?? buildDocsAssets)();
+    return docsAssets;
+  };
   app.get('/docs', (c) => {
-    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    return c.html(renderDocs(app.getOpenAPI31Document(documentConfig) as unknown as Parameters<typeof renderDocs>[0]));
+    c.header('Content-Security-Policy', docsCsp);
+    c.header('Cache-Control', 'no-cache');
+    return c.html(renderDocsPage(documentConfig.info, loadDocs()));
+  });
+  app.get(`${docsAssetsPath}/:name`, (c) => {
+    const asset = loadDocs().files.find((f) => f.name === c.req.param('name'));
+    if (!asset) throw new AppError('not_found', 'No such asset');
+    c.header('Content-Type', asset.contentType);
+    c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    c.header('X-Content-Type-Options', 'nosniff');
+    return c.body(asset.body);
   });
   app.get('/healthz', (c) => c.json({ ok: true }));
 

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiKeyScope, Author } from '@upstate/core';
 import type { Store } from '@upstate/store';
+import type { DocsAssets } from './docs.ts';
 import type { DnsResolver, DomainProvisioner } from './domains.ts';
 import type { PublishTrigger } from './publish-trigger.ts';
 
@@ -26,6 +27,8 @@ export interface AppDeps {
   config?: Partial<ApiConfig>;
   /** Logger for failures that must not fail the request (publish trigger). */
   log?: (message: string, detail?: Record<string, unknown>) => void;
+  /** The /docs renderer files; by default read from the installed package on first use (Lambda passes prebuilt ones). */
+  docsAssets?: () => DocsAssets;
 }
 
 export interface Principal {

@@ -13,6 +13,8 @@ const Env = z.object({
   PAGE_SCHEME: z.enum(['http', 'https']).default('https'),
   CURSOR_SECRET: z.string().min(16).default('upstate-local-cursor-secret'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  // Where `pnpm --filter @upstate/api build:docs` wrote the /docs renderer (the Lambda archive has no node_modules).
+  DOCS_ASSETS_DIR: z.string().min(1).optional(),
   LOCAL_MODE: z
     .enum(['true', 'false', '1', '0'])
     .default('false')

@@ -6,6 +6,7 @@ import { createCloudFrontDomainProvisioner } from '@upstate/aws';
 import { createStore } from '@upstate/store';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from './app.ts';
+import { readDocsAssets } from './docs.ts';
 import { readEnv } from './env.ts';
 import type { PublishTrigger } from './publish-trigger.ts';
 import { sfnPublishTrigger as startPublishWith } from './sfn-publish-trigger.ts';
@@ -16,6 +17,7 @@ const sfn = new SFNClient({ region: env.AWS_REGION });
 /** Starts the publish workflow (shared with the checker; see `sfn-publish-trigger.ts`), on this entry's client. */
 export const sfnPublishTrigger = (stateMachineArn: string): PublishTrigger => startPublishWith(stateMachineArn, sfn);
 
+const docsDir = env.DOCS_ASSETS_DIR;
 const app = createApp({
   store: createStore({
     client: new DynamoDBClient({
@@ -33,6 +35,7 @@ const app = createApp({
         },
       },
   dnsResolver: { resolveTxt },
+  ...(docsDir ? { docsAssets: () => readDocsAssets(docsDir) } : {}),
   ...(env.CLOUDFRONT_DISTRIBUTION_ID && env.CLOUDFRONT_CONNECTION_GROUP_ID
     ? {
         domainProvisioner: createCloudFrontDomainProvisioner({

@@ -37,6 +37,9 @@ export const IdParam = z.object({
     .openapi({ param: { name: 'id', in: 'path' } }),
 });
 
+/** Pass it back as `cursor` for the next page; null on the last page. */
+export const NextCursor = z.string().nullable().openapi({ example: 'eyJwayI6IlRFTkFOVCMwMUpEWjMifQ.5f2b9c0e' });
+
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
   cursor: z.string().max(2000).optional(),

@@ -5,11 +5,9 @@ import { challengeRecordName } from '../domains.ts';
 import { errorResponses, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
 const DomainView = CustomDomain.extend({
-  instructions: z
-    .string()
-    .openapi({
-      example: 'Create a TXT record _upstate-challenge.status.example.com with the value shown, then verify.',
-    }),
+  instructions: z.string().openapi({
+    example: 'Create a TXT record _upstate-challenge.status.example.com with the value shown, then verify.',
+  }),
 });
 const DomainParam = z.object({
   domain: z

@@ -172,6 +172,19 @@ export const Author = z.object({
 });
 export type Author = z.infer<typeof Author>;
 
+/**
+ * Marks an entry brought over by an import, with its id at the source. Imported entries notify
+ * nobody: a notifier skips every timeline entry that carries it.
+ */
+export const ImportedFrom = z.object({
+  system: z.literal('statuspage'),
+  /** The source page's id (Statuspage `page.id`). */
+  pageId: z.string().max(64).meta({ example: 'srhpyqt94yxb' }),
+  /** The entry's id at the source. */
+  id: z.string().max(64).meta({ example: 'n4njzfn1mqy0' }),
+});
+export type ImportedFrom = z.infer<typeof ImportedFrom>;
+
 export const ComponentChange = z.object({
   componentId: Id,
   oldStatus: ComponentStatus,
@@ -191,6 +204,7 @@ export const IncidentUpdate = z.object({
   componentChanges: z.array(ComponentChange),
   /** For `correction` entries: the update whose text this replaces on the page. */
   correctsUpdateId: Id.nullable(),
+  importedFrom: ImportedFrom.optional(),
 });
 export type IncidentUpdate = z.infer<typeof IncidentUpdate>;
 
@@ -206,6 +220,7 @@ export const Incident = z.object({
   resolvedAt: IsoDateTime.nullable(),
   /** Append-only; oldest first. Corrections are entries too, never edits. */
   updates: z.array(IncidentUpdate).min(1),
+  importedFrom: ImportedFrom.optional(),
   /** Optimistic-concurrency version, bumped on every write. */
   version: z.number().int().min(1).meta({ example: 3 }),
 });
@@ -221,6 +236,7 @@ export const MaintenanceUpdate = z.object({
   displayAt: IsoDateTime,
   createdAt: IsoDateTime,
   author: Author,
+  importedFrom: ImportedFrom.optional(),
 });
 export type MaintenanceUpdate = z.infer<typeof MaintenanceUpdate>;
 
@@ -239,6 +255,7 @@ export const Maintenance = z.object({
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   updates: z.array(MaintenanceUpdate).min(1),
+  importedFrom: ImportedFrom.optional(),
   version: z.number().int().min(1).meta({ example: 2 }),
 });
 export type Maintenance = z.infer<typeof Maintenance>;

@@ -23,6 +23,7 @@ export const itemTypes = {
   check: 'CHECK',
   rollup: 'ROLLUP',
   statusCredit: 'STATUSCREDIT',
+  importJob: 'IMPORT',
 } as const;
 
 const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
@@ -71,6 +72,11 @@ export const checkKey = (tenantId: string, monitorId: string, at: string): Key =
 export const rollupKey = (tenantId: string, componentId: string, day: string): Key => ({
   pk: `${tenantPk(tenantId)}#ROLLUP#${componentId}`,
   sk: day,
+});
+
+export const importJobKey = (tenantId: string, jobId: string): Key => ({
+  pk: tenantPk(tenantId),
+  sk: `IMPORT#${jobId}`,
 });
 
 /** How far the checker has credited the status time of a tenant's unmonitored components. */

@@ -1,0 +1,250 @@
+// Runs a queued import of a Statuspage page: reads its v2 JSON and incident history through the
+// `StatuspageSource` port, then writes groups, components, incidents (full timelines, original times)
+// and maintenances through the store, each with a condition and an audit entry, bumping the content
+// version in batches. Every imported record's id derives from its source id (`importedId`), so a
+// re-run updates what an earlier run wrote and writes nothing when the source has not changed.
+//
+// Crash behaviour, write by write:
+// - the job is marked running first; stopping there leaves a running job that a re-run supersedes;
+// - each record write is one conditional put, followed by its audit entry: stopping between the two
+//   leaves the record without its audit line (a re-run sees it unchanged and does not write it again);
+// - the content version is bumped after every `bumpEvery` changed records and at the end, so at most
+//   that many records can be stored but not yet published when the process dies; the next run bumps
+//   when the previous run of the tenant did not complete, which publishes them;
+// - a failure marks the job failed with a code and a message; records already written stay (they are
+//   valid on their own) and are published.
+// Imported timeline entries carry `importedFrom`: a notifier skips them, so nobody hears of them.
+import {
+  AppError,
+  type Author,
+  componentIdFor,
+  type ImportContext,
+  type ImportCounts,
+  type ImportJob,
+  mapComponent,
+  mapGroup,
+  mapIncident,
+  mapMaintenance,
+  SourceHistoryPage,
+  type SourceIncident,
+  SourceIncidentResponse,
+  SourceIncidents,
+  SourceMaintenances,
+  SourceSummary,
+  type StatuspageSource,
+  sameRecord,
+  statuspagePaths,
+} from '@upstate/core';
+import type { z } from 'zod';
+import type { ServiceDeps } from '../deps.ts';
+
+/** How many changed records may wait for one content-version bump. */
+const bumpEvery = 50;
+/** Job progress is written every this many records (one conditional write each). */
+const progressEvery = 25;
+/** History pages hold three months each: 80 pages reach back 20 years. */
+const maxHistoryPages = 80;
+/** Concurrent incident reads from the source, to be gentle with it. */
+const readConcurrency = 4;
+
+export interface RunImportDeps extends ServiceDeps {
+  source: StatuspageSource;
+}
+
+export interface RunImportInput {
+  tenantId: string;
+  jobId: string;
+  /** Called after every progress write (the CLI draws a bar from it). */
+  onProgress?: (job: ImportJob) => void;
+}
+
+async function read<T extends z.ZodType>(source: StatuspageSource, path: string, schema: T): Promise<z.infer<T>> {
+  const parsed = schema.safeParse(await source.getJson(path));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError(
+      'source_invalid',
+      `${path} is not Statuspage v2 JSON (${issue?.path.join('.') || 'root'}: ${issue?.message ?? 'invalid'})`,
+      { field: 'url' },
+    );
+  }
+  return parsed.data;
+}
+
+async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      out[index] = await work(items[index] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return out;
+}
+
+export async function runImport(deps: RunImportDeps, input: RunImportInput): Promise<ImportJob> {
+  const { store, source } = deps;
+  const { tenantId } = input;
+  let job = await store.imports.require(tenantId, input.jobId);
+  if (job.status !== 'queued') {
+    throw new AppError('conflict', `This import is already ${job.status}`, { field: 'status' });
+  }
+  const counts: ImportCounts = { ...job.counts };
+  const saveJob = async (change: Partial<ImportJob>) => {
+    job = await store.imports.save({
+      ...job,
+      ...change,
+      counts: { ...counts },
+      updatedAt: deps.now().toISOString(),
+      version: job.version + 1,
+    });
+    input.onProgress?.(job);
+  };
+
+  let pending = 0;
+  const publish = async () => {
+    pending = 0;
+    const version = await store.publish.bumpContentVersion(tenantId);
+    // The records are stored: a failing trigger is retried briefly, then left to the reconciler.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await deps.publishTrigger.requestPublish(tenantId, version);
+        return;
+      } catch (error) {
+        deps.log('publish trigger failed', { tenantId, version, attempt, error: String(error) });
+        await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+      }
+    }
+  };
+  const author: Author = job.startedBy;
+  const audit = (action: string, type: string, id: string, detail: Record<string, unknown>) =>
+    store.audit.append({ tenantId, author, action, target: { type, id }, detail: { importId: job.id, ...detail } });
+  let done = 0;
+  let total = 0;
+  /** After each record: counts it, publishes a full batch, reports progress now and then. */
+  const recorded = async (outcome: 'created' | 'updated' | 'unchanged', phase: ImportJob['progress']['phase']) => {
+    counts[outcome]++;
+    done++;
+    if (outcome !== 'unchanged' && ++pending >= bumpEvery) await publish();
+    if (done % progressEvery === 0) await saveJob({ progress: { phase, done, total } });
+  };
+
+  const previous = (await store.imports.list(tenantId, 5)).find((j) => j.id !== job.id);
+  const previousUnfinished = previous !== undefined && previous.status !== 'completed';
+
+  try {
+    await saveJob({ status: 'running', progress: { phase: 'reading', done: 0, total: 0 } });
+
+    const summary = await read(source, statuspagePaths.summary, SourceSummary);
+    const recent = await read(source, statuspagePaths.incidents, SourceIncidents);
+    const maintenances = await read(source, statuspagePaths.maintenances, SourceMaintenances);
+    const incidents = new Map<string, SourceIncident>(recent.incidents.map((i) => [i.id, i]));
+    // incidents.json holds the 50 most recent; the history pages list every older incident's code.
+    const older: string[] = [];
+    for (let page = 1; page <= maxHistoryPages; page++) {
+      const history = await read(source, statuspagePaths.history(page), SourceHistoryPage);
+      const codes = history.months.flatMap((m) => m.incidents.map((i) => i.code));
+      if (codes.length === 0) break;
+      for (const code of codes) if (!incidents.has(code) && !older.includes(code)) older.push(code);
+      await saveJob({ progress: { phase: 'reading', done: 0, total: incidents.size + older.length } });
+    }
+    for (const response of await pool(older, readConcurrency, (code) =>
+      read(source, statuspagePaths.incident(code), SourceIncidentResponse),
+    )) {
+      incidents.set(response.incident.id, response.incident);
+    }
+
+    const groups = summary.components.filter((c) => c.group);
+    const components = summary.components.filter((c) => !c.group);
+    counts.groups = groups.length;
+    counts.components = components.length;
+    counts.incidents = incidents.size;
+    counts.maintenances = maintenances.scheduled_maintenances.length;
+    total = groups.length + components.length + incidents.size + maintenances.scheduled_maintenances.length;
+    const ctx: ImportContext = {
+      tenantId,
+      pageId: summary.page.id,
+      author,
+      componentIds: new Map(components.map((c) => [c.id, componentIdFor({ pageId: summary.page.id }, c)])),
+    };
+    await saveJob({ progress: { phase: 'components', done, total } });
+
+    const groupIds = new Map<string, string>();
+    for (const g of groups) {
+      const id = mapGroup(ctx, g).id;
+      groupIds.set(g.id, id);
+      const existing = await store.groups.get(tenantId, id);
+      const next = mapGroup(ctx, g, existing);
+      if (!existing) {
+        await store.groups.create(next);
+        await audit('component_group.imported', 'component_group', id, { sourceId: g.id, change: 'created' });
+        await recorded('created', 'components');
+      } else if (!sameRecord(next, existing, ['version', 'updatedAt'])) {
+        await store.groups.put({ ...next, version: existing.version }, existing.version);
+        await audit('component_group.imported', 'component_group', id, { sourceId: g.id, change: 'updated' });
+        await recorded('updated', 'components');
+      } else await recorded('unchanged', 'components');
+    }
+    for (const c of components) {
+      const id = componentIdFor(ctx, c);
+      const existing = await store.components.get(tenantId, id);
+      const next = mapComponent(ctx, c, groupIds, existing);
+      if (!existing) {
+        await store.components.create(next);
+        await audit('component.imported', 'component', id, { sourceId: c.id, change: 'created' });
+        await recorded('created', 'components');
+      } else if (!sameRecord(next, existing, ['version', 'updatedAt'])) {
+        await store.components.put({ ...next, version: existing.version }, existing.version);
+        await audit('component.imported', 'component', id, { sourceId: c.id, change: 'updated' });
+        await recorded('updated', 'components');
+      } else await recorded('unchanged', 'components');
+    }
+
+    // Oldest first, so a page that is published mid-import shows a contiguous past.
+    const ordered = [...incidents.values()].sort((a, b) => a.created_at.localeCompare(b.created_at));
+    for (const i of ordered) {
+      const id = mapIncident(ctx, i).id;
+      const existing = await store.incidents.get(tenantId, id);
+      const next = mapIncident(ctx, i, existing);
+      if (!existing) {
+        await store.incidents.create(next);
+        await audit('incident.imported', 'incident', id, { sourceId: i.id, change: 'created' });
+        await recorded('created', 'incidents');
+      } else if (!sameRecord(next, existing, ['version'])) {
+        await store.incidents.save(next);
+        await audit('incident.imported', 'incident', id, { sourceId: i.id, change: 'updated' });
+        await recorded('updated', 'incidents');
+      } else await recorded('unchanged', 'incidents');
+    }
+
+    for (const m of maintenances.scheduled_maintenances) {
+      const id = mapMaintenance(ctx, m).id;
+      const existing = await store.maintenances.get(tenantId, id);
+      const next = mapMaintenance(ctx, m, existing);
+      if (!existing) {
+        await store.maintenances.create(next);
+        await audit('maintenance.imported', 'maintenance', id, { sourceId: m.id, change: 'created' });
+        await recorded('created', 'maintenances');
+      } else if (!sameRecord(next, existing, ['version'])) {
+        await store.maintenances.save(next);
+        await audit('maintenance.imported', 'maintenance', id, { sourceId: m.id, change: 'updated' });
+        await recorded('updated', 'maintenances');
+      } else await recorded('unchanged', 'maintenances');
+    }
+
+    if (pending > 0 || previousUnfinished) await publish();
+    await saveJob({ status: 'completed', progress: { phase: 'done', done, total } });
+    await audit('import.completed', 'import', job.id, { ...counts });
+    return job;
+  } catch (error) {
+    if (pending > 0) await publish();
+    const appError =
+      error instanceof AppError ? error : new AppError('internal', 'The import stopped on an unexpected error');
+    if (!(error instanceof AppError)) deps.log('import failed', { tenantId, jobId: job.id, error: String(error) });
+    await saveJob({ status: 'failed', error: { code: appError.code, message: appError.message } });
+    await audit('import.failed', 'import', job.id, { code: appError.code });
+    return job;
+  }
+}

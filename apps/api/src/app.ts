@@ -1,5 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError } from '@upstate/core';
+import { systemResolveHost } from '@upstate/egress/guard';
+import { httpStatuspageSource, vetSource } from '@upstate/egress/statuspage-source';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './auth.ts';
@@ -12,6 +14,7 @@ import { accountRoutes } from './routes/account.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { componentRoutes } from './routes/components.ts';
 import { domainRoutes } from './routes/domains.ts';
+import { importRoutes } from './routes/imports.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { maintenanceRoutes } from './routes/maintenance.ts';
 import { monitorRoutes } from './routes/monitors.ts';
@@ -48,6 +51,14 @@ export function createApp(deps: AppDeps) {
     now,
     config,
     log,
+    imports: {
+      vet: (root) => vetSource(root, systemResolveHost),
+      source: (root) => httpStatuspageSource(root, { resolveHost: systemResolveHost }),
+      launch: (run) => {
+        run().catch((error) => log('import runner failed', { error: String(error) }));
+      },
+      ...deps.imports,
+    },
     async pageChanged(tenantId) {
       const version = await store.publish.bumpContentVersion(tenantId);
       // The write already happened: a failing trigger is retried briefly, then left to the reconciler.
@@ -114,6 +125,7 @@ export function createApp(deps: AppDeps) {
   domainRoutes(app, routeDeps);
   monitorRoutes(app, routeDeps);
   auditRoutes(app, routeDeps);
+  importRoutes(app, routeDeps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

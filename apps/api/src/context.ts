@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiKeyScope, Author } from '@upstate/core';
+import type { ApiKeyScope, Author, StatuspageSource } from '@upstate/core';
+import type { SubscriberImporter } from '@upstate/services/imports/subscribers';
 import type { Store } from '@upstate/store';
 import type { DocsAssets } from './docs.ts';
 import type { DnsResolver, DomainProvisioner } from './domains.ts';
@@ -29,6 +30,20 @@ export interface AppDeps {
   log?: (message: string, detail?: Record<string, unknown>) => void;
   /** The /docs renderer files; by default read from the installed package on first use (Lambda passes prebuilt ones). */
   docsAssets?: () => DocsAssets;
+  /** How imports reach their source and run; defaults: public https only, run in this process. */
+  imports?: Partial<ImportDeps>;
+}
+
+export interface ImportDeps {
+  /** Refuses (4xx) a page root that does not resolve to public addresses, before a job is queued. */
+  vet(root: string): Promise<void>;
+  source(root: string): StatuspageSource;
+  /**
+   * Runs a started import without holding the request. Node: in this process. Lambda freezes after the
+   * response, so there it must hand the job to another invocation (see the README).
+   */
+  launch(run: () => Promise<void>): void;
+  subscribers?: SubscriberImporter;
 }
 
 export interface Principal {

@@ -1,8 +1,13 @@
+import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /** Resolves a host name to its IP addresses (all of them: one bad answer refuses the target). */
 export type ResolveHost = (host: string) => Promise<string[]>;
+
+/** The system resolver, every address of the name (one bad answer refuses the target). */
+export const systemResolveHost: ResolveHost = async (host) =>
+  (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
 export interface TargetPolicy {
   resolveHost: ResolveHost;

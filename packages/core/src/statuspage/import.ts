@@ -360,6 +360,8 @@ export const ImportCounts = z.object({
   created: Count.meta({ example: 363 }),
   updated: Count.meta({ example: 0 }),
   unchanged: Count.meta({ example: 0 }),
+  /** Only when a management API key was given and subscribers could be imported. */
+  subscribers: Count.optional().meta({ example: 0 }),
 });
 export type ImportCounts = z.infer<typeof ImportCounts>;
 
@@ -380,8 +382,8 @@ export const ImportJob = z.object({
   }),
   counts: ImportCounts,
   error: z.object({ code: z.string(), message: z.string() }).nullable().meta({ example: null }),
-  /** Subscribers need the source's management API key; see the README for the seam. */
-  subscribers: z.enum(['not_requested', 'not_supported']),
+  /** Subscribers need the source's management API key (see services/imports/subscribers.ts). */
+  subscribers: z.enum(['not_requested', 'imported']),
   startedBy: Author,
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,

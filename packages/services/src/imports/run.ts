@@ -37,6 +37,7 @@ import {
 } from '@upstate/core';
 import type { z } from 'zod';
 import type { ServiceDeps } from '../deps.ts';
+import type { SubscriberImporter } from './subscribers.ts';
 
 /** How many changed records may wait for one content-version bump. */
 const bumpEvery = 50;
@@ -49,6 +50,8 @@ const readConcurrency = 4;
 
 export interface RunImportDeps extends ServiceDeps {
   source: StatuspageSource;
+  /** Needed only when `managementApiKey` is given; see `subscribers.ts`. */
+  subscribers?: SubscriberImporter;
 }
 
 export interface RunImportInput {
@@ -56,6 +59,8 @@ export interface RunImportInput {
   jobId: string;
   /** Called after every progress write (the CLI draws a bar from it). */
   onProgress?: (job: ImportJob) => void;
+  /** The source's management API key, for subscribers; held in memory for this run only. */
+  managementApiKey?: string;
 }
 
 async function read<T extends z.ZodType>(source: StatuspageSource, path: string, schema: T): Promise<z.infer<T>> {
@@ -131,6 +136,12 @@ export async function runImport(deps: RunImportDeps, input: RunImportInput): Pro
     if (done % progressEvery === 0) await saveJob({ progress: { phase, done, total } });
   };
 
+  // Refused before any write: a run that could not do what was asked must not do half of it.
+  if (input.managementApiKey !== undefined && !deps.subscribers) {
+    throw new AppError('validation_failed', 'Importing subscribers is not available yet', {
+      field: 'managementApiKey',
+    });
+  }
   const previous = (await store.imports.list(tenantId, 5)).find((j) => j.id !== job.id);
   const previousUnfinished = previous !== undefined && previous.status !== 'completed';
 
@@ -234,8 +245,22 @@ export async function runImport(deps: RunImportDeps, input: RunImportInput): Pro
       } else await recorded('unchanged', 'maintenances');
     }
 
+    if (input.managementApiKey !== undefined && deps.subscribers) {
+      const { imported } = await deps.subscribers.importSubscribers({
+        tenantId,
+        pageId: ctx.pageId,
+        managementApiKey: input.managementApiKey,
+        author,
+      });
+      counts.subscribers = imported;
+    }
+
     if (pending > 0 || previousUnfinished) await publish();
-    await saveJob({ status: 'completed', progress: { phase: 'done', done, total } });
+    await saveJob({
+      status: 'completed',
+      progress: { phase: 'done', done, total },
+      subscribers: input.managementApiKey === undefined ? 'not_requested' : 'imported',
+    });
     await audit('import.completed', 'import', job.id, { ...counts });
     return job;
   } catch (error) {

@@ -19,6 +19,7 @@ const tasks = {
   start: null, // runs apps/local/src/main.ts directly, see below
   test: ['run', 'check'],
   bench: ['run', 'bench:all'],
+  import: null, // runs apps/local/src/import-main.ts directly, like start
 };
 
 function say(message) {
@@ -138,7 +139,9 @@ ensureDependencies(env);
 const [command, args] =
   task === 'start'
     ? [node, ['--openssl-legacy-provider', join(root, 'apps', 'local', 'src', 'main.ts')]]
-    : [join(binDir, 'pnpm'), tasks[task]];
+    : task === 'import'
+      ? [node, [join(root, 'apps', 'local', 'src', 'import-main.ts')]]
+      : [join(binDir, 'pnpm'), tasks[task]];
 const child = spawn(command, [...args, ...process.argv.slice(3)], {
   stdio: 'inherit',
   cwd: root,

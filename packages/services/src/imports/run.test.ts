@@ -182,6 +182,24 @@ describe('importing a Statuspage page', () => {
   });
 });
 
+describe('importing a large recorded page', () => {
+  it('brings 400 incidents through 7 history pages, and a second import changes nothing', {
+    timeout: 180_000,
+  }, async () => {
+    const large = statuspageRecording({ incidents: 400, maintenances: 6, seed: 42 });
+    const tenantId = 'tenant-import-large';
+    const first = await importOnce(tenantId, large);
+    expect(first.counts).toMatchObject({ incidents: 400, created: 420, updated: 0 });
+    const before = await snapshot(tenantId);
+    expect(before.incidents).toHaveLength(400);
+    expect(before.incidents.reduce((n, i) => n + i.updates.length, 0)).toBeGreaterThan(1000);
+
+    const second = await importOnce(tenantId, large);
+    expect(second.counts).toMatchObject({ created: 0, updated: 0, unchanged: 420 });
+    expect(await snapshot(tenantId)).toEqual(before);
+  });
+});
+
 describe('statuspageRoot', () => {
   it('keeps the https origin of a page URL', () => {
     expect(statuspageRoot(' https://www.githubstatus.com/history?page=2 ')).toBe('https://www.githubstatus.com');

@@ -8,6 +8,7 @@ import { accountRoutes } from './pages/account.ts';
 import { brandingRoutes } from './pages/branding.ts';
 import { componentRoutes } from './pages/components.ts';
 import { domainRoutes } from './pages/domains.ts';
+import { importRoutes } from './pages/imports.ts';
 import { incidentRoutes } from './pages/incidents.ts';
 import { keyRoutes } from './pages/keys.ts';
 import { maintenanceRoutes } from './pages/maintenance.ts';
@@ -90,6 +91,7 @@ export function createDashboard(deps: DashboardDeps): Hono {
   maintenanceRoutes(app, kit);
   monitorRoutes(app, kit);
   domainRoutes(app, kit);
+  importRoutes(app, kit);
   keyRoutes(app, kit);
   brandingRoutes(app, kit);
 

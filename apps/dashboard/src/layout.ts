@@ -31,6 +31,7 @@ const nav = [
   ['monitors', '/monitors', 'Monitors'],
   ['branding', '/branding', 'Branding'],
   ['domain', '/domain', 'Custom domain'],
+  ['imports', '/imports', 'Import'],
   ['api-keys', '/api-keys', 'API keys'],
   ['audit', '/audit', 'Audit log'],
 ] as const;

@@ -214,6 +214,8 @@ const statusLabels: Record<string, [string, string]> = {
   pending: ['Pending', 'warn'],
   verified: ['Verified', 'ok'],
   failed: ['Failed', 'bad'],
+  queued: ['Queued', 'info'],
+  running: ['Running', 'warn'],
 };
 
 export const label = (value: string) => statusLabels[value]?.[0] ?? value;

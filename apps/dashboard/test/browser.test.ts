@@ -252,6 +252,7 @@ describe('accessibility', () => {
       '/dashboard/monitors',
       `/dashboard/monitors/${monitor}`,
       '/dashboard/domain',
+      '/dashboard/imports',
       '/dashboard/api-keys',
       '/dashboard/branding',
       '/dashboard/audit',

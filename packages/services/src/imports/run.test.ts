@@ -28,6 +28,18 @@ async function importOnce(tenantId: string, recording: Recording, paths?: string
   return runImport({ ...deps(), source: recordedSource(url, recording, paths) }, { tenantId, jobId: job.id });
 }
 
+/** The fields of a recorded Statuspage incident these tests read. */
+interface RawIncident {
+  id: string;
+  name: string;
+  impact: string;
+  status: string;
+  created_at: string;
+  resolved_at: string;
+  incident_updates: { status: string; body: string; display_at: string }[];
+}
+const recordedIncidents = (r: Recording) => (r['api/v2/incidents.json'] as { incidents: RawIncident[] }).incidents;
+
 /** Every stored record of a tenant that an import touches, for before/after comparison. */
 async function snapshot(tenantId: string) {
   const incidents: Incident[] = [];
@@ -76,7 +88,7 @@ describe('importing a Statuspage page', () => {
     expect(s.components.find((c) => c.name === 'Git Operations')).toMatchObject({ groupId: null, position: 0 });
 
     expect(s.incidents).toHaveLength(64);
-    const source = (recording['api/v2/incidents.json'] as { incidents: Record<string, any>[] }).incidents[3] ?? {};
+    const source = recordedIncidents(recording)[3] as RawIncident;
     const mine = s.incidents.find((i) => i.importedFrom?.id === source.id);
     expect(mine).toMatchObject({
       name: source.name,
@@ -87,9 +99,7 @@ describe('importing a Statuspage page', () => {
     });
     // Oldest first here, newest first at Statuspage; every entry keeps its time and is marked imported.
     expect(mine?.updates.map((u) => [u.status, u.body, u.displayAt])).toEqual(
-      [...source.incident_updates]
-        .reverse()
-        .map((u: Record<string, string>) => [u.status, u.body, new Date(u.display_at as string).toISOString()]),
+      [...source.incident_updates].reverse().map((u) => [u.status, u.body, new Date(u.display_at).toISOString()]),
     );
     expect(mine?.updates.every((u) => u.importedFrom?.system === 'statuspage')).toBe(true);
     expect(mine?.updates[0]?.componentChanges[0]?.componentId).toBe(mine?.componentIds[0]);
@@ -151,8 +161,7 @@ describe('importing a Statuspage page', () => {
     await store.incidents.save(local);
 
     const moved = structuredClone(recording);
-    const list = moved['api/v2/incidents.json'] as { incidents: Record<string, any>[] };
-    const sourceOpen = list.incidents.find((i) => i.id === open.importedFrom?.id) as Record<string, any>;
+    const sourceOpen = recordedIncidents(moved).find((i) => i.id === open.importedFrom?.id) as RawIncident;
     sourceOpen.name = 'Messages failing to send in some regions';
     const job = await importOnce(tenantId, moved);
 

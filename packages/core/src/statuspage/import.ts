@@ -22,7 +22,12 @@ import {
 // keep validated and bounded, so a hostile page cannot store what the API itself would refuse.
 
 const sourceId = z.string().min(1).max(64);
-const text = (max: number) => z.string().max(max);
+// Longer text than ours allows is cut, not refused: one long title must not stop a whole migration.
+const text = (max: number) => z.string().transform((v) => v.slice(0, max));
+const name = z
+  .string()
+  .transform((v) => v.trim().slice(0, 120))
+  .pipe(z.string().min(1));
 // Statuspage writes offsets like -06:00 and milliseconds; normalised to UTC ISO on the way in.
 const when = z.string().transform((value, ctx) => {
   const ms = Date.parse(value);
@@ -38,7 +43,7 @@ export type SourcePage = z.infer<typeof SourcePage>;
 
 export const SourceComponent = z.object({
   id: sourceId,
-  name: z.string().trim().min(1).max(120),
+  name,
   status: ComponentStatus,
   created_at: when,
   position: z.number().int(),
@@ -69,7 +74,7 @@ export type SourceUpdate = z.infer<typeof SourceUpdate>;
 
 const incidentFields = {
   id: sourceId,
-  name: z.string().trim().min(1).max(120),
+  name,
   created_at: when,
   updated_at: when.nullish(),
   resolved_at: when.nullish(),
@@ -360,6 +365,8 @@ export const ImportCounts = z.object({
   created: Count.meta({ example: 363 }),
   updated: Count.meta({ example: 0 }),
   unchanged: Count.meta({ example: 0 }),
+  /** Entries left out: history entries that were not readable incidents, or timelines over our size limit. */
+  skipped: Count.meta({ example: 0 }),
   /** Only when a management API key was given and subscribers could be imported. */
   subscribers: Count.optional().meta({ example: 0 }),
 });

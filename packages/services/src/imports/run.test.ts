@@ -75,6 +75,7 @@ describe('importing a Statuspage page', () => {
       created: 81,
       updated: 0,
       unchanged: 0,
+      skipped: 0,
     });
     expect(job.progress).toMatchObject({ phase: 'done', done: 81, total: 81 });
     // The 14 incidents older than incidents.json's 50 came through history.json and one read each.
@@ -188,6 +189,32 @@ describe('importing a Statuspage page', () => {
     const { 'api/v2/incidents.json': _gone, ...partial } = recording;
     const job = await importOnce('tenant-import-c', partial);
     expect(job.error).toMatchObject({ code: 'source_unreachable' });
+  });
+});
+
+describe('untidy sources', () => {
+  it('skips a history entry that is no readable incident, cuts over-long titles, and imports the rest', async () => {
+    const untidy = structuredClone(statuspageRecording({ incidents: 55, maintenances: 1, seed: 8 }));
+    const older = Object.keys(untidy).filter((p) => p.startsWith('api/v2/incidents/') && p !== 'api/v2/incidents.json');
+    const recent = new Set(recordedIncidents(untidy).map((i) => i.id));
+    const [gone, maintenance] = older.filter((p) => !recent.has(p.slice('api/v2/incidents/'.length, -5)));
+    delete untidy[gone as string];
+    (untidy[maintenance as string] as { incident: { status: string } }).incident.status = 'completed';
+    const first = recordedIncidents(untidy)[0] as RawIncident;
+    first.name = `Outage ${'x'.repeat(300)}`;
+
+    const job = await importOnce('tenant-import-untidy', untidy);
+
+    expect(job.status).toBe('completed');
+    expect(job.counts).toMatchObject({ incidents: 53, skipped: 2, created: 53 + 13 + 1 + 1 });
+    const stored = (await snapshot('tenant-import-untidy')).incidents.find((i) => i.importedFrom?.id === first.id);
+    expect(stored?.name).toHaveLength(120);
+  });
+
+  it('refuses a second import while one is running for the tenant', async () => {
+    const tenantId = 'tenant-import-busy';
+    await startImport(deps(), { tenantId, author, url });
+    await expect(startImport(deps(), { tenantId, author, url })).rejects.toMatchObject({ code: 'conflict' });
   });
 });
 

@@ -129,10 +129,13 @@ export async function runImport(deps: RunImportDeps, input: RunImportInput): Pro
   let done = 0;
   let total = 0;
   /** After each record: counts it, publishes a full batch, reports progress now and then. */
-  const recorded = async (outcome: 'created' | 'updated' | 'unchanged', phase: ImportJob['progress']['phase']) => {
+  const recorded = async (
+    outcome: 'created' | 'updated' | 'unchanged' | 'skipped',
+    phase: ImportJob['progress']['phase'],
+  ) => {
     counts[outcome]++;
     done++;
-    if (outcome !== 'unchanged' && ++pending >= bumpEvery) await publish();
+    if ((outcome === 'created' || outcome === 'updated') && ++pending >= bumpEvery) await publish();
     if (done % progressEvery === 0) await saveJob({ progress: { phase, done, total } });
   };
 
@@ -161,10 +164,17 @@ export async function runImport(deps: RunImportDeps, input: RunImportInput): Pro
       for (const code of codes) if (!incidents.has(code) && !older.includes(code)) older.push(code);
       await saveJob({ progress: { phase: 'reading', done: 0, total: incidents.size + older.length } });
     }
+    // An entry of the history that is not a readable incident (a maintenance listed there, a page that
+    // answers 404) is left out and counted, not fatal: the rest of the past still comes over.
     for (const response of await pool(older, readConcurrency, (code) =>
-      read(source, statuspagePaths.incident(code), SourceIncidentResponse),
+      read(source, statuspagePaths.incident(code), SourceIncidentResponse).catch((error: unknown) => {
+        if (!(error instanceof AppError)) throw error;
+        counts.skipped++;
+        deps.log('import skipped a history entry', { tenantId, jobId: job.id, code, reason: error.code });
+        return undefined;
+      }),
     )) {
-      incidents.set(response.incident.id, response.incident);
+      if (response) incidents.set(response.incident.id, response.incident);
     }
 
     const groups = summary.components.filter((c) => c.group);
@@ -219,15 +229,21 @@ export async function runImport(deps: RunImportDeps, input: RunImportInput): Pro
       const id = mapIncident(ctx, i).id;
       const existing = await store.incidents.get(tenantId, id);
       const next = mapIncident(ctx, i, existing);
-      if (!existing) {
-        await store.incidents.create(next);
-        await audit('incident.imported', 'incident', id, { sourceId: i.id, change: 'created' });
-        await recorded('created', 'incidents');
-      } else if (!sameRecord(next, existing, ['version'])) {
-        await store.incidents.save(next);
-        await audit('incident.imported', 'incident', id, { sourceId: i.id, change: 'updated' });
-        await recorded('updated', 'incidents');
-      } else await recorded('unchanged', 'incidents');
+      try {
+        if (!existing) {
+          await store.incidents.create(next);
+          await audit('incident.imported', 'incident', id, { sourceId: i.id, change: 'created' });
+          await recorded('created', 'incidents');
+        } else if (!sameRecord(next, existing, ['version'])) {
+          await store.incidents.save(next);
+          await audit('incident.imported', 'incident', id, { sourceId: i.id, change: 'updated' });
+          await recorded('updated', 'incidents');
+        } else await recorded('unchanged', 'incidents');
+      } catch (error) {
+        // A timeline over the item size limit cannot be stored here; the store refused it before writing.
+        if (!(error instanceof AppError && error.code === 'too_large')) throw error;
+        await recorded('skipped', 'incidents');
+      }
     }
 
     for (const m of maintenances.scheduled_maintenances) {

@@ -40,8 +40,22 @@ export interface StartImportInput {
   url: string;
 }
 
+/** A running job that has not written progress for this long is taken for dead (its process stopped). */
+export const staleImportMs = 10 * 60_000;
+
 export async function startImport(deps: ServiceDeps, input: StartImportInput): Promise<ImportJob> {
   const root = statuspageRoot(input.url);
+  // Two runs at once would race on the same records; one at a time per tenant.
+  const live = (await deps.store.imports.list(input.tenantId, 5)).find(
+    (j) =>
+      (j.status === 'queued' || j.status === 'running') &&
+      deps.now().getTime() - Date.parse(j.updatedAt) < staleImportMs,
+  );
+  if (live) {
+    throw new AppError('conflict', `An import is already ${live.status} (${live.id}); wait for it to finish`, {
+      field: 'url',
+    });
+  }
   const now = deps.now().toISOString();
   const job: ImportJob = {
     id: newId(deps.now().getTime()),
@@ -49,7 +63,16 @@ export async function startImport(deps: ServiceDeps, input: StartImportInput): P
     source: { system: 'statuspage', url: root },
     status: 'queued',
     progress: { phase: 'queued', done: 0, total: 0 },
-    counts: { components: 0, groups: 0, incidents: 0, maintenances: 0, created: 0, updated: 0, unchanged: 0 },
+    counts: {
+      components: 0,
+      groups: 0,
+      incidents: 0,
+      maintenances: 0,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+    },
     error: null,
     subscribers: 'not_requested',
     startedBy: input.author,

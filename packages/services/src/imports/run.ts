@@ -192,73 +192,89 @@ export async function runImport(deps: RunImportDeps, input: RunImportInput): Pro
     };
     await saveJob({ progress: { phase: 'components', done, total } });
 
+    /** Writes one mapped record if it is new or differs from the stored one, with its audit line. */
+    const upsert = async <T extends object, Stored extends T>(o: {
+      type: string;
+      sourceId: string;
+      phase: ImportJob['progress']['phase'];
+      existing: Stored | undefined;
+      next: T;
+      /** Fields the store sets itself, left out of the comparison. */
+      ignore: string[];
+      create(next: T): Promise<unknown>;
+      update(next: T, existing: Stored): Promise<unknown>;
+    }) => {
+      const id = (o.next as { id: string }).id;
+      const change = !o.existing ? 'created' : sameRecord(o.next, o.existing, o.ignore) ? 'unchanged' : 'updated';
+      try {
+        if (change === 'created') await o.create(o.next);
+        if (change === 'updated') await o.update(o.next, o.existing as Stored);
+      } catch (error) {
+        // A timeline over the item size limit cannot be stored here; the store refused it before writing.
+        if (!(error instanceof AppError && error.code === 'too_large')) throw error;
+        return recorded('skipped', o.phase);
+      }
+      if (change !== 'unchanged') await audit(`${o.type}.imported`, o.type, id, { sourceId: o.sourceId, change });
+      return recorded(change, o.phase);
+    };
+
     const groupIds = new Map<string, string>();
     for (const g of groups) {
       const id = mapGroup(ctx, g).id;
       groupIds.set(g.id, id);
       const existing = await store.groups.get(tenantId, id);
-      const next = mapGroup(ctx, g, existing);
-      if (!existing) {
-        await store.groups.create(next);
-        await audit('component_group.imported', 'component_group', id, { sourceId: g.id, change: 'created' });
-        await recorded('created', 'components');
-      } else if (!sameRecord(next, existing, ['version', 'updatedAt'])) {
-        await store.groups.put({ ...next, version: existing.version }, existing.version);
-        await audit('component_group.imported', 'component_group', id, { sourceId: g.id, change: 'updated' });
-        await recorded('updated', 'components');
-      } else await recorded('unchanged', 'components');
+      await upsert({
+        type: 'component_group',
+        sourceId: g.id,
+        phase: 'components',
+        existing,
+        next: mapGroup(ctx, g, existing),
+        ignore: ['version', 'updatedAt'],
+        create: (next) => store.groups.create(next),
+        update: (next, old) => store.groups.put({ ...next, version: old.version }, old.version),
+      });
     }
     for (const c of components) {
-      const id = componentIdFor(ctx, c);
-      const existing = await store.components.get(tenantId, id);
-      const next = mapComponent(ctx, c, groupIds, existing);
-      if (!existing) {
-        await store.components.create(next);
-        await audit('component.imported', 'component', id, { sourceId: c.id, change: 'created' });
-        await recorded('created', 'components');
-      } else if (!sameRecord(next, existing, ['version', 'updatedAt'])) {
-        await store.components.put({ ...next, version: existing.version }, existing.version);
-        await audit('component.imported', 'component', id, { sourceId: c.id, change: 'updated' });
-        await recorded('updated', 'components');
-      } else await recorded('unchanged', 'components');
+      const existing = await store.components.get(tenantId, componentIdFor(ctx, c));
+      await upsert({
+        type: 'component',
+        sourceId: c.id,
+        phase: 'components',
+        existing,
+        next: mapComponent(ctx, c, groupIds, existing),
+        ignore: ['version', 'updatedAt'],
+        create: (next) => store.components.create(next),
+        update: (next, old) => store.components.put({ ...next, version: old.version }, old.version),
+      });
     }
 
     // Oldest first, so a page that is published mid-import shows a contiguous past.
     const ordered = [...incidents.values()].sort((a, b) => a.created_at.localeCompare(b.created_at));
     for (const i of ordered) {
-      const id = mapIncident(ctx, i).id;
-      const existing = await store.incidents.get(tenantId, id);
-      const next = mapIncident(ctx, i, existing);
-      try {
-        if (!existing) {
-          await store.incidents.create(next);
-          await audit('incident.imported', 'incident', id, { sourceId: i.id, change: 'created' });
-          await recorded('created', 'incidents');
-        } else if (!sameRecord(next, existing, ['version'])) {
-          await store.incidents.save(next);
-          await audit('incident.imported', 'incident', id, { sourceId: i.id, change: 'updated' });
-          await recorded('updated', 'incidents');
-        } else await recorded('unchanged', 'incidents');
-      } catch (error) {
-        // A timeline over the item size limit cannot be stored here; the store refused it before writing.
-        if (!(error instanceof AppError && error.code === 'too_large')) throw error;
-        await recorded('skipped', 'incidents');
-      }
+      const existing = await store.incidents.get(tenantId, mapIncident(ctx, i).id);
+      await upsert({
+        type: 'incident',
+        sourceId: i.id,
+        phase: 'incidents',
+        existing,
+        next: mapIncident(ctx, i, existing),
+        ignore: ['version'],
+        create: (next) => store.incidents.create(next),
+        update: (next) => store.incidents.save(next),
+      });
     }
-
     for (const m of maintenances.scheduled_maintenances) {
-      const id = mapMaintenance(ctx, m).id;
-      const existing = await store.maintenances.get(tenantId, id);
-      const next = mapMaintenance(ctx, m, existing);
-      if (!existing) {
-        await store.maintenances.create(next);
-        await audit('maintenance.imported', 'maintenance', id, { sourceId: m.id, change: 'created' });
-        await recorded('created', 'maintenances');
-      } else if (!sameRecord(next, existing, ['version'])) {
-        await store.maintenances.save(next);
-        await audit('maintenance.imported', 'maintenance', id, { sourceId: m.id, change: 'updated' });
-        await recorded('updated', 'maintenances');
-      } else await recorded('unchanged', 'maintenances');
+      const existing = await store.maintenances.get(tenantId, mapMaintenance(ctx, m).id);
+      await upsert({
+        type: 'maintenance',
+        sourceId: m.id,
+        phase: 'maintenances',
+        existing,
+        next: mapMaintenance(ctx, m, existing),
+        ignore: ['version'],
+        create: (next) => store.maintenances.create(next),
+        update: (next) => store.maintenances.save(next),
+      });
     }
 
     if (input.managementApiKey !== undefined && deps.subscribers) {

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError } from '@upstate/core';
 import { systemResolveHost } from '@upstate/egress/guard';
 import { httpStatuspageSource, vetSource } from '@upstate/egress/statuspage-source';
+import { runImport } from '@upstate/services/imports/run';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './auth.ts';
@@ -43,6 +44,23 @@ export function createApp(deps: AppDeps) {
   const log = deps.log ?? ((message, detail) => console.error(JSON.stringify({ level: 'error', message, ...detail })));
   const { store, publishTrigger } = deps;
 
+  const importSource =
+    deps.imports?.source ?? ((root) => httpStatuspageSource(root, { resolveHost: systemResolveHost }));
+  const imports: RouteDeps['imports'] = {
+    vet: (root) => vetSource(root, systemResolveHost),
+    ...deps.imports,
+    source: importSource,
+    launch:
+      deps.imports?.launch ??
+      (async (job) => {
+        // In this process, after the response: the job's own record carries any failure.
+        runImport(
+          { store, publishTrigger, now, log, source: importSource(job.root), subscribers: deps.imports?.subscribers },
+          job,
+        ).catch((error) => log('import runner failed', { jobId: job.jobId, error: String(error) }));
+      }),
+  };
+
   const routeDeps: RouteDeps = {
     store,
     publishTrigger,
@@ -51,14 +69,7 @@ export function createApp(deps: AppDeps) {
     now,
     config,
     log,
-    imports: {
-      vet: (root) => vetSource(root, systemResolveHost),
-      source: (root) => httpStatuspageSource(root, { resolveHost: systemResolveHost }),
-      launch: (run) => {
-        run().catch((error) => log('import runner failed', { error: String(error) }));
-      },
-      ...deps.imports,
-    },
+    imports,
     async pageChanged(tenantId) {
       const version = await store.publish.bumpContentVersion(tenantId);
       // The write already happened: a failing trigger is retried briefly, then left to the reconciler.

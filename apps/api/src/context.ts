@@ -34,15 +34,25 @@ export interface AppDeps {
   imports?: Partial<ImportDeps>;
 }
 
+/** A queued import handed to its runner. */
+export interface ImportLaunch {
+  tenantId: string;
+  jobId: string;
+  /** The page root the job reads (already vetted). */
+  root: string;
+  /** Held in memory for this run only; never stored, never put in an event payload. */
+  managementApiKey?: string;
+}
+
 export interface ImportDeps {
   /** Refuses (4xx) a page root that does not resolve to public addresses, before a job is queued. */
   vet(root: string): Promise<void>;
   source(root: string): StatuspageSource;
   /**
-   * Runs a started import without holding the request. Node: in this process. Lambda freezes after the
-   * response, so there it must hand the job to another invocation (see the README).
+   * Runs a queued import without holding the request. Default: in this process (Node). Lambda
+   * freezes after the response, so there `lambda.ts` invokes itself asynchronously with the job.
    */
-  launch(run: () => Promise<void>): void;
+  launch?(job: ImportLaunch): Promise<void>;
   subscribers?: SubscriberImporter;
 }
 

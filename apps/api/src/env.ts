@@ -15,6 +15,8 @@ const Env = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   // Where `pnpm --filter @upstate/api build:docs` wrote the /docs renderer (the Lambda archive has no node_modules).
   DOCS_ASSETS_DIR: z.string().min(1).optional(),
+  /** Set by the Lambda runtime: imports are handed to an asynchronous invocation of this function. */
+  AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).optional(),
   LOCAL_MODE: z
     .enum(['true', 'false', '1', '0'])
     .default('false')

@@ -1,8 +1,12 @@
 import { resolveTxt } from 'node:dns/promises';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { createCloudFrontDomainProvisioner } from '@upstate/aws';
+import { createCloudFrontDomainProvisioner, createLambdaImportLauncher, isImportEvent } from '@upstate/aws';
+import { systemResolveHost } from '@upstate/egress/guard';
+import { httpStatuspageSource } from '@upstate/egress/statuspage-source';
+import { runImport } from '@upstate/services/imports/run';
 import { createStore } from '@upstate/store';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from './app.ts';
@@ -18,23 +22,41 @@ const sfn = new SFNClient({ region: env.AWS_REGION });
 export const sfnPublishTrigger = (stateMachineArn: string): PublishTrigger => startPublishWith(stateMachineArn, sfn);
 
 const docsDir = env.DOCS_ASSETS_DIR;
-const app = createApp({
-  store: createStore({
-    client: new DynamoDBClient({
-      region: env.AWS_REGION,
-      ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
-    }),
-    tableName: env.TABLE_NAME,
-    cursorSecret: env.CURSOR_SECRET,
+const store = createStore({
+  client: new DynamoDBClient({
+    region: env.AWS_REGION,
+    ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
   }),
-  publishTrigger: env.STATE_MACHINE_ARN
-    ? sfnPublishTrigger(env.STATE_MACHINE_ARN)
-    : {
-        async requestPublish() {
-          throw new Error('STATE_MACHINE_ARN is not set');
-        },
+  tableName: env.TABLE_NAME,
+  cursorSecret: env.CURSOR_SECRET,
+});
+const publishTrigger: PublishTrigger = env.STATE_MACHINE_ARN
+  ? sfnPublishTrigger(env.STATE_MACHINE_ARN)
+  : {
+      async requestPublish() {
+        throw new Error('STATE_MACHINE_ARN is not set');
       },
+    };
+const log = (message: string, detail?: Record<string, unknown>) =>
+  console.error(JSON.stringify({ level: 'error', message, ...detail }));
+const importSource = (root: string) => httpStatuspageSource(root, { resolveHost: systemResolveHost });
+const app = createApp({
+  store,
+  publishTrigger,
+  log,
   dnsResolver: { resolveTxt },
+  // The Lambda runtime names the function; imports run in a second, asynchronous invocation of it.
+  ...(env.AWS_LAMBDA_FUNCTION_NAME
+    ? {
+        imports: {
+          source: importSource,
+          launch: createLambdaImportLauncher({
+            client: new LambdaClient({ region: env.AWS_REGION }),
+            functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+          }),
+        },
+      }
+    : {}),
   ...(docsDir ? { docsAssets: () => readDocsAssets(docsDir) } : {}),
   ...(env.CLOUDFRONT_DISTRIBUTION_ID && env.CLOUDFRONT_CONNECTION_GROUP_ID
     ? {
@@ -56,5 +78,17 @@ const app = createApp({
   },
 });
 
-/** API Gateway HTTP API (payload v2) entry point. */
-export const handler = handle(app);
+const http = handle(app);
+
+/** API Gateway HTTP API (payload v2) entry point; also runs the imports this function hands itself. */
+export const handler = async (event: Parameters<typeof http>[0], context: Parameters<typeof http>[1]) => {
+  if (isImportEvent(event)) {
+    const { tenantId, jobId, root } = event.upstateImport;
+    await runImport(
+      { store, publishTrigger, now: () => new Date(), log, source: importSource(root) },
+      { tenantId, jobId },
+    );
+    return { statusCode: 200, body: '' };
+  }
+  return http(event, context);
+};

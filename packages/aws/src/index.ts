@@ -5,6 +5,7 @@ export {
   distributionTenantName,
   tenantParameterName,
 } from './domain-provisioner.ts';
+export { createLambdaImportLauncher, type ImportEvent, isImportEvent } from './import-launcher.ts';
 export {
   cacheControl,
   cdnPaths,

@@ -1,6 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { AppError, ImportJob } from '@upstate/core';
-import { runImport } from '@upstate/services/imports/run';
 import { startImport, statuspageRoot } from '@upstate/services/imports/start';
 import type { Env } from '../context.ts';
 import { errorResponses, IdParam, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
@@ -51,11 +50,11 @@ export function importRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       await deps.imports.vet(root);
       const services = { store, publishTrigger: deps.publishTrigger, now: deps.now, log: deps.log };
       const job = await startImport(services, { tenantId: p.tenantId, author: p.author, url: root });
-      deps.imports.launch(async () => {
-        await runImport(
-          { ...services, source: deps.imports.source(root), subscribers: deps.imports.subscribers },
-          { tenantId: p.tenantId, jobId: job.id, managementApiKey: input.managementApiKey },
-        );
+      await deps.imports.launch({
+        tenantId: p.tenantId,
+        jobId: job.id,
+        root,
+        ...(input.managementApiKey === undefined ? {} : { managementApiKey: input.managementApiKey }),
       });
       return c.json(job, 202);
     },

@@ -56,7 +56,8 @@ export interface RouteDeps extends Required<Pick<AppDeps, 'store' | 'publishTrig
   domainProvisioner: NonNullable<AppDeps['domainProvisioner']>;
   config: import('../context.ts').ApiConfig;
   log: NonNullable<AppDeps['log']>;
-  imports: import('../context.ts').ImportDeps;
+  imports: Required<Pick<import('../context.ts').ImportDeps, 'vet' | 'source' | 'launch'>> &
+    import('../context.ts').ImportDeps;
   /** Bumps contentVersion and triggers a publish; a failing trigger is retried, logged, never thrown. */
   pageChanged(tenantId: string): Promise<number>;
   audit(

@@ -1,4 +1,4 @@
-import type { Author, Incident, PublishTrigger } from '@upstate/core';
+import type { Author, ImportJob, Incident, PublishTrigger } from '@upstate/core';
 import type { Store } from '@upstate/store';
 import { createTestStore } from '@upstate/store/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,9 +23,12 @@ beforeAll(async () => {
   ({ store } = await createTestStore());
 });
 
-async function importOnce(tenantId: string, recording: Recording, paths?: string[]) {
+async function importOnce(tenantId: string, recording: Recording, paths?: string[], progress?: ImportJob[]) {
   const job = await startImport(deps(), { tenantId, author, url });
-  return runImport({ ...deps(), source: recordedSource(url, recording, paths) }, { tenantId, jobId: job.id });
+  return runImport(
+    { ...deps(), source: recordedSource(url, recording, paths) },
+    { tenantId, jobId: job.id, onProgress: (j) => progress?.push(j) },
+  );
 }
 
 /** The fields of a recorded Statuspage incident these tests read. */

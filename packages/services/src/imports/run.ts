@@ -97,15 +97,22 @@ export async function runImport(deps: RunImportDeps, input: RunImportInput): Pro
     throw new AppError('conflict', `This import is already ${job.status}`, { field: 'status' });
   }
   const counts: ImportCounts = { ...job.counts };
-  const saveJob = async (change: Partial<ImportJob>) => {
-    job = await store.imports.save({
-      ...job,
-      ...change,
-      counts: { ...counts },
-      updatedAt: deps.now().toISOString(),
-      version: job.version + 1,
+  // Progress writes are chained: parallel source reads report progress too, and each write is
+  // conditional on the version the previous one wrote.
+  let saving: Promise<unknown> = Promise.resolve();
+  const saveJob = (change: Partial<ImportJob>) => {
+    const write = saving.then(async () => {
+      job = await store.imports.save({
+        ...job,
+        ...change,
+        counts: { ...counts },
+        updatedAt: deps.now().toISOString(),
+        version: job.version + 1,
+      });
+      input.onProgress?.(job);
     });
-    input.onProgress?.(job);
+    saving = write.catch(() => {});
+    return write;
   };
 
   let pending = 0;
@@ -162,18 +169,26 @@ export async function runImport(deps: RunImportDeps, input: RunImportInput): Pro
       const codes = history.months.flatMap((m) => m.incidents.map((i) => i.code));
       if (codes.length === 0) break;
       for (const code of codes) if (!incidents.has(code) && !older.includes(code)) older.push(code);
-      await saveJob({ progress: { phase: 'reading', done: 0, total: incidents.size + older.length } });
+      await saveJob({ progress: { phase: 'reading', done: 0, total: older.length } });
     }
+    let readSoFar = 0;
     // An entry of the history that is not a readable incident (a maintenance listed there, a page that
     // answers 404) is left out and counted, not fatal: the rest of the past still comes over.
-    for (const response of await pool(older, readConcurrency, (code) =>
-      read(source, statuspagePaths.incident(code), SourceIncidentResponse).catch((error: unknown) => {
+    const readOlder = async (code: string) => {
+      try {
+        return await read(source, statuspagePaths.incident(code), SourceIncidentResponse);
+      } catch (error) {
         if (!(error instanceof AppError)) throw error;
         counts.skipped++;
         deps.log('import skipped a history entry', { tenantId, jobId: job.id, code, reason: error.code });
         return undefined;
-      }),
-    )) {
+      } finally {
+        if (++readSoFar % progressEvery === 0) {
+          await saveJob({ progress: { phase: 'reading', done: readSoFar, total: older.length } });
+        }
+      }
+    };
+    for (const response of await pool(older, readConcurrency, readOlder)) {
       if (response) incidents.set(response.incident.id, response.incident);
     }
 

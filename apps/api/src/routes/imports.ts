@@ -8,18 +8,15 @@ const ImportJobView = ImportJob;
 
 const StartImportInput = z
   .strictObject({
-    /** Any URL of the page; its https origin is what gets read. */
-    url: z.string().min(1).max(2048).openapi({ example: 'https://www.githubstatus.com' }),
-    /**
-     * A Statuspage management API key, to bring the subscribers too. Subscribers are not supported
-     * yet: the key is refused until they are, and it is never stored.
-     */
-    managementApiKey: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .openapi({ example: 'a1b2c3d4-5e6f-7a8b-9c0d-e1f2a3b4c5d6' }),
+    url: z.string().min(1).max(2048).openapi({
+      example: 'https://www.githubstatus.com',
+      description: 'Any public https URL of the Statuspage page; its origin is what gets read.',
+    }),
+    managementApiKey: z.string().min(1).max(200).optional().openapi({
+      example: 'a1b2c3d4-5e6f-7a8b-9c0d-e1f2a3b4c5d6',
+      description:
+        'A Statuspage management API key, to bring the subscribers too. Not available yet: refused with a 400 until subscriber import exists. Never stored.',
+    }),
   })
   .openapi('StartImport');
 

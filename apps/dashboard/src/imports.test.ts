@@ -27,14 +27,14 @@ describe('the import page', () => {
     expect(jobPath).toMatch(/^\/dashboard\/imports\/[0-9A-Z]{26}$/);
 
     let view = await b.get(jobPath);
-    expect(view.html).toContain('<progress id="import-progress"');
+    expect(view.html).toContain('<progress class="progress-bar" id="import-progress"');
     for (let i = 0; i < 100 && view.headers.get('refresh') === '2'; i++) {
       await new Promise((r) => setTimeout(r, 50));
       view = await b.get(jobPath);
     }
     expect(view.headers.get('refresh')).toBeNull();
     expect(view.html).toContain('Finished');
-    expect(view.html).toMatch(/<progress id="import-progress" max="36" value="36">100%<\/progress>/);
+    expect(view.html).toMatch(/<progress class="progress-bar" id="import-progress" max="36" value="36">100%<\/progress>/);
     expect(view.html).toContain('<td>20</td>');
 
     const list = await b.get('/dashboard/imports');

@@ -12,7 +12,7 @@ function progress(job: ImportJob) {
   const percent = total > 0 ? Math.round((done / total) * 100) : 0;
   return html`<div class="field">
     <label for="import-progress">Progress: ${phase === 'done' ? 'finished' : phase} — ${done} of ${total || '…'}</label>
-    <progress id="import-progress" max="${Math.max(total, 1)}" value="${done}">${percent}%</progress>
+    <progress class="progress-bar" id="import-progress" max="${Math.max(total, 1)}" value="${done}">${percent}%</progress>
   </div>`;
 }
 

@@ -34,7 +34,9 @@ describe('the import page', () => {
     }
     expect(view.headers.get('refresh')).toBeNull();
     expect(view.html).toContain('Finished');
-    expect(view.html).toMatch(/<progress class="progress-bar" id="import-progress" max="36" value="36">100%<\/progress>/);
+    expect(view.html).toMatch(
+      /<progress class="progress-bar" id="import-progress" max="36" value="36">100%<\/progress>/,
+    );
     expect(view.html).toContain('<td>20</td>');
 
     const list = await b.get('/dashboard/imports');

@@ -214,6 +214,20 @@ describe('untidy sources', () => {
     expect(stored?.name).toHaveLength(120);
   });
 
+  it('reads on past quiet months in the history, and stops at the first page without months', async () => {
+    const quiet = structuredClone(statuspageRecording({ incidents: 70, maintenances: 1, seed: 12 }));
+    const pages = Object.keys(quiet).filter((p) => p.startsWith('history.json')).length;
+    // Shift every history page one back and put three quiet months first, as after a calm quarter.
+    for (let n = pages; n >= 1; n--) quiet[`history.json?page=${n + 1}`] = quiet[`history.json?page=${n}`];
+    quiet['history.json?page=1'] = {
+      months: ['December', 'November', 'October'].map((name) => ({ name, year: 2026, incidents: [] })),
+    };
+    const paths: string[] = [];
+    const job = await importOnce('tenant-import-quiet', quiet, paths);
+    expect(job.counts).toMatchObject({ incidents: 70, skipped: 0 });
+    expect(paths.filter((p) => p.startsWith('history.json'))).toHaveLength(pages + 1);
+  });
+
   it('refuses a second import while one is running for the tenant', async () => {
     const tenantId = 'tenant-import-busy';
     await startImport(deps(), { tenantId, author, url });

@@ -45,6 +45,8 @@ const bumpEvery = 50;
 const progressEvery = 25;
 /** History pages hold three months each: 80 pages reach back 20 years. */
 const maxHistoryPages = 80;
+/** Consecutive history pages without an incident (a year) after which the archive is taken to end. */
+const quietPagesToStop = 4;
 /** Concurrent incident reads from the source, to be gentle with it. */
 const readConcurrency = 4;
 
@@ -164,10 +166,13 @@ export async function runImport(deps: RunImportDeps, input: RunImportInput): Pro
     const incidents = new Map<string, SourceIncident>(recent.incidents.map((i) => [i.id, i]));
     // incidents.json holds the 50 most recent; the history pages list every older incident's code.
     const older: string[] = [];
-    for (let page = 1; page <= maxHistoryPages; page++) {
+    // A page lists three months, quiet ones included, so an empty page is not the end: the end is a
+    // page with no months, or a year of pages with no incident (some pages never send an empty one).
+    for (let page = 1, quiet = 0; page <= maxHistoryPages && quiet < quietPagesToStop; page++) {
       const history = await read(source, statuspagePaths.history(page), SourceHistoryPage);
+      if (history.months.length === 0) break;
       const codes = history.months.flatMap((m) => m.incidents.map((i) => i.code));
-      if (codes.length === 0) break;
+      quiet = codes.length === 0 ? quiet + 1 : 0;
       for (const code of codes) if (!incidents.has(code) && !older.includes(code)) older.push(code);
       await saveJob({ progress: { phase: 'reading', done: 0, total: older.length } });
     }

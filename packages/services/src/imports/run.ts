@@ -45,6 +45,8 @@ const bumpEvery = 50;
 const progressEvery = 25;
 /** History pages hold three months each: 80 pages reach back 20 years. */
 const maxHistoryPages = 80;
+/** The most incidents one import brings: bounds the work (and the source reads) of a single job. */
+export const maxImportedIncidents = 5000;
 /** Consecutive history pages without an incident (a year) after which the archive is taken to end. */
 const quietPagesToStop = 4;
 /** Concurrent incident reads from the source, to be gentle with it. */
@@ -173,7 +175,11 @@ export async function runImport(deps: RunImportDeps, input: RunImportInput): Pro
       if (history.months.length === 0) break;
       const codes = history.months.flatMap((m) => m.incidents.map((i) => i.code));
       quiet = codes.length === 0 ? quiet + 1 : 0;
-      for (const code of codes) if (!incidents.has(code) && !older.includes(code)) older.push(code);
+      for (const code of codes) {
+        if (incidents.has(code) || older.includes(code)) continue;
+        if (incidents.size + older.length >= maxImportedIncidents) counts.skipped++;
+        else older.push(code);
+      }
       await saveJob({ progress: { phase: 'reading', done: 0, total: older.length } });
     }
     let readSoFar = 0;

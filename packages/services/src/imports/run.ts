@@ -167,6 +167,7 @@ export async function runImport(deps: RunImportDeps, input: RunImportInput): Pro
     const maintenances = await read(source, statuspagePaths.maintenances, SourceMaintenances);
     const incidents = new Map<string, SourceIncident>(recent.incidents.map((i) => [i.id, i]));
     // incidents.json holds the 50 most recent; the history pages list every older incident's code.
+    const listed = new Set<string>();
     const older: string[] = [];
     // A page lists three months, quiet ones included, so an empty page is not the end: the end is a
     // page with no months, or a year of pages with no incident (some pages never send an empty one).
@@ -176,7 +177,8 @@ export async function runImport(deps: RunImportDeps, input: RunImportInput): Pro
       const codes = history.months.flatMap((m) => m.incidents.map((i) => i.code));
       quiet = codes.length === 0 ? quiet + 1 : 0;
       for (const code of codes) {
-        if (incidents.has(code) || older.includes(code)) continue;
+        if (incidents.has(code) || listed.has(code)) continue;
+        listed.add(code);
         if (incidents.size + older.length >= maxImportedIncidents) counts.skipped++;
         else older.push(code);
       }

@@ -1,4 +1,5 @@
 export * from './contrast.ts';
+export * from './env.ts';
 export * from './errors.ts';
 export * from './ids.ts';
 export * from './lifecycle.ts';

@@ -1,0 +1,12 @@
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+/**
+ * A secret's string value, read once at cold start: a secret in a Lambda's environment would be
+ * readable by anyone who can read the function's configuration.
+ */
+export async function readSecretString(client: SecretsManagerClient, secretId: string): Promise<string> {
+  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+  // A binary or empty secret is a deployment mistake: fail the cold start rather than run keyless.
+  if (!SecretString) throw new Error(`Secret ${secretId} has no string value`);
+  return SecretString;
+}

@@ -103,7 +103,10 @@ describe('lambda.ts handlers', () => {
           Id: 'dt-lambda',
           InvalidationBatch: {
             // Deterministic per build and target: a retried Invalidate repeats it, and CloudFront dedupes.
-            CallerReference: invalidationCallerReference((events[3]?.input as { build: string }).build, 'dt-lambda'),
+            CallerReference: invalidationCallerReference(
+              String((events[3]?.input as { build?: string } | undefined)?.build),
+              'dt-lambda',
+            ),
             Paths: { Quantity: paths.length, Items: paths },
           },
         },

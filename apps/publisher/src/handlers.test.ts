@@ -168,7 +168,10 @@ function countingStore(store: Store) {
         };
       },
     });
-  return { store: { ...store, tenants: counted('tenants', store.tenants), domains: counted('domains', store.domains) }, calls };
+  return {
+    store: { ...store, tenants: counted('tenants', store.tenants), domains: counted('domains', store.domains) },
+    calls,
+  };
 }
 
 // CloudFront has no local stand-in: its client is mocked and the exact commands asserted; DynamoDB
@@ -232,11 +235,9 @@ describe('Invalidate retried by Step Functions', () => {
         Paths: { Quantity: synced.paths.length, Items: synced.paths },
       },
     });
-    expect(cloudFront.commandCalls(CreateInvalidationForDistributionTenantCommand).map((c) => c.args[0].input)).toEqual([
-      batch('dt-sub'),
-      batch('dt-custom'),
-      batch('dt-custom'),
-    ]);
+    expect(cloudFront.commandCalls(CreateInvalidationForDistributionTenantCommand).map((c) => c.args[0].input)).toEqual(
+      [batch('dt-sub'), batch('dt-custom'), batch('dt-custom')],
+    );
     expect(calls.filter((c) => c.startsWith('tenants.'))).toEqual(['tenants.require']);
     expect(calls.filter((c) => c.startsWith('domains.'))).toEqual(['domains.list']);
     // The progress record goes with the build once the run commits.

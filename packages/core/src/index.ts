@@ -2,6 +2,7 @@ export * from './contrast.ts';
 export * from './env.ts';
 export * from './errors.ts';
 export * from './ids.ts';
+export * from './labels.ts';
 export * from './lifecycle.ts';
 export * from './ports.ts';
 export * from './schemas.ts';

@@ -1,22 +1,29 @@
 import { resolveTxt } from 'node:dns/promises';
-import { awsClients, createCloudFrontDomainProvisioner, readSecretString, sfnPublishTrigger } from '@upstate/aws';
+import {
+  cloudFrontClient,
+  createCloudFrontDomainProvisioner,
+  dynamoDbClient,
+  readSecretString,
+  secretsManagerClient,
+  sfnClient,
+  sfnPublishTrigger,
+} from '@upstate/aws';
 import { createStore } from '@upstate/store';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from './app.ts';
 import { readEnv } from './env.ts';
 
 const env = readEnv();
-const clients = awsClients(env);
 
 // Read once per cold start (top-level await): every request of this container signs cursors with it.
 const cursorSecret = env.CURSOR_SECRET_ARN
-  ? await readSecretString(clients.secretsManager(), env.CURSOR_SECRET_ARN)
+  ? await readSecretString(secretsManagerClient(env), env.CURSOR_SECRET_ARN)
   : env.CURSOR_SECRET;
 
 const app = createApp({
-  store: createStore({ client: clients.dynamoDb(), tableName: env.TABLE_NAME, cursorSecret }),
+  store: createStore({ client: dynamoDbClient(env), tableName: env.TABLE_NAME, cursorSecret }),
   publishTrigger: env.STATE_MACHINE_ARN
-    ? sfnPublishTrigger({ client: clients.sfn(), stateMachineArn: env.STATE_MACHINE_ARN })
+    ? sfnPublishTrigger({ client: sfnClient(env), stateMachineArn: env.STATE_MACHINE_ARN })
     : {
         async requestPublish() {
           throw new Error('STATE_MACHINE_ARN is not set');
@@ -26,7 +33,7 @@ const app = createApp({
   ...(env.CLOUDFRONT_DISTRIBUTION_ID && env.CLOUDFRONT_CONNECTION_GROUP_ID
     ? {
         domainProvisioner: createCloudFrontDomainProvisioner({
-          client: clients.cloudFront(),
+          client: cloudFrontClient(env),
           distributionId: env.CLOUDFRONT_DISTRIBUTION_ID,
           connectionGroupId: env.CLOUDFRONT_CONNECTION_GROUP_ID,
           platformDomain: env.PLATFORM_DOMAIN,

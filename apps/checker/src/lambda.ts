@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { awsClients, sfnPublishTrigger } from '@upstate/aws';
+import { dynamoDbClient, sfnClient, sfnPublishTrigger } from '@upstate/aws';
 import type { PublishTrigger } from '@upstate/core';
 import { createStore } from '@upstate/store';
 import { createChecker, type RunSummary } from './checker.ts';
@@ -14,14 +14,13 @@ export function createHandler(
   env: CheckerEnv,
   overrides: { client?: DynamoDBClient; publishTrigger?: PublishTrigger; now?: () => Date } = {},
 ): () => Promise<ScheduledRun> {
-  const clients = awsClients(env);
-  const client = overrides.client ?? clients.dynamoDb();
+  const client = overrides.client ?? dynamoDbClient(env);
   const log = (message: string, detail: Record<string, unknown> = {}) =>
     console.error(JSON.stringify({ level: 'error', message, ...detail }));
   const checker = createChecker({
     store: createStore({ client, tableName: env.TABLE_NAME }),
     publishTrigger:
-      overrides.publishTrigger ?? sfnPublishTrigger({ client: clients.sfn(), stateMachineArn: env.STATE_MACHINE_ARN }),
+      overrides.publishTrigger ?? sfnPublishTrigger({ client: sfnClient(env), stateMachineArn: env.STATE_MACHINE_ARN }),
     allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
     concurrency: env.CHECKER_CONCURRENCY,
     runBudgetMs: env.CHECKER_RUN_BUDGET_MS,

@@ -1,4 +1,13 @@
-import { awsClients, createTenantCdnInvalidator, type Invalidator, sfnStartPublish } from '@upstate/aws';
+import {
+  cloudFrontClient,
+  createTenantCdnInvalidator,
+  dynamoDbClient,
+  type Invalidator,
+  type StartPublish,
+  s3Client,
+  sfnClient,
+  sfnStartPublish,
+} from '@upstate/aws';
 import type { Log } from '@upstate/core';
 import { renderSite } from '@upstate/render';
 import { createStore } from '@upstate/store';
@@ -14,10 +23,9 @@ let cached: ReturnType<typeof build> | undefined;
 
 function build() {
   const env = readEnv();
-  const clients = awsClients(env);
-  const store = createStore({ client: clients.dynamoDb(), tableName: env.TABLE_NAME });
+  const store = createStore({ client: dynamoDbClient(env), tableName: env.TABLE_NAME });
   const invalidator: Invalidator = env.DISTRIBUTION_ID
-    ? createTenantCdnInvalidator({ client: clients.cloudFront(), distributionId: env.DISTRIBUTION_ID, log })
+    ? createTenantCdnInvalidator({ client: cloudFrontClient(env), distributionId: env.DISTRIBUTION_ID, log })
     : {
         async invalidate() {
           throw new Error('DISTRIBUTION_ID is not set');
@@ -25,7 +33,7 @@ function build() {
       };
   const handlers: Handlers = createHandlers({
     store,
-    s3: clients.s3(),
+    s3: s3Client(env),
     bucket: env.BUCKET,
     invalidator,
     renderer: (snapshot) => renderSite(snapshot),
@@ -33,7 +41,13 @@ function build() {
     leaseTtlMs: env.LEASE_TTL_SECONDS * 1000,
     log,
   });
-  return { env, clients, store, handlers };
+  // Only the reconciler starts executions; a task container never builds the client.
+  let start: StartPublish | undefined;
+  const startPublish = (stateMachineArn: string) => {
+    start ??= sfnStartPublish({ client: sfnClient(env), stateMachineArn });
+    return start;
+  };
+  return { env, store, handlers, startPublish };
 }
 
 const deps = () => {
@@ -57,8 +71,7 @@ export const release = (event: unknown) => handlers().release(event);
 
 /** Scheduled (EventBridge): starts a publish for every stale tenant without a live lease. */
 export const reconcile = async (_event?: unknown): Promise<{ started: number }> => {
-  const { env, clients, store } = deps();
+  const { env, store, startPublish } = deps();
   if (!env.STATE_MACHINE_ARN) throw new Error('STATE_MACHINE_ARN is not set');
-  const start = sfnStartPublish({ client: clients.sfn(), stateMachineArn: env.STATE_MACHINE_ARN });
-  return { started: await reconcileStale({ store, log, start }) };
+  return { started: await reconcileStale({ store, log, start: startPublish(env.STATE_MACHINE_ARN) }) };
 };

@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import {
-  type CloudFrontClient,
+  CloudFrontClient,
   CreateInvalidationForDistributionTenantCommand,
   type DistributionTenant,
   GetDistributionTenantByDomainCommand,
 } from '@aws-sdk/client-cloudfront';
 import type { Log } from '@upstate/core';
+import { type AwsEnv, clientConfig } from './config.ts';
 import { tenantParameterName } from './domain-provisioner.ts';
+
+/** CloudFront's control plane is global and signs in us-east-1, whatever the stage's region. */
+export const cloudFrontClient = (env: AwsEnv) =>
+  new CloudFrontClient(clientConfig({ ...env, AWS_REGION: 'us-east-1' }, env.CLOUDFRONT_ENDPOINT));
 
 /** One publish run's invalidation: what Render read once, and what earlier attempts already did. */
 export interface InvalidationRun {

@@ -1,4 +1,5 @@
 export {
+  cloudFrontClient,
   collapsePaths,
   createTenantCdnInvalidator,
   type InvalidationRun,
@@ -7,13 +8,14 @@ export {
   invalidationCallerReference,
   wildcardThreshold,
 } from './cloudfront.ts';
-export { type AwsClients, AwsEnv, awsClients } from './config.ts';
+export { AwsEnv, clientConfig } from './config.ts';
 export {
   type CloudFrontDomainProvisioner,
   createCloudFrontDomainProvisioner,
   distributionTenantName,
   tenantParameterName,
 } from './domain-provisioner.ts';
+export { dynamoDbClient } from './dynamodb.ts';
 export {
   cacheControl,
   cdnPaths,
@@ -24,15 +26,17 @@ export {
   type StoredObject,
   type SyncFile,
   type SyncResult,
+  s3Client,
   siteKey,
   syncSite,
   writePrivateObject,
 } from './s3.ts';
-export { readSecretString } from './secrets.ts';
+export { readSecretString, secretsManagerClient } from './secrets.ts';
 export {
   executionName,
   reconcileExecutionName,
   type StartPublish,
+  sfnClient,
   sfnPublishTrigger,
   sfnStartPublish,
 } from './sfn.ts';

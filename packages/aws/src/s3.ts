@@ -7,6 +7,7 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
+import { type AwsEnv, clientConfig } from './config.ts';
 
 /**
  * An S3 client. Checksums are computed only when required: s3rver (the local stand-in)
@@ -25,6 +26,9 @@ export function createS3Client(options: {
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
 }
+
+/** The site bucket's client from the environment (s3rver locally, through S3_ENDPOINT). */
+export const s3Client = (env: AwsEnv) => createS3Client(clientConfig(env, env.S3_ENDPOINT));
 
 export interface SyncFile {
   path: string;

@@ -1,4 +1,8 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type AwsEnv, clientConfig } from './config.ts';
+
+export const secretsManagerClient = (env: AwsEnv) =>
+  new SecretsManagerClient(clientConfig(env, env.SECRETS_MANAGER_ENDPOINT));
 
 /**
  * A secret's string value, read once at cold start: a secret in a Lambda's environment would be

@@ -1,5 +1,8 @@
-import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { PublishTrigger } from '@upstate/core';
+import { type AwsEnv, clientConfig } from './config.ts';
+
+export const sfnClient = (env: AwsEnv) => new SFNClient(clientConfig(env, env.SFN_ENDPOINT));
 
 // Step Functions caps an execution name at 80 characters and refuses to reuse one for 90 days.
 const maxNameLength = 80;
@@ -41,7 +44,7 @@ export function sfnStartPublish(options: { client: SFNClient; stateMachineArn: s
 
 /**
  * The `PublishTrigger` on AWS: one execution per (tenant, content version).
- * @example createApp({ publishTrigger: sfnPublishTrigger({ client: clients.sfn(), stateMachineArn }) })
+ * @example createApp({ publishTrigger: sfnPublishTrigger({ client: sfnClient(env), stateMachineArn }) })
  */
 export function sfnPublishTrigger(options: { client: SFNClient; stateMachineArn: string }): PublishTrigger {
   const start = sfnStartPublish(options);

@@ -140,18 +140,6 @@ export function createHandlers(deps: PublisherDeps) {
     }
   };
 
-  /**
-   * The hosts serving a tenant: its platform subdomain, then its verified custom domains (sorted, so
-   * the page URL, the first custom domain, is stable). Read once per run, here, for Render and Invalidate.
-   */
-  const hostsOf = (slug: string, domains: { domain: string; status: string }[]) => [
-    `${slug}.${deps.site.platformDomain}`,
-    ...domains
-      .filter((d) => d.status === 'verified')
-      .map((d) => d.domain)
-      .sort(),
-  ];
-
   return {
     /** Takes the tenant's lease unless another run holds a live one or nothing is waiting to publish. */
     async lease(event: unknown): Promise<LeaseResult> {
@@ -178,8 +166,15 @@ export function createHandlers(deps: PublisherDeps) {
         loadSnapshot(store, tenantId, { now: now(), baseUrl: '' }),
         store.domains.list(tenantId),
       ]);
-      const hosts = hostsOf(snapshot.tenant.slug, domains);
-      const url = `${deps.site.scheme}://${hosts[1] ?? hosts[0]}`;
+      // Every host serving the tenant, for Invalidate; the page URL is the first verified custom
+      // domain (sorted, so it is stable), else the platform subdomain.
+      const platformHost = `${snapshot.tenant.slug}.${deps.site.platformDomain}`;
+      const verified = domains
+        .filter((d) => d.status === 'verified')
+        .map((d) => d.domain)
+        .sort();
+      const hosts = [platformHost, ...verified];
+      const url = `${deps.site.scheme}://${verified[0] ?? platformHost}`;
       const files = await deps.renderer({ ...snapshot, baseUrl: url, contentVersion: version });
       const build = buildKey(tenantId, owner, version);
       await writeBuild(s3, bucket, build, { tenantId, version, hosts, files });

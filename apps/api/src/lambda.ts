@@ -1,9 +1,17 @@
 import { resolveTxt } from 'node:dns/promises';
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { createCloudFrontDomainProvisioner, createLambdaImportLauncher, isImportEvent } from '@upstate/aws';
+import {
+  cloudFrontClient,
+  createCloudFrontDomainProvisioner,
+  createLambdaImportLauncher,
+  dynamoDbClient,
+  isImportEvent,
+  lambdaClient,
+  readSecretString,
+  secretsManagerClient,
+  sfnClient,
+  sfnPublishTrigger,
+} from '@upstate/aws';
+import type { PublishTrigger } from '@upstate/core';
 import { systemResolveHost } from '@upstate/egress/guard';
 import { httpStatuspageSource } from '@upstate/egress/statuspage-source';
 import { runImport } from '@upstate/services/imports/run';
@@ -12,26 +20,17 @@ import { handle } from 'hono/aws-lambda';
 import { createApp } from './app.ts';
 import { readDocsAssets } from './docs.ts';
 import { readEnv } from './env.ts';
-import type { PublishTrigger } from './publish-trigger.ts';
-import { sfnPublishTrigger as startPublishWith } from './sfn-publish-trigger.ts';
 
 const env = readEnv();
-const sfn = new SFNClient({ region: env.AWS_REGION });
 
-/** Starts the publish workflow (shared with the checker; see `sfn-publish-trigger.ts`), on this entry's client. */
-export const sfnPublishTrigger = (stateMachineArn: string): PublishTrigger => startPublishWith(stateMachineArn, sfn);
+// Read once per cold start (top-level await): every request of this container signs cursors with it.
+const cursorSecret = env.CURSOR_SECRET_ARN
+  ? await readSecretString(secretsManagerClient(env), env.CURSOR_SECRET_ARN)
+  : env.CURSOR_SECRET;
 
-const docsDir = env.DOCS_ASSETS_DIR;
-const store = createStore({
-  client: new DynamoDBClient({
-    region: env.AWS_REGION,
-    ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
-  }),
-  tableName: env.TABLE_NAME,
-  cursorSecret: env.CURSOR_SECRET,
-});
+const store = createStore({ client: dynamoDbClient(env), tableName: env.TABLE_NAME, cursorSecret });
 const publishTrigger: PublishTrigger = env.STATE_MACHINE_ARN
-  ? sfnPublishTrigger(env.STATE_MACHINE_ARN)
+  ? sfnPublishTrigger({ client: sfnClient(env), stateMachineArn: env.STATE_MACHINE_ARN })
   : {
       async requestPublish() {
         throw new Error('STATE_MACHINE_ARN is not set');
@@ -40,29 +39,27 @@ const publishTrigger: PublishTrigger = env.STATE_MACHINE_ARN
 const log = (message: string, detail?: Record<string, unknown>) =>
   console.error(JSON.stringify({ level: 'error', message, ...detail }));
 const importSource = (root: string) => httpStatuspageSource(root, { resolveHost: systemResolveHost });
+const docsDir = env.DOCS_ASSETS_DIR;
+
 const app = createApp({
   store,
   publishTrigger,
   log,
   dnsResolver: { resolveTxt },
+  ...(docsDir ? { docsAssets: () => readDocsAssets(docsDir) } : {}),
   // The Lambda runtime names the function; imports run in a second, asynchronous invocation of it.
   ...(env.AWS_LAMBDA_FUNCTION_NAME
     ? {
         imports: {
           source: importSource,
-          launch: createLambdaImportLauncher({
-            client: new LambdaClient({ region: env.AWS_REGION }),
-            functionName: env.AWS_LAMBDA_FUNCTION_NAME,
-          }),
+          launch: createLambdaImportLauncher({ client: lambdaClient(env), functionName: env.AWS_LAMBDA_FUNCTION_NAME }),
         },
       }
     : {}),
-  ...(docsDir ? { docsAssets: () => readDocsAssets(docsDir) } : {}),
   ...(env.CLOUDFRONT_DISTRIBUTION_ID && env.CLOUDFRONT_CONNECTION_GROUP_ID
     ? {
         domainProvisioner: createCloudFrontDomainProvisioner({
-          // CloudFront's control plane is global and answers in us-east-1.
-          client: new CloudFrontClient({ region: 'us-east-1' }),
+          client: cloudFrontClient(env),
           distributionId: env.CLOUDFRONT_DISTRIBUTION_ID,
           connectionGroupId: env.CLOUDFRONT_CONNECTION_GROUP_ID,
           platformDomain: env.PLATFORM_DOMAIN,

@@ -1,4 +1,7 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { type AwsEnv, clientConfig } from './config.ts';
+
+export const lambdaClient = (env: AwsEnv) => new LambdaClient(clientConfig(env, env.LAMBDA_ENDPOINT));
 
 /** What the API Lambda sends itself to run an import after answering the request. */
 export interface ImportEvent {

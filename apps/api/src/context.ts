@@ -41,6 +41,8 @@ export type Env = {
   Variables: {
     requestId: string;
     principal: Principal;
+    /** Set by the idempotency middleware: one id per Idempotency-Key, kept across retries of a failure. */
+    operationId?: string;
   };
 };
 

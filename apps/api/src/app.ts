@@ -16,6 +16,8 @@ import { incidentRoutes } from './routes/incidents.ts';
 import { maintenanceRoutes } from './routes/maintenance.ts';
 import { monitorRoutes } from './routes/monitors.ts';
 import type { RouteDeps } from './routes/shared.ts';
+import type { ServiceDeps } from '@upstate/services/deps';
+import { pageChanged } from '@upstate/services/page/changed';
 
 export const maxBodyBytes = 64 * 1024;
 
@@ -39,6 +41,7 @@ export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? ((message, detail) => console.error(JSON.stringify({ level: 'error', message, ...detail })));
   const { store, publishTrigger } = deps;
+  const services: ServiceDeps = { store, publishTrigger, now, log };
 
   const routeDeps: RouteDeps = {
     store,
@@ -48,20 +51,8 @@ export function createApp(deps: AppDeps) {
     now,
     config,
     log,
-    async pageChanged(tenantId) {
-      const version = await store.publish.bumpContentVersion(tenantId);
-      // The write already happened: a failing trigger is retried briefly, then left to the reconciler.
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          await publishTrigger.requestPublish(tenantId, version);
-          return version;
-        } catch (error) {
-          log('publish trigger failed', { tenantId, version, attempt, error: String(error) });
-          await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-        }
-      }
-      return version;
-    },
+    services,
+    pageChanged: (tenantId) => pageChanged(services, tenantId),
     async audit(p: Principal, action, target, detail = {}) {
       await store.audit.append({ tenantId: p.tenantId, author: p.author, action, target, detail });
     },
@@ -105,7 +96,7 @@ export function createApp(deps: AppDeps) {
     }
     return next();
   });
-  app.use('/v1/*', idempotency(store));
+  app.use('/v1/*', idempotency(store, now));
 
   accountRoutes(app, routeDeps);
   componentRoutes(app, routeDeps);

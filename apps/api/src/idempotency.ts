@@ -42,7 +42,7 @@ export function redactSecrets(text: string): { body: string; redacted: string[] 
  * retries; a retry never writes twice. A 5xx hands the key back with its operation id, so a retry
  * completes what the failed attempt began (use cases derive ids from it) instead of writing twice.
  */
-export function idempotency(store: Store): MiddlewareHandler<Env> {
+export function idempotency(store: Store, now: () => Date = () => new Date()): MiddlewareHandler<Env> {
   return async (c, next) => {
     const key = c.req.header('idempotency-key');
     if (c.req.method !== 'POST' || key === undefined) return next();
@@ -54,7 +54,7 @@ export function idempotency(store: Store): MiddlewareHandler<Env> {
     const scope = c.get('principal')?.tenantId ?? 'anonymous';
     const body = await c.req.raw.clone().text();
     const fingerprint = sha256(`${c.req.method} ${c.req.path}\n${body}`);
-    const claim = await store.idempotency.claim(scope, key, fingerprint, newId());
+    const claim = await store.idempotency.claim(scope, key, fingerprint, newId(now().getTime()));
     if (claim.owned) c.set('operationId', claim.operationId);
     else {
       const prior = claim.record;

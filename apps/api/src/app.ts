@@ -1,5 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError } from '@upstate/core';
+import type { ServiceDeps } from '@upstate/services/deps';
+import { pageChanged } from '@upstate/services/page/changed';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './auth.ts';
@@ -16,8 +18,6 @@ import { incidentRoutes } from './routes/incidents.ts';
 import { maintenanceRoutes } from './routes/maintenance.ts';
 import { monitorRoutes } from './routes/monitors.ts';
 import type { RouteDeps } from './routes/shared.ts';
-import type { ServiceDeps } from '@upstate/services/deps';
-import { pageChanged } from '@upstate/services/page/changed';
 
 export const maxBodyBytes = 64 * 1024;
 

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { AppError, type ApiKeyScope } from '@upstate/core';
+import { type ApiKeyScope, AppError } from '@upstate/core';
 import type { ServiceDeps } from '@upstate/services/deps';
 import type { Actor } from '@upstate/services/operation';
 import type { Context } from 'hono';
@@ -65,7 +65,8 @@ export const IfMatchHeader = z.object({
 export function ifMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const match = /^(?:W\/)?"(\d{1,12})"$/.exec(header.trim());
-  if (!match) throw new AppError('validation_failed', 'If-Match must be an ETag from a GET, e.g. "3"', { field: 'If-Match' });
+  if (!match)
+    throw new AppError('validation_failed', 'If-Match must be an ETag from a GET, e.g. "3"', { field: 'If-Match' });
   return Number(match[1]);
 }
 

@@ -51,7 +51,8 @@ export async function changePage<T>(
     throw error;
   }
   if (begun) {
-    const version = await deps.store.publish.endWrite(tenantId, operationId, true);
+    // Every write of the body may have lost its race (and been skipped): then nothing changed.
+    const version = await deps.store.publish.endWrite(tenantId, operationId, wrote);
     if (version !== null) await requestPublish(deps, tenantId, version);
   }
   return result;

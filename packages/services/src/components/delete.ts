@@ -1,0 +1,18 @@
+import { audit } from '../audit.ts';
+import type { ServiceDeps } from '../deps.ts';
+import { type Actor, assertVersion, operationIdOf } from '../operation.ts';
+import { changePage } from '../page/change.ts';
+
+/**
+ * Deletes a component. Writes: marker, delete, audit, bump. A stop after the delete: the reconciler
+ * publishes the page without it; the audit event is only written once the delete happened.
+ */
+export async function deleteComponent(deps: ServiceDeps, actor: Actor, id: string, expectedVersion?: number) {
+  const operationId = operationIdOf(actor, deps);
+  const current = await deps.store.components.require(actor.tenantId, id);
+  assertVersion(current, expectedVersion, 'component');
+  await changePage(deps, actor.tenantId, operationId, async (write) => {
+    await write(() => deps.store.components.delete(actor.tenantId, id));
+    await write(() => audit(deps, actor, operationId, 'component.deleted', { type: 'component', id }));
+  });
+}

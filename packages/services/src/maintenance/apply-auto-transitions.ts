@@ -11,13 +11,15 @@ import { changePage } from '../page/change.ts';
 export async function applyDueMaintenanceTransitions(
   deps: ServiceDeps,
   due: readonly Maintenance[],
-): Promise<{ applied: number; maintenances: Maintenance[] }> {
+): Promise<{ applied: number; tenants: string[]; maintenances: Maintenance[] }> {
   const at = deps.now();
   let applied = 0;
+  const tenants: string[] = [];
   const out = new Map<string, Maintenance>(due.map((m) => [`${m.tenantId}/${m.id}`, m]));
   for (const [tenantId, list] of Map.groupBy(due, (m) => m.tenantId)) {
     const changes = list.map((m) => [m, applyMaintenanceAutoTransitions(m, at)] as const).filter(([m, n]) => n !== m);
     if (changes.length === 0) continue;
+    const before = applied;
     await changePage(deps, tenantId, newId(at.getTime()), async (write) => {
       for (const [m, next] of changes) {
         try {
@@ -30,8 +32,9 @@ export async function applyDueMaintenanceTransitions(
         }
       }
     });
+    if (applied > before) tenants.push(tenantId);
   }
-  return { applied, maintenances: [...out.values()] };
+  return { applied, tenants, maintenances: [...out.values()] };
 }
 
 /** Loads one maintenance with its due automatic transition applied (and stored). */

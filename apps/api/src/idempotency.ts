@@ -55,8 +55,10 @@ export function idempotency(store: Store, now: () => Date = () => new Date()): M
     const body = await c.req.raw.clone().text();
     const fingerprint = sha256(`${c.req.method} ${c.req.path}\n${body}`);
     const claim = await store.idempotency.claim(scope, key, fingerprint, newId(now().getTime()));
-    if (claim.owned) c.set('operationId', claim.operationId);
-    else {
+    if (claim.owned) {
+      c.set('operationId', claim.operationId);
+      if (claim.resumed) c.set('operationResumed', true);
+    } else {
       const prior = claim.record;
       if (prior.state !== 'done' || prior.status === null) {
         throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress', {

@@ -7,6 +7,11 @@ export interface Actor {
   author: Author;
   /** From the Idempotency-Key (kept across retries of a failed attempt); a fresh id when absent. */
   operationId?: string;
+  /**
+   * This operation retries an attempt that failed after passing validation. A delete that finds its
+   * target gone then finishes (audit, publish) instead of answering 404: the failed attempt deleted it.
+   */
+  resumed?: boolean;
 }
 
 export const operationIdOf = (actor: Actor, deps: ServiceDeps) => actor.operationId ?? newId(deps.now().getTime());

@@ -11,8 +11,8 @@ import {
 import { type Db, type Page, strip } from './db.ts';
 import { conditional } from './errors.ts';
 import {
-  incidentKey,
   completedMaintenanceByTenant,
+  incidentKey,
   itemTypes,
   liveMaintenanceByTenant,
   maintenanceKey,
@@ -38,7 +38,11 @@ function readIncident(stored: Incident | undefined): Incident | undefined {
     createdAt: toInstant(stored.createdAt),
     updatedAt: toInstant(stored.updatedAt),
     resolvedAt: instant(stored.resolvedAt),
-    updates: stored.updates.map((u) => ({ ...u, displayAt: toInstant(u.displayAt), createdAt: toInstant(u.createdAt) })),
+    updates: stored.updates.map((u) => ({
+      ...u,
+      displayAt: toInstant(u.displayAt),
+      createdAt: toInstant(u.createdAt),
+    })),
   };
 }
 
@@ -50,7 +54,11 @@ function readMaintenance(stored: Maintenance | undefined): Maintenance | undefin
     scheduledUntil: toInstant(stored.scheduledUntil),
     createdAt: toInstant(stored.createdAt),
     updatedAt: toInstant(stored.updatedAt),
-    updates: stored.updates.map((u) => ({ ...u, displayAt: toInstant(u.displayAt), createdAt: toInstant(u.createdAt) })),
+    updates: stored.updates.map((u) => ({
+      ...u,
+      displayAt: toInstant(u.displayAt),
+      createdAt: toInstant(u.createdAt),
+    })),
   };
 }
 

@@ -128,27 +128,29 @@ export function publishStateRepo(db: Db) {
      * the write is older than `abandonedWriteMs`, settles it with a bump (see `listStale`).
      */
     async beginWrite(tenantId: string, operationId: string): Promise<void> {
-      await db.doc.send(
-        new UpdateCommand({
-          TableName: db.table,
-          Key: key(tenantId),
-          UpdateExpression:
-            'SET #p = :now, #type = :type, tenantId = :tenant, gsi2pk = :stale, gsi2sk = :fresh ADD pendingWrites :one',
-          ConditionExpression: 'attribute_not_exists(#p)',
-          ExpressionAttributeNames: { '#p': pendingName(operationId), '#type': 'type' },
-          ExpressionAttributeValues: {
-            ':now': db.now().toISOString(),
-            ':type': itemTypes.publish,
-            ':tenant': tenantId,
-            ':stale': stalePartition,
-            ':fresh': staleSortKey(tenantId, null),
-            ':one': 1,
-          },
-        }),
-      ).catch((error: unknown) => {
-        // The same operation retried (same Idempotency-Key): its marker is already there.
-        if (!isConditionalFailure(error)) throw error;
-      });
+      await db.doc
+        .send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: key(tenantId),
+            UpdateExpression:
+              'SET #p = :now, #type = :type, tenantId = :tenant, gsi2pk = :stale, gsi2sk = :fresh ADD pendingWrites :one',
+            ConditionExpression: 'attribute_not_exists(#p)',
+            ExpressionAttributeNames: { '#p': pendingName(operationId), '#type': 'type' },
+            ExpressionAttributeValues: {
+              ':now': db.now().toISOString(),
+              ':type': itemTypes.publish,
+              ':tenant': tenantId,
+              ':stale': stalePartition,
+              ':fresh': staleSortKey(tenantId, null),
+              ':one': 1,
+            },
+          }),
+        )
+        .catch((error: unknown) => {
+          // The same operation retried (same Idempotency-Key): its marker is already there.
+          if (!isConditionalFailure(error)) throw error;
+        });
     },
 
     /**

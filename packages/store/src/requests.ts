@@ -32,7 +32,7 @@ export function idempotencyRepo(db: Db) {
       key: string,
       fingerprint: string,
       operationId: string,
-    ): Promise<{ owned: true; operationId: string } | { owned: false; record: IdempotencyRecord }> {
+    ): Promise<{ owned: true; operationId: string; resumed: boolean } | { owned: false; record: IdempotencyRecord }> {
       const now = epochSeconds(db.now());
       try {
         await db.doc.send(
@@ -53,7 +53,7 @@ export function idempotencyRepo(db: Db) {
             ExpressionAttributeValues: { ':now': now },
           }),
         );
-        return { owned: true, operationId };
+        return { owned: true, operationId, resumed: false };
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
       }
@@ -69,7 +69,11 @@ export function idempotencyRepo(db: Db) {
             ReturnValues: 'ALL_NEW',
           }),
         );
-        return { owned: true, operationId: (Attributes?.operationId as string | undefined) ?? operationId };
+        return {
+          owned: true,
+          operationId: (Attributes?.operationId as string | undefined) ?? operationId,
+          resumed: true,
+        };
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
       }
@@ -77,7 +81,7 @@ export function idempotencyRepo(db: Db) {
         new GetCommand({ TableName: db.table, Key: idempotencyKey(tenantId, key), ConsistentRead: true }),
       );
       const record = strip<IdempotencyRecord>(Item);
-      if (!record) return { owned: true, operationId };
+      if (!record) return { owned: true, operationId, resumed: false };
       if (record.fingerprint !== fingerprint) {
         throw new AppError('idempotency_conflict', 'This Idempotency-Key was used with a different request', {
           field: 'Idempotency-Key',

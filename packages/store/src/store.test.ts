@@ -323,7 +323,11 @@ describe('audit, idempotency and rate limits', () => {
   });
 
   it('returns the first response for a repeated key and expires records after 24 hours', async () => {
-    expect(await store.idempotency.claim('t1', 'key-1', 'fp', 'op-1')).toEqual({ owned: true, operationId: 'op-1' });
+    expect(await store.idempotency.claim('t1', 'key-1', 'fp', 'op-1')).toEqual({
+      owned: true,
+      operationId: 'op-1',
+      resumed: false,
+    });
     await store.idempotency.complete('t1', 'key-1', { status: 201, body: '{"id":1}', contentType: 'application/json' });
     expect(await store.idempotency.claim('t1', 'key-1', 'fp', 'op-2')).toMatchObject({
       owned: false,
@@ -332,9 +336,17 @@ describe('audit, idempotency and rate limits', () => {
     await expect(store.idempotency.claim('t1', 'key-1', 'other', 'op-3')).rejects.toMatchObject({
       code: 'idempotency_conflict',
     });
-    expect(await store.idempotency.claim('t2', 'key-1', 'fp', 'op-4')).toEqual({ owned: true, operationId: 'op-4' });
+    expect(await store.idempotency.claim('t2', 'key-1', 'fp', 'op-4')).toEqual({
+      owned: true,
+      operationId: 'op-4',
+      resumed: false,
+    });
     clock = new Date(clock.getTime() + 24 * 3600_000 + 1000);
-    expect(await store.idempotency.claim('t1', 'key-1', 'fp', 'op-5')).toEqual({ owned: true, operationId: 'op-5' });
+    expect(await store.idempotency.claim('t1', 'key-1', 'fp', 'op-5')).toEqual({
+      owned: true,
+      operationId: 'op-5',
+      resumed: false,
+    });
   });
 
   it('hands a failed request’s key back with its operation id, so the retry finishes that operation', async () => {
@@ -344,7 +356,11 @@ describe('audit, idempotency and rate limits', () => {
       record: { state: 'pending' },
     });
     await store.idempotency.release('t1', 'key-f');
-    expect(await store.idempotency.claim('t1', 'key-f', 'fp', 'op-c')).toEqual({ owned: true, operationId: 'op-a' });
+    expect(await store.idempotency.claim('t1', 'key-f', 'fp', 'op-c')).toEqual({
+      owned: true,
+      operationId: 'op-a',
+      resumed: true,
+    });
     // Taken again: a concurrent second retry waits for it like any request in progress.
     expect(await store.idempotency.claim('t1', 'key-f', 'fp', 'op-d')).toMatchObject({ owned: false });
   });

@@ -80,7 +80,12 @@ export const etagHeader = {
 /** The caller as a use case sees it: tenant, author, and the request's operation id (Idempotency-Key). */
 export function actorOf(c: Context<Env>, p: Principal): Actor {
   const operationId = c.get('operationId');
-  return { tenantId: p.tenantId, author: p.author, ...(operationId ? { operationId } : {}) };
+  return {
+    tenantId: p.tenantId,
+    author: p.author,
+    ...(operationId ? { operationId } : {}),
+    ...(c.get('operationResumed') ? { resumed: true } : {}),
+  };
 }
 
 export function principal(c: Context<Env>, scope: ApiKeyScope): Principal {

@@ -7,12 +7,13 @@ import { changePage } from '../page/change.ts';
 /** Deletes an empty group. Writes: marker, delete, audit, bump (as `deleteComponent`). */
 export async function deleteGroup(deps: ServiceDeps, actor: Actor, id: string): Promise<void> {
   const operationId = operationIdOf(actor, deps);
-  if (!(await deps.store.groups.get(actor.tenantId, id))) throw new AppError('not_found', 'Component group not found');
+  const current = await deps.store.groups.get(actor.tenantId, id);
+  if (!current && !actor.resumed) throw new AppError('not_found', 'Component group not found');
   if ((await deps.store.components.list(actor.tenantId)).some((x) => x.groupId === id)) {
     throw new AppError('conflict', 'Move or delete the group’s components first', { field: 'id' });
   }
   await changePage(deps, actor.tenantId, operationId, async (write) => {
-    await write(() => deps.store.groups.delete(actor.tenantId, id));
+    if (current) await write(() => deps.store.groups.delete(actor.tenantId, id));
     await write(() => audit(deps, actor, operationId, 'component_group.deleted', { type: 'component_group', id }));
   });
 }

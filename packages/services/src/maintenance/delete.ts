@@ -1,3 +1,4 @@
+import { notFound } from '@upstate/core';
 import { audit } from '../audit.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { type Actor, asIfMatchConflict, assertVersion, operationIdOf } from '../operation.ts';
@@ -6,11 +7,12 @@ import { changePage } from '../page/change.ts';
 /** Cancels (deletes) a maintenance. Writes: marker, delete (conditional on the version read), audit, bump. */
 export async function deleteMaintenance(deps: ServiceDeps, actor: Actor, id: string, expectedVersion?: number) {
   const operationId = operationIdOf(actor, deps);
-  const current = await deps.store.maintenances.require(actor.tenantId, id);
-  assertVersion(current, expectedVersion, 'maintenance');
+  const current = await deps.store.maintenances.get(actor.tenantId, id);
+  if (!current && !actor.resumed) throw notFound('Scheduled maintenance');
+  if (current) assertVersion(current, expectedVersion, 'maintenance');
   await changePage(deps, actor.tenantId, operationId, async (write) => {
     try {
-      await write(() => deps.store.maintenances.delete(actor.tenantId, id, current.version));
+      if (current) await write(() => deps.store.maintenances.delete(actor.tenantId, id, current.version));
     } catch (error) {
       throw asIfMatchConflict(error, expectedVersion);
     }

@@ -16,7 +16,8 @@ export interface AppendOptions {
  *
  * Load, apply the pure rule, validate (transition, components of this tenant) — all before the first
  * write. Writes, in order: the in-flight marker; the incident with the new entry (one conditional
- * write on its version; a lost race reloads and re-applies the rule, bounded, with jitter); its audit
+ * update conditional on what the rule read; a lost race reloads and re-applies the rule, bounded,
+ * with jitter); its audit
  * event; component statuses with theirs; the content-version bump. A stop after any write: the marker
  * has the reconciler publish it; a retry under the same Idempotency-Key finds its entry by id (derived
  * from the operation id) and only finishes the writes after it, so the timeline holds it once.
@@ -38,6 +39,7 @@ export async function appendToIncident(
     if (index >= 0) {
       const entry = current.updates[index];
       return {
+        loaded: current,
         incident: current,
         changes: entry?.componentChanges ?? [],
         from: statusBefore(current, index),
@@ -53,20 +55,27 @@ export async function appendToIncident(
     const updates = made.incident.updates.map((u, i) =>
       i === made.incident.updates.length - 1 ? { ...u, id: entryId } : u,
     );
-    return { incident: { ...made.incident, updates }, changes: made.changes, from: current.status, stored: false };
+    return {
+      loaded: current,
+      incident: { ...made.incident, updates },
+      changes: made.changes,
+      from: current.status,
+      stored: false,
+    };
   };
   return changePage(deps, tenantId, operationId, async (write) => {
     const result = await retryRaces(
       async () => {
         const next = await attempt();
-        if (!next.stored) {
-          try {
-            await write(() => deps.store.incidents.save(next.incident));
-          } catch (error) {
-            throw asIfMatchConflict(error, options.expectedVersion);
-          }
+        if (next.stored) return next;
+        try {
+          const incident = await write(() =>
+            deps.store.incidents.append(next.loaded, next.incident, options.expectedVersion),
+          );
+          return { ...next, incident };
+        } catch (error) {
+          throw asIfMatchConflict(error, options.expectedVersion);
         }
-        return next;
       },
       options.expectedVersion === undefined ? {} : { attempts: 1 },
     );

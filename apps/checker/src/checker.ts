@@ -1,7 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import type { PublishTrigger } from '@upstate/api';
 import {
-  applyMaintenanceAutoTransitions,
   type ComponentStatus,
   type HeartbeatMonitorConfig,
   isMaintenanceActive,
@@ -9,8 +8,8 @@ import {
   maintenanceStatusAt,
   utcDay,
 } from '@upstate/core';
-import type { ServiceDeps } from '@upstate/services/deps';
 import { type AutomaticStatus, setAutomaticStatuses } from '@upstate/services/components/set-automatic-status';
+import type { ServiceDeps } from '@upstate/services/deps';
 import { applyDueMaintenanceTransitions } from '@upstate/services/maintenance/apply-auto-transitions';
 import { rolloverTenant } from '@upstate/services/tenant/rollover';
 import type { Store } from '@upstate/store';

@@ -3,19 +3,23 @@ import { type AuditEvent, loadSnapshot, type Store } from '@upstate/store';
 import { createTestStore } from '@upstate/store/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createComponent } from './components/create.ts';
+import { createGroup } from './components/create-group.ts';
 import { deleteComponent } from './components/delete.ts';
 import { reorderComponents } from './components/reorder.ts';
 import { updateComponent } from './components/update.ts';
+import { updateGroup } from './components/update-group.ts';
 import type { ServiceDeps } from './deps.ts';
 import { correctIncident } from './incidents/correct.ts';
 import { openIncident } from './incidents/open.ts';
 import { postIncidentUpdate } from './incidents/post-update.ts';
 import { reopenIncident } from './incidents/reopen.ts';
 import { resolveIncident } from './incidents/resolve.ts';
+import { deleteMaintenance } from './maintenance/delete.ts';
 import { postMaintenanceUpdate } from './maintenance/post-update.ts';
 import { scheduleMaintenance } from './maintenance/schedule.ts';
 import { updateMaintenance } from './maintenance/update.ts';
 import { type Actor, derivedId } from './operation.ts';
+import { updateTenantSettings } from './tenant/update-settings.ts';
 
 // Fault injection (issue 13, point 3): for every use case and every N, the Nth store write throws —
 // once ("transient": the use case sees the error and carries on cleaning up) or from then on
@@ -100,6 +104,14 @@ async function holds(tenantId: string, e: AuditEvent): Promise<boolean> {
       return (await store.components.get(tenantId, id))?.name === 'Renamed';
     case 'component.reordered':
       return (await store.components.list(tenantId))[0]?.name === 'Database';
+    case 'maintenance.deleted':
+      return (await store.maintenances.get(tenantId, id)) === undefined;
+    case 'component_group.created':
+      return (await store.groups.get(tenantId, id)) !== undefined;
+    case 'component_group.updated':
+      return (await store.groups.get(tenantId, id))?.name === 'Renamed';
+    case 'tenant.updated':
+      return (await store.tenants.require(tenantId)).tenant.name === 'Renamed';
     case 'maintenance.created':
       return (await store.maintenances.get(tenantId, id)) !== undefined;
     case 'maintenance.updated': {
@@ -147,6 +159,7 @@ async function world(name: string): Promise<World> {
     autoStart: false,
     body: 'Planned',
   });
+  await createGroup(deps, actor, { name: 'Core' });
   await reconcile();
   return { tenantId, api: api.id, db: db.id, incidentId: open.id, resolvedId: done.id, maintenanceId: m.id };
 }
@@ -232,6 +245,29 @@ const cases: Case[] = [
     name: 'components/reorder',
     run: (d, a, w) => reorderComponents(d, a, { components: [w.db, w.api] }),
     entries: async (w) => ((await store.components.list(w.tenantId))[0]?.id === w.db ? 1 : 0),
+  },
+  {
+    name: 'components/create-group',
+    run: (d, a) => createGroup(d, a, { name: 'Edge' }),
+    entries: async (w, op) => ((await store.groups.get(w.tenantId, op)) ? 1 : 0),
+  },
+  {
+    name: 'components/update-group',
+    run: async (d, a, w) => {
+      const group = (await store.groups.list(w.tenantId))[0];
+      return updateGroup(d, a, group?.id ?? '', { name: 'Renamed' });
+    },
+    entries: async (w) => ((await store.groups.list(w.tenantId))[0]?.name === 'Renamed' ? 1 : 0),
+  },
+  {
+    name: 'tenant/update-settings',
+    run: (d, a) => updateTenantSettings(d, a, { name: 'Renamed', branding: { brandColor: '#1d4ed8' } }),
+    entries: async (w) => ((await store.tenants.require(w.tenantId)).tenant.name === 'Renamed' ? 1 : 0),
+  },
+  {
+    name: 'maintenance/delete',
+    run: (d, a, w) => deleteMaintenance(d, a, w.maintenanceId),
+    entries: async (w) => ((await store.maintenances.get(w.tenantId, w.maintenanceId)) ? 0 : 1),
   },
   {
     name: 'maintenance/schedule',

@@ -37,7 +37,7 @@ function context(snapshot: TenantSnapshot): Context {
     ...snapshot.components.map((c) => c.updatedAt),
     ...snapshot.incidents.map((i) => i.updatedAt),
     ...snapshot.maintenances.map((m) => m.updatedAt),
-  ].sort();
+  ].sort(byInstant);
   const page: V2Page = {
     id: snapshot.tenant.id,
     name: snapshot.tenant.name,

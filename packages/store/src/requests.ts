@@ -6,6 +6,9 @@ import { idempotencyKey, itemTypes, rateLimitKey } from './keys.ts';
 
 export const idempotencyTtlSeconds = 24 * 3600;
 
+/** A claim still pending this long is abandoned (no request runs longer; Lambda's limit is 30 s). */
+export const abandonedClaimSeconds = 60;
+
 export interface IdempotencyRecord {
   fingerprint: string;
   state: 'pending' | 'done' | 'failed';
@@ -47,6 +50,7 @@ export function idempotencyRepo(db: Db) {
               body: null,
               contentType: null,
               operationId,
+              claimedAt: now,
               expiresAt: now + idempotencyTtlSeconds,
             },
             ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
@@ -62,10 +66,19 @@ export function idempotencyRepo(db: Db) {
           new UpdateCommand({
             TableName: db.table,
             Key: idempotencyKey(tenantId, key),
-            UpdateExpression: 'SET #state = :pending',
-            ConditionExpression: '#state = :failed AND fingerprint = :fp',
+            UpdateExpression: 'SET #state = :pending, claimedAt = :now',
+            // An attempt still pending after `abandonedClaimSeconds` died without answering (a crashed
+            // or timed-out Lambda): its retry takes over, like a failed one.
+            ConditionExpression:
+              'fingerprint = :fp AND (#state = :failed OR (#state = :pending AND claimedAt < :abandoned))',
             ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':pending': 'pending', ':failed': 'failed', ':fp': fingerprint },
+            ExpressionAttributeValues: {
+              ':pending': 'pending',
+              ':failed': 'failed',
+              ':fp': fingerprint,
+              ':now': now,
+              ':abandoned': now - abandonedClaimSeconds,
+            },
             ReturnValues: 'ALL_NEW',
           }),
         );

@@ -363,6 +363,13 @@ describe('audit, idempotency and rate limits', () => {
     });
     // Taken again: a concurrent second retry waits for it like any request in progress.
     expect(await store.idempotency.claim('t1', 'key-f', 'fp', 'op-d')).toMatchObject({ owned: false });
+    // ...unless that attempt died without answering: after a minute its retry takes over, same operation.
+    clock = new Date(clock.getTime() + 61_000);
+    expect(await store.idempotency.claim('t1', 'key-f', 'fp', 'op-e')).toEqual({
+      owned: true,
+      operationId: 'op-a',
+      resumed: true,
+    });
   });
 
   it('settles a write abandoned mid-way: the reconciler sees the tenant and a bump publishes what it stored', async () => {

@@ -62,42 +62,30 @@ export function publishStateRepo(db: Db) {
     }
   }
 
-  /** Bumps the tenants whose in-flight writes are older than `abandonedWriteMs`, clearing those markers. */
-  async function settleAbandoned(limit: number): Promise<void> {
-    const { Items = [] } = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :stale',
-        ExpressionAttributeValues: { ':stale': stalePartition },
-        Limit: limit,
-      }),
+  /** Bumps a tenant whose in-flight writes are older than `abandonedWriteMs`, clearing those markers. */
+  async function settleAbandoned(tenantId: string, cutoff: string): Promise<void> {
+    const { Item } = await db.doc.send(
+      new GetCommand({ TableName: db.table, Key: key(tenantId), ConsistentRead: true }),
     );
-    const cutoff = new Date(db.now().getTime() - abandonedWriteMs).toISOString();
-    for (const indexed of Items) {
-      const { Item } = await db.doc.send(
-        new GetCommand({ TableName: db.table, Key: key(indexed.tenantId as string), ConsistentRead: true }),
+    const abandoned = pendingOf(Item).filter((p) => p.at < cutoff);
+    if (abandoned.length === 0) return;
+    const names = Object.fromEntries(abandoned.map((p, i) => [`#p${i}`, p.name]));
+    try {
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: key(tenantId),
+          UpdateExpression: `REMOVE ${Object.keys(names).join(', ')} ADD contentVersion :one, pendingWrites :minus`,
+          // Each marker exactly once: a concurrent endWrite or reconciler run settles it instead.
+          ConditionExpression: Object.keys(names)
+            .map((n) => `attribute_exists(${n})`)
+            .join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':one': 1, ':minus': -abandoned.length },
+        }),
       );
-      const abandoned = pendingOf(Item).filter((p) => p.at < cutoff);
-      if (abandoned.length === 0) continue;
-      const names = Object.fromEntries(abandoned.map((p, i) => [`#p${i}`, p.name]));
-      try {
-        await db.doc.send(
-          new UpdateCommand({
-            TableName: db.table,
-            Key: key(indexed.tenantId as string),
-            UpdateExpression: `REMOVE ${Object.keys(names).join(', ')} ADD contentVersion :one, pendingWrites :minus`,
-            // Each marker exactly once: a concurrent endWrite or reconciler run settles it instead.
-            ConditionExpression: Object.keys(names)
-              .map((n) => `attribute_exists(${n})`)
-              .join(' AND '),
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':one': 1, ':minus': -abandoned.length },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalFailure(error)) throw error;
-      }
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
     }
   }
 
@@ -318,7 +306,6 @@ export function publishStateRepo(db: Db) {
      * mid-way (older than `abandonedWriteMs`) are settled first, so what they stored counts as new.
      */
     async listStale(limit = 100): Promise<PublishState[]> {
-      await settleAbandoned(limit);
       const { Items = [] } = await db.doc.send(
         new QueryCommand({
           TableName: db.table,
@@ -328,7 +315,15 @@ export function publishStateRepo(db: Db) {
           Limit: limit,
         }),
       );
-      const states = await Promise.all(Items.map((item) => this.get(item.tenantId as string)));
+      const cutoff = new Date(db.now().getTime() - abandonedWriteMs).toISOString();
+      const states = await Promise.all(
+        Items.map(async (item) => {
+          const state = await this.get(item.tenantId as string);
+          if (state.pendingSince === null || state.pendingSince >= cutoff) return state;
+          await settleAbandoned(state.tenantId, cutoff);
+          return this.get(state.tenantId);
+        }),
+      );
       return states.filter((s) => s.contentVersion > s.publishedVersion);
     },
 

@@ -123,7 +123,7 @@ export function createApp(deps: AppDeps) {
       title: 'Upstate API',
       version: '1.0.0',
       description:
-        'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header.',
+        'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header; a retry after a 5xx finishes the failed operation, never repeats it. Concurrency: reads of mutable resources return an `ETag`; a write with a stale `If-Match` is `409 conflict` (field `If-Match`). Without `If-Match`, appends (incident and maintenance updates, corrections, resolve, reopen) never fail because another writer got there first, and a PATCH changes only the fields sent. Times may carry an offset; they are stored and returned as UTC instants (`…sssZ`).',
     },
   };
   app.doc31('/openapi.json', documentConfig);

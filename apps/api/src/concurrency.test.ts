@@ -26,6 +26,27 @@ describe('concurrency semantics (documented in the OpenAPI document)', () => {
     expect(incident.version).toBe(51);
   }, 60_000);
 
+  it('20 concurrent maintenance updates with no version all land', async () => {
+    const t = await createTestApp();
+    const acme = await t.signup();
+    const m = await json(
+      await t.call(acme, 'POST', '/v1/maintenances', {
+        name: 'Upgrade',
+        scheduledFor: '2030-01-01T10:00:00.000Z',
+        scheduledUntil: '2030-01-01T12:00:00.000Z',
+        body: 'Planned',
+      }),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        t.call(acme, 'POST', `/v1/maintenances/${m.id}/updates`, { status: 'in_progress', body: `step ${i}` }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
+    const stored = await json(await t.call(acme, 'GET', `/v1/maintenances/${m.id}`));
+    expect(stored.updates).toHaveLength(21);
+  }, 60_000);
+
   it('a stale If-Match gets 409 conflict naming If-Match; a current one applies and returns the new ETag', async () => {
     const t = await createTestApp();
     const acme = await t.signup();

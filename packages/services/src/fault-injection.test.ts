@@ -15,6 +15,7 @@ import { openIncident } from './incidents/open.ts';
 import { postIncidentUpdate } from './incidents/post-update.ts';
 import { reopenIncident } from './incidents/reopen.ts';
 import { resolveIncident } from './incidents/resolve.ts';
+import { applyDueMaintenanceTransitions } from './maintenance/apply-auto-transitions.ts';
 import { deleteMaintenance } from './maintenance/delete.ts';
 import { postMaintenanceUpdate } from './maintenance/post-update.ts';
 import { scheduleMaintenance } from './maintenance/schedule.ts';
@@ -161,6 +162,13 @@ async function world(name: string): Promise<World> {
     body: 'Planned',
   });
   await createGroup(deps, actor, { name: 'Core' });
+  // Due to start automatically by the time a case runs (every reconcile moves the clock 61 s on)
+  await scheduleMaintenance(deps, actor, {
+    name: 'Auto',
+    scheduledFor: new Date(clock + 30_000).toISOString(),
+    scheduledUntil: new Date(clock + 86_400_000).toISOString(),
+    body: 'Automatic',
+  });
   await reconcile();
   return { tenantId, api: api.id, db: db.id, incidentId: open.id, resolvedId: done.id, maintenanceId: m.id };
 }
@@ -279,6 +287,17 @@ const cases: Case[] = [
       ]);
     },
     entries: async (w) => ((await store.components.get(w.tenantId, w.db))?.status === 'major_outage' ? 1 : 0),
+  },
+  {
+    name: 'maintenance/apply-auto-transitions (scheduler)',
+    run: async (d, _a, w) => {
+      const due = (await store.maintenances.listDueTransitions(now())).filter((m) => m.tenantId === w.tenantId);
+      expect(due.length).toBeLessThanOrEqual(1);
+      return applyDueMaintenanceTransitions(d, due);
+    },
+    entries: async (w) =>
+      (await store.maintenances.listLive(w.tenantId)).filter((m) => m.name === 'Auto' && m.status === 'in_progress')
+        .length,
   },
   {
     name: 'maintenance/schedule',

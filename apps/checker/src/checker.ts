@@ -1,11 +1,12 @@
 import { lookup } from 'node:dns/promises';
-import type { PublishTrigger } from '@upstate/api';
 import {
   type ComponentStatus,
   type HeartbeatMonitorConfig,
   isMaintenanceActive,
+  type Log,
   type Monitor,
   maintenanceStatusAt,
+  type PublishTrigger,
   utcDay,
 } from '@upstate/core';
 import { type AutomaticStatus, setAutomaticStatuses } from '@upstate/services/components/set-automatic-status';
@@ -21,7 +22,7 @@ import { defaultMaxCreditMs, statusCreditor } from './status-credit.ts';
 import { fetchTransport, nodeTransport, type Transport } from './transport.ts';
 import { foldResult, monitorsMayChange, monitorsStatus, type RunState, type Verdict } from './verdict.ts';
 
-export type Log = (message: string, detail?: Record<string, unknown>) => void;
+export type { Log } from '@upstate/core';
 
 export interface CheckerDeps {
   store: Store;

@@ -11,7 +11,11 @@ describe('retryRaces', () => {
     expect(calls).toBe(4);
     calls = 0;
     const invalid = new AppError('invalid_transition', 'no', { field: 'status' });
-    await expect(retryRaces(async () => (++calls, Promise.reject(invalid)), { baseMs: 1 })).rejects.toBe(invalid);
+    const refuse = async () => {
+      calls++;
+      throw invalid;
+    };
+    await expect(retryRaces(refuse, { baseMs: 1 })).rejects.toBe(invalid);
     expect(calls).toBe(1);
   });
 

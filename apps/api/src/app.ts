@@ -2,7 +2,9 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError } from '@upstate/core';
 import { systemResolveHost } from '@upstate/egress/guard';
 import { httpStatuspageSource, vetSource } from '@upstate/egress/statuspage-source';
+import type { ServiceDeps } from '@upstate/services/deps';
 import { runImport } from '@upstate/services/imports/run';
+import { pageChanged } from '@upstate/services/page/changed';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './auth.ts';
@@ -43,6 +45,7 @@ export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? ((message, detail) => console.error(JSON.stringify({ level: 'error', message, ...detail })));
   const { store, publishTrigger } = deps;
+  const services: ServiceDeps = { store, publishTrigger, now, log };
 
   const importSource =
     deps.imports?.source ?? ((root) => httpStatuspageSource(root, { resolveHost: systemResolveHost }));
@@ -54,10 +57,9 @@ export function createApp(deps: AppDeps) {
       deps.imports?.launch ??
       (async (job) => {
         // In this process, after the response: the job's own record carries any failure.
-        runImport(
-          { store, publishTrigger, now, log, source: importSource(job.root), subscribers: deps.imports?.subscribers },
-          job,
-        ).catch((error) => log('import runner failed', { jobId: job.jobId, error: String(error) }));
+        runImport({ ...services, source: importSource(job.root), subscribers: deps.imports?.subscribers }, job).catch(
+          (error) => log('import runner failed', { jobId: job.jobId, error: String(error) }),
+        );
       }),
   };
 
@@ -70,20 +72,8 @@ export function createApp(deps: AppDeps) {
     config,
     log,
     imports,
-    async pageChanged(tenantId) {
-      const version = await store.publish.bumpContentVersion(tenantId);
-      // The write already happened: a failing trigger is retried briefly, then left to the reconciler.
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          await publishTrigger.requestPublish(tenantId, version);
-          return version;
-        } catch (error) {
-          log('publish trigger failed', { tenantId, version, attempt, error: String(error) });
-          await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-        }
-      }
-      return version;
-    },
+    services,
+    pageChanged: (tenantId) => pageChanged(services, tenantId),
     async audit(p: Principal, action, target, detail = {}) {
       await store.audit.append({ tenantId: p.tenantId, author: p.author, action, target, detail });
     },
@@ -127,7 +117,7 @@ export function createApp(deps: AppDeps) {
     }
     return next();
   });
-  app.use('/v1/*', idempotency(store));
+  app.use('/v1/*', idempotency(store, now));
 
   accountRoutes(app, routeDeps);
   componentRoutes(app, routeDeps);
@@ -155,7 +145,7 @@ export function createApp(deps: AppDeps) {
       title: 'Upstate API',
       version: '1.0.0',
       description:
-        'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header.',
+        'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header; a retry after a 5xx finishes the failed operation, never repeats it. Concurrency: reads of mutable resources return an `ETag`; a write with a stale `If-Match` is `409 conflict` (field `If-Match`). Without `If-Match`, appends (incident and maintenance updates, corrections, resolve, reopen) never fail because another writer got there first, and a PATCH changes only the fields sent. Times may carry an offset; they are stored and returned as UTC instants (`…sssZ`).',
     },
   };
   app.doc31('/openapi.json', documentConfig);

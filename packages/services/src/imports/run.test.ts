@@ -61,7 +61,8 @@ async function snapshot(tenantId: string) {
   };
 }
 
-describe('importing a Statuspage page', () => {
+// Each test writes tens to hundreds of records to dynalite: generous timeouts for a loaded machine.
+describe('importing a Statuspage page', { timeout: 60_000 }, () => {
   const recording = statuspageRecording({ incidents: 64, maintenances: 3, seed: 5 });
   const tenantId = 'tenant-import-a';
 
@@ -195,7 +196,7 @@ describe('importing a Statuspage page', () => {
   });
 });
 
-describe('untidy sources', () => {
+describe('untidy sources', { timeout: 60_000 }, () => {
   it('skips a history entry that is no readable incident, cuts over-long titles, and imports the rest', async () => {
     const untidy = structuredClone(statuspageRecording({ incidents: 55, maintenances: 1, seed: 8 }));
     const older = Object.keys(untidy).filter((p) => p.startsWith('api/v2/incidents/') && p !== 'api/v2/incidents.json');

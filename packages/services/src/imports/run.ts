@@ -37,6 +37,7 @@ import {
 } from '@upstate/core';
 import type { z } from 'zod';
 import type { ServiceDeps } from '../deps.ts';
+import { pageChanged } from '../page/changed.ts';
 import type { SubscriberImporter } from './subscribers.ts';
 
 /** How many changed records may wait for one content-version bump. */
@@ -120,19 +121,10 @@ export async function runImport(deps: RunImportDeps, input: RunImportInput): Pro
   };
 
   let pending = 0;
+  // Each batch's records are complete on their own, so a plain bump publishes them (page/changed.ts).
   const publish = async () => {
     pending = 0;
-    const version = await store.publish.bumpContentVersion(tenantId);
-    // The records are stored: a failing trigger is retried briefly, then left to the reconciler.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await deps.publishTrigger.requestPublish(tenantId, version);
-        return;
-      } catch (error) {
-        deps.log('publish trigger failed', { tenantId, version, attempt, error: String(error) });
-        await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-      }
-    }
+    await pageChanged(deps, tenantId);
   };
   const author: Author = job.startedBy;
   const audit = (action: string, type: string, id: string, detail: Record<string, unknown>) =>

@@ -1,7 +1,7 @@
 import { AppError } from '@upstate/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from './auth.ts';
-import { redactSecrets } from './idempotency.ts';
+import { principalId, redactSecrets, requestFingerprint } from './idempotency.ts';
 import { createTestApp, type TestTenant } from './testing.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -244,8 +244,10 @@ describe('Idempotency-Key and secrets', () => {
     expect(replayed.id).toBe(first.id);
     expect(replayed.key).toBeNull();
     expect(replay.headers.get('idempotent-redacted')).toBe('key');
-    const fingerprint = sha256(`POST /v1/api-keys\n${JSON.stringify(body)}`);
-    const stored = await t.store.idempotency.claim(acme.tenantId, 'key-create-1', fingerprint);
+    const owner = await t.store.apiKeys.getByHash(sha256(acme.key));
+    const who = { tenantId: acme.tenantId, author: { kind: 'api_key' as const, id: owner?.id ?? '' } };
+    const fingerprint = requestFingerprint(who, 'POST', '/v1/api-keys', JSON.stringify(body));
+    const stored = await t.store.idempotency.claim(principalId(who), 'key-create-1', fingerprint);
     expect(stored?.state).toBe('done');
     expect(stored?.body).not.toContain(first.key);
     expect(stored?.redacted).toEqual(['key']);

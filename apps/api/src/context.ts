@@ -41,6 +41,8 @@ export type Env = {
   Variables: {
     requestId: string;
     principal: Principal;
+    /** The scope the route checked; an idempotent replay checks it again before answering. */
+    requiredScope?: ApiKeyScope;
   };
 };
 

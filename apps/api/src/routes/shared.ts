@@ -44,6 +44,7 @@ export const PageQuery = z.object({
 
 export function principal(c: Context<Env>, scope: ApiKeyScope): Principal {
   const p = c.get('principal');
+  c.set('requiredScope', scope);
   requireScope(p, scope);
   return p;
 }

@@ -113,6 +113,21 @@ describe('the walk-through: sign up, component, incident, update, resolve', () =
     expect(res.status).toBe(400);
     expect((await json(res)).error).toMatchObject({ code: 'invalid_cursor', field: 'cursor' });
   });
+
+  it("answers another listing's cursor with 400 invalid_cursor, never 500", async () => {
+    // Prepare: the audit log has several entries by now, so a one-entry page has a next cursor
+    const audit = await json(await t.call(acme, 'GET', '/v1/audit-log?limit=1'));
+    expect(audit.nextCursor).toBeTruthy();
+    // Act
+    const cursor = encodeURIComponent(audit.nextCursor);
+    const incidents = await t.call(acme, 'GET', `/v1/incidents?cursor=${cursor}`);
+    const maintenance = await t.call(acme, 'GET', `/v1/maintenances?cursor=${cursor}`);
+    // Assess
+    for (const res of [incidents, maintenance]) {
+      expect(res.status).toBe(400);
+      expect((await json(res)).error).toMatchObject({ code: 'invalid_cursor', field: 'cursor' });
+    }
+  });
 });
 
 describe('errors have one shape and name the problem', () => {

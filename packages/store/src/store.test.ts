@@ -220,6 +220,29 @@ describe('incidents', () => {
     });
   });
 
+  it("refuses another listing's cursor as invalid_cursor instead of handing DynamoDB a foreign start key", async () => {
+    // Prepare: a full page of audit events and of maintenance, so both listings mint a cursor
+    for (let i = 0; i < 3; i++) {
+      await store.audit.append({
+        tenantId: 'cx',
+        author: { kind: 'api_key', id: 'k', label: 'k' },
+        action: 'incident.created',
+        target: { type: 'incident', id: `a${i}` },
+        detail: {},
+      });
+    }
+    const audit = await store.audit.list('cx', { limit: 1 });
+    expect(audit.nextCursor).toBeTruthy();
+    // Act + Assess: each other listing refuses it with the field named
+    for (const list of [
+      () => store.incidents.list('cx', { cursor: audit.nextCursor }),
+      () => store.maintenances.list('cx', { cursor: audit.nextCursor }),
+    ]) {
+      await expect(list()).rejects.toMatchObject({ code: 'invalid_cursor', field: 'cursor' });
+    }
+    expect((await store.audit.list('cx', { limit: 1, cursor: audit.nextCursor })).items).toHaveLength(1);
+  });
+
   it('lists unresolved incidents via the sparse index, and resolving removes them', async () => {
     await store.incidents.create(incident('t1', 'open-1'));
     await store.incidents.create(incident('t1', 'done-1', 'resolved'));

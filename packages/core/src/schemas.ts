@@ -266,7 +266,15 @@ export const HttpMonitorConfig = z.strictObject({
   keyword: z.string().min(1).max(200).nullable(),
   timeoutMs: z.number().int().min(1000).max(30_000),
   followRedirects: z.boolean(),
-  headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(1024)),
+  headers: z.record(
+    z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
+    // CR or LF would split the request (every check of the monitor then fails), and anything past
+    // Latin-1 cannot be sent at all: refuse them where they come in, naming the header.
+    z
+      .string()
+      .max(1024)
+      .regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'header values may not contain CR, LF or other control characters'),
+  ),
   /** A response slower than this counts as degraded. */
   degradedThresholdMs: z.number().int().min(100).max(30_000),
 });

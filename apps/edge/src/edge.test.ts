@@ -85,7 +85,7 @@ describe('routing by Host', () => {
       lastCheckedAt: null,
     });
     expect((await get(domain, '/')).status).toBe(404);
-    await store.domains.setStatus(acme.id, domain, 'verified');
+    await store.domains.verify(acme.id, domain);
     const res = await get(`${domain}:443`, '/');
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('acme home');

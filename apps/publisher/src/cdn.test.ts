@@ -31,6 +31,7 @@ describe('createTenantCdnInvalidator', () => {
         verifiedAt: null,
         lastCheckedAt: null,
       });
+      if (status === 'verified') await store.domains.verify('tenant-cdn', domain);
     }
     const client = new CloudFrontClient({ region: 'us-east-1' });
     const cloudFront = mockClient(client);

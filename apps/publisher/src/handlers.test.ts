@@ -110,7 +110,8 @@ describe('task handlers', () => {
       return new TextDecoder().decode(file?.body);
     };
     expect(await sitemap()).toContain('<loc>https://tenantdomain.status.example.net/</loc>');
-    await store.domains.add(domain('status.tenant.example', 'verified'));
+    await store.domains.add(domain('status.tenant.example', 'pending'));
+    await store.domains.verify('tenant-domain', 'status.tenant.example');
     expect(await sitemap()).toContain('<loc>https://status.tenant.example/</loc>');
   });
 

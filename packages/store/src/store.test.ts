@@ -311,18 +311,34 @@ describe('custom domains', () => {
   it('routes a domain only once verified, and one tenant cannot claim another’s', async () => {
     await store.domains.add(domain('t1', 'status.acme.com'));
     expect(await store.domains.getVerifiedByDomain('status.acme.com')).toBeUndefined();
+    await expect(store.domains.verify('t2', 'status.acme.com')).rejects.toMatchObject({ code: 'not_found' });
+    await store.domains.verify('t1', 'status.acme.com');
+    expect((await store.domains.getVerifiedByDomain('status.acme.com'))?.tenantId).toBe('t1');
     await expect(store.domains.add(domain('t2', 'status.acme.com'))).rejects.toMatchObject({
       code: 'conflict',
       field: 'domain',
     });
-    await expect(store.domains.setStatus('t2', 'status.acme.com', 'verified')).rejects.toMatchObject({
-      code: 'not_found',
-    });
-    await store.domains.setStatus('t1', 'status.acme.com', 'verified');
-    expect((await store.domains.getVerifiedByDomain('status.acme.com'))?.tenantId).toBe('t1');
     expect((await store.domains.list('t1')).map((d) => d.domain)).toEqual(['status.acme.com']);
     expect(await store.domains.list('t2')).toEqual([]);
     await expect(store.domains.remove('t2', 'status.acme.com')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('keeps pending claims per tenant: the first to verify wins and the other claims are dropped', async () => {
+    // Prepare: a squatter claims first, the real owner second
+    await store.domains.add(domain('squatter', 'status.real.com'));
+    await store.domains.add(domain('owner', 'status.real.com'));
+    await expect(store.domains.add(domain('owner', 'status.real.com'))).rejects.toMatchObject({ code: 'conflict' });
+    expect((await store.domains.list('squatter')).map((d) => d.status)).toEqual(['pending']);
+    // Act
+    const verified = await store.domains.verify('owner', 'status.real.com');
+    // Assess
+    expect(verified).toMatchObject({ tenantId: 'owner', status: 'verified' });
+    expect((await store.domains.getVerifiedByDomain('status.real.com'))?.tenantId).toBe('owner');
+    expect(await store.domains.list('squatter')).toEqual([]);
+    expect((await store.domains.list('owner')).map((d) => d.status)).toEqual(['verified']);
+    await expect(store.domains.verify('squatter', 'status.real.com')).rejects.toMatchObject({ code: 'not_found' });
+    expect(await store.domains.remove('owner', 'status.real.com')).toEqual({ wasVerified: true });
+    expect(await store.domains.getVerifiedByDomain('status.real.com')).toBeUndefined();
   });
 });
 

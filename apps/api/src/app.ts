@@ -18,12 +18,15 @@ import { monitorRoutes } from './routes/monitors.ts';
 import type { RouteDeps } from './routes/shared.ts';
 
 export const maxBodyBytes = 64 * 1024;
+/** As many monitors as a page holds components: one each, at the checker's fair share of slots. */
+export const defaultMonitorsPerTenant = 200;
 
 const defaultConfig: ApiConfig = {
   platformDomain: 'localhost:8080',
   pageScheme: 'http',
   cookieSecure: false,
   rateLimitPerMinute: 600,
+  monitorsPerTenant: defaultMonitorsPerTenant,
   localMode: true,
 };
 

@@ -13,6 +13,8 @@ export interface ApiConfig {
   cookieSecure: boolean;
   /** Requests per minute per API key. */
   rateLimitPerMinute: number;
+  /** Monitors one tenant may have: the checker's slots are shared, so no tenant may flood them. */
+  monitorsPerTenant: number;
   /** Local mode allows loopback monitor targets (demo and tests). */
   localMode: boolean;
 }

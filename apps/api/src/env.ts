@@ -13,6 +13,7 @@ const Env = z.object({
   PAGE_SCHEME: z.enum(['http', 'https']).default('https'),
   CURSOR_SECRET: z.string().min(16).default('upstate-local-cursor-secret'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  MONITORS_PER_TENANT: z.coerce.number().int().min(1).max(10_000).default(200),
   LOCAL_MODE: z
     .enum(['true', 'false', '1', '0'])
     .default('false')

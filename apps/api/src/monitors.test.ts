@@ -59,3 +59,26 @@ describe('monitor header values', () => {
     await t.call(tenant, 'DELETE', `/v1/monitors/${id}`);
   });
 });
+
+// Issue 14 item 2: monitors are capped per tenant, so no tenant can flood the checker's slots.
+describe('the per-tenant monitor cap', () => {
+  it('answers 422 quota_exceeded at the cap, writes nothing, and frees a place on delete', async () => {
+    // Prepare: an app with a cap of 2
+    const capped = await createTestApp({ config: { monitorsPerTenant: 2 } });
+    const owner = await capped.signup('capped');
+    const component = (await json(await capped.call(owner, 'POST', '/v1/components', { name: 'API' }))).id;
+    const heartbeat = { componentId: component, name: 'job', config: { kind: 'heartbeat', graceSeconds: 60 } };
+    const first = await json(await capped.call(owner, 'POST', '/v1/monitors', heartbeat));
+    expect((await capped.call(owner, 'POST', '/v1/monitors', heartbeat)).status).toBe(201);
+    // Act
+    const third = await capped.call(owner, 'POST', '/v1/monitors', heartbeat);
+    // Assess
+    expect(third.status).toBe(422);
+    const { error } = await json(third);
+    expect(error).toMatchObject({ code: 'quota_exceeded', field: 'componentId' });
+    expect(error.message).toContain('at most 2 monitors');
+    expect(await capped.store.monitors.list(owner.tenantId)).toHaveLength(2);
+    expect((await capped.call(owner, 'DELETE', `/v1/monitors/${first.id}`)).status).toBe(204);
+    expect((await capped.call(owner, 'POST', '/v1/monitors', heartbeat)).status).toBe(201);
+  });
+});

@@ -64,6 +64,12 @@ export function monitorRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       if (!(await store.components.get(p.tenantId, input.componentId))) {
         throw new AppError('validation_failed', 'Unknown component', { field: 'componentId' });
       }
+      const cap = deps.config.monitorsPerTenant;
+      if ((await store.monitors.list(p.tenantId)).length >= cap) {
+        throw new AppError('quota_exceeded', `A page has at most ${cap} monitors; delete one to add another`, {
+          field: 'componentId',
+        });
+      }
       const at = now().toISOString();
       const monitor: Monitor = {
         id: newId(),

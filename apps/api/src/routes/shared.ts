@@ -24,6 +24,7 @@ export const errorResponses = {
   404: { ...errorContent, description: 'Not found (also for other tenants’ resources)' },
   409: { ...errorContent, description: 'Conflict or illegal lifecycle transition' },
   413: { ...errorContent, description: 'Body over 64 KB' },
+  422: { ...errorContent, description: 'Too large, or a per-page cap reached (`quota_exceeded`)' },
   429: { ...errorContent, description: 'Rate limited; see Retry-After' },
 } as const;
 

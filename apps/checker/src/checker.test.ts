@@ -674,3 +674,50 @@ describe('status time of components without a monitor', () => {
     expect(uptime.days.map((d) => d.uptime)).toEqual([1, null, 1, 1]);
   });
 });
+
+// Issue 14 item 10: inside a maintenance window the uptime credits what the page shows, and an
+// outage outranks maintenance on the page.
+describe('an outage inside a maintenance window', () => {
+  const window = {
+    name: 'Database upgrade',
+    scheduledFor: '2026-11-24T10:03:00.000Z',
+    scheduledUntil: '2026-11-24T10:05:00.000Z',
+    body: 'Planned downtime.',
+  };
+
+  it('credits a component without monitors as the outage the page shows, not as maintenance', async () => {
+    // Prepare: maintenance 10:03–10:05; an outage set by hand at 10:02:30
+    const p = await platform();
+    const c = await p.component('Warehouse');
+    await p.api('POST', '/v1/maintenances', { ...window, componentIds: [c.id] });
+    await p.runEachMinute('2026-11-24T10:00:00.000Z', '2026-11-24T10:02:00.000Z');
+    p.set('2026-11-24T10:02:30.000Z');
+    await p.api('PATCH', `/v1/components/${c.id}`, { status: 'major_outage' });
+    // Act
+    await p.runEachMinute('2026-11-24T10:03:00.000Z', '2026-11-24T10:05:00.000Z');
+    // Assess: 10:00–10:03 operational, 10:03–10:06 major_outage (the page showed the outage throughout)
+    const rollups = await p.rollups(c.id);
+    expect(rollups[0]?.minutes).toEqual({ operational: 3, major_outage: 3 });
+    expect(componentUptime(rollups, { now: p.now(), days: 1 }).days[0]?.uptime).toBe(0.5);
+  });
+
+  it('credits a monitored component as the outage the page shows, not as maintenance', async () => {
+    // Prepare: a healthy monitor; the outage is set by hand at 10:02:30, before the window opens
+    const p = await platform();
+    const c = await p.component('Warehouse');
+    await p.httpMonitor(c.id, { failureThreshold: 1, recoveryThreshold: 1 });
+    await p.api('POST', '/v1/maintenances', { ...window, componentIds: [c.id] });
+    for (let i = 0; i < 3; i++) await p.tick(); // 10:00–10:02
+    p.set('2026-11-24T10:02:30.000Z');
+    await p.api('PATCH', `/v1/components/${c.id}`, { status: 'major_outage' });
+    // Act: the runs at 10:03 and 10:04 (inside the window), then 10:05
+    for (const at of ['2026-11-24T10:03:00.000Z', '2026-11-24T10:04:00.000Z', '2026-11-24T10:05:00.000Z']) {
+      p.set(at);
+      await p.checker.runDue();
+    }
+    // Assess
+    expect(await p.status(c.id)).toBe('major_outage');
+    const rollups = await p.rollups(c.id);
+    expect(rollups[0]?.minutes).toEqual({ operational: 3, major_outage: 3 });
+  });
+});

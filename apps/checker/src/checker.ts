@@ -3,6 +3,7 @@ import type { PublishTrigger } from '@upstate/api';
 import {
   applyMaintenanceAutoTransitions,
   type ComponentStatus,
+  effectiveComponentStatuses,
   type HeartbeatMonitorConfig,
   isMaintenanceActive,
   type Monitor,
@@ -234,9 +235,18 @@ export function createChecker(deps: CheckerDeps): Checker {
     // Minutes per component and status, so two monitors of one component make one write each.
     const day = utcDay(at);
     const credit = new Map<string, { componentId: string; status: ComponentStatus; minutes: number }>();
+    // Credit what the page shows: maintenance, unless a real outage outranks it (issue 14).
+    const shown = effectiveComponentStatuses(
+      components.flatMap((c) => {
+        const status = statusOf.get(c.id);
+        return status ? [{ id: c.id, status }] : [];
+      }),
+      live,
+      at,
+    );
     for (const r of runs) {
       const componentId = r.monitor.componentId;
-      const status = inMaintenance.has(componentId) ? 'under_maintenance' : statusOf.get(componentId);
+      const status = shown.get(componentId);
       if (!status) continue;
       // Each monitor covers the whole cadence; with k monitors the component's time is counted once.
       const minutes = cadenceSeconds(r.monitor) / 60 / Math.max(1, activeMonitors.get(componentId) ?? 1);

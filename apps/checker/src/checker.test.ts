@@ -239,26 +239,28 @@ describe('SSRF guard in production mode', () => {
     const c = await p.component('Intranet');
     const loop = await p.httpMonitor(c.id, { failureThreshold: 1 });
     const named = await p.httpMonitor(c.id, { failureThreshold: 1 }, { url: 'http://intranet.example.com/health' });
+    const operatorLog: string[] = [];
     const strict = createChecker({
       store: p.store,
       publishTrigger: p.publishes,
       allowPrivateTargets: false,
       resolveHost: async (host) => (host === 'intranet.example.com' ? ['10.20.30.40'] : []),
       now: p.now,
+      log: (message, detail) => operatorLog.push(JSON.stringify({ message, ...detail })),
     });
     const before = target.requests.length;
     expect(await strict.runDue()).toMatchObject({ checked: 2, flips: 1, published: 1 });
     expect(target.requests.length).toBe(before);
     const [refusedLoop] = await p.store.checks.list(p.tenantId, loop.monitor.id);
     const [refusedName] = await p.store.checks.list(p.tenantId, named.monitor.id);
-    expect(refusedLoop).toMatchObject({
-      result: 'down',
-      error: 'target refused: 127.0.0.1 → 127.0.0.1 is a loopback address',
-    });
-    expect(refusedName).toMatchObject({
-      result: 'down',
-      error: 'target refused: intranet.example.com → 10.20.30.40 is a private address',
-    });
+    // The tenant sees only that the target is not allowed (issue 14 item 13): how a name resolves
+    // inside the platform goes to the operator log, never to /v1/monitors/{id}/checks.
+    expect(refusedLoop).toMatchObject({ result: 'down', error: 'target not allowed' });
+    expect(refusedName).toMatchObject({ result: 'down', error: 'target not allowed' });
+    const checks = await p.api<{ data: unknown[] }>('GET', `/v1/monitors/${named.monitor.id}/checks`);
+    expect(JSON.stringify(checks)).not.toContain('10.20.30.40');
+    expect(operatorLog.join('\n')).toContain('target refused: intranet.example.com → 10.20.30.40 is a private address');
+    expect(operatorLog.join('\n')).toContain('target refused: 127.0.0.1 → 127.0.0.1 is a loopback address');
   });
 });
 

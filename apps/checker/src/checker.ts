@@ -161,6 +161,9 @@ export function createChecker(deps: CheckerDeps): Checker {
    */
   async function runOne(monitor: Monitor, at: Date, timeoutMs: number): Promise<Recorded | null> {
     const outcome = await check(monitor, at, timeoutMs);
+    if (outcome.refusal) {
+      log('monitor target refused', { tenantId: monitor.tenantId, monitorId: monitor.id, reason: outcome.refusal });
+    }
     // A missed heartbeat is itself the confirmation (grace is its tolerance), and a ping recovers it.
     const thresholds =
       monitor.config.kind === 'heartbeat'

@@ -31,7 +31,7 @@ const defaultConfig: ApiConfig = {
 };
 
 /** Paths that authenticate themselves (or need no credentials). */
-const publicPaths = [/^\/v1\/signup$/, /^\/v1\/sessions$/, /^\/v1\/heartbeats\//];
+const publicPaths = [/^\/v1\/signup$/, /^\/v1\/sessions$/, /^\/v1\/heartbeats(\/|$)/];
 
 /**
  * The management API. One app serves Lambda (`lambda.ts`) and Node (`node.ts`).
@@ -150,11 +150,24 @@ export function createApp(deps: AppDeps) {
   });
   app.onError((error, c) => {
     const appError = toAppError(error);
+    // The route template, never the raw path: a heartbeat path holds its secret token (invariant 6).
     if (appError.code === 'internal')
-      log('unhandled error', { requestId: c.get('requestId'), error: String(error), stack: (error as Error).stack });
+      log('unhandled error', {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        route: routeTemplate(c.req.routePath),
+        error: String(error),
+        stack: (error as Error).stack,
+      });
     return errorResponse(c, appError);
   });
   return app;
 }
 
 export type UpstateApp = ReturnType<typeof createApp>;
+
+/** `/v1/heartbeats/:token` → `/v1/heartbeats/{token}`; an unmatched request is `(unmatched)`, never its path. */
+export function routeTemplate(routePath: string | undefined): string {
+  if (!routePath || routePath === '*' || routePath === '/*' || routePath.endsWith('/*')) return '(unmatched)';
+  return routePath.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}');
+}

@@ -82,3 +82,57 @@ describe('the per-tenant monitor cap', () => {
     expect((await capped.call(owner, 'POST', '/v1/monitors', heartbeat)).status).toBe(201);
   });
 });
+
+// Issue 14 item 12 (API side): the heartbeat token is a secret; it may travel in a header, and the
+// API's own logs name the route template, never a path that holds it.
+describe('heartbeat tokens', () => {
+  async function heartbeat(app: Awaited<ReturnType<typeof createTestApp>>, owner: TestTenant) {
+    const component = (await json(await app.call(owner, 'POST', '/v1/components', { name: 'Jobs' }))).id;
+    const created = await json(
+      await app.call(owner, 'POST', '/v1/monitors', {
+        componentId: component,
+        name: 'Nightly',
+        config: { kind: 'heartbeat', graceSeconds: 60 },
+      }),
+    );
+    return { id: created.id as string, token: new URL(created.heartbeatUrl).pathname.split('/').at(-1) ?? '' };
+  }
+
+  it('accepts the token in the X-Heartbeat-Token header, and refuses a wrong or missing one', async () => {
+    // Prepare
+    const { id, token } = await heartbeat(t, tenant);
+    const before = (await t.store.monitors.require(tenant.tenantId, id)).lastHeartbeatAt;
+    await new Promise((r) => setTimeout(r, 5));
+    // Act
+    const ok = await t.app.request('/v1/heartbeats', { method: 'POST', headers: { 'x-heartbeat-token': token } });
+    const wrong = await t.app.request('/v1/heartbeats', {
+      method: 'POST',
+      headers: { 'x-heartbeat-token': 'b'.repeat(48) },
+    });
+    const missing = await t.app.request('/v1/heartbeats', { method: 'POST' });
+    // Assess
+    expect(ok.status).toBe(200);
+    expect((await t.store.monitors.require(tenant.tenantId, id)).lastHeartbeatAt).not.toBe(before);
+    expect(wrong.status).toBe(404);
+    expect(missing.status).toBe(400);
+    expect((await json(missing)).error.field).toBe('header.x-heartbeat-token');
+  });
+
+  it('logs the route template, not the token, when a ping fails inside the API', async () => {
+    // Prepare: a store whose heartbeat write fails, and a log the test reads
+    const logs: string[] = [];
+    const broken = await createTestApp({ log: (message, detail) => logs.push(JSON.stringify({ message, ...detail })) });
+    const owner = await broken.signup('broken-heartbeat');
+    const { token } = await heartbeat(broken, owner);
+    broken.store.monitors.recordHeartbeat = async () => {
+      throw new Error('the table is unavailable');
+    };
+    // Act
+    const res = await broken.app.request(`/v1/heartbeats/${token}`, { method: 'POST' });
+    // Assess
+    expect(res.status).toBe(500);
+    const line = logs.find((l) => l.includes('unhandled error')) ?? '';
+    expect(line).toContain('"route":"/v1/heartbeats/{token}"');
+    expect(logs.join('\n')).not.toContain(token);
+  });
+});

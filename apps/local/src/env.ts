@@ -1,3 +1,4 @@
+import { AppError } from '@upstate/core';
 import { z } from 'zod';
 
 const Port = z.coerce.number().int().min(1).max(65_535);
@@ -20,8 +21,15 @@ export type LocalEnv = z.infer<typeof Env>;
 export function readEnv(source: Record<string, string | undefined> = process.env): LocalEnv {
   const parsed = Env.safeParse(source);
   if (!parsed.success) {
+    // A message naming the variable, for `npm start` to print instead of a stack trace.
     const issue = parsed.error.issues[0];
-    throw new Error(`Invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
+    const name = issue?.path.join('.') ?? 'environment';
+    const given = source[name];
+    throw new AppError(
+      'validation_failed',
+      `${name}=${JSON.stringify(given ?? '')} is not valid: ${issue?.message ?? 'invalid'}${name.endsWith('_PORT') ? ' (use a port number from 1 to 65535)' : ''}`,
+      { field: name },
+    );
   }
   return parsed.data;
 }

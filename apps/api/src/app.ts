@@ -135,7 +135,7 @@ export function createApp(deps: AppDeps) {
       title: 'Upstate API',
       version: '1.0.0',
       description:
-        'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header.',
+        'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header: keys are per caller (API key or user), and a replay is authorised like the original request.',
     },
   };
   app.doc31('/openapi.json', documentConfig);

@@ -83,7 +83,8 @@ const limitParam = fc.oneof(
   fc.constantFrom('0', '-1', '1', '100', '101', '1e9', 'abc', '', '1.5', ' 2', '0x10'),
 );
 
-const jsonValue = fc.letrec((tie) => ({
+/** Any JSON value, leaning on the field names and values the API's schemas look for. */
+export const jsonValue = fc.letrec((tie) => ({
   leaf: fc.oneof(
     fc.string({ maxLength: 30 }),
     fc.integer(),

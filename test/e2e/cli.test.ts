@@ -157,8 +157,9 @@ describe('npm start (apps/local/src/main.ts)', () => {
     const run = start([], { UPSTATE_EDGE_PORT: 'eighty' });
     // Assess
     expect(await run.exited).toBe(2);
-    expect(run.output()).toContain('Cannot start: UPSTATE_EDGE_PORT="eighty" is not valid');
-    expect(run.output()).toContain('port number from 1 to 65535');
+    expect(run.output()).toContain(
+      'Cannot start: Invalid environment: UPSTATE_EDGE_PORT: must be a port number from 1 to 65535 (got "eighty")',
+    );
     expect(run.output()).not.toMatch(/^\s+at /m);
   });
 });

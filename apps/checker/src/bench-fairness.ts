@@ -2,7 +2,7 @@
 // tenant has N monitors aimed at a target that never answers (all overdue, 30 s timeouts), with the
 // production slot count (32) and run budget (20 s). Medians of 5 scheduled runs per N.
 // Run: pnpm --filter @upstate/checker bench   (HANGING=0,200,1000 by default; BUDGET_MS=20000)
-import { recordingPublishTrigger } from '@upstate/api';
+import { recordingPublishTrigger } from '@upstate/core/testing';
 import { createTestStore } from '@upstate/store/testing';
 import { createChecker } from './checker.ts';
 import { seedNoisyNeighbour, startTarget } from './testing.ts';

@@ -1,13 +1,14 @@
 import { lookup } from 'node:dns/promises';
-import type { PublishTrigger } from '@upstate/api';
 import {
   applyMaintenanceAutoTransitions,
   type ComponentStatus,
   effectiveComponentStatuses,
   type HeartbeatMonitorConfig,
   isMaintenanceActive,
+  type Log,
   type Monitor,
   maintenanceStatusAt,
+  type PublishTrigger,
   utcDay,
 } from '@upstate/core';
 import type { Store } from '@upstate/store';
@@ -19,7 +20,7 @@ import { defaultMaxCreditMs, statusCreditor } from './status-credit.ts';
 import { fetchTransport, nodeTransport, type Transport } from './transport.ts';
 import { foldResult, monitorsMayChange, monitorsStatus, type RunState, type Verdict } from './verdict.ts';
 
-export type Log = (message: string, detail?: Record<string, unknown>) => void;
+export type { Log } from '@upstate/core';
 
 export interface CheckerDeps {
   store: Store;

@@ -1,4 +1,4 @@
-import { recordingPublishTrigger } from '@upstate/api';
+import { recordingPublishTrigger } from '@upstate/core/testing';
 import { createTestStore } from '@upstate/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChecker } from './checker.ts';

@@ -1,7 +1,6 @@
-import { type ComponentStatus, effectiveComponentStatuses, utcDay } from '@upstate/core';
+import { type ComponentStatus, effectiveComponentStatuses, type Log, utcDay } from '@upstate/core';
 import type { Store } from '@upstate/store';
 import { cadenceSeconds } from './cadence.ts';
-import type { Log } from './checker.ts';
 import { mapPool } from './pool.ts';
 
 const minuteMs = 60_000;

@@ -1,7 +1,8 @@
-import { AppError } from '@upstate/core';
+import { parseEnv } from '@upstate/core';
 import { z } from 'zod';
 
-const Port = z.coerce.number().int().min(1).max(65_535);
+const portError = { error: 'must be a port number from 1 to 65535' };
+const Port = z.coerce.number(portError).int(portError).min(1, portError).max(65_535, portError);
 
 // The only place this app reads process.env.
 const Env = z.object({
@@ -18,18 +19,4 @@ const Env = z.object({
 });
 export type LocalEnv = z.infer<typeof Env>;
 
-export function readEnv(source: Record<string, string | undefined> = process.env): LocalEnv {
-  const parsed = Env.safeParse(source);
-  if (!parsed.success) {
-    // A message naming the variable, for `npm start` to print instead of a stack trace.
-    const issue = parsed.error.issues[0];
-    const name = issue?.path.join('.') ?? 'environment';
-    const given = source[name];
-    throw new AppError(
-      'validation_failed',
-      `${name}=${JSON.stringify(given ?? '')} is not valid: ${issue?.message ?? 'invalid'}${name.endsWith('_PORT') ? ' (use a port number from 1 to 65535)' : ''}`,
-      { field: name },
-    );
-  }
-  return parsed.data;
-}
+export const readEnv = (source: Record<string, string | undefined> = process.env): LocalEnv => parseEnv(Env, source);

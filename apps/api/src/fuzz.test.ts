@@ -77,7 +77,7 @@ describe('fuzzing the routes', () => {
         }
       }),
       // The no-write check reads the store around every request; the 10 000-request sweep below covers breadth.
-      { numRuns: 600 },
+      { numRuns: 300 },
     );
     // The generator must actually reach the validators, not just bounce off auth.
     expect([...statuses.keys()].some((s) => s === 400)).toBe(true);

@@ -262,7 +262,8 @@ describe('Idempotency-Key and secrets', () => {
     const owner = await t.store.apiKeys.getByHash(sha256(acme.key));
     const who = { tenantId: acme.tenantId, author: { kind: 'api_key' as const, id: owner?.id ?? '' } };
     const fingerprint = requestFingerprint(who, 'POST', '/v1/api-keys', JSON.stringify(body));
-    const stored = await t.store.idempotency.claim(principalId(who), 'key-create-1', fingerprint);
+    const claim = await t.store.idempotency.claim(principalId(who), 'key-create-1', fingerprint, 'probe');
+    const stored = claim.owned ? undefined : claim.record;
     expect(stored?.state).toBe('done');
     expect(stored?.body).not.toContain(first.key);
     expect(stored?.redacted).toEqual(['key']);

@@ -45,6 +45,10 @@ export type Env = {
     principal: Principal;
     /** The scope the route checked; an idempotent replay checks it again before answering. */
     requiredScope?: ApiKeyScope;
+    /** Set by the idempotency middleware: one id per Idempotency-Key, kept across retries of a failure. */
+    operationId?: string;
+    /** True when this request retries an attempt that failed (5xx) under the same Idempotency-Key. */
+    operationResumed?: boolean;
   };
 };
 

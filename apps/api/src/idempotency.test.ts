@@ -56,9 +56,8 @@ describe('Idempotency-Key across principals', () => {
     const body = JSON.stringify({ name: 'Scoped' });
     const who = { tenantId: reader.tenantId, author: { kind: 'api_key' as const, id: readerId } };
     const key = 'scoped-record';
-    expect(
-      await t.store.idempotency.claim(principalId(who), key, requestFingerprint(who, 'POST', '/v1/components', body)),
-    ).toBeNull();
+    const fingerprint = requestFingerprint(who, 'POST', '/v1/components', body);
+    expect(await t.store.idempotency.claim(principalId(who), key, fingerprint, 'op-1')).toMatchObject({ owned: true });
     await t.store.idempotency.complete(principalId(who), key, {
       status: 201,
       body: '{"id":"cmp_stored"}',

@@ -8,7 +8,7 @@ import { createChecker } from '@upstate/checker';
 import { AppError } from '@upstate/core';
 import { createDashboard } from '@upstate/dashboard';
 import { createEdge } from '@upstate/edge';
-import { createLocalPublisher } from '@upstate/publisher';
+import { createLocalPublisher, type Renderer } from '@upstate/publisher';
 import { ensureTheme, themeNames } from '@upstate/render';
 import { createStore, ensureTable, type Store } from '@upstate/store';
 import { createDynamoClient, startDynalite } from '@upstate/store/testing';
@@ -33,6 +33,8 @@ export interface PlatformOptions {
   timers?: { checkMs?: number; reconcileMs?: number; rolloverMs?: number };
   /** API settings over the local defaults (tests: e.g. a monitor cap that makes the seed fail). */
   apiConfig?: Partial<ApiConfig>;
+  /** Renders a tenant's site (default: the compiled themes); the bench wraps it to count renders. */
+  renderer?: Renderer;
 }
 
 export interface Platform {
@@ -168,6 +170,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       invalidator: edge.invalidator,
       site: { scheme: 'http', platformDomain: pageHost },
       log,
+      ...(options.renderer ? { renderer: options.renderer } : {}),
     });
     closers.push(() => publisher.close());
     const apiConfig = {

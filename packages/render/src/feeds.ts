@@ -1,7 +1,7 @@
 import { isIncidentOpen, publicTimeline, type TenantSnapshot } from '@upstate/core';
+import { renderMarkdown } from '@upstate/theme-base/markdown';
+import { incidentStatusLabels } from '@upstate/theme-base/view';
 import { Feed } from 'feed';
-import { renderMarkdown } from './markdown.ts';
-import { incidentStatusLabels } from './view.ts';
 
 /** RSS 2.0 and Atom 1.0 of the 50 most recent incidents and maintenance, built with `feed`. */
 export function buildFeeds(snapshot: TenantSnapshot): { rss: string; atom: string } {

@@ -1,6 +1,7 @@
+export { escapeHtml, renderMarkdown } from '@upstate/theme-base/markdown';
+export * from '@upstate/theme-base/view';
 export { compileTheme, ensureTheme, ensureThemes, themeNames, themeSourceHash } from './compile.ts';
 export { buildFeeds } from './feeds.ts';
-export { escapeHtml, renderMarkdown } from './markdown.ts';
 export {
   brandCss,
   type CompiledTheme,
@@ -10,5 +11,5 @@ export {
   type SiteFile,
   sitePages,
   themeDir,
+  themePackage,
 } from './site.ts';
-export * from './view.ts';

@@ -1,15 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  contrastRatio,
-  readableBrandColor,
-  statuspageV2Files,
-  type TenantSnapshot,
-  type ThemeName,
-} from '@upstate/core';
+import { contrastRatio, readableBrandColor, statuspageV2Files, type TenantSnapshot } from '@upstate/core';
+import { historyPageCount } from '@upstate/theme-base/view';
 import { buildFeeds } from './feeds.ts';
-import { historyPageCount } from './view.ts';
 
 export interface SiteFile {
   /** Tenant files: relative to the site root. Immutable assets: `assets/<theme>/...`, shared at the bucket root. */
@@ -20,15 +15,17 @@ export interface SiteFile {
 }
 
 export interface CompiledTheme {
-  name: ThemeName;
+  name: string;
   dir: string;
   render(request: Request, snapshot: TenantSnapshot): Promise<Response>;
   /** Hashed CSS and other build assets, loaded once. */
   assets: SiteFile[];
 }
 
-const themesRoot = new URL('../../../themes/', import.meta.url);
-export const themeDir = (name: ThemeName) => new URL(`${name}/`, themesRoot).pathname;
+const require = createRequire(import.meta.url);
+/** Package of a theme: `@upstate/theme-<name>`, found by package resolution from this module. */
+export const themePackage = (name: string) => `@upstate/theme-${name}`;
+export const themeDir = (name: string) => dirname(require.resolve(`${themePackage(name)}/package.json`));
 
 const contentTypes: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -53,7 +50,7 @@ async function listFiles(dir: string): Promise<string[]> {
 const loaded = new Map<string, Promise<CompiledTheme>>();
 
 /** Loads a compiled theme (run `compileTheme` first); cached per process. */
-export function loadTheme(name: ThemeName): Promise<CompiledTheme> {
+export function loadTheme(name: string): Promise<CompiledTheme> {
   let theme = loaded.get(name);
   if (!theme) {
     theme = (async () => {

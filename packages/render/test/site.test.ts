@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { v2Endpoints } from '@upstate/core';
 import { fixtureSnapshot } from '@upstate/core/fixtures';
+import { renderMarkdown } from '@upstate/theme-base/markdown';
 import { describe, expect, it } from 'vitest';
 import { budgetBytes, checkBudget } from '../src/budget.ts';
-import { renderMarkdown } from '../src/markdown.ts';
 import { renderSite } from '../src/site.ts';
 
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);

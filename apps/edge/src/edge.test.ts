@@ -216,6 +216,8 @@ describe('serving from S3 like CloudFront', () => {
     const preflight = await get('acme.localhost', '/api/v2/summary.json', {}, 'OPTIONS');
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, HEAD, OPTIONS');
+    expect((await get('acme.localhost', '/', {}, 'OPTIONS')).status).toBe(405);
     expect((await get('acme.localhost', '/')).headers.get('access-control-allow-origin')).toBeNull();
   });
 

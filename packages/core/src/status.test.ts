@@ -25,13 +25,22 @@ describe('pageStatus roll-up', () => {
   });
 
   it.each([
-    ['degraded_performance', 'minor', 'Minor Service Outage'],
+    ['degraded_performance', 'minor', 'Partially Degraded Service'],
     ['partial_outage', 'major', 'Partial System Outage'],
     ['major_outage', 'critical', 'Major System Outage'],
   ] as const)('maps a component in %s to %s', (status, indicator, description) => {
     expect(pageStatus({ components: withStatus(2, status), incidents: [], maintenances: [], now })).toEqual({
       indicator,
       description,
+    });
+  });
+
+  it('says Minor Service Outage for a minor incident with nothing degraded, as Statuspage does', () => {
+    expect(
+      pageStatus({ components: allOperational, incidents: [openIncident('minor')], maintenances: [], now }),
+    ).toEqual({
+      indicator: 'minor',
+      description: 'Minor Service Outage',
     });
   });
 

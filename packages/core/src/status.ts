@@ -8,7 +8,11 @@ export interface PageStatus {
   description: string;
 }
 
-/** Statuspage's wording for each indicator. */
+/**
+ * Statuspage's wording for each indicator, as captured from real pages (see
+ * statuspage/captures/). A minor indicator reads "Partially Degraded Service" when a component
+ * is degraded, else "Minor Service Outage".
+ */
 export const indicatorDescriptions: Record<PageIndicator, string> = {
   none: 'All Systems Operational',
   minor: 'Minor Service Outage',
@@ -16,6 +20,8 @@ export const indicatorDescriptions: Record<PageIndicator, string> = {
   critical: 'Major System Outage',
   maintenance: 'Service Under Maintenance',
 };
+
+export const degradedDescription = 'Partially Degraded Service';
 
 const componentSeverity: Record<ComponentStatus, IncidentImpact> = {
   operational: 'none',
@@ -68,7 +74,8 @@ export function pageStatus(input: {
     );
     if (inMaintenance) return { indicator: 'maintenance', description: indicatorDescriptions.maintenance };
   }
-  return { indicator, description: indicatorDescriptions[indicator] };
+  const degraded = indicator === 'minor' && [...effective.values()].includes('degraded_performance');
+  return { indicator, description: degraded ? degradedDescription : indicatorDescriptions[indicator] };
 }
 
 export const componentStatusLabels: Record<ComponentStatus, string> = {

@@ -2,9 +2,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { contrastRatio, readableBrandColor, statuspageV2Files, type TenantSnapshot } from '@upstate/core';
+import {
+  contrastRatio,
+  incidentFiles,
+  readableBrandColor,
+  statuspageV2Files,
+  type TenantSnapshot,
+} from '@upstate/core';
 import { historyPageCount } from '@upstate/theme-base/view';
-import { buildFeeds } from './feeds.ts';
+import { buildFeeds, feedNames } from './feeds.ts';
 
 export interface SiteFile {
   /** Tenant files: relative to the site root. Immutable assets: `assets/<theme>/...`, shared at the bucket root. */
@@ -149,9 +155,13 @@ export async function renderSite(
 
   files.push(text('brand.css', brandCss(snapshot.branding.brandColor), 'text/css; charset=utf-8'));
 
-  const feeds = buildFeeds(snapshot);
-  files.push(text('feed.rss', feeds.rss, 'application/rss+xml; charset=utf-8'));
-  files.push(text('feed.atom', feeds.atom, 'application/atom+xml; charset=utf-8'));
+  // Statuspage's feed paths (history.*), which its pages advertise and many readers hard-code,
+  // and the original feed.* paths, each naming itself as its self link.
+  for (const name of feedNames) {
+    const feeds = buildFeeds(snapshot, name);
+    files.push(text(`${name}.rss`, feeds.rss, 'application/rss+xml; charset=utf-8'));
+    files.push(text(`${name}.atom`, feeds.atom, 'application/atom+xml; charset=utf-8'));
+  }
 
   const urls = pages.map((p) => `<url><loc>${snapshot.baseUrl}${p}</loc></url>`).join('');
   files.push(
@@ -169,7 +179,8 @@ export async function renderSite(
     ),
   );
 
-  for (const [path, body] of Object.entries(statuspageV2Files(snapshot))) {
+  const v2 = { ...statuspageV2Files(snapshot), ...incidentFiles(snapshot) };
+  for (const [path, body] of Object.entries(v2)) {
     files.push(text(path, JSON.stringify(body), 'application/json; charset=utf-8'));
   }
   return files;

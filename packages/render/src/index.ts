@@ -1,5 +1,6 @@
 export { escapeHtml, renderMarkdown } from '@upstate/theme-base/markdown';
 export * from '@upstate/theme-base/view';
+export { type Badge, badgeFiles, badgeSvg, badges, shieldsEndpoint } from './badges.ts';
 export { compileTheme, ensureTheme, ensureThemes, themeNames, themeSourceHash } from './compile.ts';
 export { buildFeeds } from './feeds.ts';
 export {

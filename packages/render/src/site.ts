@@ -10,6 +10,7 @@ import {
   type TenantSnapshot,
 } from '@upstate/core';
 import { historyPageCount } from '@upstate/theme-base/view';
+import { badgeFiles } from './badges.ts';
 import { buildFeeds, feedNames } from './feeds.ts';
 
 export interface SiteFile {
@@ -178,6 +179,8 @@ export async function renderSite(
       'text/plain; charset=utf-8',
     ),
   );
+
+  for (const badge of badgeFiles(snapshot)) files.push(text(badge.path, badge.body, badge.contentType));
 
   const v2 = { ...statuspageV2Files(snapshot), ...incidentFiles(snapshot) };
   for (const [path, body] of Object.entries(v2)) {

@@ -7,6 +7,7 @@ import { fixtureSnapshot } from '@upstate/core/fixtures';
 import { Parser } from 'htmlparser2';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { badgeFiles } from '../src/badges.ts';
 import { renderSite, type SiteFile } from '../src/site.ts';
 
 // Real Chromium: axe-core finds no violations, tenant XSS payloads stay inert, and screenshots
@@ -91,6 +92,47 @@ describe.each(['default', 'compact'] as const)('theme %s', (theme) => {
       }
     },
   );
+});
+
+describe('status badges in Chromium', () => {
+  it('parse as SVG, load as images and pass axe inline, light and dark', async () => {
+    const snapshot = fixtureSnapshot();
+    const files = badgeFiles(snapshot).filter((f) => f.path.endsWith('.svg'));
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.setContent(
+        '<!doctype html><html lang="en"><head><title>badges</title></head><body><main><h1>Badges</h1></main></body></html>',
+      );
+      for (const f of files) {
+        const result = await page.evaluate(async (svg) => {
+          const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+          const img = new Image();
+          img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+          await img.decode().catch(() => undefined);
+          return { error: doc.getElementsByTagName('parsererror').length, width: img.naturalWidth };
+        }, f.body);
+        expect({ path: f.path, ...result }).toEqual({ path: f.path, error: 0, width: expect.any(Number) });
+        expect(result.width).toBeGreaterThan(40);
+      }
+      await page.evaluate(
+        (svgs) => {
+          const main = document.querySelector('main');
+          if (main) main.insertAdjacentHTML('beforeend', svgs.join(''));
+        },
+        files.map((f) =>
+          f.body
+            .replace(/id="t"/, `id="t${files.indexOf(f)}"`)
+            .replace('aria-labelledby="t"', `aria-labelledby="t${files.indexOf(f)}"`),
+        ),
+      );
+      const result = await new AxeBuilder({ page }).analyze();
+      expect(result.violations.map((v) => v.id)).toEqual([]);
+      expect(result.passes.map((p) => p.id)).toContain('svg-img-alt');
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 /** Everything an HTML parser would execute: script elements, on* handlers, script URLs. */

@@ -186,11 +186,11 @@ export function createEdge(options: EdgeOptions): Edge {
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const https = url.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
-    const security = securityHeaders({ https });
     const tenantId = await resolveHost(requestHost(request));
-    if (!tenantId) return plain(404, 'Not found', security, request);
+    if (!tenantId) return plain(404, 'Not found', securityHeaders({ https }), request);
 
     const rawUri = url.pathname;
+    const security = securityHeaders({ https, uri: rawUri });
     // The very function infra deploys decides the object key, refuses traversal attempts and
     // answers CORS preflights.
     const rewritten = await cloudFrontHandler({ request: { uri: rawUri, method: request.method } });

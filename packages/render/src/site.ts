@@ -11,6 +11,7 @@ import {
 } from '@upstate/core';
 import { historyPageCount } from '@upstate/theme-base/view';
 import { badgeFiles } from './badges.ts';
+import { embedScript } from './embed.ts';
 import { buildFeeds, feedNames } from './feeds.ts';
 
 export interface SiteFile {
@@ -116,9 +117,12 @@ export function brandCss(brandColor: string): string {
   return `:root{--brand:${brand};--brand-solid:${brand};--brand-dark:${darkVariant(brand)}}\n`;
 }
 
+/** The iframe variant of the embed: the one page other sites may frame. */
+export const embedFramePath = '/embed/frame/';
+
 /** The tenant's pages, in the order a publish renders them. */
 export function sitePages(snapshot: TenantSnapshot): string[] {
-  const pages = ['/', '/history/', '/uptime/'];
+  const pages = ['/', '/history/', '/uptime/', embedFramePath];
   for (let p = 2; p <= historyPageCount(snapshot); p++) pages.push(`/history/${p}/`);
   for (const i of snapshot.incidents) pages.push(`/incidents/${encodeURIComponent(i.id)}/`);
   for (const m of snapshot.maintenances) pages.push(`/maintenance/${encodeURIComponent(m.id)}/`);
@@ -164,7 +168,10 @@ export async function renderSite(
     files.push(text(`${name}.atom`, feeds.atom, 'application/atom+xml; charset=utf-8'));
   }
 
-  const urls = pages.map((p) => `<url><loc>${snapshot.baseUrl}${p}</loc></url>`).join('');
+  const urls = pages
+    .filter((p) => p !== embedFramePath)
+    .map((p) => `<url><loc>${snapshot.baseUrl}${p}</loc></url>`)
+    .join('');
   files.push(
     text(
       'sitemap.xml',
@@ -181,6 +188,7 @@ export async function renderSite(
   );
 
   for (const badge of badgeFiles(snapshot)) files.push(text(badge.path, badge.body, badge.contentType));
+  files.push(text('embed/script.js', embedScript, 'text/javascript; charset=utf-8'));
 
   const v2 = { ...statuspageV2Files(snapshot), ...incidentFiles(snapshot) };
   for (const [path, body] of Object.entries(v2)) {

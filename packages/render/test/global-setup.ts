@@ -1,5 +1,6 @@
 import { checkBudget } from '../src/budget.ts';
 import { ensureTheme, themeNames } from '../src/compile.ts';
+import { embedSize } from '../src/embed.ts';
 
 // Compiles both themes from source unless their build already matches the sources (a clean
 // checkout always compiles), then enforces the size budget.
@@ -10,4 +11,8 @@ export default async function setup() {
     const result = await checkBudget(name);
     if (!result.ok) throw new Error(result.message);
   }
+  // The embed's gzipped size, in the test output as in `cli.ts compile`.
+  const embed = embedSize();
+  console.log(embed.message);
+  if (!embed.ok) throw new Error(embed.message);
 }

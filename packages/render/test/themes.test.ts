@@ -27,7 +27,9 @@ describe('themes are packages on @upstate/theme-base', async () => {
     const defaultPaths = (await renderSite(defaultSnapshot)).filter((f) => f.path.endsWith('.html')).map((f) => f.path);
     const pages = files.filter((f) => f.path.endsWith('.html')).map((f) => f.path);
     expect(pages).toEqual(defaultPaths);
-    for (const page of pages) expect(html(page)).toContain('data-theme="fixture"');
+    for (const page of pages.filter((p) => !p.startsWith('embed/')))
+      expect(html(page)).toContain('data-theme="fixture"');
+    expect(pages).toContain('embed/frame/index.html');
     expect(html('index.html')).toMatch(/<mark data-fixture-badge="(ok|minor|major|critical|maint|none)">/);
     expect(html('index.html')).not.toContain('text-sm font-medium text-ok');
   });

@@ -32,16 +32,20 @@ describe('CloudFront invalidator', () => {
     ]);
   });
 
-  it('collapses to one wildcard over the threshold', async () => {
+  it('collapses a directory to its wildcard over the threshold, and the site when that is not enough', async () => {
     const { mock, invalidator } = setup();
     mock.on(CreateInvalidationForDistributionTenantCommand).resolves({});
-    await invalidator.invalidate(
-      't1',
-      Array.from({ length: wildcardThreshold + 1 }, (_, i) => `/incidents/${i}/index.html`),
-    );
-    expect(
-      mock.commandCalls(CreateInvalidationForDistributionTenantCommand)[0]?.args[0].input.InvalidationBatch?.Paths,
-    ).toEqual({ Quantity: 1, Items: ['/*'] });
+    const incidents = Array.from({ length: wildcardThreshold + 1 }, (_, i) => `/incidents/${i}/index.html`);
+    await invalidator.invalidate('t1', [...incidents, '/index.html', '/api/v2/summary.json']);
+    const roots = Array.from({ length: wildcardThreshold + 1 }, (_, i) => `/page-${i}.html`);
+    await invalidator.invalidate('t1', roots);
+    const sent = mock
+      .commandCalls(CreateInvalidationForDistributionTenantCommand)
+      .map((c) => c.args[0].input.InvalidationBatch?.Paths);
+    expect(sent).toEqual([
+      { Quantity: 3, Items: ['/incidents/*', '/index.html', '/api/v2/summary.json'] },
+      { Quantity: 1, Items: ['/*'] },
+    ]);
   });
 
   it('retries with backoff on TooManyInvalidationsInProgress, and gives up on other errors', async () => {

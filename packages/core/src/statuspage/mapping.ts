@@ -308,6 +308,8 @@ export function incidentFiles(
   const out: Record<string, { page: V2Page; incident: V2Incident | V2ScheduledMaintenance }> = {};
   for (const i of snapshot.incidents) out[incidentPath(i.id)] = { page: ctx.page, incident: mapIncident(ctx, i) };
   for (const m of snapshot.maintenances) out[incidentPath(m.id)] = { page: ctx.page, incident: mapMaintenance(ctx, m) };
+  // `incidents/unresolved.json` is the list endpoint; an id that spelled it must not replace it.
+  delete out[incidentPath('unresolved')];
   return out;
 }
 

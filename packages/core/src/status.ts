@@ -9,9 +9,9 @@ export interface PageStatus {
 }
 
 /**
- * Statuspage's wording for each indicator, as captured from real pages (see
- * statuspage/captures/). A minor indicator reads "Partially Degraded Service" when a component
- * is degraded, else "Minor Service Outage".
+ * Statuspage's wording for each indicator, as on the real pages captured in statuspage/captures/.
+ * A minor page reads "Partially Degraded Service" when its worst component is degraded, else
+ * "Minor Service Outage" (a partial outage, or a minor incident alone).
  */
 export const indicatorDescriptions: Record<PageIndicator, string> = {
   none: 'All Systems Operational',
@@ -23,12 +23,14 @@ export const indicatorDescriptions: Record<PageIndicator, string> = {
 
 export const degradedDescription = 'Partially Degraded Service';
 
+// Statuspage's roll-up: degraded performance and partial outages are minor, a major outage of some
+// components is major ("Partial System Outage"), of every component critical ("Major System Outage").
 const componentSeverity: Record<ComponentStatus, IncidentImpact> = {
   operational: 'none',
   under_maintenance: 'none',
   degraded_performance: 'minor',
-  partial_outage: 'major',
-  major_outage: 'critical',
+  partial_outage: 'minor',
+  major_outage: 'major',
 };
 
 const impactRank: Record<IncidentImpact, number> = { none: 0, minor: 1, major: 2, critical: 3 };
@@ -52,8 +54,9 @@ export function worstComponentStatus(statuses: Iterable<ComponentStatus>): Compo
 }
 
 /**
- * The page indicator. Precedence: the worst of (a) every component's effective status mapped
- * to a severity and (b) the impact of every unresolved incident; maintenance only shows when
+ * The page indicator, as Statuspage rolls it up. Precedence: the worst of (a) every component's
+ * effective status mapped to a severity (every component in major outage: critical) and (b) the
+ * impact of every unresolved incident; maintenance only shows when
  * nothing is worse than "none" and a maintenance is in progress.
  */
 export function pageStatus(input: {
@@ -63,8 +66,10 @@ export function pageStatus(input: {
   now: Date;
 }): PageStatus {
   const effective = effectiveComponentStatuses(input.components, input.maintenances, input.now);
+  const statuses = [...effective.values()];
   let indicator: IncidentImpact = 'none';
-  for (const status of effective.values()) indicator = worseImpact(indicator, componentSeverity[status]);
+  for (const status of statuses) indicator = worseImpact(indicator, componentSeverity[status]);
+  if (statuses.length && statuses.every((s) => s === 'major_outage')) indicator = 'critical';
   for (const incident of input.incidents) {
     if (isIncidentOpen(incident.status)) indicator = worseImpact(indicator, incident.impact);
   }
@@ -74,7 +79,7 @@ export function pageStatus(input: {
     );
     if (inMaintenance) return { indicator: 'maintenance', description: indicatorDescriptions.maintenance };
   }
-  const degraded = indicator === 'minor' && [...effective.values()].includes('degraded_performance');
+  const degraded = indicator === 'minor' && worstComponentStatus(statuses) === 'degraded_performance';
   return { indicator, description: degraded ? degradedDescription : indicatorDescriptions[indicator] };
 }
 

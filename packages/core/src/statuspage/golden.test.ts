@@ -345,8 +345,12 @@ describe('Statuspage v2 golden tests against real captures', () => {
     expect(incident?.incident_updates[0]?.affected_components).toBeNull();
   });
 
-  it('describes the page status in Statuspage words (Huobi: degraded + minor incident)', () => {
+  it('describes the page status in Statuspage words and roll-up (Huobi, GitHub)', () => {
     expect(summaryJson(huobiLike()).status).toEqual((capture('huobi-summary-2020-02-11') as { status: Json }).status);
+    // GitHub: some components in major outage under a major incident is major, not critical.
+    expect(summaryJson(githubLike()).status).toEqual(
+      (capture('githubstatus-summary-2020-04-02') as { status: Json }).status,
+    );
     // Every other captured indicator reads as ours does for that indicator.
     const seen = Object.values(captures).flatMap((c) =>
       c.body.status ? [c.body.status as { indicator: string; description: string }] : [],

@@ -6,7 +6,7 @@ import {
   maintenanceStatusAt,
   publicTimeline,
 } from '../lifecycle.ts';
-import type { Component, ComponentStatus, Incident, Maintenance, TenantSnapshot } from '../schemas.ts';
+import type { Component, ComponentGroup, ComponentStatus, Incident, Maintenance, TenantSnapshot } from '../schemas.ts';
 import { pageStatus, worstComponentStatus } from '../status.ts';
 import type {
   V2Component,
@@ -77,15 +77,17 @@ function v2Components(ctx: Context): V2Component[] {
   const byPosition = <T extends { position: number; name: string }>(a: T, b: T) =>
     a.position - b.position || a.name.localeCompare(b.name);
   const groupIds = new Set(snapshot.groups.map((g) => g.id));
-  const topLevel = [
-    ...snapshot.components.filter((c) => !c.groupId || !groupIds.has(c.groupId)).map((c) => ({ c, g: undefined })),
-    ...snapshot.groups.map((g) => ({ c: undefined, g })),
-  ].sort((a, b) => byPosition((a.c ?? a.g) as Component, (b.c ?? b.g) as Component));
+  type TopLevel = { component: Component; group?: undefined } | { group: ComponentGroup; component?: undefined };
+  const topLevel: TopLevel[] = [
+    ...snapshot.components.filter((c) => !c.groupId || !groupIds.has(c.groupId)).map((component) => ({ component })),
+    ...snapshot.groups.map((group) => ({ group })),
+  ];
+  topLevel.sort((a, b) => byPosition(a.component ?? a.group, b.component ?? b.group));
   const out: { entry: V2Component; level: number }[] = [];
-  topLevel.forEach(({ c, g }, index) => {
+  topLevel.forEach(({ component, group: g }, index) => {
     const position = index + 1;
-    if (c) {
-      out.push({ entry: mapComponent(ctx, { ...c, groupId: null }, position), level: 0 });
+    if (component) {
+      out.push({ entry: mapComponent(ctx, { ...component, groupId: null }, position), level: 0 });
       return;
     }
     if (!g) return;

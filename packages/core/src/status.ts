@@ -82,11 +82,3 @@ export function pageStatus(input: {
   const degraded = indicator === 'minor' && worstComponentStatus(statuses) === 'degraded_performance';
   return { indicator, description: degraded ? degradedDescription : indicatorDescriptions[indicator] };
 }
-
-export const componentStatusLabels: Record<ComponentStatus, string> = {
-  operational: 'Operational',
-  degraded_performance: 'Degraded Performance',
-  partial_outage: 'Partial Outage',
-  major_outage: 'Major Outage',
-  under_maintenance: 'Under Maintenance',
-};

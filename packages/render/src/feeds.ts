@@ -1,6 +1,5 @@
-import { isIncidentOpen, publicTimeline, type TenantSnapshot } from '@upstate/core';
+import { isIncidentOpen, publicTimeline, type TenantSnapshot, timelineStatusLabels } from '@upstate/core';
 import { renderMarkdown } from '@upstate/theme-base/markdown';
-import { incidentStatusLabels } from '@upstate/theme-base/view';
 import { create } from 'xmlbuilder2';
 
 /** `history` is Statuspage's path (`/history.rss`, `/history.atom`); `feed` is the original one. */
@@ -18,12 +17,12 @@ export function buildFeeds(snapshot: TenantSnapshot, name: FeedName = 'history')
   const entries = [
     ...snapshot.incidents.map((i) => ({
       id: `${base}/incidents/${i.id}/`,
-      title: `${i.name}${isIncidentOpen(i.status) ? '' : ` (${incidentStatusLabels[i.status]})`}`,
+      title: `${i.name}${isIncidentOpen(i.status) ? '' : ` (${timelineStatusLabels[i.status]})`}`,
       date: i.updatedAt,
       published: i.createdAt,
       html: publicTimeline(i)
         .map(
-          (u) => `<p><strong>${incidentStatusLabels[u.status]}</strong> (${u.displayAt})</p>${renderMarkdown(u.body)}`,
+          (u) => `<p><strong>${timelineStatusLabels[u.status]}</strong> (${u.displayAt})</p>${renderMarkdown(u.body)}`,
         )
         .join(''),
     })),

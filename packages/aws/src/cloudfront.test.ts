@@ -59,7 +59,9 @@ describe('invalidateDistributionTenant', () => {
     mock.on(CreateInvalidationForDistributionTenantCommand).resolves({});
     const incidents = Array.from({ length: wildcardThreshold + 1 }, (_, i) => `/incidents/${i}/index.html`);
     const roots = Array.from({ length: wildcardThreshold + 1 }, (_, i) => `/page-${i}.html`);
-    for (const paths of [[...incidents, '/index.html', '/api/v2/summary.json'], roots]) {
+    // Eleven directories: more than directoryWildcardLimit entries, so site-wide.
+    const dirs = Array.from({ length: 2 * 11 }, (_, i) => `/d${i % 11}/${i}.html`);
+    for (const paths of [[...incidents, '/index.html', '/api/v2/summary.json'], roots, dirs]) {
       await invalidateDistributionTenant({ client, distributionTenantId: 'dt-t1', paths, callerReference: 'ref-1' });
     }
     const sent = mock
@@ -67,6 +69,7 @@ describe('invalidateDistributionTenant', () => {
       .map((c) => c.args[0].input.InvalidationBatch?.Paths);
     expect(sent).toEqual([
       { Quantity: 3, Items: ['/incidents/*', '/index.html', '/api/v2/summary.json'] },
+      { Quantity: 1, Items: ['/*'] },
       { Quantity: 1, Items: ['/*'] },
     ]);
   });

@@ -31,12 +31,14 @@ export interface Invalidator {
 
 /** Over this many paths, one wildcard is cheaper than listing them (CloudFront bills per path). */
 export const wildcardThreshold = 15;
+export const directoryWildcardLimit = 10;
 
 /**
  * The paths of one invalidation. Over the threshold, the files under one top-level directory
  * become its wildcard (`/api/*`, `/badges/*`): one component change rewrites a dozen JSON and badge
  * files there, and a wildcard bills as one path. Root files stay exact (their wildcard is the
- * whole site); if that is still over the threshold, the whole site (`/*`).
+ * whole site). More than `directoryWildcardLimit` entries even so is a site-wide change (a first
+ * publish, a rebrand): the whole site (`/*`).
  */
 export function collapsePaths(paths: string[]): string[] {
   const unique = [...new Set(paths)];
@@ -49,7 +51,7 @@ export function collapsePaths(paths: string[]): string[] {
   const collapsed = [...byDirectory].flatMap(([directory, list]) =>
     directory && list.length > 1 ? [`/${directory}/*`] : list,
   );
-  return collapsed.length > wildcardThreshold ? ['/*'] : collapsed;
+  return collapsed.length > directoryWildcardLimit ? ['/*'] : collapsed;
 }
 
 /**

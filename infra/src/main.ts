@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureThemes, themeNames } from '@upstate/render';
 import { App } from 'cdktn';
-import { type Bundle, type BundleName, bundleLambda, lambdaEntries } from './bundle.ts';
+import { type Bundle, type BundleName, bundleAll, lambdaEntries } from './bundle.ts';
 import { readStageConfig, type StageConfig } from './env.ts';
 import { UpstateStack } from './upstate-stack.ts';
 
@@ -19,12 +19,7 @@ export async function synthesize(
   let bundles = options.bundles;
   if (!bundles) {
     await ensureThemes();
-    bundles = {
-      api: bundleLambda('api', outdir, entries.api),
-      // The publisher renders sites: its archive carries the compiled themes.
-      publisher: bundleLambda('publisher', outdir, entries.publisher, { themes: themeNames }),
-      checker: bundleLambda('checker', outdir, entries.checker),
-    };
+    bundles = bundleAll(outdir, entries, themeNames);
   }
   const app = new App({ outdir });
   const id = `upstate-${config.stage}`;

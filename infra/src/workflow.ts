@@ -12,7 +12,7 @@ import {
 } from '@upstate/publisher/definition';
 import { Construct } from 'constructs';
 import type { Bundle } from './bundle.ts';
-import { type Statement, serviceRole } from './iam.ts';
+import { ownTenants, type Statement, serviceRole } from './iam.ts';
 import { NodeFunction } from './node-function.ts';
 
 export interface WorkflowProps {
@@ -22,6 +22,7 @@ export interface WorkflowProps {
   bucket: S3Bucket;
   distributionId: string;
   distributionTenantArns: string;
+  stage: string;
   platformDomain: string;
   publisherBundle: Bundle;
   checkerBundle: Bundle;
@@ -29,9 +30,14 @@ export interface WorkflowProps {
 }
 
 /** Statement builders, so each function lists exactly the calls its code makes. */
-export const tableAccess = (table: DynamodbTable, actions: string[], withIndexes = false): Statement => ({
+export const tableAccess = (table: DynamodbTable, actions: string[]): Statement => ({
   actions: actions.map((a) => `dynamodb:${a}`),
-  resources: withIndexes ? [table.arn, `${table.arn}/index/*`] : [table.arn],
+  resources: [table.arn],
+});
+/** An index can only be queried: nothing else is granted on it. */
+export const indexQuery = (table: DynamodbTable): Statement => ({
+  actions: ['dynamodb:Query'],
+  resources: [`${table.arn}/index/*`],
 });
 const objects = (bucket: S3Bucket, actions: string[], prefixes: string[]): Statement => ({
   actions: actions.map((a) => `s3:${a}`),
@@ -68,25 +74,38 @@ export class WorkflowStack extends Construct {
     const lease = tableAccess(table, ['GetItem', 'UpdateItem']);
     const taskStatements: Record<TaskName, Statement[]> = {
       lease: [lease],
-      render: [lease, tableAccess(table, ['GetItem', 'Query'], true), objects(bucket, ['PutObject'], ['builds/'])],
+      render: [
+        lease,
+        tableAccess(table, ['Query']),
+        indexQuery(table),
+        objects(bucket, ['PutObject'], ['builds/runs/']),
+      ],
+      // Reads the build and the previous manifest; uploads the site, shared assets and the new
+      // manifest; deletes only stale site files (shared assets and manifests are never deleted).
       sync: [
         lease,
-        objects(bucket, ['GetObject', 'PutObject'], ['builds/']),
-        objects(bucket, ['GetObject', 'PutObject', 'DeleteObject'], ['sites/', 'assets/', 'manifests/']),
+        // The build and its pending CDN manifest, the last invalidated manifest, the site manifest.
+        objects(bucket, ['GetObject', 'PutObject'], ['builds/runs/', 'manifests/']),
+        objects(bucket, ['GetObject'], ['builds/cdn/']),
+        objects(bucket, ['PutObject'], ['sites/', 'assets/']),
+        objects(bucket, ['DeleteObject'], ['sites/']),
         listing(bucket),
       ],
       invalidate: [
         lease,
-        tableAccess(table, ['Query'], true),
-        objects(bucket, ['GetObject', 'PutObject'], ['builds/']),
+        tableAccess(table, ['Query']),
+        indexQuery(table),
+        // Reads the run's pending CDN manifest; records it as what the CDN now matches.
+        objects(bucket, ['GetObject'], ['builds/runs/']),
+        objects(bucket, ['PutObject'], ['builds/cdn/']),
         listing(bucket),
         // Finds the distribution tenants serving the tenant's domains, then invalidates each.
-        {
-          actions: ['cloudfront:GetDistributionTenantByDomain', 'cloudfront:CreateInvalidationForDistributionTenant'],
-          resources: [props.distributionTenantArns],
-        },
+        ownTenants(props.distributionTenantArns, props.stage, [
+          'cloudfront:GetDistributionTenantByDomain',
+          'cloudfront:CreateInvalidationForDistributionTenant',
+        ]),
       ],
-      commit: [lease, objects(bucket, ['DeleteObject'], ['builds/'])],
+      commit: [lease, objects(bucket, ['DeleteObject'], ['builds/runs/'])],
       release: [lease],
     };
     const memory: Partial<Record<TaskName, number>> = { render: 1536, sync: 1024 };
@@ -149,7 +168,7 @@ export class WorkflowStack extends Construct {
       name: `${prefix}-reconcile`,
       bundle: props.publisherBundle,
       exportName: 'reconcile',
-      statements: [tableAccess(table, ['GetItem', 'Query', 'UpdateItem'], true), startPublish],
+      statements: [tableAccess(table, ['GetItem', 'Query', 'UpdateItem']), indexQuery(table), startPublish],
       environment: { ...environment, STATE_MACHINE_ARN: this.stateMachine.arn },
       timeout: 60,
       logRetentionDays: props.logRetentionDays,
@@ -159,7 +178,8 @@ export class WorkflowStack extends Construct {
       bundle: props.checkerBundle,
       exportName: 'handler',
       statements: [
-        tableAccess(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem'], true),
+        tableAccess(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem']),
+        indexQuery(table),
         // A status flip or a day rollover publishes the tenant's page.
         startPublish,
       ],

@@ -9,6 +9,8 @@ const Env = z.object({
   // Custom domains become CloudFront distribution tenants when both are set (AWS only).
   CLOUDFRONT_DISTRIBUTION_ID: z.string().min(1).optional(),
   CLOUDFRONT_CONNECTION_GROUP_ID: z.string().min(1).optional(),
+  // Tagged on every distribution tenant created; the role may only touch tenants with its stage's tag.
+  STAGE: z.string().min(1).optional(),
   PLATFORM_DOMAIN: z.string().min(1).default('localhost:8080'),
   PAGE_SCHEME: z.enum(['http', 'https']).default('https'),
   CURSOR_SECRET: z.string().min(16).default('upstate-local-cursor-secret'),

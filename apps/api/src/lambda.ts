@@ -16,15 +16,19 @@ const sfn = new SFNClient({ region: env.AWS_REGION });
 /** Starts the publish workflow (shared with the checker; see `sfn-publish-trigger.ts`), on this entry's client. */
 export const sfnPublishTrigger = (stateMachineArn: string): PublishTrigger => startPublishWith(stateMachineArn, sfn);
 
-const app = createApp({
-  store: createStore({
-    client: new DynamoDBClient({
-      region: env.AWS_REGION,
-      ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
-    }),
-    tableName: env.TABLE_NAME,
-    cursorSecret: env.CURSOR_SECRET,
+/** The store the app writes through; the dashboard's Lambda entry reads its preview snapshot from it. */
+export const store = createStore({
+  client: new DynamoDBClient({
+    region: env.AWS_REGION,
+    ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
   }),
+  tableName: env.TABLE_NAME,
+  cursorSecret: env.CURSOR_SECRET,
+});
+
+/** The configured app, exported so the dashboard's Lambda entry mounts itself on the same origin. */
+export const app = createApp({
+  store,
   publishTrigger: env.STATE_MACHINE_ARN
     ? sfnPublishTrigger(env.STATE_MACHINE_ARN)
     : {
@@ -41,6 +45,7 @@ const app = createApp({
           distributionId: env.CLOUDFRONT_DISTRIBUTION_ID,
           connectionGroupId: env.CLOUDFRONT_CONNECTION_GROUP_ID,
           platformDomain: env.PLATFORM_DOMAIN,
+          stage: env.STAGE,
         }),
       }
     : {}),

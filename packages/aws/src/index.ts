@@ -3,6 +3,7 @@ export {
   type CloudFrontDomainProvisioner,
   createCloudFrontDomainProvisioner,
   distributionTenantName,
+  stageTagKey,
   tenantParameterName,
 } from './domain-provisioner.ts';
 export {

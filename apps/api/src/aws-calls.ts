@@ -1,0 +1,29 @@
+/**
+ * Every AWS call the deployed API function makes (the management API with the dashboard mounted,
+ * `apps/dashboard/src/lambda.ts`), with the resource each acts on. infra's IAM simulation test
+ * (`infra/src/iam-simulation.test.ts`) checks this table both ways: against the SDK commands in
+ * the bundled code, and against the synthesised policy, which must allow each call and nothing else.
+ *
+ * Resources: `{table}`, `{index}` (each GSI), `{stateMachine}` (publish), `{distributionTenant}`
+ * (an existing one tagged with this stage), `{newDistributionTenant}` (`*`: CreateDistributionTenant
+ * has no resource type; the call carries the stage tag).
+ */
+export const awsCalls = {
+  api: [
+    // The store: every repository the routes and the dashboard use.
+    { action: 'dynamodb:GetItem', resource: '{table}' },
+    { action: 'dynamodb:PutItem', resource: '{table}' },
+    { action: 'dynamodb:UpdateItem', resource: '{table}' },
+    { action: 'dynamodb:DeleteItem', resource: '{table}' },
+    { action: 'dynamodb:Query', resource: '{table}' },
+    { action: 'dynamodb:Query', resource: '{index}' },
+    // Every write publishes (sfn-publish-trigger.ts).
+    { action: 'states:StartExecution', resource: '{stateMachine}' },
+    // The domain provisioner (packages/aws/src/domain-provisioner.ts).
+    { action: 'cloudfront:CreateDistributionTenant', resource: '{newDistributionTenant}' },
+    { action: 'cloudfront:GetDistributionTenantByDomain', resource: '{distributionTenant}' },
+    { action: 'cloudfront:VerifyDnsConfiguration', resource: '{distributionTenant}' },
+    { action: 'cloudfront:UpdateDistributionTenant', resource: '{distributionTenant}' },
+    { action: 'cloudfront:DeleteDistributionTenant', resource: '{distributionTenant}' },
+  ],
+} as const;

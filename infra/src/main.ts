@@ -6,6 +6,9 @@ import { type Bundle, type BundleName, bundleAll, lambdaEntries } from './bundle
 import { readStageConfig, type StageConfig } from './env.ts';
 import { UpstateStack } from './upstate-stack.ts';
 
+/** The Terraform-compatible runtimes a stage applies with (also written as `required_version`). */
+export const terraformTargets = { terraform: '>=1.10.0', opentofu: '>=1.10.0' };
+
 /**
  * Compiles the themes if their sources changed, bundles every Lambda (unless given prebuilt
  * bundles) and synthesises one stage into `outdir` (Terraform JSON plus zipped assets).
@@ -21,7 +24,9 @@ export async function synthesize(
     await ensureThemes();
     bundles = bundleAll(outdir, entries, themeNames);
   }
-  const app = new App({ outdir });
+  // S3 state locking without DynamoDB (`use_lockfile`) needs Terraform or OpenTofu 1.10; cdktn
+  // refuses the backend unless the project declares it targets those.
+  const app = new App({ outdir, context: { targetVersions: terraformTargets } });
   const id = `upstate-${config.stage}`;
   new UpstateStack(app, id, { config, bundles });
   app.synth();

@@ -56,6 +56,8 @@ export class UpstateStack extends TerraformStack {
     const { config, bundles } = props;
     const prefix = `upstate-${config.stage}`;
 
+    // Both Terraform and OpenTofu read this; older binaries stop at `init` with a clear message.
+    this.addOverride('terraform.required_version', '>= 1.10.0');
     const defaultTags = [{ tags: { project: 'upstate', stage: config.stage } }];
     new AwsProvider(this, 'aws', { region: config.region, defaultTags });
     // CloudFront's metrics (and so its alarms and their topic) live in us-east-1 whatever the stage region.

@@ -35,9 +35,15 @@ export async function synthesize(
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = performance.now();
-  const config = readStageConfig();
-  const outdir = fileURLToPath(new URL('../cdktn.out', import.meta.url));
-  const { stackDir } = await synthesize(config, outdir);
-  console.log(`Synthesised ${config.stage} into ${stackDir} in ${Math.round(performance.now() - started)} ms`);
-  console.log(`Next: terraform -chdir=${stackDir} init && terraform -chdir=${stackDir} apply`);
+  try {
+    const config = readStageConfig();
+    const outdir = fileURLToPath(new URL('../cdktn.out', import.meta.url));
+    const { stackDir } = await synthesize(config, outdir);
+    console.log(`Synthesised ${config.stage} into ${stackDir} in ${Math.round(performance.now() - started)} ms`);
+    console.log('Next: npm run deploy -- plan, then npm run deploy -- apply');
+  } catch (error) {
+    // A configuration mistake is a message naming the variable, not a stack trace.
+    console.error((error as Error).message);
+    process.exit(1);
+  }
 }

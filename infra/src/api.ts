@@ -8,13 +8,14 @@ import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group
 import { DataAwsSecretsmanagerRandomPassword } from '@cdktn/provider-aws/lib/data-aws-secretsmanager-random-password/index.js';
 import type { DynamodbTable } from '@cdktn/provider-aws/lib/dynamodb-table/index.js';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission/index.js';
+import { SchedulerSchedule } from '@cdktn/provider-aws/lib/scheduler-schedule/index.js';
 import { SecretsmanagerSecret } from '@cdktn/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecretsmanagerSecretVersion } from '@cdktn/provider-aws/lib/secretsmanager-secret-version/index.js';
 import type { SfnStateMachine } from '@cdktn/provider-aws/lib/sfn-state-machine/index.js';
 import { stageTagKey } from '@upstate/aws';
 import { Construct } from 'constructs';
 import type { Bundle } from './bundle.ts';
-import { ownTenants } from './iam.ts';
+import { ownTenants, type Statement, serviceRole } from './iam.ts';
 import { NodeFunction } from './node-function.ts';
 import { indexQuery, tableAccess } from './workflow.ts';
 
@@ -42,6 +43,7 @@ export interface ApiProps {
   connectionGroupArn: string;
   distributionTenantArns: string;
   stage: string;
+  accountId: string;
   platformDomain: string;
   rateLimit: number;
   logRetentionDays: number;
@@ -90,6 +92,7 @@ export class ApiStack extends Construct {
   readonly api: Apigatewayv2Api;
   readonly stage: Apigatewayv2Stage;
   readonly domains: Record<'api' | 'app', Apigatewayv2DomainName>;
+  readonly provisionReconciler: NodeFunction;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -110,6 +113,38 @@ export class ApiStack extends Construct {
       lifecycle: { ignoreChanges: ['secret_string'] },
     });
 
+    // The domain provisioner's calls, made by the API (sign-up, verify, remove) and by the
+    // provisioning reconciler (retries).
+    const provisioning: Statement[] = [
+      // The service authorization reference lists CreateDistributionTenant as wildcard-only (no
+      // resource type at all): scoped to the distribution or the connection group, as before, every
+      // sign-up got AccessDenied. What can be conditioned is the tag it creates the tenant with.
+      {
+        actions: ['cloudfront:CreateDistributionTenant'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { [`aws:RequestTag/${stageTagKey}`]: props.stage },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [stageTagKey] },
+        },
+      },
+      ownTenants(
+        props.distributionTenantArns,
+        props.stage,
+        domainTenantActions.filter((a) => a !== 'cloudfront:CreateDistributionTenant'),
+      ),
+    ];
+
+    const environment = {
+      TABLE_NAME: props.table.name,
+      STATE_MACHINE_ARN: props.stateMachine.arn,
+      PLATFORM_DOMAIN: props.platformDomain,
+      PAGE_SCHEME: 'https',
+      CURSOR_SECRET: secretValue.secretString,
+      CLOUDFRONT_DISTRIBUTION_ID: props.distributionId,
+      CLOUDFRONT_CONNECTION_GROUP_ID: props.connectionGroupId,
+      STAGE: props.stage,
+    };
+
     this.fn = new NodeFunction(this, 'handler', {
       name: `${prefix}-api`,
       bundle: props.bundle,
@@ -120,33 +155,9 @@ export class ApiStack extends Construct {
         tableAccess(props.table, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query']),
         indexQuery(props.table),
         { actions: ['states:StartExecution'], resources: [props.stateMachine.arn] },
-        // The service authorization reference lists CreateDistributionTenant as wildcard-only (no
-        // resource type at all): scoped to the distribution or the connection group, as before, every
-        // sign-up got AccessDenied. What can be conditioned is the tag it creates the tenant with.
-        {
-          actions: ['cloudfront:CreateDistributionTenant'],
-          resources: ['*'],
-          conditions: {
-            StringEquals: { [`aws:RequestTag/${stageTagKey}`]: props.stage },
-            'ForAllValues:StringEquals': { 'aws:TagKeys': [stageTagKey] },
-          },
-        },
-        ownTenants(
-          props.distributionTenantArns,
-          props.stage,
-          domainTenantActions.filter((a) => a !== 'cloudfront:CreateDistributionTenant'),
-        ),
+        ...provisioning,
       ],
-      environment: {
-        TABLE_NAME: props.table.name,
-        STATE_MACHINE_ARN: props.stateMachine.arn,
-        PLATFORM_DOMAIN: props.platformDomain,
-        PAGE_SCHEME: 'https',
-        CURSOR_SECRET: secretValue.secretString,
-        CLOUDFRONT_DISTRIBUTION_ID: props.distributionId,
-        CLOUDFRONT_CONNECTION_GROUP_ID: props.connectionGroupId,
-        STAGE: props.stage,
-      },
+      environment,
       logRetentionDays: props.logRetentionDays,
     });
 
@@ -205,6 +216,33 @@ export class ApiStack extends Construct {
         return [part, domain];
       }),
     ) as Record<'api' | 'app', Apigatewayv2DomainName>;
+    // Failed page-domain provisioning (sign-up, verify) is retried until the CDN accepts it.
+    this.provisionReconciler = new NodeFunction(this, 'provision-reconciler', {
+      name: `${prefix}-provision-reconciler`,
+      bundle: props.bundle,
+      exportName: 'reconcileProvisioning',
+      statements: [tableAccess(props.table, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem']), ...provisioning],
+      environment,
+      timeout: 120,
+      logRetentionDays: props.logRetentionDays,
+    });
+    const schedulerRole = serviceRole(this, 'provision-scheduler-role', {
+      name: `${prefix}-provision-scheduler`,
+      service: 'scheduler.amazonaws.com',
+      sourceAccount: props.accountId,
+      statements: [{ actions: ['lambda:InvokeFunction'], resources: [this.provisionReconciler.fn.arn] }],
+    });
+    new SchedulerSchedule(this, 'provision-schedule', {
+      name: `${prefix}-provision-reconciler`,
+      scheduleExpression: 'rate(5 minutes)',
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: this.provisionReconciler.fn.arn,
+        roleArn: schedulerRole.arn,
+        retryPolicy: { maximumEventAgeInSeconds: 300, maximumRetryAttempts: 0 },
+      },
+    });
+
     new LambdaPermission(this, 'invoke-from-api', {
       statementId: 'AllowHttpApi',
       action: 'lambda:InvokeFunction',

@@ -18,6 +18,7 @@ export interface AwsCall {
  */
 export const roleCalls: Record<string, readonly AwsCall[]> = {
   api: apiCalls.api,
+  'provision-reconciler': apiCalls['provision-reconciler'],
   checker: checkerCalls.checker,
   reconcile: publisherCalls.reconcile,
   ...Object.fromEntries(
@@ -32,6 +33,7 @@ export const roleCalls: Record<string, readonly AwsCall[]> = {
     { action: 'lambda:InvokeFunction', resource: '{function:checker}' },
     { action: 'lambda:InvokeFunction', resource: '{function:reconcile}' },
   ],
+  'provision-scheduler': [{ action: 'lambda:InvokeFunction', resource: '{function:provision-reconciler}' }],
 };
 
 /**
@@ -42,7 +44,7 @@ export const impliedActions = new Set(['s3:ListBucket']);
 
 /** Which functions run each bundle: the union of their tables is what the bundle's code calls. */
 export const bundleRoles: Record<BundleName, string[]> = {
-  api: ['api'],
+  api: ['api', 'provision-reconciler'],
   publisher: [
     'reconcile',
     ...['lease', 'render', 'sync', 'invalidate', 'commit', 'release'].map((t) => `publish-${t}`),

@@ -102,15 +102,22 @@ function roles(): Role[] {
     named(f.function_name.slice(prefix.length + 1), f.role),
   );
   const machine = Object.values(resourcesOf(tf, 'aws_sfn_state_machine'))[0] as Json;
-  const schedule = Object.values(resourcesOf(tf, 'aws_scheduler_schedule'))[0] as Json;
-  return [...functions, named('publish-state-machine', machine.role_arn), named('scheduler', schedule.target.role_arn)];
+  const schedulerRoles = new Set(
+    (Object.values(resourcesOf(tf, 'aws_scheduler_schedule')) as Json[]).map((s) => s.target.role_arn as string),
+  );
+  const roleName = (ref: string) => resourcesOf(tf, 'aws_iam_role')[ref.split('.')[1] ?? '']?.name as string;
+  return [
+    ...functions,
+    named('publish-state-machine', machine.role_arn),
+    ...[...schedulerRoles].map((ref) => named(roleName(ref).slice(prefix.length + 1), ref)),
+  ];
 }
 
 /** The calls a role may make: its table, plus (for a Lambda) writing its own log group. */
 function expectedCalls(role: Role): AwsCall[] {
   const calls = roleCalls[role.name];
   if (!calls) throw new Error(`no table of AWS calls for role ${role.name}`);
-  if (role.name === 'publish-state-machine' || role.name === 'scheduler') return [...calls];
+  if (role.name === 'publish-state-machine' || role.name.endsWith('scheduler')) return [...calls];
   const logGroup = `arn:aws:logs:${region}:${account}:log-group:/aws/lambda/${prefix}-${role.name}:log-stream:2026/12/01/x`;
   return [
     ...calls,

@@ -103,6 +103,14 @@ describe('the dashboard on AWS', () => {
 });
 
 describe('paper findings', () => {
+  it('4: a scheduled reconciler retries failed page-domain provisioning every five minutes', () => {
+    const fn = findResource(tf, 'aws_lambda_function', (f) => f.function_name === `${prefix}-provision-reconciler`);
+    expect(fn.resource.handler).toBe(`${bundles.api.handlerPath}.reconcileProvisioning`);
+    const schedule = findResource(tf, 'aws_scheduler_schedule', (s) => s.name === `${prefix}-provision-reconciler`);
+    expect(schedule.resource.schedule_expression).toBe('rate(5 minutes)');
+    expect(schedule.resource.target.arn).toBe(fn.ref('arn'));
+  });
+
   it('2: the state backend uses the state bucket’s region, the stage’s when none is given', () => {
     expect(tf.terraform.backend.s3).toMatchObject({
       bucket: 'acme-terraform-state',

@@ -268,7 +268,9 @@ describe('lambdas', () => {
   it('are all nodejs24.x on arm64, logging JSON to their own log group with retention', () => {
     const functions = Object.values(resourcesOf(tf, 'aws_lambda_function'));
     expect(functions.map((f: Json) => f.function_name).sort()).toEqual(
-      ['api', 'checker', 'reconcile', ...taskNames.map((t) => `publish-${t}`)].map((n) => `${prefix}-${n}`).sort(),
+      ['api', 'provision-reconciler', 'checker', 'reconcile', ...taskNames.map((t) => `publish-${t}`)]
+        .map((n) => `${prefix}-${n}`)
+        .sort(),
     );
     const logGroups = resourcesOf(tf, 'aws_cloudwatch_log_group');
     for (const fn of functions) {
@@ -320,8 +322,8 @@ describe('least-privilege IAM', () => {
       ...Object.values(resourcesOf(tf, 'aws_s3_bucket_policy')).map((p: Json) => JSON.parse(p.policy)),
       ...Object.values(resourcesOf(tf, 'aws_iam_role')).map((r: Json) => JSON.parse(r.assume_role_policy)),
     ];
-    // 11 roles (9 functions, the workflow, the scheduler), each with a trust and a permission policy; the bucket's.
-    expect(documents).toHaveLength(23);
+    // 13 roles (10 functions, the workflow, two schedulers), each with a trust and a permission policy; the bucket's.
+    expect(documents).toHaveLength(27);
     let allows = 0;
     for (const doc of documents) {
       for (const s of doc.Statement) {
@@ -359,7 +361,13 @@ describe('least-privilege IAM', () => {
       ],
       Condition: { StringEquals: { 'aws:ResourceTag/upstate-stage': testConfig.stage } },
     });
-    // Besides the API, only the invalidate task may even look a distribution tenant up; nobody else changes one.
+    // The provisioning reconciler retries exactly the provisioner's calls.
+    expect(
+      actionsOf('provision-reconciler')
+        .filter((a) => a.startsWith('cloudfront:'))
+        .sort(),
+    ).toEqual([...domainTenantActions].sort());
+    // Besides those two, only the invalidate task may even look a distribution tenant up; nobody else changes one.
     for (const name of ['checker', 'reconcile', ...taskNames.map((t) => `publish-${t}`)]) {
       const tenantActions = actionsOf(name).filter((a) => domainTenantActions.includes(a));
       expect(tenantActions, name).toEqual(
@@ -430,12 +438,15 @@ describe('least-privilege IAM', () => {
     const trusts = Object.values(resourcesOf(tf, 'aws_iam_role')).map((r: Json) => JSON.parse(r.assume_role_policy));
     const byService = (service: string) => trusts.filter((t) => t.Statement[0].Principal.Service === service);
     expect(trusts.every((t) => t.Statement.length === 1 && t.Statement[0].Action === 'sts:AssumeRole')).toBe(true);
-    expect(byService('lambda.amazonaws.com')).toHaveLength(9);
+    expect(byService('lambda.amazonaws.com')).toHaveLength(10);
+    expect(byService('states.amazonaws.com')).toHaveLength(1);
+    expect(byService('scheduler.amazonaws.com')).toHaveLength(2);
     for (const service of ['states.amazonaws.com', 'scheduler.amazonaws.com']) {
-      expect(byService(service)).toHaveLength(1);
-      expect(byService(service)[0].Statement[0].Condition).toEqual({
-        StringEquals: { 'aws:SourceAccount': `\${data.aws_caller_identity.account.account_id}` },
-      });
+      for (const trust of byService(service)) {
+        expect(trust.Statement[0].Condition).toEqual({
+          StringEquals: { 'aws:SourceAccount': `\${data.aws_caller_identity.account.account_id}` },
+        });
+      }
     }
   });
 });

@@ -115,6 +115,7 @@ export class UpstateStack extends TerraformStack {
       connectionGroupArn: this.edge.connectionGroup.arn,
       distributionTenantArns,
       stage: config.stage,
+      accountId,
       platformDomain: config.platformDomain,
       rateLimit: config.apiRateLimit,
     });
@@ -127,6 +128,7 @@ export class UpstateStack extends TerraformStack {
       distributionId: this.edge.distribution.id,
       functionNames: [
         this.api.fn,
+        this.api.provisionReconciler,
         ...Object.values(this.workflow.tasks),
         this.workflow.reconciler,
         this.workflow.checker,

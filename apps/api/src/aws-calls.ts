@@ -26,4 +26,16 @@ export const awsCalls = {
     { action: 'cloudfront:UpdateDistributionTenant', resource: '{distributionTenant}' },
     { action: 'cloudfront:DeleteDistributionTenant', resource: '{distributionTenant}' },
   ],
+  /** The scheduled provisioning reconciler (`reconcileProvisioning`, provisioning.ts), same bundle. */
+  'provision-reconciler': [
+    { action: 'dynamodb:GetItem', resource: '{table}' },
+    { action: 'dynamodb:Query', resource: '{table}' },
+    { action: 'dynamodb:UpdateItem', resource: '{table}' },
+    { action: 'dynamodb:DeleteItem', resource: '{table}' },
+    { action: 'cloudfront:CreateDistributionTenant', resource: '{newDistributionTenant}' },
+    { action: 'cloudfront:GetDistributionTenantByDomain', resource: '{distributionTenant}' },
+    { action: 'cloudfront:VerifyDnsConfiguration', resource: '{distributionTenant}' },
+    { action: 'cloudfront:UpdateDistributionTenant', resource: '{distributionTenant}' },
+    { action: 'cloudfront:DeleteDistributionTenant', resource: '{distributionTenant}' },
+  ],
 } as const;

@@ -7,6 +7,7 @@ import { createStore } from '@upstate/store';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from './app.ts';
 import { readEnv } from './env.ts';
+import { retryProvisioning } from './provisioning.ts';
 import type { PublishTrigger } from './publish-trigger.ts';
 import { sfnPublishTrigger as startPublishWith } from './sfn-publish-trigger.ts';
 
@@ -15,6 +16,18 @@ const sfn = new SFNClient({ region: env.AWS_REGION });
 
 /** Starts the publish workflow (shared with the checker; see `sfn-publish-trigger.ts`), on this entry's client. */
 export const sfnPublishTrigger = (stateMachineArn: string): PublishTrigger => startPublishWith(stateMachineArn, sfn);
+
+const domainProvisioner =
+  env.CLOUDFRONT_DISTRIBUTION_ID && env.CLOUDFRONT_CONNECTION_GROUP_ID
+    ? createCloudFrontDomainProvisioner({
+        // CloudFront's control plane is global and answers in us-east-1.
+        client: new CloudFrontClient({ region: 'us-east-1' }),
+        distributionId: env.CLOUDFRONT_DISTRIBUTION_ID,
+        connectionGroupId: env.CLOUDFRONT_CONNECTION_GROUP_ID,
+        platformDomain: env.PLATFORM_DOMAIN,
+        stage: env.STAGE,
+      })
+    : undefined;
 
 /** The store the app writes through; the dashboard's Lambda entry reads its preview snapshot from it. */
 export const store = createStore({
@@ -37,18 +50,7 @@ export const app = createApp({
         },
       },
   dnsResolver: { resolveTxt },
-  ...(env.CLOUDFRONT_DISTRIBUTION_ID && env.CLOUDFRONT_CONNECTION_GROUP_ID
-    ? {
-        domainProvisioner: createCloudFrontDomainProvisioner({
-          // CloudFront's control plane is global and answers in us-east-1.
-          client: new CloudFrontClient({ region: 'us-east-1' }),
-          distributionId: env.CLOUDFRONT_DISTRIBUTION_ID,
-          connectionGroupId: env.CLOUDFRONT_CONNECTION_GROUP_ID,
-          platformDomain: env.PLATFORM_DOMAIN,
-          stage: env.STAGE,
-        }),
-      }
-    : {}),
+  ...(domainProvisioner ? { domainProvisioner } : {}),
   config: {
     platformDomain: env.PLATFORM_DOMAIN,
     pageScheme: env.PAGE_SCHEME,
@@ -60,3 +62,14 @@ export const app = createApp({
 
 /** API Gateway HTTP API (payload v2) entry point. */
 export const handler = handle(app);
+
+/** Scheduled: retries every page domain whose CDN provisioning failed (see provisioning.ts). */
+export const reconcileProvisioning = () =>
+  domainProvisioner
+    ? retryProvisioning({
+        store,
+        domainProvisioner,
+        platformDomain: env.PLATFORM_DOMAIN,
+        log: (message, detail) => console.log(JSON.stringify({ level: 'info', message, ...detail })),
+      })
+    : Promise.resolve({ pending: 0, provisioned: 0, dropped: 0, failed: 0 });

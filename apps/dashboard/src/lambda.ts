@@ -12,3 +12,6 @@ app.get('/', (c) => (c.req.header('host')?.startsWith('app.') ? c.redirect('/das
 
 /** API Gateway HTTP API (payload v2) entry point of the API and dashboard. */
 export const handler = handle(app);
+
+/** Scheduled (every 5 minutes): the provisioning reconciler, on the API's code and store. */
+export { reconcileProvisioning } from '@upstate/api/lambda';

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { AppError, CustomDomain, DomainName, randomToken } from '@upstate/core';
 import type { Env } from '../context.ts';
 import { challengeRecordName } from '../domains.ts';
+import { provisionOrQueue } from '../provisioning.ts';
 import { errorResponses, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
 const DomainView = CustomDomain.extend({
@@ -96,7 +97,8 @@ export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       // The CDN is provisioned before the domain is marked verified: if provisioning fails the
       // domain stays pending, so the next verify call retries it instead of leaving a verified
       // domain that nothing serves.
-      if (newlyVerified) await deps.domainProvisioner.onVerified(p.tenantId, domain);
+      // A failure is also queued for the provisioning reconciler, which retries it until the CDN accepts it.
+      if (newlyVerified) await provisionOrQueue(deps, p.tenantId, domain);
       const updated = await store.domains.setStatus(
         p.tenantId,
         domain,

@@ -29,7 +29,7 @@ const directEntries = {
   start: ['--openssl-legacy-provider', join(root, 'apps', 'local', 'src', 'main.ts')],
   synth: [join(root, 'infra', 'src', 'main.ts')],
   deploy: [join(root, 'infra', 'src', 'deploy.ts')],
-  cost: [join(root, 'infra', 'src', 'cost.ts')],
+  cost: ['--openssl-legacy-provider', join(root, 'infra', 'src', 'cost.ts')],
 };
 
 function say(message) {

@@ -48,6 +48,9 @@ const objects = (bucket: S3Bucket, actions: string[], prefixes: string[]): State
 // an s3:prefix, so a prefix condition here would not help: the grant is the bucket, listing only.
 const listing = (bucket: S3Bucket): Statement => ({ actions: ['s3:ListBucket'], resources: [bucket.arn] });
 
+/** Memory of each publish task's Lambda (MB): rendering and syncing a whole site want more. */
+export const taskMemoryMb = (task: TaskName) => ({ render: 1536, sync: 1024 })[task as 'render' | 'sync'] ?? 512;
+
 /**
  * The publish workflow (the very definition the local runner executes), its task Lambdas, and the
  * scheduled checker and reconciler.
@@ -108,7 +111,6 @@ export class WorkflowStack extends Construct {
       commit: [lease, objects(bucket, ['DeleteObject'], ['builds/runs/'])],
       release: [lease],
     };
-    const memory: Partial<Record<TaskName, number>> = { render: 1536, sync: 1024 };
 
     this.tasks = Object.fromEntries(
       taskNames.map((task) => [
@@ -119,7 +121,7 @@ export class WorkflowStack extends Construct {
           exportName: task,
           statements: taskStatements[task],
           environment,
-          memorySize: memory[task] ?? 512,
+          memorySize: taskMemoryMb(task),
           // The Lambda stops no later than the Task state gives up on it.
           timeout: taskTimeoutSeconds[task],
           logRetentionDays: props.logRetentionDays,

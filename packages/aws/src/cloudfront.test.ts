@@ -17,19 +17,25 @@ describe('CloudFront invalidator', () => {
     return { mock, invalidator };
   };
 
-  it('invalidates exactly the changed paths on the tenant’s distribution tenant', async () => {
+  it('invalidates a single changed path on the tenant’s distribution tenant', async () => {
     const { mock, invalidator } = setup();
     mock.on(CreateInvalidationForDistributionTenantCommand).resolves({});
-    await invalidator.invalidate('t1', ['/index.html', '/incidents/a/index.html', '/index.html']);
+    await invalidator.invalidate('t1', ['/index.html', '/index.html']);
     expect(mock.commandCalls(CreateInvalidationForDistributionTenantCommand).map((c) => c.args[0].input)).toEqual([
       {
         Id: 'dt-t1',
-        InvalidationBatch: {
-          CallerReference: 'ref-1',
-          Paths: { Quantity: 2, Items: ['/index.html', '/incidents/a/index.html'] },
-        },
+        InvalidationBatch: { CallerReference: 'ref-1', Paths: { Quantity: 1, Items: ['/index.html'] } },
       },
     ]);
+  });
+
+  it('sends one wildcard (one billed path) as soon as more than one path changed', async () => {
+    const { mock, invalidator } = setup();
+    mock.on(CreateInvalidationForDistributionTenantCommand).resolves({});
+    await invalidator.invalidate('t1', ['/index.html', '/incidents/a/index.html']);
+    expect(
+      mock.commandCalls(CreateInvalidationForDistributionTenantCommand)[0]?.args[0].input.InvalidationBatch?.Paths,
+    ).toEqual({ Quantity: 1, Items: ['/*'] });
   });
 
   it('collapses to one wildcard over the threshold', async () => {

@@ -1,4 +1,10 @@
-export { collapsePaths, createCloudFrontInvalidator, type Invalidator, wildcardThreshold } from './cloudfront.ts';
+export {
+  billedPaths,
+  collapsePaths,
+  createCloudFrontInvalidator,
+  type Invalidator,
+  wildcardThreshold,
+} from './cloudfront.ts';
 export {
   type CloudFrontDomainProvisioner,
   createCloudFrontDomainProvisioner,

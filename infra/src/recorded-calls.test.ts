@@ -89,8 +89,13 @@ describe('AWS calls recorded on the stand-ins stay within each function’s tabl
     const db = await createTestStore();
     const calls: Record<string, Recorded[]> = {};
     let current: string | undefined;
-    record(db.client, () => (current ? (calls[current] ??= []) : undefined));
-    record(s3.client, () => (current ? (calls[current] ??= []) : undefined));
+    const sink = () => {
+      if (!current) return undefined;
+      calls[current] = calls[current] ?? [];
+      return calls[current];
+    };
+    record(db.client, sink);
+    record(s3.client, sink);
     const snapshot = fixtureSnapshot({ tenantId: 'tnt-rec', slug: 'rec', days: 3 });
     await db.store.tenants.create(snapshot.tenant, snapshot.branding);
     for (const c of snapshot.components) await db.store.components.create(c);

@@ -134,12 +134,13 @@ export class ApiStack extends Construct {
       ),
     ];
 
+    const readCursorSecret: Statement = { actions: ['secretsmanager:GetSecretValue'], resources: [secret.arn] };
     const environment = {
       TABLE_NAME: props.table.name,
       STATE_MACHINE_ARN: props.stateMachine.arn,
       PLATFORM_DOMAIN: props.platformDomain,
       PAGE_SCHEME: 'https',
-      CURSOR_SECRET: secretValue.secretString,
+      CURSOR_SECRET_ARN: secret.arn,
       CLOUDFRONT_DISTRIBUTION_ID: props.distributionId,
       CLOUDFRONT_CONNECTION_GROUP_ID: props.connectionGroupId,
       STAGE: props.stage,
@@ -155,10 +156,14 @@ export class ApiStack extends Construct {
         tableAccess(props.table, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query']),
         indexQuery(props.table),
         { actions: ['states:StartExecution'], resources: [props.stateMachine.arn] },
+        // Read once per cold start (packages/aws readSecretString); the value never enters the environment.
+        readCursorSecret,
         ...provisioning,
       ],
       environment,
       logRetentionDays: props.logRetentionDays,
+      // The first cold start reads the secret: the function is created only once the secret has a value.
+      dependsOn: [secretValue],
     });
 
     this.api = new Apigatewayv2Api(this, 'http-api', {
@@ -221,8 +226,14 @@ export class ApiStack extends Construct {
       name: `${prefix}-provision-reconciler`,
       bundle: props.bundle,
       exportName: 'reconcileProvisioning',
-      statements: [tableAccess(props.table, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem']), ...provisioning],
+      statements: [
+        tableAccess(props.table, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem']),
+        // The same bundle: its cold start reads the cursor secret too.
+        readCursorSecret,
+        ...provisioning,
+      ],
       environment,
+      dependsOn: [secretValue],
       timeout: 120,
       logRetentionDays: props.logRetentionDays,
     });

@@ -4,7 +4,7 @@
  * (`infra/src/iam-simulation.test.ts`) checks this table both ways: against the SDK commands in
  * the bundled code, and against the synthesised policy, which must allow each call and nothing else.
  *
- * Resources: `{table}`, `{index}` (each GSI), `{stateMachine}` (publish), `{distributionTenant}`
+ * Resources: `{table}`, `{index}` (each GSI), `{stateMachine}` (publish), `{cursorSecret}`, `{distributionTenant}`
  * (an existing one tagged with this stage), `{newDistributionTenant}` (`*`: CreateDistributionTenant
  * has no resource type; the call carries the stage tag).
  */
@@ -17,7 +17,9 @@ export const awsCalls = {
     { action: 'dynamodb:DeleteItem', resource: '{table}' },
     { action: 'dynamodb:Query', resource: '{table}' },
     { action: 'dynamodb:Query', resource: '{index}' },
-    // Every write publishes (sfn-publish-trigger.ts).
+    // The cursor key, once per cold start (packages/aws/src/secrets.ts).
+    { action: 'secretsmanager:GetSecretValue', resource: '{cursorSecret}' },
+    // Every write publishes (packages/aws/src/sfn.ts).
     { action: 'states:StartExecution', resource: '{stateMachine}' },
     // The domain provisioner (packages/aws/src/domain-provisioner.ts).
     { action: 'cloudfront:CreateDistributionTenant', resource: '{newDistributionTenant}' },
@@ -28,6 +30,8 @@ export const awsCalls = {
   ],
   /** The scheduled provisioning reconciler (`reconcileProvisioning`, provisioning.ts), same bundle. */
   'provision-reconciler': [
+    // The same bundle's cold start.
+    { action: 'secretsmanager:GetSecretValue', resource: '{cursorSecret}' },
     { action: 'dynamodb:GetItem', resource: '{table}' },
     { action: 'dynamodb:Query', resource: '{table}' },
     { action: 'dynamodb:UpdateItem', resource: '{table}' },

@@ -41,7 +41,7 @@ export const awsCalls = {
     { action: 's3:GetObject', resource: '{bucket}/builds/runs/{tenantId}/build.json.gz.cdn.json' },
     { action: 's3:PutObject', resource: '{bucket}/builds/cdn/{tenantId}.json' },
     listing,
-    // cdn.ts: the distribution tenants serving the tenant's domains, then one invalidation each.
+    // packages/aws/src/cloudfront.ts: the distribution tenants serving the tenant's hosts, then one invalidation each.
     { action: 'cloudfront:GetDistributionTenantByDomain', resource: '{distributionTenant}' },
     { action: 'cloudfront:CreateInvalidationForDistributionTenant', resource: '{distributionTenant}' },
   ],

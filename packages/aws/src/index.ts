@@ -1,10 +1,15 @@
 export {
   billedPaths,
+  cloudFrontClient,
   collapsePaths,
-  createCloudFrontInvalidator,
+  createTenantCdnInvalidator,
+  type InvalidationRun,
   type Invalidator,
+  invalidateDistributionTenant,
+  invalidationCallerReference,
   wildcardThreshold,
 } from './cloudfront.ts';
+export { AwsEnv, clientConfig } from './config.ts';
 export {
   type CloudFrontDomainProvisioner,
   createCloudFrontDomainProvisioner,
@@ -12,13 +17,28 @@ export {
   stageTagKey,
   tenantParameterName,
 } from './domain-provisioner.ts';
+export { dynamoDbClient } from './dynamodb.ts';
 export {
   cacheControl,
   cdnPaths,
   createS3Client,
+  deleteObject,
   manifestKey,
+  readObject,
+  type StoredObject,
   type SyncFile,
   type SyncResult,
+  s3Client,
   siteKey,
   syncSite,
+  writePrivateObject,
 } from './s3.ts';
+export { readSecretString, secretsManagerClient } from './secrets.ts';
+export {
+  executionName,
+  reconcileExecutionName,
+  type StartPublish,
+  sfnClient,
+  sfnPublishTrigger,
+  sfnStartPublish,
+} from './sfn.ts';

@@ -1,4 +1,4 @@
-import { isIncidentOpen, publicTimeline, type TenantSnapshot, timelineStatusLabels } from '@upstate/core';
+import { byInstant, isIncidentOpen, publicTimeline, type TenantSnapshot, timelineStatusLabels } from '@upstate/core';
 import { Feed } from 'feed';
 import { renderMarkdown } from './markdown.ts';
 
@@ -37,7 +37,7 @@ export function buildFeeds(snapshot: TenantSnapshot): { rss: string; atom: strin
       html: `<p>${m.scheduledFor} – ${m.scheduledUntil}</p>${m.updates.map((u) => renderMarkdown(u.body)).join('')}`,
     })),
   ]
-    .sort((a, b) => b.date.localeCompare(a.date))
+    .sort((a, b) => byInstant(b.date, a.date))
     .slice(0, 50);
   for (const e of entries) {
     feed.addItem({

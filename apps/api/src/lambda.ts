@@ -20,6 +20,7 @@ import { handle } from 'hono/aws-lambda';
 import { createApp } from './app.ts';
 import { readDocsAssets } from './docs.ts';
 import { readEnv } from './env.ts';
+import { retryProvisioning } from './provisioning.ts';
 
 const env = readEnv();
 
@@ -28,7 +29,20 @@ const cursorSecret = env.CURSOR_SECRET_ARN
   ? await readSecretString(secretsManagerClient(env), env.CURSOR_SECRET_ARN)
   : env.CURSOR_SECRET;
 
-const store = createStore({ client: dynamoDbClient(env), tableName: env.TABLE_NAME, cursorSecret });
+const domainProvisioner =
+  env.CLOUDFRONT_DISTRIBUTION_ID && env.CLOUDFRONT_CONNECTION_GROUP_ID
+    ? createCloudFrontDomainProvisioner({
+        client: cloudFrontClient(env),
+        distributionId: env.CLOUDFRONT_DISTRIBUTION_ID,
+        connectionGroupId: env.CLOUDFRONT_CONNECTION_GROUP_ID,
+        platformDomain: env.PLATFORM_DOMAIN,
+        stage: env.STAGE,
+      })
+    : undefined;
+
+/** The store the app writes through; the dashboard's Lambda entry reads its preview snapshot from it. */
+export const store = createStore({ client: dynamoDbClient(env), tableName: env.TABLE_NAME, cursorSecret });
+
 const publishTrigger: PublishTrigger = env.STATE_MACHINE_ARN
   ? sfnPublishTrigger({ client: sfnClient(env), stateMachineArn: env.STATE_MACHINE_ARN })
   : {
@@ -41,7 +55,8 @@ const log = (message: string, detail?: Record<string, unknown>) =>
 const importSource = (root: string) => httpStatuspageSource(root, { resolveHost: systemResolveHost });
 const docsDir = env.DOCS_ASSETS_DIR;
 
-const app = createApp({
+/** The configured app, exported so the dashboard's Lambda entry mounts itself on the same origin. */
+export const app = createApp({
   store,
   publishTrigger,
   log,
@@ -56,21 +71,13 @@ const app = createApp({
         },
       }
     : {}),
-  ...(env.CLOUDFRONT_DISTRIBUTION_ID && env.CLOUDFRONT_CONNECTION_GROUP_ID
-    ? {
-        domainProvisioner: createCloudFrontDomainProvisioner({
-          client: cloudFrontClient(env),
-          distributionId: env.CLOUDFRONT_DISTRIBUTION_ID,
-          connectionGroupId: env.CLOUDFRONT_CONNECTION_GROUP_ID,
-          platformDomain: env.PLATFORM_DOMAIN,
-        }),
-      }
-    : {}),
+  ...(domainProvisioner ? { domainProvisioner } : {}),
   config: {
     platformDomain: env.PLATFORM_DOMAIN,
     pageScheme: env.PAGE_SCHEME,
     cookieSecure: env.PAGE_SCHEME === 'https',
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    monitorsPerTenant: env.MONITORS_PER_TENANT,
     localMode: env.LOCAL_MODE,
   },
 });
@@ -89,3 +96,14 @@ export const handler = async (event: Parameters<typeof http>[0], context: Parame
   }
   return http(event, context);
 };
+
+/** Scheduled: retries every page domain whose CDN provisioning failed (see provisioning.ts). */
+export const reconcileProvisioning = () =>
+  domainProvisioner
+    ? retryProvisioning({
+        store,
+        domainProvisioner,
+        platformDomain: env.PLATFORM_DOMAIN,
+        log: (message, detail) => console.log(JSON.stringify({ level: 'info', message, ...detail })),
+      })
+    : Promise.resolve({ pending: 0, provisioned: 0, dropped: 0, failed: 0 });

@@ -21,6 +21,8 @@ export const errorCodes = {
   /** An import source that did not answer, or not with Statuspage v2 JSON. */
   source_unreachable: 422,
   source_invalid: 422,
+  /** A per-tenant cap (monitors) is reached; nothing was written. */
+  quota_exceeded: 422,
   internal: 500,
 } as const;
 

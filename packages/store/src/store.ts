@@ -9,6 +9,7 @@ import { domainsRepo } from './domains.ts';
 import { importJobsRepo } from './imports.ts';
 import { incidentsRepo, maintenancesRepo } from './incidents.ts';
 import { checksRepo, monitorsRepo, rollupsRepo } from './monitoring.ts';
+import { provisioningRepo } from './provisioning.ts';
 import { publishStateRepo } from './publish-state.ts';
 import { idempotencyRepo, rateLimitsRepo } from './requests.ts';
 import { tenantsRepo } from './tenants.ts';
@@ -56,6 +57,7 @@ export function createStore(options: StoreOptions) {
     checks: checksRepo(db),
     rollups: rollupsRepo(db),
     imports: importJobsRepo(db),
+    provisioning: provisioningRepo(db),
   };
 }
 

@@ -30,6 +30,15 @@ const PublishView = z
       .nullable(),
     lastPublishedAt: z.string().nullable().openapi({ example: '2026-03-14T09:26:53Z' }),
     pageUrl: z.string().openapi({ example: 'https://acme.status.example.com' }),
+    /** Page domains the CDN does not serve yet: provisioning failed and is retried every few minutes. */
+    cdnPending: z.array(
+      z.object({
+        domain: z.string().openapi({ example: 'status.example.com' }),
+        attempts: z.number().openapi({ example: 2 }),
+        firstFailedAt: z.string().openapi({ example: '2026-03-14T09:26:53Z' }),
+        lastAttemptAt: z.string().openapi({ example: '2026-03-14T09:31:53Z' }),
+      }),
+    ),
   })
   .openapi('PublishState');
 
@@ -67,7 +76,11 @@ export function auditRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'read');
-      const [state, tenant] = await Promise.all([store.publish.get(p.tenantId), store.tenants.require(p.tenantId)]);
+      const [state, tenant, pending] = await Promise.all([
+        store.publish.get(p.tenantId),
+        store.tenants.require(p.tenantId),
+        store.provisioning.listForTenant(p.tenantId),
+      ]);
       const live = state.lease && Date.parse(state.lease.expiresAt) > deps.now().getTime();
       return c.json(
         {
@@ -82,6 +95,13 @@ export function auditRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
           lease: state.lease,
           lastPublishedAt: state.lastPublishedAt,
           pageUrl: `${deps.config.pageScheme}://${tenant.tenant.slug}.${deps.config.platformDomain}`,
+          // The reason stays in the operator log: it may name platform internals.
+          cdnPending: pending.map(({ domain, attempts, firstFailedAt, lastAttemptAt }) => ({
+            domain,
+            attempts,
+            firstFailedAt,
+            lastAttemptAt,
+          })),
         },
         200,
       );

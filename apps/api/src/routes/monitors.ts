@@ -215,7 +215,13 @@ export function monitorRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
           .openapi({ param: { name: 'x-heartbeat-token', in: 'header' } }),
       }),
     },
-    responses: { 200: jsonResponse(z.object({ ok: z.literal(true), at: z.string() }), 'Recorded'), ...errorResponses },
+    responses: {
+      200: jsonResponse(
+        z.object({ ok: z.literal(true), at: z.string().openapi({ example: '2026-03-14T09:26:53Z' }) }),
+        'Recorded',
+      ),
+      ...errorResponses,
+    },
   });
   app.openapi(headerPing, async (c) =>
     c.json({ ok: true as const, at: await handlePing(c.req.valid('header')['x-heartbeat-token']) }, 200),

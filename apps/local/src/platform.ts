@@ -8,7 +8,7 @@ import { createChecker } from '@upstate/checker';
 import { AppError } from '@upstate/core';
 import { createDashboard } from '@upstate/dashboard';
 import { createEdge } from '@upstate/edge';
-import { createLocalPublisher } from '@upstate/publisher';
+import { createLocalPublisher, type Renderer } from '@upstate/publisher';
 import { ensureTheme, themeNames } from '@upstate/render';
 import { createStore, ensureTable, type Store } from '@upstate/store';
 import { createDynamoClient, startDynalite } from '@upstate/store/testing';
@@ -30,6 +30,8 @@ export interface PlatformOptions {
   /** TXT lookups for custom-domain verification (default: the system resolver). */
   dnsResolver?: DnsResolver;
   timers?: { checkMs?: number; reconcileMs?: number; rolloverMs?: number };
+  /** Renders a tenant's site (default: the compiled themes); the bench wraps it to count renders. */
+  renderer?: Renderer;
 }
 
 export interface Platform {
@@ -166,6 +168,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       invalidator: edge.invalidator,
       site: { scheme: 'http', platformDomain: pageHost },
       log,
+      ...(options.renderer ? { renderer: options.renderer } : {}),
     });
     closers.push(() => publisher.close());
     const apiConfig = {

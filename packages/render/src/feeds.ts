@@ -1,4 +1,4 @@
-import { isIncidentOpen, publicTimeline, type TenantSnapshot, timelineStatusLabels } from '@upstate/core';
+import { byInstant, isIncidentOpen, publicTimeline, type TenantSnapshot, timelineStatusLabels } from '@upstate/core';
 import { renderMarkdown } from '@upstate/theme-base/markdown';
 import { create } from 'xmlbuilder2';
 
@@ -34,7 +34,7 @@ export function buildFeeds(snapshot: TenantSnapshot, name: FeedName = 'history')
       html: `<p>${m.scheduledFor} – ${m.scheduledUntil}</p>${m.updates.map((u) => renderMarkdown(u.body)).join('')}`,
     })),
   ]
-    .sort((a, b) => b.date.localeCompare(a.date))
+    .sort((a, b) => byInstant(b.date, a.date))
     .slice(0, 50);
   const title = `${snapshot.tenant.name} status`;
   const description = `Incidents and scheduled maintenance of ${snapshot.tenant.name}`;

@@ -87,6 +87,7 @@ export const apiKeysByTenant = (tenantId: string) => `${tenantPk(tenantId)}#APIK
 export const domainsByTenant = (tenantId: string) => `${tenantPk(tenantId)}#DOMAINS`;
 export const openIncidentsByTenant = (tenantId: string) => `${tenantPk(tenantId)}#OPEN`;
 export const liveMaintenanceByTenant = (tenantId: string) => `${tenantPk(tenantId)}#LIVEMAINT`;
+export const completedMaintenanceByTenant = (tenantId: string) => `${tenantPk(tenantId)}#DONEMAINT`;
 /** Monitors due to run are spread over shards so the due-queue partition never runs hot. */
 export const monitorShards = 4;
 export const dueShard = (shard: number) => `DUE#${shard}`;

@@ -1,4 +1,5 @@
 import {
+  byInstant,
   type Component,
   type ComponentStatus,
   componentStatusLabels,
@@ -248,7 +249,7 @@ export function maintenanceSummary(snapshot: TenantSnapshot, m: Maintenance): Ma
   const now = new Date(snapshot.generatedAt);
   const status = maintenanceStatusAt(m, now);
   const names = new Map(snapshot.components.map((c) => [c.id, c.name]));
-  const latest = [...m.updates].sort((a, b) => b.displayAt.localeCompare(a.displayAt))[0];
+  const latest = [...m.updates].sort((a, b) => byInstant(b.displayAt, a.displayAt))[0];
   const tz = snapshot.tenant.timezone;
   return {
     id: m.id,
@@ -366,7 +367,7 @@ export function homeView(snapshot: TenantSnapshot): HomeView {
       .map((m) => maintenanceSummary(snapshot, m)),
     upcomingMaintenance: snapshot.maintenances
       .filter((m) => isMaintenanceUpcoming(withStatus(m), now))
-      .sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor))
+      .sort((a, b) => byInstant(a.scheduledFor, b.scheduledFor))
       .map((m) => maintenanceSummary(snapshot, m)),
     recentIncidents: snapshot.incidents
       .filter((i) => !isIncidentOpen(i.status) && Date.parse(i.createdAt) > now.getTime() - 14 * 86_400_000)
@@ -404,7 +405,7 @@ export function maintenanceView(snapshot: TenantSnapshot, id: string): Maintenan
   return {
     chrome: chrome(snapshot),
     maintenance: maintenanceSummary(snapshot, m),
-    timeline: [...m.updates].sort((a, b) => b.displayAt.localeCompare(a.displayAt)).map((u) => updateView(snapshot, u)),
+    timeline: [...m.updates].sort((a, b) => byInstant(b.displayAt, a.displayAt)).map((u) => updateView(snapshot, u)),
   };
 }
 

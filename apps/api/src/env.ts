@@ -9,6 +9,8 @@ const Env = AwsEnv.extend({
   // Custom domains become CloudFront distribution tenants when both are set (AWS only).
   CLOUDFRONT_DISTRIBUTION_ID: z.string().min(1).optional(),
   CLOUDFRONT_CONNECTION_GROUP_ID: z.string().min(1).optional(),
+  // Tagged on every distribution tenant created; the role may only touch tenants with its stage's tag.
+  STAGE: z.string().min(1).optional(),
   PLATFORM_DOMAIN: z.string().min(1).default('localhost:8080'),
   PAGE_SCHEME: z.enum(['http', 'https']).default('https'),
   /** On AWS: the Secrets Manager secret holding the cursor key, read at cold start (never a plain variable). */
@@ -16,6 +18,7 @@ const Env = AwsEnv.extend({
   /** Locally, and only when CURSOR_SECRET_ARN is unset: the cursor key itself. */
   CURSOR_SECRET: z.string().min(16).default('upstate-local-cursor-secret'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  MONITORS_PER_TENANT: z.coerce.number().int().min(1).max(10_000).default(200),
   LOCAL_MODE: z
     .enum(['true', 'false', '1', '0'])
     .default('false')

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import { readObject, siteKey } from '@upstate/aws';
+import { TenantSlug } from '@upstate/core';
 import { type CachedObject, EdgeCache, sharedTtlMs } from './cache.ts';
 import { cloudFrontHandler } from './cloudfront-function.ts';
 import { compress, type Encoding, isCompressible, negotiate } from './compress.ts';
@@ -44,8 +45,6 @@ export interface Edge {
   listen(port: number, hostname?: string): Promise<{ port: number; close(): Promise<void> }>;
 }
 
-const slugLabel = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
 /** The host a request is for, lower-cased, without port or trailing dot. */
 export function requestHost(request: Request): string {
   const raw = request.headers.get('host') ?? new URL(request.url).host;
@@ -58,7 +57,8 @@ export function storeHostResolver(store: EdgeStore, platformDomain: string): (ho
   return async (host) => {
     if (host.endsWith(suffix)) {
       const slug = host.slice(0, -suffix.length);
-      if (!slugLabel.test(slug)) return null;
+      // Exactly core's rule, so the edge never looks up a slug no tenant can have.
+      if (!TenantSlug.safeParse(slug).success) return null;
       return (await store.tenants.getBySlug(slug))?.tenant.id ?? null;
     }
     if (host === platformDomain || !host.includes('.')) return null;
@@ -225,7 +225,15 @@ export function createEdge(options: EdgeOptions): Edge {
       } catch (error) {
         // CloudFront answers 502 when the origin fails; say so without leaking internals.
         console.error(JSON.stringify({ level: 'error', message: 'edge origin error', error: String(error) }));
-        return new Response('Bad gateway\n', { status: 502, headers: { 'content-type': 'text/plain' } });
+        const https = request.url.startsWith('https:') || request.headers.get('x-forwarded-proto') === 'https';
+        return new Response('Bad gateway\n', {
+          status: 502,
+          headers: {
+            'content-type': 'text/plain; charset=utf-8',
+            'cache-control': 'no-store',
+            ...securityHeaders({ https }),
+          },
+        });
       }
     },
     invalidator: {

@@ -32,10 +32,13 @@ describe('Lambda bundles', () => {
       bundles.publisher,
       {},
       `const out = {};
+       const { createRequire } = await import('node:module');
+       const { dirname, join } = await import('node:path');
+       const { pathToFileURL } = await import('node:url');
        for (const name of ${JSON.stringify(themeNames)}) {
-         // The lookup of packages/render/src/site.ts, made from the bundle's own URL.
-         const entry = new URL(\`../../../themes/\${name}/dist/server/entry.mjs\`, url);
-         out[name] = typeof (await import(entry.href)).render;
+         // The lookup of packages/render/src/site.ts (package resolution), made from the bundle's own URL.
+         const dir = dirname(createRequire(url).resolve(\`@upstate/theme-\${name}/package.json\`));
+         out[name] = typeof (await import(pathToFileURL(join(dir, 'dist/server/entry.mjs')).href)).render;
        }
        console.log(JSON.stringify(out));`,
     );
@@ -58,7 +61,7 @@ describe('Lambda bundles', () => {
     expect(JSON.parse(result.body)).toEqual({ ok: true });
   }, 60_000);
 
-  it('the publisher bundle exports every task handler and the reconciler; the checker its handler', () => {
+  it('the publisher bundle exports every task handler and the reconciler; the checker its handler; the API its handler and the provisioning reconciler', () => {
     const exported = (bundle: Bundle, env: Record<string, string>) =>
       inLambdaNode(
         bundle,
@@ -74,5 +77,6 @@ describe('Lambda bundles', () => {
     };
     expect(exported(bundles.publisher, env)).toEqual(expect.arrayContaining([...taskNames, 'reconcile']));
     expect(exported(bundles.checker, env)).toEqual(expect.arrayContaining(['handler']));
+    expect(exported(bundles.api, env)).toEqual(expect.arrayContaining(['handler', 'reconcileProvisioning']));
   }, 60_000);
 });

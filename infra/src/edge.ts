@@ -3,11 +3,13 @@ import { CloudfrontConnectionGroup } from '@cdktn/provider-aws/lib/cloudfront-co
 import { CloudfrontFunction } from '@cdktn/provider-aws/lib/cloudfront-function/index.js';
 import { CloudfrontMultitenantDistribution } from '@cdktn/provider-aws/lib/cloudfront-multitenant-distribution/index.js';
 import { CloudfrontOriginAccessControl } from '@cdktn/provider-aws/lib/cloudfront-origin-access-control/index.js';
+import { CloudfrontOriginRequestPolicy } from '@cdktn/provider-aws/lib/cloudfront-origin-request-policy/index.js';
 import { CloudfrontResponseHeadersPolicy } from '@cdktn/provider-aws/lib/cloudfront-response-headers-policy/index.js';
 import type { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket/index.js';
+import { S3BucketCorsConfiguration } from '@cdktn/provider-aws/lib/s3-bucket-cors-configuration/index.js';
 import { S3BucketPolicy } from '@cdktn/provider-aws/lib/s3-bucket-policy/index.js';
 import { tenantParameterName } from '@upstate/aws';
-import { cloudFrontFunctionSource, corsHeaders, securityHeaders } from '@upstate/edge';
+import { cloudFrontFunctionSource, corsHeaders, embedFramePrefix, securityHeaders } from '@upstate/edge';
 import { Construct } from 'constructs';
 
 /** Hashed theme assets never change under a name: cached for a year. */
@@ -103,6 +105,19 @@ export class EdgeStack extends Construct {
       securityHeadersConfig: security,
       customHeadersConfig: permissionsPolicy,
     });
+    // The embed's iframe page is the one path other sites may frame: no X-Frame-Options, and the
+    // CSP the local edge sends for it (frame-ancestors *).
+    const frameHeaders = securityHeaders({ https: true, uri: embedFramePrefix });
+    const { frameOptions: _deny, ...frameable } = security;
+    const embedFrameHeaders = new CloudfrontResponseHeadersPolicy(this, 'embed-frame-headers', {
+      name: `${prefix}-embed-frame-headers`,
+      comment: 'Security headers for the embed iframe: framable by any site',
+      securityHeadersConfig: {
+        ...frameable,
+        contentSecurityPolicy: { contentSecurityPolicy: frameHeaders['content-security-policy'] ?? '', override: true },
+      },
+      customHeadersConfig: permissionsPolicy,
+    });
     const cors = corsHeaders('/api/v2/summary.json');
     const apiHeaders = new CloudfrontResponseHeadersPolicy(this, 'api-v2-headers', {
       name: `${prefix}-statuspage-api-v2`,
@@ -117,6 +132,30 @@ export class EdgeStack extends Construct {
         accessControlMaxAgeSec: Number(cors['access-control-max-age']),
         originOverride: true,
       },
+    });
+
+    // A browser preflights a widget's fetch of /api/v2/* (OPTIONS). S3 answers OPTIONS itself from the
+    // bucket's CORS rules, without authorisation, but only when it sees the preflight's headers: the
+    // pages cache policy forwards none, so without this S3 answered 403 and the custom error response
+    // turned that into 404.html, which browsers reject. The headers policy then sets the CORS values.
+    const preflightHeaders = ['origin', 'access-control-request-method', 'access-control-request-headers'];
+    const corsRequest = new CloudfrontOriginRequestPolicy(this, 'cors-request', {
+      name: `${prefix}-statuspage-api-v2-cors`,
+      comment: 'Forwards the CORS preflight headers to S3',
+      cookiesConfig: { cookieBehavior: 'none' },
+      headersConfig: { headerBehavior: 'whitelist', headers: { items: preflightHeaders } },
+      queryStringsConfig: { queryStringBehavior: 'none' },
+    });
+    new S3BucketCorsConfiguration(this, 'sites-cors', {
+      bucket: bucket.id,
+      corsRule: [
+        {
+          allowedMethods: ['GET', 'HEAD'],
+          allowedOrigins: [cors['access-control-allow-origin'] ?? '*'],
+          allowedHeaders: ['*'],
+          maxAgeSeconds: Number(cors['access-control-max-age']),
+        },
+      ],
     });
 
     const viewerRequest = [{ eventType: 'viewer-request', functionArn: this.viewerRequest.arn }];
@@ -158,12 +197,23 @@ export class EdgeStack extends Construct {
           functionAssociation: viewerRequest,
         },
         {
+          pathPattern: `${embedFramePrefix}*`,
+          targetOriginId: siteOrigin,
+          viewerProtocolPolicy: 'redirect-to-https',
+          compress: true,
+          allowedMethods: readOnly,
+          cachePolicyId: pagesPolicy.id,
+          responseHeadersPolicyId: embedFrameHeaders.id,
+          functionAssociation: viewerRequest,
+        },
+        {
           pathPattern: '/api/v2/*',
           targetOriginId: siteOrigin,
           viewerProtocolPolicy: 'redirect-to-https',
           compress: true,
           allowedMethods: [{ items: ['GET', 'HEAD', 'OPTIONS'], cachedMethods: ['GET', 'HEAD'] }],
           cachePolicyId: pagesPolicy.id,
+          originRequestPolicyId: corsRequest.id,
           responseHeadersPolicyId: apiHeaders.id,
           functionAssociation: viewerRequest,
         },
@@ -199,6 +249,8 @@ export class EdgeStack extends Construct {
     this.connectionGroup = new CloudfrontConnectionGroup(this, 'connection-group', {
       name: `${prefix}-pages`,
       enabled: true,
+      // Readers on IPv6-only networks reach every page domain (the routing endpoint gets AAAA records).
+      ipv6Enabled: true,
     });
 
     // Only this distribution may read, only GetObject, only the served prefixes (never manifests/).

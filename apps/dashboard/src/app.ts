@@ -9,6 +9,7 @@ import { accountRoutes } from './pages/account.ts';
 import { brandingRoutes } from './pages/branding.ts';
 import { componentRoutes } from './pages/components.ts';
 import { domainRoutes } from './pages/domains.ts';
+import { embedRoutes } from './pages/embeds.ts';
 import { incidentRoutes } from './pages/incidents.ts';
 import { keyRoutes } from './pages/keys.ts';
 import { maintenanceRoutes } from './pages/maintenance.ts';
@@ -102,6 +103,7 @@ export function createDashboard(deps: DashboardDeps): Hono {
   domainRoutes(app, kit);
   keyRoutes(app, kit);
   brandingRoutes(app, kit);
+  embedRoutes(app, kit);
 
   app.all('*', async (c) => {
     // Mounted at `/dashboard`, the overview is `/dashboard`; the trailing-slash form is the same page.

@@ -7,7 +7,7 @@ import { newId } from '@upstate/core';
 import { createTestStore } from '@upstate/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEdge, type Edge } from './edge.ts';
-import { contentSecurityPolicy } from './headers.ts';
+import { contentSecurityPolicy, embedFrameContentSecurityPolicy } from './headers.ts';
 
 let s3: Awaited<ReturnType<typeof startS3rver>>;
 let store: Awaited<ReturnType<typeof createTestStore>>['store'];
@@ -236,6 +236,29 @@ describe('serving from S3 like CloudFront', () => {
     expect(tiny.headers.get('content-encoding')).toBeNull();
   });
 
+  it('lets other sites frame /embed/frame/ alone; every other path stays DENY', async () => {
+    await put(siteKey(acme.id, 'embed/frame/index.html'), '<p>frame</p>', 'text/html; charset=utf-8');
+    const frame = await get('acme.localhost', '/embed/frame/');
+    expect(frame.status).toBe(200);
+    expect(frame.headers.get('x-frame-options')).toBeNull();
+    expect(frame.headers.get('content-security-policy')).toBe(embedFrameContentSecurityPolicy);
+    expect(embedFrameContentSecurityPolicy).toBe(
+      contentSecurityPolicy.replace("frame-ancestors 'none'", 'frame-ancestors *'),
+    );
+    for (const path of ['/', '/embed/script.js', '/embed/frameX', '/incidents/x/', '/api/v2/summary.json']) {
+      const res = await get('acme.localhost', path);
+      expect({
+        path,
+        xfo: res.headers.get('x-frame-options'),
+        csp: res.headers.get('content-security-policy'),
+      }).toEqual({
+        path,
+        xfo: 'DENY',
+        csp: contentSecurityPolicy,
+      });
+    }
+  });
+
   it('adds the security headers, HSTS only over https', async () => {
     const res = await get('acme.localhost', '/');
     expect(res.headers.get('content-security-policy')).toBe(contentSecurityPolicy);
@@ -258,6 +281,8 @@ describe('serving from S3 like CloudFront', () => {
     const preflight = await get('acme.localhost', '/api/v2/summary.json', {}, 'OPTIONS');
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, HEAD, OPTIONS');
+    expect((await get('acme.localhost', '/', {}, 'OPTIONS')).status).toBe(405);
     expect((await get('acme.localhost', '/')).headers.get('access-control-allow-origin')).toBeNull();
   });
 

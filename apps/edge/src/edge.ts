@@ -183,13 +183,17 @@ export function createEdge(options: EdgeOptions): Edge {
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const https = url.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
-    const security = securityHeaders({ https });
     const tenantId = await resolveHost(requestHost(request));
-    if (!tenantId) return plain(404, 'Not found', security, request);
+    if (!tenantId) return plain(404, 'Not found', securityHeaders({ https }), request);
 
     const rawUri = url.pathname;
-    if (request.method === 'OPTIONS' && rawUri.startsWith('/api/v2/')) {
-      return new Response(null, { status: 204, headers: { ...security, ...corsHeaders(rawUri) } });
+    const security = securityHeaders({ https, uri: rawUri });
+    // The very function infra deploys decides the object key, refuses traversal attempts and
+    // answers CORS preflights.
+    const rewritten = await cloudFrontHandler({ request: { uri: rawUri, method: request.method } });
+    if (request.method === 'OPTIONS' && rewritten.statusCode) {
+      const answered = Object.fromEntries(Object.entries(rewritten.headers ?? {}).map(([k, v]) => [k, v.value]));
+      return new Response(null, { status: rewritten.statusCode, headers: { ...security, ...answered } });
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return new Response('Method not allowed\n', {
@@ -198,8 +202,6 @@ export function createEdge(options: EdgeOptions): Edge {
       });
     }
 
-    // The very function infra deploys decides the object key (and refuses traversal attempts).
-    const rewritten = await cloudFrontHandler({ request: { uri: rawUri } });
     if (rewritten.statusCode || !rewritten.uri) {
       return plain(rewritten.statusCode ?? 400, 'Bad request', security, request);
     }

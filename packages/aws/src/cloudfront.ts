@@ -29,12 +29,41 @@ export interface Invalidator {
   invalidate(tenantId: string, paths: string[], run: InvalidationRun): Promise<void>;
 }
 
-/** Over this many paths, one wildcard is cheaper than listing them (CloudFront bills per path). */
+/** Over this many paths, the workflow payload carries one wildcard instead of the list. */
 export const wildcardThreshold = 15;
+export const directoryWildcardLimit = 10;
 
+/**
+ * The paths of one invalidation. Over the threshold, the files under one top-level directory
+ * become its wildcard (`/api/*`, `/badges/*`): one component change rewrites a dozen JSON and badge
+ * files there, and a wildcard bills as one path. Root files stay exact (their wildcard is the
+ * whole site). More than `directoryWildcardLimit` entries even so is a site-wide change (a first
+ * publish, a rebrand): the whole site (`/*`).
+ */
 export function collapsePaths(paths: string[]): string[] {
   const unique = [...new Set(paths)];
-  return unique.length > wildcardThreshold ? ['/*'] : unique;
+  if (unique.length <= wildcardThreshold) return unique;
+  const byDirectory = new Map<string, string[]>();
+  for (const path of unique) {
+    const directory = path.indexOf('/', 1) > 0 ? path.slice(1, path.indexOf('/', 1)) : '';
+    byDirectory.set(directory, [...(byDirectory.get(directory) ?? []), path]);
+  }
+  const collapsed = [...byDirectory].flatMap(([directory, list]) =>
+    directory && list.length > 1 ? [`/${directory}/*`] : list,
+  );
+  return collapsed.length > directoryWildcardLimit ? ['/*'] : collapsed;
+}
+
+/**
+ * What CloudFront is asked to invalidate. It bills every path of a request, and `/*` is one path
+ * that covers only this distribution tenant's domain. So a publish that changed more than one path
+ * (nearly all do: the page, its JSON and feeds) sends one wildcard: one billed path per domain per
+ * publish instead of about ten (`npm run cost`). What it also drops, the tenant's cached hashed
+ * assets, refills once from S3 at a fraction of a path's price.
+ */
+export function billedPaths(paths: string[]): string[] {
+  const unique = [...new Set(paths)];
+  return unique.length > 1 ? ['/*'] : unique;
 }
 
 /**
@@ -48,8 +77,8 @@ export const invalidationCallerReference = (build: string, target: string) =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * `CreateInvalidationForDistributionTenant` for exactly these paths (collapsed to `/*` over the
- * threshold), retried with backoff while CloudFront answers TooManyInvalidationsInProgress.
+ * `CreateInvalidationForDistributionTenant` for these paths (one `/*` when more than one changed:
+ * `billedPaths`), retried with backoff while CloudFront answers TooManyInvalidationsInProgress.
  */
 export async function invalidateDistributionTenant(options: {
   client: CloudFrontClient;
@@ -59,7 +88,7 @@ export async function invalidateDistributionTenant(options: {
   maxAttempts?: number;
   baseDelayMs?: number;
 }): Promise<void> {
-  const items = collapsePaths(options.paths);
+  const items = billedPaths(options.paths);
   if (!items.length) return;
   const attempts = options.maxAttempts ?? 6;
   for (let attempt = 1; ; attempt++) {

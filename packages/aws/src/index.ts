@@ -1,7 +1,9 @@
 export {
+  billedPaths,
   cloudFrontClient,
   collapsePaths,
   createTenantCdnInvalidator,
+  directoryWildcardLimit,
   type InvalidationRun,
   type Invalidator,
   invalidateDistributionTenant,
@@ -13,6 +15,7 @@ export {
   type CloudFrontDomainProvisioner,
   createCloudFrontDomainProvisioner,
   distributionTenantName,
+  stageTagKey,
   tenantParameterName,
 } from './domain-provisioner.ts';
 export { dynamoDbClient } from './dynamodb.ts';

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ export const renderingBundles: readonly BundleName[] = ['api', 'publisher'];
 
 const requireHere = createRequire(import.meta.url);
 /** A theme's package directory, found by package name (`@upstate/theme-<name>`) rather than a repository path. */
-export const themePackageDir = (theme: string) => dirname(requireHere.resolve(`@upstate/theme-${theme}/package.json`));
+export const themeSourceDir = (theme: string) => dirname(requireHere.resolve(`@upstate/theme-${theme}/package.json`));
 
 /**
  * Files a bundle's code reads at runtime relative to its own module (`new URL('./x', import.meta.url)`),
@@ -54,10 +54,14 @@ export interface Bundle {
   sources: string[];
 }
 
-// @upstate/render finds compiled themes at `../../../themes/<name>/dist/` from its own module, as in
-// the repository (packages/render/src). Bundled, "its own module" is the bundle, so a bundle that
-// renders sits three directories deep with the themes beside that root.
+// @upstate/render finds a compiled theme by package resolution (`@upstate/theme-<name>/package.json`)
+// from its own module, which bundled is the handler: each theme is packaged as
+// `node_modules/@upstate/theme-<name>/{package.json,dist/}` at the archive root, where Node finds it.
 const renderingHandlerPath = 'app/src/lambda/index';
+
+/** Where a rendering bundle packages a compiled theme. */
+export const themePackageDir = (bundleDir: string, theme: string) =>
+  join(bundleDir, 'node_modules', '@upstate', `theme-${theme}`);
 
 function codeBytes(dir: string): number {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -103,14 +107,18 @@ export function bundleLambda(
   }
   for (const theme of options.themes ?? []) {
     for (const part of ['server', 'client']) {
-      const from = join(themePackageDir(theme), 'dist', part);
+      const from = join(themeSourceDir(theme), 'dist', part);
       if (!statSync(from, { throwIfNoEntry: false })?.isDirectory()) {
         throw new Error(
           `Theme ${theme} is not compiled (${from} missing): run \`node packages/render/src/cli.ts compile\``,
         );
       }
-      cpSync(from, join(dir, 'themes', theme, 'dist', part), { recursive: true });
+      cpSync(from, join(themePackageDir(dir, theme), 'dist', part), { recursive: true });
     }
+    writeFileSync(
+      join(themePackageDir(dir, theme), 'package.json'),
+      `${JSON.stringify({ name: `@upstate/theme-${theme}`, private: true, type: 'module' })}\n`,
+    );
   }
   const output = Object.values(metafile.outputs).find((o) => o.entryPoint);
   const sources = Object.entries(output?.inputs ?? {})

@@ -8,11 +8,11 @@ import {
   sfnClient,
   sfnPublishTrigger,
 } from '@upstate/aws';
+import { retryProvisioning } from '@upstate/services/domains/provisioning';
 import { createStore } from '@upstate/store';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from './app.ts';
 import { readEnv } from './env.ts';
-import { retryProvisioning } from './provisioning.ts';
 
 const env = readEnv();
 
@@ -52,6 +52,7 @@ export const app = createApp({
     pageScheme: env.PAGE_SCHEME,
     cookieSecure: env.PAGE_SCHEME === 'https',
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    monitorsPerTenant: env.MONITORS_PER_TENANT,
     localMode: env.LOCAL_MODE,
   },
 });

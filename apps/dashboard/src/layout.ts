@@ -32,6 +32,7 @@ const nav = [
   ['maintenance', '/maintenance', 'Maintenance'],
   ['monitors', '/monitors', 'Monitors'],
   ['branding', '/branding', 'Branding'],
+  ['embeds', '/embeds', 'Badges & embeds'],
   ['domain', '/domain', 'Custom domain'],
   ['api-keys', '/api-keys', 'API keys'],
   ['audit', '/audit', 'Audit log'],

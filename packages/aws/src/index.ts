@@ -3,6 +3,7 @@ export {
   cloudFrontClient,
   collapsePaths,
   createTenantCdnInvalidator,
+  directoryWildcardLimit,
   type InvalidationRun,
   type Invalidator,
   invalidateDistributionTenant,

@@ -8,11 +8,11 @@ import {
   sfnClient,
   sfnPublishTrigger,
 } from '@upstate/aws';
-import { retryProvisioning } from '@upstate/services/domains/provisioning';
 import { createStore } from '@upstate/store';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from './app.ts';
 import { readEnv } from './env.ts';
+import { retryProvisioning } from './provisioning.ts';
 
 const env = readEnv();
 

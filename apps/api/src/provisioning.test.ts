@@ -1,7 +1,7 @@
 import { AppError } from '@upstate/core';
-import { retryProvisioning } from '@upstate/services/domains/provisioning';
 import { describe, expect, it } from 'vitest';
 import type { DomainProvisioner } from './domains.ts';
+import { retryProvisioning } from './provisioning.ts';
 import { createTestApp } from './testing.ts';
 
 /** A CDN that refuses the first `failures` provisioning calls (CloudFront itself is covered in packages/aws). */

@@ -11,7 +11,6 @@ import {
   TenantSlug,
   TimeZone,
 } from '@upstate/core';
-import { provisionOrQueue } from '@upstate/services/domains/provisioning';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import {
   hashPassword,
@@ -23,6 +22,7 @@ import {
   verifyPassword,
 } from '../auth.ts';
 import type { Env } from '../context.ts';
+import { provisionOrQueue } from '../provisioning.ts';
 import { errorResponses, IdParam, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
 const Email = z.email().max(254).toLowerCase();

@@ -4,6 +4,7 @@ import { addDomain } from '@upstate/services/domains/add';
 import { removeDomain } from '@upstate/services/domains/remove';
 import { verifyDomain } from '@upstate/services/domains/verify';
 import type { Env } from '../context.ts';
+import { queueingProvisioner } from '../provisioning.ts';
 import { errorResponses, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
 const DomainView = CustomDomain.extend({
@@ -24,7 +25,8 @@ export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     now: deps.now,
     log: deps.log,
     dnsResolver: deps.dnsResolver,
-    domainProvisioner: deps.domainProvisioner,
+    // A failed CDN provisioning at verify is queued for the provisioning reconciler (and still fails the request).
+    domainProvisioner: queueingProvisioner(deps),
   };
   const view = (d: CustomDomain) => ({
     ...d,

@@ -1,6 +1,5 @@
 import { AppError, type CustomDomain, type DnsResolver, type DomainProvisioner, notFound } from '@upstate/core';
 import type { ServiceDeps } from '../deps.ts';
-import { provisionOrQueue } from './provisioning.ts';
 import { type Actor, auditDomain, domainsChanged, normaliseDomain } from './shared.ts';
 
 // Checks the TXT record of a tenant's pending claim. The first tenant to prove it owns the domain;
@@ -47,9 +46,8 @@ export async function verifyDomain(deps: VerifyDomainDeps, input: VerifyDomainIn
     return store.domains.markChecked(tenantId, domain);
   }
   // The CDN is provisioned before the domain counts as verified: if provisioning fails the domain
-  // stays pending, so the next verify retries it instead of leaving a verified domain nothing serves;
-  // the failure is also queued for the provisioning reconciler, which retries it until it succeeds.
-  await provisionOrQueue(deps, tenantId, domain);
+  // stays pending, so the next verify retries it instead of leaving a verified domain nothing serves.
+  await deps.domainProvisioner.onVerified(tenantId, domain);
   let verified: CustomDomain;
   try {
     verified = await store.domains.verify(tenantId, domain);

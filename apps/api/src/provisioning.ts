@@ -1,12 +1,8 @@
-import { AppError, type DomainProvisioner } from '@upstate/core';
+import { AppError } from '@upstate/core';
 import type { Store } from '@upstate/store';
+import type { DomainProvisioner } from './domains.ts';
 
 type Log = (message: string, detail?: Record<string, unknown>) => void;
-
-// Provisioning a page domain on the CDN, and retrying it. Writes: (1) the CDN alias (provisioner),
-// (2) the queue entry (`store.provisioning`): recorded on failure, removed on success. Stopping
-// after (1) and before the entry is removed provisions again on the next run, which the provisioner
-// treats as done; a failure whose entry was not written is only retried by the caller's next attempt.
 
 /**
  * Provisions a page domain on the CDN; a failure is recorded for the provisioning reconciler and
@@ -24,6 +20,14 @@ export async function provisionOrQueue(
     if (!(error instanceof AppError)) await deps.store.provisioning.recordFailure(tenantId, domain, String(error));
     throw error;
   }
+}
+
+/** The provisioner, with every failed `onVerified` queued for the reconciler (see `provisionOrQueue`). */
+export function queueingProvisioner(deps: { store: Store; domainProvisioner: DomainProvisioner }): DomainProvisioner {
+  return {
+    onVerified: (tenantId, domain) => provisionOrQueue(deps, tenantId, domain),
+    onRemoved: (tenantId, domain) => deps.domainProvisioner.onRemoved(tenantId, domain),
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { cdnPaths, collapsePaths, type Invalidator, type SyncFile, syncSite } from '@upstate/aws';
-import { AppError, type TenantSnapshot } from '@upstate/core';
+import { AppError, type NotifyTrigger, type TenantSnapshot } from '@upstate/core';
 import type { Store } from '@upstate/store';
 import { loadSnapshot } from '@upstate/store';
 import { z } from 'zod';
@@ -36,6 +36,8 @@ export interface PublisherDeps {
   leaseTtlMs?: number;
   now?: () => Date;
   log?: Log;
+  /** Told of every committed version, after the page shows it (the notify workflow). */
+  notifyTrigger?: NotifyTrigger;
 }
 
 /** Every step renews the lease for this long; one Task attempt is at most 300 s (definition.ts). */
@@ -227,6 +229,11 @@ export function createHandlers(deps: PublisherDeps) {
           );
         }
       }
+      // The page now shows this version: its new timeline entries may go out. The notify run finds
+      // which (none: it ends at once), is idempotent per version, and a lost start heals at the next commit.
+      await deps.notifyTrigger?.requestNotify(tenantId, version).catch((error: unknown) => {
+        log('notify trigger failed', { tenantId, version, error: String(error) });
+      });
       try {
         await Promise.all([deleteBuild(s3, bucket, build), deleteBuild(s3, bucket, pendingManifestKey(build))]);
       } catch (error) {

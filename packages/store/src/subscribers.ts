@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   AppError,
@@ -33,7 +33,15 @@ import {
 export const targetHash = (tenantId: string, target: string) =>
   createHash('sha256').update(`${tenantId}\n${target.trim().toLowerCase()}`).digest('hex');
 
-/** The reader's link token, stored only as a hash (like API keys). */
+/**
+ * The reader's link token (confirm, manage, unsubscribe) of a subscriber: derived from a platform
+ * secret, so every message can carry it without the store keeping it; stored only as a hash for lookup.
+ * Rotating the secret invalidates every link.
+ */
+export const linkToken = (secret: string, tenantId: string, subscriberId: string) =>
+  createHmac('sha256', secret).update(`${tenantId}\n${subscriberId}`).digest('base64url');
+
+/** The stored form of a link token (like API keys, only the hash is kept). */
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 const subscriberPrefix = 'SUBSCRIBER#';

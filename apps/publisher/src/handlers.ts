@@ -30,8 +30,11 @@ export interface PublisherDeps {
   bucket: string;
   invalidator: Invalidator;
   renderer: Renderer;
-  /** Page URLs: `{scheme}://{first verified custom domain}`, else `{scheme}://{slug}.{platformDomain}`. */
-  site: { scheme: 'http' | 'https'; platformDomain: string };
+  /**
+   * Page URLs: `{scheme}://{first verified custom domain}`, else `{scheme}://{slug}.{platformDomain}`.
+   * `apiBase` (the platform API's public URL) gives every page a `/subscribe/` form posting there.
+   */
+  site: { scheme: 'http' | 'https'; platformDomain: string; apiBase?: string };
   /** How long a lease lives unless renewed; each step renews it. Must outlive the longest Task attempt. */
   leaseTtlMs?: number;
   now?: () => Date;
@@ -159,11 +162,21 @@ export function createHandlers(deps: PublisherDeps) {
       // write up to this version is in the snapshot read below (a later one only makes it fresher).
       const { contentVersion: version } = await store.publish.get(tenantId);
       // The snapshot only carries baseUrl through, so it is filled in once the domains are known.
-      const [snapshot, url] = await Promise.all([
+      const [snapshot, { url, slug }] = await Promise.all([
         loadSnapshot(store, tenantId, { now: now(), baseUrl: '' }),
-        store.tenants.require(tenantId).then((record) => baseUrl(tenantId, record.tenant.slug)),
+        store.tenants
+          .require(tenantId)
+          .then(async (record) => ({ url: await baseUrl(tenantId, record.tenant.slug), slug: record.tenant.slug })),
       ]);
-      const files = await deps.renderer({ ...snapshot, baseUrl: url, contentVersion: version });
+      const subscribeUrl = deps.site.apiBase
+        ? `${deps.site.apiBase}/public/pages/${encodeURIComponent(slug)}/subscribe`
+        : undefined;
+      const files = await deps.renderer({
+        ...snapshot,
+        baseUrl: url,
+        contentVersion: version,
+        ...(subscribeUrl ? { subscribeUrl } : {}),
+      });
       const build = buildKey(tenantId, owner, version);
       await writeBuild(s3, bucket, build, { tenantId, version, files });
       log('rendered', { tenantId, version, files: files.length });

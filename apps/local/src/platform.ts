@@ -165,7 +165,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const platformDomain = 'localhost';
     const pageHost = `${platformDomain}:${options.ports.edge}`;
-    const edge = createEdge({ s3: s3.client, bucket, store, platformDomain });
+    const edge = createEdge({
+      s3: s3.client,
+      bucket,
+      store,
+      platformDomain,
+      formAction: `http://localhost:${options.ports.api}`,
+    });
     let live = false;
     const log = (message: string, detail: Record<string, unknown> = {}) => {
       if (/fail/i.test(message)) console.error(`  ! ${message} ${JSON.stringify(detail)}`);
@@ -186,7 +192,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         // Local mode: the demo webhook receiver listens on loopback.
         policy: {
           allowPrivateTargets: true,
-          resolveHost: async (host) => (await import('node:dns/promises')).resolve4(host),
+          resolveHost: async (host) =>
+            (await (await import('node:dns/promises')).lookup(host, { all: true })).map((a) => a.address),
         },
       }),
       links: { apiBase, linkSecret },

@@ -11,6 +11,5 @@ export async function confirmSubscription(deps: ServiceDeps, input: { token: str
   if (!found) throw new AppError('not_found', 'This link is no longer valid', { field: 'token' });
   const confirmed = await deps.store.subscribers.confirm(found.tenantId, found.id);
   await deps.store.suppressions.remove(found.tenantId, targetHash(found.tenantId, found.target));
-  deps.log('subscriber confirmed', { tenantId: found.tenantId, subscriberId: found.id });
   return confirmed;
 }

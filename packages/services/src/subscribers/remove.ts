@@ -9,5 +9,4 @@ export async function removeSubscriber(
   input: { tenantId: string; subscriberId: string },
 ): Promise<void> {
   if (!(await deps.store.subscribers.remove(input.tenantId, input.subscriberId))) throw notFound('Subscriber');
-  deps.log('subscriber removed', { tenantId: input.tenantId, subscriberId: input.subscriberId, reason: 'tenant' });
 }

@@ -71,6 +71,5 @@ export async function subscribe(deps: ServiceDeps, input: SubscribeInput): Promi
     secret,
   };
   await deps.store.subscribers.create(subscriber, tokenHash(token));
-  deps.log('subscriber added', { tenantId: input.tenantId, subscriberId: subscriber.id, channel: input.channel });
   return { subscriber, token, ...(secret ? { secret } : {}) };
 }

@@ -26,10 +26,5 @@ export async function unsubscribe(deps: ServiceDeps, input: UnsubscribeInput): P
     input.reason ?? 'unsubscribed',
   );
   await deps.store.subscribers.remove(found.tenantId, found.id);
-  deps.log('subscriber removed', {
-    tenantId: found.tenantId,
-    subscriberId: found.id,
-    reason: input.reason ?? 'unsubscribed',
-  });
   return { tenantId: found.tenantId };
 }

@@ -4,7 +4,7 @@ import { AppError, type Log, type V2Incident, type V2ScheduledMaintenance } from
 import type { ServiceDeps } from '@upstate/services/deps';
 import { announce } from '@upstate/services/notifications/announce';
 import { type DeliveryOutcome, deliver } from '@upstate/services/notifications/deliver';
-import { linkToken, type Store } from '@upstate/store';
+import { linkToken, type Store, targetHash } from '@upstate/store';
 import { z } from 'zod';
 import { type EmailBrand, entryMessage } from './channels/email.ts';
 import type { Senders } from './senders.ts';
@@ -150,6 +150,10 @@ export function createNotifyHandlers(deps: NotifierDeps) {
         Promise.all(entryKeys.map((key) => deps.store.notifyEntries.get(tenantId, key))),
       ]);
       const groupOf = new Map(components.map((c) => [c.id, c.groupId]));
+      const emailHashes = new Map(
+        subscribers.filter((s) => s.channel === 'email').map((s) => [s.id, targetHash(tenantId, s.target)] as const),
+      );
+      const suppressed = await deps.store.suppressions.whichOf(tenantId, [...emailHashes.values()]);
       const counts: Record<DeliveryOutcome, number> = { sent: 0, failed: 0, duplicate: 0, skipped: 0, out_of_scope: 0 };
       const jobs = entries.flatMap((entry) => (entry ? subscribers.map((subscriber) => ({ entry, subscriber })) : []));
       const messages = new Map(
@@ -172,6 +176,7 @@ export function createNotifyHandlers(deps: NotifierDeps) {
           entry,
           subscriber,
           groupOf,
+          suppressed: suppressed.has(emailHashes.get(subscriber.id) ?? ''),
           ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}),
           send: () =>
             deps.senders.send(subscriber, {

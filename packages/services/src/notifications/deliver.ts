@@ -1,7 +1,8 @@
 // Deliver one entry to one subscriber on its channel, exactly once.
-// Writes, in order: the delivery claim (put if absent) → the attempt (attempts moved from the value read,
-// only while queued) → the send (outside the store) → the outcome (sent / failed with its reason).
-// - Stops after the claim or the attempt, before the send: the claim stays `queued`; the retried task or
+// Writes, in order: the delivery claim (put if absent, holding the first attempt) → the send (outside the
+// store) → the outcome (sent / failed with its reason); a retry first takes the next attempt (attempts
+// moved from the value read, only while queued).
+// - Stops after the claim or an attempt, before the send: the claim stays `queued`; the retried task or
 //   the repeated run finds it queued, takes the next attempt and sends. Nothing was sent, nothing doubles.
 // - Stops after the send, before the outcome: the retry sends again. This is the one window for a
 //   duplicate (SES and webhooks have no idempotency key); it spans one store write.
@@ -27,6 +28,8 @@ export interface DeliverInput {
   maxAttempts?: number;
   backoffMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Whether the address is suppressed, when the caller looked it up in bulk (one read per range). */
+  suppressed?: boolean;
 }
 
 export async function deliver(deps: ServiceDeps, input: DeliverInput): Promise<DeliveryOutcome> {
@@ -42,27 +45,36 @@ export async function deliver(deps: ServiceDeps, input: DeliverInput): Promise<D
     subscriberId: subscriber.id,
     channel: subscriber.channel,
   };
+  const suppressed =
+    subscriber.channel === 'email' &&
+    (input.suppressed ??
+      (await deps.store.suppressions.has(entry.tenantId, targetHash(entry.tenantId, subscriber.target))));
   const claim = await deps.store.deliveries.claim(ref, input.run);
   if (!claim.claimed && claim.delivery.state !== 'queued') return 'duplicate';
-  if (
-    subscriber.channel === 'email' &&
-    (await deps.store.suppressions.has(entry.tenantId, targetHash(entry.tenantId, subscriber.target)))
-  ) {
+  if (suppressed) {
     await deps.store.deliveries.settle(ref, 'skipped', { reason: 'suppressed' });
     return 'skipped';
   }
   const maxAttempts = input.maxAttempts ?? 3;
   const backoff = input.backoffMs ?? 500;
   const sleep = input.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  // A fresh claim holds the first attempt; a queued claim left by a crash needs the next one.
   let attempts = claim.delivery.attempts;
-  while (attempts < maxAttempts) {
+  if (!claim.claimed) {
+    if (attempts >= maxAttempts) {
+      await deps.store.deliveries.settle(ref, 'failed', { reason: 'attempts exhausted' });
+      return 'failed';
+    }
     if (!(await deps.store.deliveries.beginAttempt(ref, attempts, input.run))) return 'duplicate';
     attempts++;
+  }
+  for (;;) {
     try {
       const { messageId } = await input.send();
       await deps.store.deliveries.settle(ref, 'sent', { messageId: messageId ?? null });
-      if (subscriber.channel !== 'email')
+      if (subscriber.channel !== 'email' && subscriber.failures > 0) {
         await deps.store.subscribers.recordOutcome(entry.tenantId, subscriber.id, true);
+      }
       return 'sent';
     } catch (error) {
       const reason = String((error as Error).message ?? error).slice(0, 500);
@@ -77,16 +89,18 @@ export async function deliver(deps: ServiceDeps, input: DeliverInput): Promise<D
         await deps.store.deliveries.settle(ref, 'failed', { reason });
         if (subscriber.channel !== 'email') {
           const { disabled } = await deps.store.subscribers.recordOutcome(entry.tenantId, subscriber.id, false);
-          if (disabled)
+          if (disabled) {
             deps.log('webhook disabled after repeated failures', {
               tenantId: entry.tenantId,
               subscriberId: subscriber.id,
             });
+          }
         }
         return 'failed';
       }
       await sleep(Math.random() * backoff * 2 ** (attempts - 1));
+      if (!(await deps.store.deliveries.beginAttempt(ref, attempts, input.run))) return 'duplicate';
+      attempts++;
     }
   }
-  return 'duplicate';
 }

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { Delivery, Subscriber, SubscriberChannel, SubscriptionScope } from '@upstate/core';
+import { Delivery, notFound, Subscriber, SubscriberChannel, SubscriptionScope } from '@upstate/core';
 import type { ServiceDeps } from '@upstate/services/deps';
 import { removeSubscriber } from '@upstate/services/subscribers/remove';
 import { setSubscriptionScope } from '@upstate/services/subscribers/set-scope';
@@ -165,7 +165,9 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
     }),
     async (c) => {
       const p = principal(c, 'admin');
-      return c.json(view(await store.subscribers.enable(p.tenantId, c.req.valid('param').id)), 200);
+      const { id } = c.req.valid('param');
+      await store.subscribers.require(p.tenantId, id);
+      return c.json(view(await store.subscribers.enable(p.tenantId, id)), 200);
     },
   );
 
@@ -248,7 +250,9 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
     async (c) => {
       const p = principal(c, 'read');
       const q = c.req.valid('query');
-      const page = await store.deliveries.listForEntry(p.tenantId, c.req.valid('param').entryKey, {
+      const { entryKey } = c.req.valid('param');
+      if (!(await store.notifyEntries.get(p.tenantId, entryKey))) throw notFound('Notification');
+      const page = await store.deliveries.listForEntry(p.tenantId, entryKey, {
         limit: q.limit ?? 100,
         cursor: q.cursor ?? null,
       });

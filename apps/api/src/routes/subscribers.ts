@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { Delivery, notFound, Subscriber, SubscriberChannel, SubscriptionScope } from '@upstate/core';
 import type { ServiceDeps } from '@upstate/services/deps';
+import { importSubscribers } from '@upstate/services/subscribers/import';
 import { removeSubscriber } from '@upstate/services/subscribers/remove';
 import { setSubscriptionScope } from '@upstate/services/subscribers/set-scope';
 import { subscribe } from '@upstate/services/subscribers/subscribe';
@@ -129,6 +130,74 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
         { channel: subscriber.channel },
       );
       return c.json({ ...view(subscriber), ...(result.secret ? { secret: result.secret } : {}) }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/subscribers/import',
+      tags: ['Subscribers'],
+      summary:
+        'Import subscribers from CSV (`email` or `channel,target` per line), confirmed at once; all rows are checked before any is written',
+      security,
+      request: { body: jsonBody(z.strictObject({ csv: z.string().min(1).max(60_000) })) },
+      responses: {
+        200: jsonResponse(
+          z.object({
+            added: z.number(),
+            skipped: z.number(),
+            secrets: z.array(z.object({ target: z.string(), secret: z.string() })),
+          }),
+          'Imported (already subscribed rows are skipped); webhook secrets are shown once',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const p = principal(c, 'admin');
+      const result = await importSubscribers(services(), {
+        tenantId: p.tenantId,
+        csv: c.req.valid('json').csv,
+        linkSecret: subscriptions.linkSecret,
+        allowHttp: deps.config.localMode,
+      });
+      await deps.audit(p, 'subscribers.imported', { type: 'subscriber', id: 'import' }, { added: result.added });
+      return c.json(result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/subscribers/export',
+      tags: ['Subscribers'],
+      summary: 'Export every subscriber as CSV (channel, target, status, created, confirmed, components)',
+      security,
+      responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const p = principal(c, 'admin');
+      // Cells a spreadsheet would run as a formula get a leading quote (CSV injection).
+      const cell = (v: string) => {
+        const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+        return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+      };
+      const lines = ['channel,target,status,created_at,confirmed_at,components'];
+      let cursor: string | null = null;
+      do {
+        const page = await store.subscribers.list(p.tenantId, { limit: 1000, cursor });
+        for (const s of page.items) {
+          lines.push(
+            [s.channel, s.target, s.status, s.createdAt, s.confirmedAt ?? '', (s.scope.componentIds ?? []).join(' ')]
+              .map(cell)
+              .join(','),
+          );
+        }
+        cursor = page.nextCursor;
+      } while (cursor);
+      c.header('Content-Disposition', 'attachment; filename="subscribers.csv"');
+      return c.body(`${lines.join('\n')}\n`, 200, { 'content-type': 'text/csv; charset=utf-8' });
     },
   );
 

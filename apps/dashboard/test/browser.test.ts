@@ -311,7 +311,7 @@ describe('accessibility', () => {
     // The navigation is reachable in order and shows where focus is.
     await page.goto(`${origin}/dashboard`);
     const order: string[] = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 13; i++) {
       await page.keyboard.press('Tab');
       const focused = await page.evaluate(() => ({
         text: (document.activeElement?.textContent ?? '').trim(),
@@ -320,7 +320,7 @@ describe('accessibility', () => {
       expect(focused.outline, focused.text).not.toBe('none');
       order.push(focused.text);
     }
-    expect(order.slice(0, 12)).toEqual([
+    expect(order.slice(0, 13)).toEqual([
       'Skip to content',
       'Upstate',
       'Overview',
@@ -328,6 +328,7 @@ describe('accessibility', () => {
       'Incidents',
       'Maintenance',
       'Monitors',
+      'Subscribers',
       'Branding',
       'Custom domain',
       'API keys',

@@ -156,6 +156,57 @@ describe('notify workflow on the stand-ins', () => {
     expect(await ses.messages()).toHaveLength(0);
   });
 
+  it('reminds once before a scheduled maintenance starts, not for one scheduled inside the lead time', async () => {
+    // Prepare: one maintenance scheduled yesterday for 30 minutes from now, one scheduled just now for the same time.
+    await emailSubscriber('reader@example.com');
+    const start = new Date(clock.getTime() + 30 * 60_000).toISOString();
+    const until = new Date(clock.getTime() + 90 * 60_000).toISOString();
+    const maintenance = (id: string, createdAt: string) => ({
+      id,
+      tenantId,
+      name: `Database upgrade ${id}`,
+      status: 'scheduled' as const,
+      impact: 'minor' as const,
+      componentIds: [],
+      scheduledFor: start,
+      scheduledUntil: until,
+      autoStart: true,
+      autoComplete: true,
+      createdAt,
+      updatedAt: createdAt,
+      updates: [
+        {
+          id: `${id}-u1`,
+          status: 'scheduled' as const,
+          body: 'We will upgrade the database.',
+          displayAt: createdAt,
+          createdAt,
+          author: { kind: 'api_key' as const, id: 'k1', label: 'ops' },
+        },
+      ],
+      version: 1,
+    });
+    snapshot.maintenances = [
+      maintenance('m-old', new Date(clock.getTime() - 86_400_000).toISOString()),
+      maintenance('m-new', new Date(clock.getTime() - 60_000).toISOString()),
+    ];
+    await publishJson(s3.client, s3.bucket, snapshot);
+    const run = notifier();
+
+    // Act: the schedule ticks twice (two minutes); the scheduling notice of m-new goes out with the first.
+    expect(await run.remindDue([tenantId], clock)).toBe(1);
+    await run.idle();
+    expect(await run.remindDue([tenantId], new Date(clock.getTime() + 60_000))).toBe(1);
+    await run.idle();
+
+    // Assess
+    const subjects = (await ses.messages()).map((m) => m.subject).sort();
+    expect(subjects).toEqual([
+      `[Acme "Cloud"] Maintenance reminder: Database upgrade m-old starts ${new Date(start).toUTCString()}`,
+      '[Acme "Cloud"] Maintenance: Database upgrade m-new — Scheduled',
+    ]);
+  });
+
   it('posts a signed Statuspage webhook to a real receiver', async () => {
     const { subscriber, secret } = await subscribe(deps(), {
       tenantId,

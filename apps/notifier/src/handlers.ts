@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { readSiteJson } from '@upstate/aws';
 import { AppError, type Log, type V2Incident, type V2ScheduledMaintenance } from '@upstate/core';
 import type { ServiceDeps } from '@upstate/services/deps';
-import { announce, defaultReminderMs, isReminder } from '@upstate/services/notifications/announce';
+import { announce, isReminder } from '@upstate/services/notifications/announce';
 import { type DeliveryOutcome, deliver } from '@upstate/services/notifications/deliver';
 import { linkToken, type Store, targetHash } from '@upstate/store';
 import { z } from 'zod';
@@ -127,6 +127,7 @@ export function createNotifyHandlers(deps: NotifierDeps) {
       ]);
       if (!summary) return { tenantId, run, hasWork: false, entryKeys: [], ranges: [] };
       const status: PageStatus = { id: summary.page.id, url: summary.page.url, ...summary.status };
+      const settings = await deps.store.notificationSettings.get(tenantId);
       const { entryKeys } = await announce(services, {
         tenantId,
         run,
@@ -136,7 +137,7 @@ export function createNotifyHandlers(deps: NotifierDeps) {
           maintenances: maintenances?.scheduled_maintenances ?? [],
         },
         ...(deps.freshMs !== undefined ? { freshMs: deps.freshMs } : {}),
-        ...(deps.reminderMs !== undefined ? { reminderMs: deps.reminderMs } : {}),
+        reminderMs: deps.reminderMs ?? settings.reminderMinutes * 60_000,
       });
       if (entryKeys.length === 0) return { tenantId, run, hasWork: false, entryKeys, ranges: [] };
       const ranges = await deps.store.subscribers.ranges(tenantId, deps.rangeSize ?? 100);
@@ -146,8 +147,9 @@ export function createNotifyHandlers(deps: NotifierDeps) {
     /** Sends every claimed entry to every subscriber of one range: claim → send → log, once each. */
     async page(event: unknown): Promise<Record<DeliveryOutcome, number>> {
       const { tenantId, run, entryKeys, range } = parse(PageInput, event);
-      const [record, components, subscribers, entries] = await Promise.all([
+      const [record, settings, components, subscribers, entries] = await Promise.all([
         deps.store.tenants.require(tenantId),
+        deps.store.notificationSettings.get(tenantId),
         deps.store.components.list(tenantId),
         deps.store.subscribers.inRange(tenantId, range),
         Promise.all(entryKeys.map((key) => deps.store.notifyEntries.get(tenantId, key))),
@@ -168,10 +170,11 @@ export function createNotifyHandlers(deps: NotifierDeps) {
         const page = JSON.parse(entry.pageStatus) as PageStatus;
         const brand: EmailBrand = {
           tenantId,
-          tenantName: record.tenant.name,
+          tenantName: settings.senderName ?? record.tenant.name,
           brandColor: record.branding.brandColor,
           mailDomain: deps.mailDomain,
           pageUrl: page.url,
+          replyTo: settings.replyTo,
         };
         const message = messages.get(entry.entryKey);
         if (!message) return;
@@ -210,7 +213,7 @@ export function createNotifyHandlers(deps: NotifierDeps) {
         tenantId,
         'api/v2/scheduled-maintenances/upcoming.json',
       );
-      const lead = deps.reminderMs ?? defaultReminderMs;
+      const lead = deps.reminderMs ?? (await deps.store.notificationSettings.get(tenantId)).reminderMinutes * 60_000;
       const at = now().getTime();
       return (upcoming?.scheduled_maintenances ?? []).some((m) => {
         const start = Date.parse(m.scheduled_for);

@@ -140,6 +140,22 @@ describe('notify workflow on the stand-ins', () => {
     expect(log.items.map((d) => [d.subscriberId, d.state, d.attempts])).toEqual([[reader?.id, 'sent', 1]]);
   });
 
+  it('uses the tenant’s sender name and reply-to', async () => {
+    await store.notificationSettings.put(tenantId, {
+      senderName: 'Acme Ops',
+      replyTo: 'support@acme.test',
+      reminderMinutes: 60,
+    });
+    await emailSubscriber('reader@example.com');
+    await postIncident();
+    const run = notifier();
+    await run.trigger.requestNotify(tenantId, 4);
+    await run.idle();
+    const [message] = await ses.messages();
+    expect(message?.from).toBe('"Acme Ops" <notifications@upstate.test>');
+    expect(message?.replyTo).toEqual(['support@acme.test']);
+  });
+
   it('sends nothing for backfilled history, nor before the page shows the entry', async () => {
     await emailSubscriber('reader@example.com');
     const run = notifier();

@@ -30,6 +30,7 @@ export const itemTypes = {
   deliveryMessage: 'SESMSG',
   suppression: 'SUPPRESS',
   notifyEntry: 'NOTIFY',
+  notificationSettings: 'NOTIFYSETTINGS',
 } as const;
 
 const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
@@ -109,6 +110,7 @@ export const notifyEntryKey = (tenantId: string, entryKey: string): Key => ({
   pk: `${tenantPk(tenantId)}#NOTIFY`,
   sk: entryKey,
 });
+export const notificationSettingsKey = (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'NOTIFYSETTINGS' });
 export const notifyEntryPartition = (tenantId: string) => `${tenantPk(tenantId)}#NOTIFY`;
 
 /** Prefix of every tenant-partition item of one type, for begin_with queries. */

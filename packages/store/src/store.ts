@@ -10,7 +10,13 @@ import { incidentsRepo, maintenancesRepo } from './incidents.ts';
 import { checksRepo, monitorsRepo, rollupsRepo } from './monitoring.ts';
 import { publishStateRepo } from './publish-state.ts';
 import { idempotencyRepo, rateLimitsRepo } from './requests.ts';
-import { deliveriesRepo, notifyEntriesRepo, subscribersRepo, suppressionsRepo } from './subscribers.ts';
+import {
+  deliveriesRepo,
+  notificationSettingsRepo,
+  notifyEntriesRepo,
+  subscribersRepo,
+  suppressionsRepo,
+} from './subscribers.ts';
 import { tenantsRepo } from './tenants.ts';
 
 export interface StoreOptions {
@@ -60,6 +66,7 @@ export function createStore(options: StoreOptions) {
     deliveries: deliveriesRepo(db),
     suppressions: suppressionsRepo(db),
     notifyEntries: notifyEntriesRepo(db),
+    notificationSettings: notificationSettingsRepo(db),
   };
 }
 

@@ -11,6 +11,8 @@ import {
   AppError,
   type Delivery,
   type DeliveryState,
+  defaultNotificationSettings,
+  type NotificationSettings,
   notFound,
   type Subscriber,
   type SubscriberChannel,
@@ -24,6 +26,7 @@ import {
   deliveryMessageKey,
   deliveryPartition,
   itemTypes,
+  notificationSettingsKey,
   notifyEntryKey,
   notifyEntryPartition,
   subscriberKey,
@@ -606,6 +609,29 @@ export function notifyEntriesRepo(db: Db) {
         items: Items.map((i) => strip<NotifyEntry>(i) as NotifyEntry),
         nextCursor: db.cursors.encode(tenantId, LastEvaluatedKey),
       };
+    },
+  };
+}
+
+export function notificationSettingsRepo(db: Db) {
+  return {
+    async get(tenantId: string): Promise<NotificationSettings> {
+      const { Item } = await db.doc.send(
+        new GetCommand({ TableName: db.table, Key: notificationSettingsKey(tenantId) }),
+      );
+      if (!Item) return defaultNotificationSettings;
+      const { senderName, replyTo, reminderMinutes } = Item as NotificationSettings;
+      return { senderName, replyTo, reminderMinutes };
+    },
+    /** One item, replaced whole: the settings have no invariant spanning other items. */
+    async put(tenantId: string, settings: NotificationSettings): Promise<NotificationSettings> {
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.table,
+          Item: { ...notificationSettingsKey(tenantId), type: itemTypes.notificationSettings, ...settings },
+        }),
+      );
+      return settings;
     },
   };
 }

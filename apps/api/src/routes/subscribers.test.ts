@@ -66,4 +66,30 @@ describe('tenant subscriber API', () => {
     expect(text).toContain("email,'=cmd@example.com,confirmed");
     expect(text).toContain('slack,https://hooks.slack.com/services/T/B/X,confirmed');
   });
+
+  it('keeps notification settings, refusing a bad reply-to by name', async () => {
+    expect(await (await t.call(tenant, 'GET', '/v1/notification-settings')).json()).toEqual({
+      senderName: null,
+      replyTo: null,
+      reminderMinutes: 60,
+    });
+    const bad = await t.call(tenant, 'PUT', '/v1/notification-settings', {
+      senderName: 'Ops',
+      replyTo: 'nope',
+      reminderMinutes: 30,
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('replyTo');
+    const ok = await t.call(tenant, 'PUT', '/v1/notification-settings', {
+      senderName: 'Ops',
+      replyTo: 'help@acme.test',
+      reminderMinutes: 0,
+    });
+    expect(ok.status).toBe(200);
+    expect(await (await t.call(tenant, 'GET', '/v1/notification-settings')).json()).toEqual({
+      senderName: 'Ops',
+      replyTo: 'help@acme.test',
+      reminderMinutes: 0,
+    });
+  });
 });

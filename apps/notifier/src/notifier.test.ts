@@ -140,6 +140,24 @@ describe('notify workflow on the stand-ins', () => {
     expect(log.items.map((d) => [d.subscriberId, d.state, d.attempts])).toEqual([[reader?.id, 'sent', 1]]);
   });
 
+  it('sends once when the publish commit is retried and a newer publish starts while the run is going', async () => {
+    for (let i = 0; i < 12; i++) await emailSubscriber(`race${i}@example.com`);
+    await postIncident();
+    const run = notifier({ rangeSize: 5 });
+
+    // The commit of v5 retried (same run name), then v6 committed while v5 fans out.
+    await Promise.all([
+      run.trigger.requestNotify(tenantId, 5),
+      run.trigger.requestNotify(tenantId, 5),
+      run.trigger.requestNotify(tenantId, 6),
+    ]);
+    await run.idle();
+
+    expect(run.executions().map((e) => e.name)).toEqual([`${tenantId}-n5`, `${tenantId}-n6`]);
+    const to = (await ses.messages()).map((m) => m.to[0]).sort();
+    expect(to).toEqual(Array.from({ length: 12 }, (_, i) => `race${i}@example.com`).sort());
+  });
+
   it('uses the tenant’s sender name and reply-to', async () => {
     await store.notificationSettings.put(tenantId, {
       senderName: 'Acme Ops',

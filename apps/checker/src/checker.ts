@@ -1,12 +1,13 @@
 import { lookup } from 'node:dns/promises';
-import type { PublishTrigger } from '@upstate/api';
 import {
   applyMaintenanceAutoTransitions,
   type ComponentStatus,
   type HeartbeatMonitorConfig,
   isMaintenanceActive,
+  type Log,
   type Monitor,
   maintenanceStatusAt,
+  type PublishTrigger,
   utcDay,
 } from '@upstate/core';
 import type { Store } from '@upstate/store';
@@ -18,7 +19,7 @@ import { defaultMaxCreditMs, statusCreditor } from './status-credit.ts';
 import { fetchTransport, nodeTransport, type Transport } from './transport.ts';
 import { foldResult, monitorsMayChange, monitorsStatus, type RunState, type Verdict } from './verdict.ts';
 
-export type Log = (message: string, detail?: Record<string, unknown>) => void;
+export type { Log } from '@upstate/core';
 
 export interface CheckerDeps {
   store: Store;

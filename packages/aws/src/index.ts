@@ -16,7 +16,7 @@ export {
   tenantParameterName,
 } from './domain-provisioner.ts';
 export { dynamoDbClient } from './dynamodb.ts';
-export { composeMime, createSesClient, createSesMailer } from './mail.ts';
+export { composeMime, createSesClient, createSesMailer, sesClient } from './mail.ts';
 export {
   cacheControl,
   cdnPaths,

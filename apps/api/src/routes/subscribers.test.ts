@@ -4,11 +4,21 @@ import { createTestApp, type TestTenant } from '../testing.ts';
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let tenant: TestTenant;
 beforeAll(async () => {
-  t = await createTestApp({ config: { localMode: false } });
+  t = await createTestApp({
+    config: { localMode: false },
+    subscriptions: { linkSecret: 'test-link-secret', apiBase: 'https://api.test', sendConfirmation: async () => {} },
+  });
   tenant = await t.signup('subscriber-api');
 });
 
 describe('tenant subscriber API', () => {
+  it('is not served by a deployment without a link secret and mailer', async () => {
+    const bare = await createTestApp({ config: { localMode: false } });
+    const other = await bare.signup('bare');
+    expect((await bare.call(other, 'GET', '/v1/subscribers')).status).toBe(404);
+    expect((await bare.app.request('/public/pages/bare/subscribe', { method: 'POST' })).status).toBe(404);
+  });
+
   it('adds a webhook answering its secret once, never again in a list', async () => {
     const res = await t.call(tenant, 'POST', '/v1/subscribers', {
       channel: 'webhook',

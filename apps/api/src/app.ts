@@ -1,5 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError } from '@upstate/core';
+import type { ServiceDeps } from '@upstate/services/deps';
+import { pageChanged } from '@upstate/services/page/changed';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './auth.ts';
@@ -20,17 +22,20 @@ import type { RouteDeps } from './routes/shared.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 
 export const maxBodyBytes = 64 * 1024;
+/** As many monitors as a page holds components: one each, at the checker's fair share of slots. */
+export const defaultMonitorsPerTenant = 200;
 
 const defaultConfig: ApiConfig = {
   platformDomain: 'localhost:8080',
   pageScheme: 'http',
   cookieSecure: false,
   rateLimitPerMinute: 600,
+  monitorsPerTenant: defaultMonitorsPerTenant,
   localMode: true,
 };
 
 /** Paths that authenticate themselves (or need no credentials). */
-const publicPaths = [/^\/v1\/signup$/, /^\/v1\/sessions$/, /^\/v1\/heartbeats\//];
+const publicPaths = [/^\/v1\/signup$/, /^\/v1\/sessions$/, /^\/v1\/heartbeats(\/|$)/];
 
 /**
  * The management API. One app serves Lambda (`lambda.ts`) and Node (`node.ts`).
@@ -41,6 +46,7 @@ export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? ((message, detail) => console.error(JSON.stringify({ level: 'error', message, ...detail })));
   const { store, publishTrigger } = deps;
+  const services: ServiceDeps = { store, publishTrigger, now, log };
 
   const routeDeps: RouteDeps = {
     store,
@@ -50,20 +56,8 @@ export function createApp(deps: AppDeps) {
     now,
     config,
     log,
-    async pageChanged(tenantId) {
-      const version = await store.publish.bumpContentVersion(tenantId);
-      // The write already happened: a failing trigger is retried briefly, then left to the reconciler.
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          await publishTrigger.requestPublish(tenantId, version);
-          return version;
-        } catch (error) {
-          log('publish trigger failed', { tenantId, version, attempt, error: String(error) });
-          await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-        }
-      }
-      return version;
-    },
+    services,
+    pageChanged: (tenantId) => pageChanged(services, tenantId),
     async audit(p: Principal, action, target, detail = {}) {
       await store.audit.append({ tenantId: p.tenantId, author: p.author, action, target, detail });
     },
@@ -107,7 +101,7 @@ export function createApp(deps: AppDeps) {
     }
     return next();
   });
-  app.use('/v1/*', idempotency(store));
+  app.use('/v1/*', idempotency(store, now));
 
   accountRoutes(app, routeDeps);
   componentRoutes(app, routeDeps);
@@ -153,7 +147,7 @@ export function createApp(deps: AppDeps) {
       title: 'Upstate API',
       version: '1.0.0',
       description:
-        'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header.',
+        'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header: keys are per caller (API key or user), a replay is authorised like the original request, and a retry after a 5xx finishes the failed operation, never repeats it. Concurrency: reads of mutable resources return an `ETag`; a write with a stale `If-Match` is `409 conflict` (field `If-Match`). Without `If-Match`, appends (incident and maintenance updates, corrections, resolve, reopen) never fail because another writer got there first, and a PATCH changes only the fields sent. Times may carry an offset; they are stored and returned as UTC instants (`…sssZ`).',
     },
   };
   app.doc31('/openapi.json', documentConfig);
@@ -168,11 +162,24 @@ export function createApp(deps: AppDeps) {
   });
   app.onError((error, c) => {
     const appError = toAppError(error);
+    // The route template, never the raw path: a heartbeat path holds its secret token (invariant 6).
     if (appError.code === 'internal')
-      log('unhandled error', { requestId: c.get('requestId'), error: String(error), stack: (error as Error).stack });
+      log('unhandled error', {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        route: routeTemplate(c.req.routePath),
+        error: String(error),
+        stack: (error as Error).stack,
+      });
     return errorResponse(c, appError);
   });
   return app;
 }
 
 export type UpstateApp = ReturnType<typeof createApp>;
+
+/** `/v1/heartbeats/:token` → `/v1/heartbeats/{token}`; an unmatched request is `(unmatched)`, never its path. */
+export function routeTemplate(routePath: string | undefined): string {
+  if (!routePath || routePath === '*' || routePath === '/*' || routePath.endsWith('/*')) return '(unmatched)';
+  return routePath.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}');
+}

@@ -13,6 +13,8 @@ export interface ApiConfig {
   cookieSecure: boolean;
   /** Requests per minute per API key. */
   rateLimitPerMinute: number;
+  /** Monitors one tenant may have: the checker's slots are shared, so no tenant may flood them. */
+  monitorsPerTenant: number;
   /** Local mode allows loopback monitor targets (demo and tests). */
   localMode: boolean;
 }
@@ -43,6 +45,12 @@ export type Env = {
   Variables: {
     requestId: string;
     principal: Principal;
+    /** The scope the route checked; an idempotent replay checks it again before answering. */
+    requiredScope?: ApiKeyScope;
+    /** Set by the idempotency middleware: one id per Idempotency-Key, kept across retries of a failure. */
+    operationId?: string;
+    /** True when this request retries an attempt that failed (5xx) under the same Idempotency-Key. */
+    operationResumed?: boolean;
   };
 };
 

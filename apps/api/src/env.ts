@@ -16,6 +16,7 @@ const Env = AwsEnv.extend({
   /** Locally, and only when CURSOR_SECRET_ARN is unset: the cursor key itself. */
   CURSOR_SECRET: z.string().min(16).default('upstate-local-cursor-secret'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  MONITORS_PER_TENANT: z.coerce.number().int().min(1).max(10_000).default(200),
   LOCAL_MODE: z
     .enum(['true', 'false', '1', '0'])
     .default('false')

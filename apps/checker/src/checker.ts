@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import {
-  applyMaintenanceAutoTransitions,
   type ComponentStatus,
+  effectiveComponentStatuses,
   type HeartbeatMonitorConfig,
   isMaintenanceActive,
   type Log,
@@ -10,10 +10,14 @@ import {
   type PublishTrigger,
   utcDay,
 } from '@upstate/core';
+import { type AutomaticStatus, setAutomaticStatuses } from '@upstate/services/components/set-automatic-status';
+import type { ServiceDeps } from '@upstate/services/deps';
+import { applyDueMaintenanceTransitions } from '@upstate/services/maintenance/apply-auto-transitions';
+import { rolloverTenant } from '@upstate/services/tenant/rollover';
 import type { Store } from '@upstate/store';
 import { cadenceSeconds } from './cadence.ts';
 import { type CheckOutcome, runHttpCheck } from './http-check.ts';
-import { mapPool } from './pool.ts';
+import { fairPool, mapPool } from './pool.ts';
 import type { ResolveHost, TargetPolicy } from './ssrf.ts';
 import { defaultMaxCreditMs, statusCreditor } from './status-credit.ts';
 import { fetchTransport, nodeTransport, type Transport } from './transport.ts';
@@ -78,6 +82,8 @@ interface Recorded {
 }
 
 const minuteMs = 60_000;
+/** A check is not started with less than this left of the run's budget; it stays due for the next run. */
+export const minCheckMs = 1000;
 
 const defaultResolveHost: ResolveHost = async (host) =>
   (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
@@ -128,31 +134,27 @@ export function createChecker(deps: CheckerDeps): Checker {
   });
   const creditBudgetMs = deps.creditBudgetMs ?? (deps.runBudgetMs ?? Number.POSITIVE_INFINITY) / 4;
 
-  /** Same as the API's pageChanged: bump, then trigger (retried briefly; the reconciler catches a loss). */
-  async function publish(tenantId: string): Promise<void> {
-    await trigger(tenantId, await store.publish.bumpContentVersion(tenantId));
-  }
+  // The checker changes the page only through use cases (automatic status, maintenance, rollover),
+  // each of which bumps and triggers the publish itself.
+  const services: ServiceDeps = { store, publishTrigger, now, log };
 
-  async function trigger(tenantId: string, version: number): Promise<void> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await publishTrigger.requestPublish(tenantId, version);
-        return;
-      } catch (error) {
-        log('publish trigger failed', { tenantId, version, attempt, error: String(error) });
-        await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-      }
-    }
-  }
-
-  async function check(monitor: Monitor, at: Date): Promise<CheckOutcome> {
+  async function check(monitor: Monitor, at: Date, timeoutMs: number): Promise<CheckOutcome> {
     if (monitor.config.kind === 'heartbeat') return heartbeatOutcome(monitor, monitor.config, at);
-    return runHttpCheck(monitor.config, { transport, policy });
+    return runHttpCheck(
+      { ...monitor.config, timeoutMs: Math.floor(Math.min(monitor.config.timeoutMs, timeoutMs)) },
+      { transport, policy },
+    );
   }
 
-  /** Checks one monitor and records the run; null when another run or an edit got there first. */
-  async function runOne(monitor: Monitor, at: Date): Promise<Recorded | null> {
-    const outcome = await check(monitor, at);
+  /**
+   * Checks one monitor and records the run; null when another run or an edit got there first.
+   * `timeoutMs` is what is left of the run's budget: no check outlives the run that started it.
+   */
+  async function runOne(monitor: Monitor, at: Date, timeoutMs: number): Promise<Recorded | null> {
+    const outcome = await check(monitor, at, timeoutMs);
+    if (outcome.refusal) {
+      log('monitor target refused', { tenantId: monitor.tenantId, monitorId: monitor.id, reason: outcome.refusal });
+    }
     // A missed heartbeat is itself the confirmation (grace is its tolerance), and a ping recovers it.
     const thresholds =
       monitor.config.kind === 'heartbeat'
@@ -202,8 +204,8 @@ export function createChecker(deps: CheckerDeps): Checker {
       if (verdict) verdictsOf.set(m.componentId, [...(verdictsOf.get(m.componentId) ?? []), verdict]);
     }
 
-    let flips = 0;
     const statusOf = new Map(components.map((c) => [c.id, c.status]));
+    const decided: AutomaticStatus[] = [];
     for (const componentId of new Set(runs.map((r) => r.monitor.componentId))) {
       const component = components.find((c) => c.id === componentId);
       if (!component) continue;
@@ -214,22 +216,28 @@ export function createChecker(deps: CheckerDeps): Checker {
         inMaintenance: inMaintenance.has(componentId),
       };
       if (!monitorsMayChange(component, target, ctx)) continue;
-      try {
-        // Conditional on the version read: a person's concurrent change wins, the next run re-evaluates.
-        await store.components.setStatus(tenantId, componentId, target, 'monitor', component.version);
-        statusOf.set(componentId, target);
-        flips++;
-      } catch (error) {
-        log('automatic status not applied', { tenantId, componentId, error: String(error) });
-      }
+      decided.push({ componentId, status: target, expectedVersion: component.version });
     }
+    // Conditional on the version read: a person's concurrent change wins, the next run re-evaluates.
+    const flipped = await setAutomaticStatuses(services, tenantId, decided);
+    for (const d of decided) if (flipped.includes(d.componentId)) statusOf.set(d.componentId, d.status);
+    const flips = flipped.length;
 
     // Minutes per component and status, so two monitors of one component make one write each.
     const day = utcDay(at);
     const credit = new Map<string, { componentId: string; status: ComponentStatus; minutes: number }>();
+    // Credit what the page shows: maintenance, unless a real outage outranks it (issue 14).
+    const shown = effectiveComponentStatuses(
+      components.flatMap((c) => {
+        const status = statusOf.get(c.id);
+        return status ? [{ id: c.id, status }] : [];
+      }),
+      live,
+      at,
+    );
     for (const r of runs) {
       const componentId = r.monitor.componentId;
-      const status = inMaintenance.has(componentId) ? 'under_maintenance' : statusOf.get(componentId);
+      const status = shown.get(componentId);
       if (!status) continue;
       // Each monitor covers the whole cadence; with k monitors the component's time is counted once.
       const minutes = cadenceSeconds(r.monitor) / 60 / Math.max(1, activeMonitors.get(componentId) ?? 1);
@@ -242,22 +250,11 @@ export function createChecker(deps: CheckerDeps): Checker {
     return flips;
   }
 
-  async function applyMaintenanceTransitions(at: Date, changed: Set<string>): Promise<number> {
+  async function applyMaintenanceTransitions(at: Date, published: Set<string>): Promise<number> {
     const due = await store.maintenances.listDueTransitions(at);
-    const applied = await mapPool(due, concurrency, async (m) => {
-      const next = applyMaintenanceAutoTransitions(m, at);
-      if (next === m) return 0;
-      try {
-        await store.maintenances.save(next);
-        changed.add(m.tenantId);
-        return 1;
-      } catch (error) {
-        // A person (or the API's lazy transition) changed it meanwhile; it is published by them.
-        log('maintenance transition not applied', { tenantId: m.tenantId, id: m.id, error: String(error) });
-        return 0;
-      }
-    });
-    return applied.reduce<number>((a, b) => a + b, 0);
+    const { applied, tenants } = await applyDueMaintenanceTransitions(services, due);
+    for (const t of tenants) published.add(t);
+    return applied;
   }
 
   return {
@@ -265,8 +262,8 @@ export function createChecker(deps: CheckerDeps): Checker {
       const at = now();
       const deadline = performance.now() + (deps.runBudgetMs ?? Number.POSITIVE_INFINITY);
       const outOfTime = () => performance.now() >= deadline;
-      const changed = new Set<string>();
-      const maintenanceTransitions = await applyMaintenanceTransitions(at, changed);
+      const publishedTenants = new Set<string>();
+      const maintenanceTransitions = await applyMaintenanceTransitions(at, publishedTenants);
       // Before the checks, with its own share of the budget, so a heavy check load cannot starve it.
       const creditDeadline = performance.now() + creditBudgetMs;
       await creditStatusTime(at, () => outOfTime() || performance.now() >= creditDeadline).catch((error: unknown) =>
@@ -282,23 +279,31 @@ export function createChecker(deps: CheckerDeps): Checker {
         const due = page.filter((m) => !seen.has(`${m.tenantId}/${m.id}`)).slice(0, maxPerRun - seen.size);
         if (due.length === 0) break;
         for (const m of due) seen.add(`${m.tenantId}/${m.id}`);
+        // Slots are shared fairly between tenants: one tenant's hanging targets hold at most its
+        // share while others wait, and each check's timeout ends inside the run's budget.
         const recorded = (
-          await mapPool(due, concurrency, async (m) => {
-            if (outOfTime()) return null;
-            try {
-              return await runOne(m, at);
-            } catch (error) {
-              log('monitor run failed', { tenantId: m.tenantId, monitorId: m.id, error: String(error) });
-              return null;
-            }
-          })
+          await fairPool(
+            due,
+            (m) => m.tenantId,
+            concurrency,
+            async (m) => {
+              const left = deadline - performance.now();
+              if (left < minCheckMs) return null;
+              try {
+                return await runOne(m, at, left);
+              } catch (error) {
+                log('monitor run failed', { tenantId: m.tenantId, monitorId: m.id, error: String(error) });
+                return null;
+              }
+            },
+          )
         ).filter((r): r is Recorded => r !== null);
         checked += recorded.length;
         const byTenant = Map.groupBy(recorded, (r) => r.monitor.tenantId);
         const tenantFlips = await mapPool([...byTenant], concurrency, async ([tenantId, runs]) => {
           try {
             const n = await settleTenant(tenantId, runs, at);
-            if (n > 0) changed.add(tenantId);
+            if (n > 0) publishedTenants.add(tenantId);
             return n;
           } catch (error) {
             log('tenant settle failed', { tenantId, error: String(error) });
@@ -309,16 +314,7 @@ export function createChecker(deps: CheckerDeps): Checker {
         if (page.length < batchSize) break;
       }
 
-      let published = 0;
-      await mapPool([...changed], concurrency, async (tenantId) => {
-        try {
-          await publish(tenantId);
-          published++;
-        } catch (error) {
-          log('publish failed', { tenantId, error: String(error) });
-        }
-      });
-      return { checked, flips, published, maintenanceTransitions };
+      return { checked, flips, published: publishedTenants.size, maintenanceTransitions };
     },
 
     async rollover() {
@@ -330,11 +326,7 @@ export function createChecker(deps: CheckerDeps): Checker {
       let failed = false;
       await mapPool(tenantIds, concurrency, async (tenantId) => {
         try {
-          // The claim bumps contentVersion itself, so a crash here leaves work for the reconciler.
-          const version = await store.publish.claimRollover(tenantId, day);
-          if (version === null) return;
-          await trigger(tenantId, version);
-          published++;
+          if (await rolloverTenant(services, tenantId, day)) published++;
         } catch (error) {
           failed = true;
           log('rollover publish failed', { tenantId, day, error: String(error) });

@@ -71,7 +71,7 @@ async function newContext(options: Parameters<Browser['newContext']>[0] = {}): P
 async function axe(page: Page) {
   let timer: NodeJS.Timeout | undefined;
   const result = await Promise.race([
-    new AxeBuilder({ page }).exclude('iframe[name="preview"]').analyze(),
+    new AxeBuilder({ page }).exclude('iframe[name="preview"]').exclude('iframe.embed-frame-preview').analyze(),
     new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`axe did not finish on ${page.url()} in 60 s`)), 60_000);
     }),
@@ -254,6 +254,7 @@ describe('accessibility', () => {
       '/dashboard/domain',
       '/dashboard/api-keys',
       '/dashboard/branding',
+      '/dashboard/embeds',
       '/dashboard/audit',
       '/dashboard/no-such-page',
     ];
@@ -330,6 +331,7 @@ describe('accessibility', () => {
       'Monitors',
       'Subscribers',
       'Branding',
+      'Badges & embeds',
       'Custom domain',
       'API keys',
       'Audit log',

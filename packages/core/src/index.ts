@@ -6,6 +6,7 @@ export * from './labels.ts';
 export * from './lifecycle.ts';
 export * from './ports.ts';
 export * from './schemas.ts';
+export * from './slugs.ts';
 export * from './status.ts';
 export * from './statuspage/index.ts';
 export * from './subscribers.ts';

@@ -57,7 +57,13 @@ export const maintenanceKey = (tenantId: string, maintenanceId: string): Key => 
   pk: tenantPk(tenantId),
   sk: `MAINT#${maintenanceId}`,
 });
+/** The domain's one verified owner: the only item that routes. */
 export const domainKey = (domain: string): Key => ({ pk: `DOMAIN#${domain.toLowerCase()}`, sk: 'DOMAIN' });
+/** One tenant's pending claim on a domain; many tenants may hold one until someone proves the TXT record. */
+export const domainClaimKey = (domain: string, tenantId: string): Key => ({
+  pk: `DOMAIN#${domain.toLowerCase()}`,
+  sk: `CLAIM#${tenantId}`,
+});
 export const auditKey = (tenantId: string, at: string, id: string): Key => ({
   pk: `${tenantPk(tenantId)}#AUDIT`,
   sk: `${at}#${id}`,
@@ -124,6 +130,7 @@ export const apiKeysByTenant = (tenantId: string) => `${tenantPk(tenantId)}#APIK
 export const domainsByTenant = (tenantId: string) => `${tenantPk(tenantId)}#DOMAINS`;
 export const openIncidentsByTenant = (tenantId: string) => `${tenantPk(tenantId)}#OPEN`;
 export const liveMaintenanceByTenant = (tenantId: string) => `${tenantPk(tenantId)}#LIVEMAINT`;
+export const completedMaintenanceByTenant = (tenantId: string) => `${tenantPk(tenantId)}#DONEMAINT`;
 /** Monitors due to run are spread over shards so the due-queue partition never runs hot. */
 export const monitorShards = 4;
 export const dueShard = (shard: number) => `DUE#${shard}`;

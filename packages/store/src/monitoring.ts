@@ -98,6 +98,56 @@ export function monitorsRepo(db: Db) {
       );
       return next;
     },
+    /**
+     * Sets only the given settings (a PATCH), never the run state the checker records, so a run
+     * recorded between a client's read and its PATCH is kept. With `expectedVersion` (If-Match) the
+     * write is refused when the monitor changed. Unpausing makes the monitor due at once.
+     */
+    async updateSettings(
+      tenantId: string,
+      id: string,
+      fields: Partial<
+        Pick<Monitor, 'name' | 'config' | 'intervalSeconds' | 'failureThreshold' | 'recoveryThreshold' | 'paused'>
+      >,
+      expectedVersion?: number,
+    ): Promise<Monitor> {
+      const at = db.now().toISOString();
+      const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':at': at, ':one': 1 };
+      const sets = ['updatedAt = :at'];
+      const removes: string[] = [];
+      entries.forEach(([name, value], i) => {
+        names[`#f${i}`] = name;
+        values[`:f${i}`] = value;
+        sets.push(`#f${i} = :f${i}`);
+      });
+      if (fields.paused === true) removes.push('gsi2pk', 'gsi2sk');
+      if (fields.paused === false) {
+        values[':due'] = dueShard(shardOf(id));
+        values[':dueAt'] = `${at}#${tenantId}#${id}`;
+        sets.push('nextRunAt = :at', 'gsi2pk = :due', 'gsi2sk = :dueAt');
+      }
+      if (expectedVersion !== undefined) values[':v'] = expectedVersion;
+      const { Attributes } = await conditional(
+        () =>
+          db.doc.send(
+            new UpdateCommand({
+              TableName: db.table,
+              Key: monitorKey(tenantId, id),
+              UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD version :one`,
+              ConditionExpression:
+                expectedVersion === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND version = :v',
+              ...(entries.length ? { ExpressionAttributeNames: names } : {}),
+              ExpressionAttributeValues: values,
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        expectedVersion === undefined ? 'Monitor not found' : 'The monitor changed since you loaded it',
+        expectedVersion === undefined ? 'id' : 'If-Match',
+      );
+      return strip<Monitor>(Attributes) as Monitor;
+    },
     async delete(tenantId: string, id: string): Promise<void> {
       await conditional(
         () =>
@@ -111,7 +161,10 @@ export function monitorsRepo(db: Db) {
         'Monitor not found',
       );
     },
-    /** Monitors whose nextRunAt has passed, oldest first, across every shard of the due queue. */
+    /**
+     * Monitors whose nextRunAt has passed, across every shard of the due queue: oldest first within
+     * a tenant, tenants taken in turn (see `fairOrder`), so a page never fills with one tenant's backlog.
+     */
     async listDue(now: Date, limit = 500): Promise<Monitor[]> {
       const perShard = await Promise.all(
         Array.from({ length: monitorShards }, async (_, shard) => {
@@ -134,10 +187,7 @@ export function monitorsRepo(db: Db) {
           return out;
         }),
       );
-      return perShard
-        .flat()
-        .sort((a, b) => a.nextRunAt.localeCompare(b.nextRunAt))
-        .slice(0, limit);
+      return fairOrder(perShard.flat()).slice(0, limit);
     },
     /**
      * Records one checker run on a monitor loaded from `listDue`: only the run state (never the
@@ -406,4 +456,25 @@ export function rollupsRepo(db: Db) {
       return all.flat();
     },
   };
+}
+
+/**
+ * Oldest first within each tenant, then round-robin across tenants (the tenant with the oldest due
+ * monitor goes first in each round). One tenant's hundreds of overdue monitors therefore take one
+ * place per round, and every other tenant's due monitor lands in the first page the checker reads.
+ */
+export function fairOrder(monitors: Monitor[]): Monitor[] {
+  const byTenant = Map.groupBy(
+    [...monitors].sort((a, b) => a.nextRunAt.localeCompare(b.nextRunAt)),
+    (m) => m.tenantId,
+  );
+  const queues = [...byTenant.values()];
+  const out: Monitor[] = [];
+  for (let round = 0; out.length < monitors.length; round++) {
+    for (const queue of queues) {
+      const next = queue[round];
+      if (next) out.push(next);
+    }
+  }
+  return out;
 }

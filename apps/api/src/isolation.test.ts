@@ -38,6 +38,21 @@ beforeAll(async () => {
   ids.apiKey = (await post('/v1/api-keys', { name: 'A-secret-key', scopes: ['read'] })).id;
   await post('/v1/domains', { domain: 'status.tenant-a.com' });
   ids.domain = 'status.tenant-a.com';
+  ids.subscriber = (await post('/v1/subscribers', { channel: 'email', target: 'a-secret-reader@example.com' })).id;
+  ids.entryKey = `incident_update#${ids.update}`;
+  await t.store.notifyEntries.claim(
+    {
+      tenantId: a.tenantId,
+      entryKey: ids.entryKey,
+      kind: 'incident',
+      payload: '{}',
+      pageStatus: '{}',
+      componentIds: [],
+      componentChange: false,
+      run: 'run-a',
+    },
+    60_000,
+  );
 });
 
 const bodies: Record<string, unknown> = {
@@ -50,6 +65,7 @@ const bodies: Record<string, unknown> = {
   'POST /v1/maintenances/{id}/updates': { status: 'completed', body: 'hijack' },
   'PATCH /v1/component-groups/{id}': { name: 'hijack' },
   'PATCH /v1/monitors/{id}': { name: 'hijack' },
+  'PUT /v1/subscribers/{id}/scope': { componentIds: null, componentUpdates: true },
 };
 
 function resourceFor(path: string): string {
@@ -59,6 +75,7 @@ function resourceFor(path: string): string {
   if (path.startsWith('/v1/component-groups')) return ids.group ?? '';
   if (path.startsWith('/v1/monitors')) return ids.monitor ?? '';
   if (path.startsWith('/v1/api-keys')) return ids.apiKey ?? '';
+  if (path.startsWith('/v1/subscribers')) return ids.subscriber ?? '';
   throw new Error(`no fixture for ${path}`);
 }
 
@@ -76,6 +93,7 @@ describe('tenant isolation matrix', () => {
       const url = route.path
         .replace('{domain}', ids.domain ?? '')
         .replace('{updateId}', ids.update ?? '')
+        .replace('{entryKey}', encodeURIComponent(ids.entryKey ?? ''))
         .replace('{id}', route.path.includes('{id}') ? resourceFor(route.path) : '');
       const body = bodies[`${route.method} ${route.path}`];
       const res = await t.call(b, route.method, url, body);
@@ -99,11 +117,15 @@ describe('tenant isolation matrix', () => {
       '/v1/audit-log',
       '/v1/tenant',
       '/v1/publish',
+      '/v1/subscribers',
+      '/v1/subscribers?target=a-secret-reader%40example.com',
+      '/v1/notifications',
     ]) {
       const res = await t.call(b, 'GET', path);
       expect(res.status).toBe(200);
       const text = await res.text();
       expect(text).not.toContain('A-secret');
+      expect(text).not.toContain('a-secret');
       expect(text).not.toContain(a.tenantId);
     }
   });

@@ -329,6 +329,7 @@ describe('accessibility', () => {
       'Incidents',
       'Maintenance',
       'Monitors',
+      'Subscribers',
       'Branding',
       'Badges & embeds',
       'Custom domain',

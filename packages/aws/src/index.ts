@@ -19,6 +19,7 @@ export {
   tenantParameterName,
 } from './domain-provisioner.ts';
 export { dynamoDbClient } from './dynamodb.ts';
+export { composeMime, createSesClient, createSesMailer, sesClient } from './mail.ts';
 export {
   cacheControl,
   cdnPaths,
@@ -43,3 +44,4 @@ export {
   sfnPublishTrigger,
   sfnStartPublish,
 } from './sfn.ts';
+export { readSiteJson } from './site-read.ts';

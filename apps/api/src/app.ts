@@ -1,7 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError } from '@upstate/core';
-import { systemResolveHost } from '@upstate/egress/guard';
-import { httpStatuspageSource, vetSource } from '@upstate/egress/statuspage-source';
+import { httpStatuspageSource, systemResolveHost, vetSource } from '@upstate/egress/statuspage-source';
 import type { ServiceDeps } from '@upstate/services/deps';
 import { runImport } from '@upstate/services/imports/run';
 import { pageChanged } from '@upstate/services/page/changed';
@@ -21,7 +20,9 @@ import { importRoutes } from './routes/imports.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { maintenanceRoutes } from './routes/maintenance.ts';
 import { monitorRoutes } from './routes/monitors.ts';
+import { publicSubscriptionRoutes } from './routes/public-subscriptions.ts';
 import type { RouteDeps } from './routes/shared.ts';
+import { subscriberRoutes } from './routes/subscribers.ts';
 
 export const maxBodyBytes = 64 * 1024;
 /** As many monitors as a page holds components: one each, at the checker's fair share of slots. */
@@ -130,6 +131,25 @@ export function createApp(deps: AppDeps) {
   monitorRoutes(app, routeDeps);
   auditRoutes(app, routeDeps);
   importRoutes(app, routeDeps);
+  // Subscriptions need the link secret the notifier shares and a mailer for the opt-in email. Only local
+  // mode has defaults: a deployment without them serves no subscriber routes rather than links signed
+  // with a public secret.
+  const subscriptions =
+    deps.subscriptions ??
+    (config.localMode
+      ? {
+          linkSecret: 'upstate-local-link-secret',
+          apiBase: 'http://localhost:3000',
+          // Without a mailer nobody can confirm, so nobody is ever notified: loud, never silent.
+          sendConfirmation: async () => {
+            log('subscription confirmation not sent: no mailer configured', {});
+          },
+        }
+      : undefined);
+  if (subscriptions) {
+    subscriberRoutes(app, routeDeps, subscriptions);
+    publicSubscriptionRoutes(app, routeDeps, subscriptions);
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -28,6 +28,8 @@ export interface AppDeps {
   domainProvisioner?: DomainProvisioner;
   now?: () => Date;
   config?: Partial<ApiConfig>;
+  /** Reader subscriptions: the link secret (shared with the notifier), the API's public URL and the opt-in mailer. */
+  subscriptions?: import('./routes/public-subscriptions.ts').PublicSubscriptionDeps;
   /** Logger for failures that must not fail the request (publish trigger). */
   log?: (message: string, detail?: Record<string, unknown>) => void;
   /** The /docs renderer files; by default read from the installed package on first use (Lambda passes prebuilt ones). */

@@ -43,6 +43,21 @@ beforeAll(async () => {
   const services = { store: t.store, publishTrigger: t.publishTrigger, now: () => new Date(), log: () => {} };
   const author = { kind: 'api_key' as const, id: 'k', label: 'A-secret-importer' };
   ids.import = (await startImport(services, { tenantId: a.tenantId, author, url: 'https://a-secret.example.com' })).id;
+  ids.subscriber = (await post('/v1/subscribers', { channel: 'email', target: 'a-secret-reader@example.com' })).id;
+  ids.entryKey = `incident_update#${ids.update}`;
+  await t.store.notifyEntries.claim(
+    {
+      tenantId: a.tenantId,
+      entryKey: ids.entryKey,
+      kind: 'incident',
+      payload: '{}',
+      pageStatus: '{}',
+      componentIds: [],
+      componentChange: false,
+      run: 'run-a',
+    },
+    60_000,
+  );
 });
 
 const bodies: Record<string, unknown> = {
@@ -55,6 +70,7 @@ const bodies: Record<string, unknown> = {
   'POST /v1/maintenances/{id}/updates': { status: 'completed', body: 'hijack' },
   'PATCH /v1/component-groups/{id}': { name: 'hijack' },
   'PATCH /v1/monitors/{id}': { name: 'hijack' },
+  'PUT /v1/subscribers/{id}/scope': { componentIds: null, componentUpdates: true },
 };
 
 function resourceFor(path: string): string {
@@ -65,6 +81,7 @@ function resourceFor(path: string): string {
   if (path.startsWith('/v1/monitors')) return ids.monitor ?? '';
   if (path.startsWith('/v1/api-keys')) return ids.apiKey ?? '';
   if (path.startsWith('/v1/imports')) return ids.import ?? '';
+  if (path.startsWith('/v1/subscribers')) return ids.subscriber ?? '';
   throw new Error(`no fixture for ${path}`);
 }
 
@@ -82,6 +99,7 @@ describe('tenant isolation matrix', () => {
       const url = route.path
         .replace('{domain}', ids.domain ?? '')
         .replace('{updateId}', ids.update ?? '')
+        .replace('{entryKey}', encodeURIComponent(ids.entryKey ?? ''))
         .replace('{id}', route.path.includes('{id}') ? resourceFor(route.path) : '');
       const body = bodies[`${route.method} ${route.path}`];
       const res = await t.call(b, route.method, url, body);
@@ -106,11 +124,15 @@ describe('tenant isolation matrix', () => {
       '/v1/tenant',
       '/v1/publish',
       '/v1/imports',
+      '/v1/subscribers',
+      '/v1/subscribers?target=a-secret-reader%40example.com',
+      '/v1/notifications',
     ]) {
       const res = await t.call(b, 'GET', path);
       expect(res.status).toBe(200);
       const text = await res.text();
       expect(text).not.toContain('A-secret');
+      expect(text).not.toContain('a-secret');
       expect(text).not.toContain(a.tenantId);
     }
   });

@@ -12,8 +12,7 @@ import {
   sfnPublishTrigger,
 } from '@upstate/aws';
 import type { PublishTrigger } from '@upstate/core';
-import { systemResolveHost } from '@upstate/egress/guard';
-import { httpStatuspageSource } from '@upstate/egress/statuspage-source';
+import { httpStatuspageSource, systemResolveHost } from '@upstate/egress/statuspage-source';
 import { runImport } from '@upstate/services/imports/run';
 import { createStore } from '@upstate/store';
 import { handle } from 'hono/aws-lambda';

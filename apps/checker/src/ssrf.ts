@@ -1,2 +1,9 @@
-// The outbound-URL guard moved to packages/egress so the Statuspage importer shares it.
-export * from '@upstate/egress/guard';
+// The guard lives in @upstate/egress, shared with the notifier's webhook senders.
+export {
+  hostOf,
+  RefusedTarget,
+  type ResolveHost,
+  refusalReason,
+  type TargetPolicy,
+  vetTarget,
+} from '@upstate/egress/ssrf';

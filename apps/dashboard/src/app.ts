@@ -16,6 +16,7 @@ import { keyRoutes } from './pages/keys.ts';
 import { maintenanceRoutes } from './pages/maintenance.ts';
 import { monitorRoutes } from './pages/monitors.ts';
 import { overviewRoutes } from './pages/overview.ts';
+import { subscriberRoutes } from './pages/subscribers.ts';
 
 const pageCsp = [
   "default-src 'none'",
@@ -101,6 +102,7 @@ export function createDashboard(deps: DashboardDeps): Hono {
   incidentRoutes(app, kit);
   maintenanceRoutes(app, kit);
   monitorRoutes(app, kit);
+  subscriberRoutes(app, kit);
   domainRoutes(app, kit);
   importRoutes(app, kit);
   keyRoutes(app, kit);

@@ -31,6 +31,7 @@ const nav = [
   ['incidents', '/incidents', 'Incidents'],
   ['maintenance', '/maintenance', 'Maintenance'],
   ['monitors', '/monitors', 'Monitors'],
+  ['subscribers', '/subscribers', 'Subscribers'],
   ['branding', '/branding', 'Branding'],
   ['embeds', '/embeds', 'Badges & embeds'],
   ['domain', '/domain', 'Custom domain'],

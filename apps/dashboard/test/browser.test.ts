@@ -339,6 +339,7 @@ describe('accessibility', () => {
       'Incidents',
       'Maintenance',
       'Monitors',
+      'Subscribers',
       'Branding',
       'Badges & embeds',
       'Custom domain',

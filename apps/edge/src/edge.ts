@@ -24,6 +24,8 @@ export interface EdgeOptions {
   resolveHost?: (host: string) => Promise<string | null>;
   /** Pages live at `{slug}.{platformDomain}`; `localhost` locally. */
   platformDomain?: string;
+  /** The platform API's origin: the page's subscribe form may post there (CSP `form-action`). */
+  formAction?: string;
   now?: () => number;
   /**
    * How long a resolved host → tenant is remembered (default 5 s). Misses are never remembered, so a
@@ -187,7 +189,11 @@ export function createEdge(options: EdgeOptions): Edge {
     if (!tenantId) return plain(404, 'Not found', securityHeaders({ https }), request);
 
     const rawUri = url.pathname;
-    const security = securityHeaders({ https, uri: rawUri });
+    const security = securityHeaders({
+      https,
+      uri: rawUri,
+      ...(options.formAction ? { formAction: options.formAction } : {}),
+    });
     // The very function infra deploys decides the object key, refuses traversal attempts and
     // answers CORS preflights.
     const rewritten = await cloudFrontHandler({ request: { uri: rawUri, method: request.method } });

@@ -3,16 +3,20 @@
 /**
  * Pages ship no JavaScript, so scripts are refused outright; styles and images come from the page's
  * own origin (hashed theme CSS and brand.css), and tenant logos are https URLs. Nothing may frame it.
+ * The only form (`/subscribe/`) may post to the platform API's origin and nowhere else.
  */
-export const contentSecurityPolicy = [
-  "default-src 'none'",
-  "style-src 'self'",
-  "img-src 'self' data: https:",
-  "font-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function pagePolicy(formAction?: string): string {
+  return [
+    "default-src 'none'",
+    "style-src 'self'",
+    "img-src 'self' data: https:",
+    "font-src 'self'",
+    "base-uri 'none'",
+    `form-action ${formAction ?? "'none'"}`,
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+export const contentSecurityPolicy = pagePolicy();
 
 /**
  * The iframe variant of the status embed is the one path any site may frame; the same policy
@@ -28,10 +32,16 @@ export const isEmbedFrame = (uri: string) => uri.startsWith(embedFramePrefix);
 /** One year; no includeSubDomains, because a custom domain's other subdomains belong to the tenant. */
 export const strictTransportSecurity = 'max-age=31536000';
 
-export function securityHeaders(options: { https: boolean; uri?: string }): Record<string, string> {
+/** `formAction`: the platform API's origin, where the subscribe form posts. */
+export function securityHeaders(options: {
+  https: boolean;
+  uri?: string;
+  formAction?: string;
+}): Record<string, string> {
   const frame = options.uri !== undefined && isEmbedFrame(options.uri);
+  const policy = pagePolicy(options.formAction);
   return {
-    'content-security-policy': frame ? embedFrameContentSecurityPolicy : contentSecurityPolicy,
+    'content-security-policy': frame ? policy.replace("frame-ancestors 'none'", 'frame-ancestors *') : policy,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'strict-origin-when-cross-origin',
     ...(frame ? {} : { 'x-frame-options': 'DENY' }),

@@ -1,25 +1,30 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { ApiConfig, DnsResolver } from '@upstate/api';
 import { startApiServer } from '@upstate/api/node';
-import { startS3rver } from '@upstate/aws/testing';
+import { createSesMailer } from '@upstate/aws';
+import { type MailboxMessage, startS3rver, startSesLocal } from '@upstate/aws/testing';
 import { createChecker } from '@upstate/checker';
-import { AppError } from '@upstate/core';
+import { AppError, type Mailer } from '@upstate/core';
 import { createDashboard } from '@upstate/dashboard';
 import { createEdge } from '@upstate/edge';
+import { confirmationEmail, createLocalNotifier, createSenders } from '@upstate/notifier';
 import { createLocalPublisher, type Renderer } from '@upstate/publisher';
 import { ensureTheme, themeNames } from '@upstate/render';
 import { createStore, ensureTable, type Store } from '@upstate/store';
 import { createDynamoClient, startDynalite } from '@upstate/store/testing';
 import { claimDataDir, pidFile } from './data-dir.ts';
+import { mountDemoReceiver, seedDemoSubscribers } from './demo-subscribers.ts';
 import { assertPortFree } from './ports.ts';
 import { type DemoCredentials, reissueDemoKey, seedDemo } from './seed.ts';
 
 export interface PlatformOptions {
-  /** dynalite, s3rver, the mail outbox and the demo credentials live here. */
+  /** dynalite, s3rver and the demo credentials live here. */
   dataDir: string;
-  ports: { api: number; edge: number };
+  /** `mail` is the SES stand-in and its web mailbox (a free port when not given). */
+  ports: { api: number; edge: number; mail?: number };
   /** Delete everything in `dataDir` first. */
   reset?: boolean;
   /** Seed the demo tenant when it does not exist yet (default true). */
@@ -38,11 +43,13 @@ export interface PlatformOptions {
 }
 
 export interface Platform {
-  urls: { api: string; docs: string; dashboard: string; edge: string; demo: string; outbox: string };
+  urls: { api: string; docs: string; dashboard: string; edge: string; demo: string; mailbox: string };
   demo: DemoCredentials;
   store: Store;
   /** The S3 stand-in (s3rver) and the bucket the pages are published to. */
   s3: { client: S3Client; endpoint: string; bucket: string };
+  /** The SES stand-in (aws-ses-v2-local): the mailer every sender uses, and what its mailbox holds. */
+  mail: { client: SESv2Client; mailer: Mailer; endpoint: string; messages(): Promise<MailboxMessage[]> };
   /** True when this start created the demo tenant. */
   seeded: boolean;
   /** Problems found while starting that did not stop it (e.g. the demo page failed to publish). */
@@ -90,6 +97,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // Before anything slow: a taken port is the most common failure, so name it at once.
     await assertPortFree(options.ports.api, 'API', 'UPSTATE_API_PORT');
     await assertPortFree(options.ports.edge, 'edge server', 'UPSTATE_EDGE_PORT');
+    if (options.ports.mail) await assertPortFree(options.ports.mail, 'mailbox (SES)', 'UPSTATE_MAIL_PORT');
 
     const { dataDir } = options;
     mkdirSync(dataDir, { recursive: true });
@@ -118,7 +126,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       );
       rmSync(seedingFile, { force: true });
     }
-    for (const sub of ['dynamodb', 's3', 'outbox']) mkdirSync(join(dataDir, sub), { recursive: true });
+    for (const sub of ['dynamodb', 's3']) mkdirSync(join(dataDir, sub), { recursive: true });
     const demoFile = join(dataDir, 'demo.json');
 
     const dynamo = await step('DynamoDB (dynalite)', async () => {
@@ -135,6 +143,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       const server = await startS3rver({ directory: join(dataDir, 's3'), bucket });
       closers.push(() => server.close());
       return server;
+    });
+
+    // The stand-in keeps mail in memory: a restart starts with an empty mailbox.
+    const mail = await step('SES (aws-ses-v2-local)', async () => {
+      const server = await startSesLocal(options.ports.mail ? { port: options.ports.mail } : {});
+      closers.push(() => server.close());
+      return { ...server, mailer: createSesMailer({ client: server.client }) };
     });
 
     let themesChanged = false;
@@ -154,7 +169,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const platformDomain = 'localhost';
     const pageHost = `${platformDomain}:${options.ports.edge}`;
-    const edge = createEdge({ s3: s3.client, bucket, store, platformDomain });
+    const edge = createEdge({
+      s3: s3.client,
+      bucket,
+      store,
+      platformDomain,
+      formAction: `http://localhost:${options.ports.api}`,
+    });
     let live = false;
     const log = (message: string, detail: Record<string, unknown> = {}) => {
       if (/fail/i.test(message)) console.error(`  ! ${message} ${JSON.stringify(detail)}`);
@@ -163,12 +184,34 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           `  ${new Date().toISOString().slice(11, 19)} published ${detail.tenantId === demo?.tenantId ? demo?.slug : detail.tenantId} v${detail.version}`,
         );
     };
+    const apiBase = `http://localhost:${options.ports.api}`;
+    // One secret for the links in every email: the API and the notifier derive the same tokens.
+    const linkSecret = 'upstate-local-link-secret';
+    const notifier = createLocalNotifier({
+      store,
+      s3: s3.client,
+      bucket,
+      senders: createSenders({
+        mailer: mail.mailer,
+        // Local mode: the demo webhook receiver listens on loopback.
+        policy: {
+          allowPrivateTargets: true,
+          resolveHost: async (host) =>
+            (await (await import('node:dns/promises')).lookup(host, { all: true })).map((a) => a.address),
+        },
+      }),
+      links: { apiBase, linkSecret },
+      mailDomain: platformDomain,
+      log,
+    });
+    closers.push(() => notifier.close());
     const publisher = createLocalPublisher({
       store,
       s3: s3.client,
       bucket,
       invalidator: edge.invalidator,
-      site: { scheme: 'http', platformDomain: pageHost },
+      site: { scheme: 'http', platformDomain: pageHost, apiBase },
+      notifyTrigger: notifier.trigger,
       log,
       ...(options.renderer ? { renderer: options.renderer } : {}),
     });
@@ -179,17 +222,36 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       cookieSecure: false,
       localMode: true,
     };
-    const apiBase = `http://127.0.0.1:${options.ports.api}`;
-    const monitorTarget = `${apiBase}/demo-target/health`;
+    const monitorTarget = `http://127.0.0.1:${options.ports.api}/demo-target/health`;
     const dnsResolver: DnsResolver = options.dnsResolver ?? (await import('node:dns/promises'));
 
     const api = await step('API', async () => {
       const server = await startApiServer({
         port: options.ports.api,
-        deps: { store, publishTrigger: publisher.trigger, dnsResolver, config: { ...apiConfig, ...options.apiConfig } },
+        deps: {
+          store,
+          publishTrigger: publisher.trigger,
+          dnsResolver,
+          config: { ...apiConfig, ...options.apiConfig },
+          subscriptions: {
+            linkSecret,
+            apiBase,
+            async sendConfirmation(input) {
+              await mail.mailer.send(
+                confirmationEmail({ ...input, mailDomain: platformDomain }, input.to, input.confirmUrl),
+              );
+            },
+          },
+        },
         extend: (app) => {
           // A small target for the demo monitor, so the checker has something real to probe.
           app.get('/demo-target/health', (c) => c.text('ok\n'));
+          mountDemoReceiver(app as unknown as import('hono').Hono, {
+            store,
+            tenantId: () => demo?.tenantId,
+            apiBase,
+            say: (line) => live && say(line),
+          });
           app.get('/', (c) => c.redirect('/docs'));
         },
       });
@@ -227,7 +289,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       writeFileSync(seedingFile, `${JSON.stringify({ fresh })}\n`);
       demo = await step(
         'demo tenant seeded',
-        () => seedDemo({ store, apiBase, monitorTarget, config: { ...apiConfig, ...options.apiConfig } }),
+        () =>
+          seedDemo({
+            store,
+            apiBase: `http://127.0.0.1:${options.ports.api}`,
+            monitorTarget,
+            config: { ...apiConfig, ...options.apiConfig },
+          }),
         () => '(7 components in 3 groups, 90 days of history, 4 incidents, 1 maintenance, 1 monitor)',
       ).catch((error: unknown) => {
         throw new AppError(
@@ -237,6 +305,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         );
       });
       writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+      await seedDemoSubscribers({ store, tenantId: demo.tenantId, apiBase, linkSecret });
       rmSync(seedingFile, { force: true });
       seeded = true;
     }
@@ -281,6 +350,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     every(checkMs, () => checker.runDue());
     every(options.timers?.rolloverMs ?? 60_000, () => checker.rollover());
     every(reconcileMs, () => publisher.reconcile());
+    every(60_000, async () => notifier.remindDue(await store.tenants.listIds()));
     // On close: stop the timers, let running checks and publishes finish (bounded), then close servers.
     closers.push(async () => {
       for (const t of timers) clearInterval(t);
@@ -298,14 +368,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         dashboard: `${apiUrl}/dashboard`,
         edge: `http://localhost:${options.ports.edge}`,
         demo: `http://${demo?.slug ?? 'demo'}.localhost:${options.ports.edge}`,
-        outbox: join(dataDir, 'outbox'),
+        mailbox: mail.endpoint.replace('127.0.0.1', 'localhost'),
       },
       demo: demo ?? { slug: '', tenantId: '', apiKey: '', email: '', password: '', apiComponentId: '' },
       store,
       s3: { client: s3.client, endpoint: s3.endpoint, bucket },
+      mail: { client: mail.client, mailer: mail.mailer, endpoint: mail.endpoint, messages: mail.messages },
       seeded,
       warnings,
-      idle: () => publisher.idle(),
+      idle: async () => {
+        await publisher.idle();
+        await notifier.idle();
+      },
       close,
     };
   } catch (error) {

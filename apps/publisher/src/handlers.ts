@@ -8,7 +8,7 @@ import {
   type SyncFile,
   syncSite,
 } from '@upstate/aws';
-import { AppError, type Log, type TenantSnapshot } from '@upstate/core';
+import { AppError, type Log, type NotifyTrigger, type TenantSnapshot } from '@upstate/core';
 import type { Store } from '@upstate/store';
 import { loadSnapshot } from '@upstate/store';
 import { z } from 'zod';
@@ -42,12 +42,17 @@ export interface PublisherDeps {
   bucket: string;
   invalidator: Invalidator;
   renderer: Renderer;
-  /** Page URLs: `{scheme}://{first verified custom domain}`, else `{scheme}://{slug}.{platformDomain}`. */
-  site: { scheme: 'http' | 'https'; platformDomain: string };
+  /**
+   * Page URLs: `{scheme}://{first verified custom domain}`, else `{scheme}://{slug}.{platformDomain}`.
+   * `apiBase` (the platform API's public URL) gives every page a `/subscribe/` form posting there.
+   */
+  site: { scheme: 'http' | 'https'; platformDomain: string; apiBase?: string };
   /** How long a lease lives unless renewed; each step renews it. Must outlive the longest Task attempt. */
   leaseTtlMs?: number;
   now?: () => Date;
   log?: Log;
+  /** Told of every committed version, after the page shows it (the notify workflow). */
+  notifyTrigger?: NotifyTrigger;
 }
 
 /** Every step renews the lease for this long; one Task attempt is at most 300 s (definition.ts). */
@@ -175,7 +180,15 @@ export function createHandlers(deps: PublisherDeps) {
         .sort();
       const hosts = [platformHost, ...verified];
       const url = `${deps.site.scheme}://${verified[0] ?? platformHost}`;
-      const files = await deps.renderer({ ...snapshot, baseUrl: url, contentVersion: version });
+      const subscribeUrl = deps.site.apiBase
+        ? `${deps.site.apiBase}/public/pages/${encodeURIComponent(snapshot.tenant.slug)}/subscribe`
+        : undefined;
+      const files = await deps.renderer({
+        ...snapshot,
+        baseUrl: url,
+        contentVersion: version,
+        ...(subscribeUrl ? { subscribeUrl } : {}),
+      });
       const build = buildKey(tenantId, owner, version);
       await writeBuild(s3, bucket, build, { tenantId, version, hosts, files });
       log('rendered', { tenantId, version, files: files.length });
@@ -258,6 +271,11 @@ export function createHandlers(deps: PublisherDeps) {
           );
         }
       }
+      // The page now shows this version: its new timeline entries may go out. The notify run finds
+      // which (none: it ends at once), is idempotent per version, and a lost start heals at the next commit.
+      await deps.notifyTrigger?.requestNotify(tenantId, version).catch((error: unknown) => {
+        log('notify trigger failed', { tenantId, version, error: String(error) });
+      });
       try {
         await Promise.all(
           [build, pendingManifestKey(build), invalidatedTargetsKey(build)].map((key) => deleteBuild(s3, bucket, key)),

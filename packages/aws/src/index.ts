@@ -20,6 +20,7 @@ export {
 } from './domain-provisioner.ts';
 export { dynamoDbClient } from './dynamodb.ts';
 export { createLambdaImportLauncher, type ImportEvent, isImportEvent, lambdaClient } from './import-launcher.ts';
+export { composeMime, createSesClient, createSesMailer, sesClient } from './mail.ts';
 export {
   cacheControl,
   cdnPaths,
@@ -44,3 +45,4 @@ export {
   sfnPublishTrigger,
   sfnStartPublish,
 } from './sfn.ts';
+export { readSiteJson } from './site-read.ts';

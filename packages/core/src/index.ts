@@ -9,4 +9,5 @@ export * from './schemas.ts';
 export * from './slugs.ts';
 export * from './status.ts';
 export * from './statuspage/index.ts';
+export * from './subscribers.ts';
 export * from './uptime.ts';

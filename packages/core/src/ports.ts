@@ -44,3 +44,8 @@ export interface DomainProvisioner {
   onVerified(tenantId: string, domain: string): Promise<void>;
   onRemoved(tenantId: string, domain: string): Promise<void>;
 }
+
+/** Starts the notify workflow for a committed publish (`{tenantId}-n{version}`; starting it twice is a no-op). */
+export interface NotifyTrigger {
+  requestNotify(tenantId: string, publishedVersion: number): Promise<void>;
+}

@@ -202,6 +202,8 @@ export const IncidentUpdate = z.object({
   /** For `correction` entries: the update whose text this replaces on the page. */
   correctsUpdateId: Id.nullable(),
   importedFrom: ImportedFrom.optional(),
+  /** `false`: published without notifying subscribers (Statuspage's `deliver_notifications`). */
+  notify: z.boolean().optional(),
 });
 export type IncidentUpdate = z.infer<typeof IncidentUpdate>;
 
@@ -234,6 +236,8 @@ export const MaintenanceUpdate = z.object({
   createdAt: IsoDateTime,
   author: Author,
   importedFrom: ImportedFrom.optional(),
+  /** `false`: published without notifying subscribers. */
+  notify: z.boolean().optional(),
 });
 export type MaintenanceUpdate = z.infer<typeof MaintenanceUpdate>;
 
@@ -276,6 +280,8 @@ export const TenantSnapshot = z.object({
   branding: Branding,
   /** Public base URL of the page, e.g. https://status.example.com (no trailing slash). */
   baseUrl: z.string(),
+  /** Where the page's subscribe form posts (the platform API); absent: the page offers no email subscription. */
+  subscribeUrl: z.string().optional(),
   groups: z.array(ComponentGroup),
   components: z.array(Component),
   /** All incidents, newest first. */

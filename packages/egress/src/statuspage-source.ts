@@ -1,5 +1,6 @@
+import { lookup } from 'node:dns/promises';
 import { AppError, type StatuspageSource } from '@upstate/core';
-import { RefusedTarget, type ResolveHost, vetTarget } from './guard.ts';
+import { RefusedTarget, type ResolveHost, vetTarget } from './ssrf.ts';
 import { nodeTransport, type Transport } from './transport.ts';
 
 export interface HttpSourceOptions {
@@ -12,6 +13,10 @@ export interface HttpSourceOptions {
 }
 
 const maxRedirects = 3;
+
+/** The system resolver, every address of the name (one bad answer refuses the target). */
+export const systemResolveHost: ResolveHost = async (host) =>
+  (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
 function refused(error: unknown): never {
   if (error instanceof RefusedTarget) throw new AppError('source_refused', error.message, { field: 'url' });

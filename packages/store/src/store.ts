@@ -12,6 +12,13 @@ import { checksRepo, monitorsRepo, rollupsRepo } from './monitoring.ts';
 import { provisioningRepo } from './provisioning.ts';
 import { publishStateRepo } from './publish-state.ts';
 import { idempotencyRepo, rateLimitsRepo } from './requests.ts';
+import {
+  deliveriesRepo,
+  notificationSettingsRepo,
+  notifyEntriesRepo,
+  subscribersRepo,
+  suppressionsRepo,
+} from './subscribers.ts';
 import { tenantsRepo } from './tenants.ts';
 
 export interface StoreOptions {
@@ -25,7 +32,8 @@ export interface StoreOptions {
 /**
  * The repositories of the single table. Every tenant-scoped method takes the tenant id;
  * only `apiKeys.getByHash`, `sessions.get`, `users.getByEmail`, `tenants.getBySlug`,
- * `domains.getVerifiedByDomain` and `monitors.getByHeartbeatHash` look across tenants,
+ * `domains.getVerifiedByDomain`, `monitors.getByHeartbeatHash`, `subscribers.getByToken` and
+ * `deliveries.byMessageId` look across tenants,
  * because authentication and routing need them.
  * @example const store = createStore({ client, tableName: 'upstate' })
  */
@@ -58,6 +66,11 @@ export function createStore(options: StoreOptions) {
     rollups: rollupsRepo(db),
     imports: importJobsRepo(db),
     provisioning: provisioningRepo(db),
+    subscribers: subscribersRepo(db),
+    deliveries: deliveriesRepo(db),
+    suppressions: suppressionsRepo(db),
+    notifyEntries: notifyEntriesRepo(db),
+    notificationSettings: notificationSettingsRepo(db),
   };
 }
 

@@ -5,7 +5,7 @@ import { removeDomain } from '@upstate/services/domains/remove';
 import { verifyDomain } from '@upstate/services/domains/verify';
 import type { Env } from '../context.ts';
 import { queueingProvisioner } from '../provisioning.ts';
-import { errorResponses, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
+import { actorOf, errorResponses, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
 const DomainView = CustomDomain.extend({
   instructions: z.string().openapi({
@@ -68,7 +68,7 @@ export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     async (c) => {
       const p = principal(c, 'admin');
       const created = await addDomain(services, {
-        actor: p,
+        actor: actorOf(c, p),
         domain: c.req.valid('json').domain,
         platformHost: deps.config.platformDomain,
       });
@@ -89,7 +89,7 @@ export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'admin');
-      const updated = await verifyDomain(services, { actor: p, domain: c.req.valid('param').domain });
+      const updated = await verifyDomain(services, { actor: actorOf(c, p), domain: c.req.valid('param').domain });
       return c.json(view(updated), 200);
     },
   );
@@ -106,7 +106,7 @@ export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'admin');
-      await removeDomain(services, { actor: p, domain: c.req.valid('param').domain });
+      await removeDomain(services, { actor: actorOf(c, p), domain: c.req.valid('param').domain });
       return c.body(null, 204);
     },
   );

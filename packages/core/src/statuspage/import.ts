@@ -243,6 +243,8 @@ export function mapIncident(ctx: ImportContext, i: SourceIncident, existing?: In
       componentChanges: componentChanges(ctx, u),
       correctsUpdateId: null,
       importedFrom: from(ctx, u.id),
+      // History is not news: the notifier sends nothing for an entry marked so.
+      notify: false,
     }));
   if (imported.length === 0) {
     // Statuspage can hold an incident with no update; ours always has its first one.
@@ -257,6 +259,7 @@ export function mapIncident(ctx: ImportContext, i: SourceIncident, existing?: In
       componentChanges: [],
       correctsUpdateId: null,
       importedFrom: from(ctx, i.id),
+      notify: false,
     });
   }
   const local = localOnly(existing?.updates);
@@ -300,6 +303,8 @@ export function mapMaintenance(ctx: ImportContext, m: SourceMaintenance, existin
       createdAt: u.created_at,
       author: ctx.author,
       importedFrom: from(ctx, u.id),
+      // History is not news: the notifier sends nothing for an entry marked so.
+      notify: false,
     }));
   if (imported.length === 0) {
     imported.push({
@@ -310,6 +315,7 @@ export function mapMaintenance(ctx: ImportContext, m: SourceMaintenance, existin
       createdAt: m.created_at,
       author: ctx.author,
       importedFrom: from(ctx, m.id),
+      notify: false,
     });
   }
   const local = localOnly(existing?.updates);

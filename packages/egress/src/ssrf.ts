@@ -1,13 +1,8 @@
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /** Resolves a host name to its IP addresses (all of them: one bad answer refuses the target). */
 export type ResolveHost = (host: string) => Promise<string[]>;
-
-/** The system resolver, every address of the name (one bad answer refuses the target). */
-export const systemResolveHost: ResolveHost = async (host) =>
-  (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
 export interface TargetPolicy {
   resolveHost: ResolveHost;
@@ -15,7 +10,7 @@ export interface TargetPolicy {
   allowPrivateTargets: boolean;
 }
 
-/** A target we will not contact (the checker reports it on the check result; the importer as a 400). */
+/** A target the checker will not contact; reported on the check result, never thrown past the check. */
 export class RefusedTarget extends Error {
   override readonly name = 'RefusedTarget';
 }

@@ -1,4 +1,5 @@
 export {
+  billedPaths,
   cloudFrontClient,
   collapsePaths,
   createTenantCdnInvalidator,
@@ -14,6 +15,7 @@ export {
   type CloudFrontDomainProvisioner,
   createCloudFrontDomainProvisioner,
   distributionTenantName,
+  stageTagKey,
   tenantParameterName,
 } from './domain-provisioner.ts';
 export { dynamoDbClient } from './dynamodb.ts';

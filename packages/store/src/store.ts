@@ -8,6 +8,7 @@ import type { Db } from './db.ts';
 import { domainsRepo } from './domains.ts';
 import { incidentsRepo, maintenancesRepo } from './incidents.ts';
 import { checksRepo, monitorsRepo, rollupsRepo } from './monitoring.ts';
+import { provisioningRepo } from './provisioning.ts';
 import { publishStateRepo } from './publish-state.ts';
 import { idempotencyRepo, rateLimitsRepo } from './requests.ts';
 import {
@@ -62,6 +63,7 @@ export function createStore(options: StoreOptions) {
     monitors: monitorsRepo(db),
     checks: checksRepo(db),
     rollups: rollupsRepo(db),
+    provisioning: provisioningRepo(db),
     subscribers: subscribersRepo(db),
     deliveries: deliveriesRepo(db),
     suppressions: suppressionsRepo(db),

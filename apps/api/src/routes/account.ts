@@ -22,6 +22,7 @@ import {
   verifyPassword,
 } from '../auth.ts';
 import type { Env } from '../context.ts';
+import { provisionOrQueue } from '../provisioning.ts';
 import { errorResponses, IdParam, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
 const Email = z.email().max(254).toLowerCase();
@@ -150,14 +151,12 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
         type: 'tenant',
         id: tenantId,
       });
-      // The page at {slug}.{platformDomain} needs its own distribution tenant on AWS. A failure here
-      // must not lose the account that already exists, so it is logged; no automatic retry is built
-      // yet (infra/README.md, known gaps).
-      try {
-        await deps.domainProvisioner.onVerified(tenantId, `${input.slug}.${deps.config.platformDomain}`);
-      } catch (error) {
-        deps.log('platform domain provisioning failed', { tenantId, slug: input.slug, error: String(error) });
-      }
+      // The page at {slug}.{platformDomain} needs its own distribution tenant on AWS. A failure must
+      // not lose the account that already exists: it is queued for the provisioning reconciler.
+      const pageDomain = `${input.slug}.${deps.config.platformDomain}`;
+      await provisionOrQueue(deps, tenantId, pageDomain).catch((e) =>
+        deps.log('page domain queued', { tenantId, error: String(e) }),
+      );
       await deps.pageChanged(tenantId);
       const csrfToken = await startSession(c, user);
       const { hash, ...view } = key;

@@ -19,6 +19,7 @@ const tasks = {
   start: null, // runs apps/local/src/main.ts directly, see below
   test: ['run', 'check'],
   bench: ['run', 'bench:all'],
+  import: null, // runs apps/local/src/import-main.ts directly, like start
   // Deploying: the infra entries run directly under the pinned Node, like `start`. They read the stage
   // from UPSTATE_* variables; `deploy` also needs Terraform or OpenTofu ≥ 1.10 on PATH.
   synth: null,
@@ -30,6 +31,7 @@ const directEntries = {
   synth: [join(root, 'infra', 'src', 'main.ts')],
   deploy: [join(root, 'infra', 'src', 'deploy.ts')],
   cost: ['--openssl-legacy-provider', join(root, 'infra', 'src', 'cost.ts')],
+  import: [join(root, 'apps', 'local', 'src', 'import-main.ts')],
 };
 
 function say(message) {

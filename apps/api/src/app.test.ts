@@ -417,14 +417,11 @@ describe('maintenance and monitors', () => {
 });
 
 describe('OpenAPI and docs', () => {
-  it('serves an OpenAPI 3.1 document and an offline reference page', async () => {
+  it('serves an OpenAPI 3.1 document', async () => {
     const doc = await json(await t.app.request('/openapi.json'));
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/v1/incidents', '/v1/incidents/{id}/updates', '/v1/signup']),
     );
-    const html = await (await t.app.request('/docs')).text();
-    expect(html).toContain('/v1/incidents/{id}/resolve');
-    expect(html).not.toMatch(/<script|https?:\/\/(?!localhost)[a-z]/i);
   });
 });

@@ -1,12 +1,14 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError } from '@upstate/core';
+import { httpStatuspageSource, systemResolveHost, vetSource } from '@upstate/egress/statuspage-source';
 import type { ServiceDeps } from '@upstate/services/deps';
+import { runImport } from '@upstate/services/imports/run';
 import { pageChanged } from '@upstate/services/page/changed';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './auth.ts';
 import type { ApiConfig, AppDeps, Env, Principal } from './context.ts';
-import { renderDocs } from './docs.ts';
+import { buildDocsAssets, type DocsAssets, docsAssetsPath, docsCsp, renderDocsPage } from './docs.ts';
 import { noopDomainProvisioner } from './domains.ts';
 import { errorResponse, fromZodError, toAppError } from './errors.ts';
 import { idempotency } from './idempotency.ts';
@@ -14,6 +16,7 @@ import { accountRoutes } from './routes/account.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { componentRoutes } from './routes/components.ts';
 import { domainRoutes } from './routes/domains.ts';
+import { importRoutes } from './routes/imports.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { maintenanceRoutes } from './routes/maintenance.ts';
 import { monitorRoutes } from './routes/monitors.ts';
@@ -48,6 +51,22 @@ export function createApp(deps: AppDeps) {
   const { store, publishTrigger } = deps;
   const services: ServiceDeps = { store, publishTrigger, now, log };
 
+  const importSource =
+    deps.imports?.source ?? ((root) => httpStatuspageSource(root, { resolveHost: systemResolveHost }));
+  const imports: RouteDeps['imports'] = {
+    vet: (root) => vetSource(root, systemResolveHost),
+    ...deps.imports,
+    source: importSource,
+    launch:
+      deps.imports?.launch ??
+      (async (job) => {
+        // In this process, after the response: the job's own record carries any failure.
+        runImport({ ...services, source: importSource(job.root), subscribers: deps.imports?.subscribers }, job).catch(
+          (error) => log('import runner failed', { jobId: job.jobId, error: String(error) }),
+        );
+      }),
+  };
+
   const routeDeps: RouteDeps = {
     store,
     publishTrigger,
@@ -56,6 +75,7 @@ export function createApp(deps: AppDeps) {
     now,
     config,
     log,
+    imports,
     services,
     pageChanged: (tenantId) => pageChanged(services, tenantId),
     async audit(p: Principal, action, target, detail = {}) {
@@ -110,6 +130,7 @@ export function createApp(deps: AppDeps) {
   domainRoutes(app, routeDeps);
   monitorRoutes(app, routeDeps);
   auditRoutes(app, routeDeps);
+  importRoutes(app, routeDeps);
   // Subscriptions need the link secret the notifier shares and a mailer for the opt-in email. Only local
   // mode has defaults: a deployment without them serves no subscriber routes rather than links signed
   // with a public secret.
@@ -151,9 +172,24 @@ export function createApp(deps: AppDeps) {
     },
   };
   app.doc31('/openapi.json', documentConfig);
+  // Built on first use: most requests (and every Lambda that never serves /docs) skip the 1 MB read.
+  let docsAssets: DocsAssets | undefined;
+  const loadDocs = () => {
+    docsAssets ??= (deps.docsAssets ?? buildDocsAssets)();
+    return docsAssets;
+  };
   app.get('/docs', (c) => {
-    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    return c.html(renderDocs(app.getOpenAPI31Document(documentConfig) as unknown as Parameters<typeof renderDocs>[0]));
+    c.header('Content-Security-Policy', docsCsp);
+    c.header('Cache-Control', 'no-cache');
+    return c.html(renderDocsPage(documentConfig.info, loadDocs()));
+  });
+  app.get(`${docsAssetsPath}/:name`, (c) => {
+    const asset = loadDocs().files.find((f) => f.name === c.req.param('name'));
+    if (!asset) throw new AppError('not_found', 'No such asset');
+    c.header('Content-Type', asset.contentType);
+    c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    c.header('X-Content-Type-Options', 'nosniff');
+    return c.body(asset.body);
   });
   app.get('/healthz', (c) => c.json({ ok: true }));
 

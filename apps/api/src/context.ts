@@ -1,6 +1,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiKeyScope, Author } from '@upstate/core';
+import type { ApiKeyScope, Author, StatuspageSource } from '@upstate/core';
+import type { SubscriberImporter } from '@upstate/services/imports/subscribers';
 import type { Store } from '@upstate/store';
+import type { DocsAssets } from './docs.ts';
 import type { DnsResolver, DomainProvisioner } from './domains.ts';
 import type { PublishTrigger } from './publish-trigger.ts';
 
@@ -30,6 +32,32 @@ export interface AppDeps {
   subscriptions?: import('./routes/public-subscriptions.ts').PublicSubscriptionDeps;
   /** Logger for failures that must not fail the request (publish trigger). */
   log?: (message: string, detail?: Record<string, unknown>) => void;
+  /** The /docs renderer files; by default read from the installed package on first use (Lambda passes prebuilt ones). */
+  docsAssets?: () => DocsAssets;
+  /** How imports reach their source and run; defaults: public https only, run in this process. */
+  imports?: Partial<ImportDeps>;
+}
+
+/** A queued import handed to its runner. */
+export interface ImportLaunch {
+  tenantId: string;
+  jobId: string;
+  /** The page root the job reads (already vetted). */
+  root: string;
+  /** Held in memory for this run only; never stored, never put in an event payload. */
+  managementApiKey?: string;
+}
+
+export interface ImportDeps {
+  /** Refuses (4xx) a page root that does not resolve to public addresses, before a job is queued. */
+  vet(root: string): Promise<void>;
+  source(root: string): StatuspageSource;
+  /**
+   * Runs a queued import without holding the request. Default: in this process (Node). Lambda
+   * freezes after the response, so there `lambda.ts` invokes itself asynchronously with the job.
+   */
+  launch?(job: ImportLaunch): Promise<void>;
+  subscribers?: SubscriberImporter;
 }
 
 export interface Principal {

@@ -18,6 +18,10 @@ const Env = AwsEnv.extend({
   /** Locally, and only when CURSOR_SECRET_ARN is unset: the cursor key itself. */
   CURSOR_SECRET: z.string().min(16).default('upstate-local-cursor-secret'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  // Where `pnpm --filter @upstate/api build:docs` wrote the /docs renderer (the Lambda archive has no node_modules).
+  DOCS_ASSETS_DIR: z.string().min(1).optional(),
+  /** Set by the Lambda runtime: imports are handed to an asynchronous invocation of this function. */
+  AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).optional(),
   MONITORS_PER_TENANT: z.coerce.number().int().min(1).max(10_000).default(200),
   LOCAL_MODE: z
     .enum(['true', 'false', '1', '0'])

@@ -1,3 +1,4 @@
+import { startImport } from '@upstate/services/imports/start';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestTenant } from './testing.ts';
 
@@ -38,6 +39,10 @@ beforeAll(async () => {
   ids.apiKey = (await post('/v1/api-keys', { name: 'A-secret-key', scopes: ['read'] })).id;
   await post('/v1/domains', { domain: 'status.tenant-a.com' });
   ids.domain = 'status.tenant-a.com';
+  // Queued only: running it would reach the network.
+  const services = { store: t.store, publishTrigger: t.publishTrigger, now: () => new Date(), log: () => {} };
+  const author = { kind: 'api_key' as const, id: 'k', label: 'A-secret-importer' };
+  ids.import = (await startImport(services, { tenantId: a.tenantId, author, url: 'https://a-secret.example.com' })).id;
   ids.subscriber = (await post('/v1/subscribers', { channel: 'email', target: 'a-secret-reader@example.com' })).id;
   ids.entryKey = `incident_update#${ids.update}`;
   await t.store.notifyEntries.claim(
@@ -75,6 +80,7 @@ function resourceFor(path: string): string {
   if (path.startsWith('/v1/component-groups')) return ids.group ?? '';
   if (path.startsWith('/v1/monitors')) return ids.monitor ?? '';
   if (path.startsWith('/v1/api-keys')) return ids.apiKey ?? '';
+  if (path.startsWith('/v1/imports')) return ids.import ?? '';
   if (path.startsWith('/v1/subscribers')) return ids.subscriber ?? '';
   throw new Error(`no fixture for ${path}`);
 }
@@ -117,6 +123,7 @@ describe('tenant isolation matrix', () => {
       '/v1/audit-log',
       '/v1/tenant',
       '/v1/publish',
+      '/v1/imports',
       '/v1/subscribers',
       '/v1/subscribers?target=a-secret-reader%40example.com',
       '/v1/notifications',

@@ -2,15 +2,22 @@ import { resolveTxt } from 'node:dns/promises';
 import {
   cloudFrontClient,
   createCloudFrontDomainProvisioner,
+  createLambdaImportLauncher,
   dynamoDbClient,
+  isImportEvent,
+  lambdaClient,
   readSecretString,
   secretsManagerClient,
   sfnClient,
   sfnPublishTrigger,
 } from '@upstate/aws';
+import type { PublishTrigger } from '@upstate/core';
+import { httpStatuspageSource, systemResolveHost } from '@upstate/egress/statuspage-source';
+import { runImport } from '@upstate/services/imports/run';
 import { createStore } from '@upstate/store';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from './app.ts';
+import { readDocsAssets } from './docs.ts';
 import { readEnv } from './env.ts';
 import { retryProvisioning } from './provisioning.ts';
 
@@ -35,17 +42,34 @@ const domainProvisioner =
 /** The store the app writes through; the dashboard's Lambda entry reads its preview snapshot from it. */
 export const store = createStore({ client: dynamoDbClient(env), tableName: env.TABLE_NAME, cursorSecret });
 
+const publishTrigger: PublishTrigger = env.STATE_MACHINE_ARN
+  ? sfnPublishTrigger({ client: sfnClient(env), stateMachineArn: env.STATE_MACHINE_ARN })
+  : {
+      async requestPublish() {
+        throw new Error('STATE_MACHINE_ARN is not set');
+      },
+    };
+const log = (message: string, detail?: Record<string, unknown>) =>
+  console.error(JSON.stringify({ level: 'error', message, ...detail }));
+const importSource = (root: string) => httpStatuspageSource(root, { resolveHost: systemResolveHost });
+const docsDir = env.DOCS_ASSETS_DIR;
+
 /** The configured app, exported so the dashboard's Lambda entry mounts itself on the same origin. */
 export const app = createApp({
   store,
-  publishTrigger: env.STATE_MACHINE_ARN
-    ? sfnPublishTrigger({ client: sfnClient(env), stateMachineArn: env.STATE_MACHINE_ARN })
-    : {
-        async requestPublish() {
-          throw new Error('STATE_MACHINE_ARN is not set');
-        },
-      },
+  publishTrigger,
+  log,
   dnsResolver: { resolveTxt },
+  ...(docsDir ? { docsAssets: () => readDocsAssets(docsDir) } : {}),
+  // The Lambda runtime names the function; imports run in a second, asynchronous invocation of it.
+  ...(env.AWS_LAMBDA_FUNCTION_NAME
+    ? {
+        imports: {
+          source: importSource,
+          launch: createLambdaImportLauncher({ client: lambdaClient(env), functionName: env.AWS_LAMBDA_FUNCTION_NAME }),
+        },
+      }
+    : {}),
   ...(domainProvisioner ? { domainProvisioner } : {}),
   config: {
     platformDomain: env.PLATFORM_DOMAIN,
@@ -57,8 +81,20 @@ export const app = createApp({
   },
 });
 
-/** API Gateway HTTP API (payload v2) entry point. */
-export const handler = handle(app);
+const http = handle(app);
+
+/** API Gateway HTTP API (payload v2) entry point; also runs the imports this function hands itself. */
+export const handler = async (event: Parameters<typeof http>[0], context: Parameters<typeof http>[1]) => {
+  if (isImportEvent(event)) {
+    const { tenantId, jobId, root } = event.upstateImport;
+    await runImport(
+      { store, publishTrigger, now: () => new Date(), log, source: importSource(root) },
+      { tenantId, jobId },
+    );
+    return { statusCode: 200, body: '' };
+  }
+  return http(event, context);
+};
 
 /** Scheduled: retries every page domain whose CDN provisioning failed (see provisioning.ts). */
 export const reconcileProvisioning = () =>

@@ -10,6 +10,7 @@ import { brandingRoutes } from './pages/branding.ts';
 import { componentRoutes } from './pages/components.ts';
 import { domainRoutes } from './pages/domains.ts';
 import { embedRoutes } from './pages/embeds.ts';
+import { importRoutes } from './pages/imports.ts';
 import { incidentRoutes } from './pages/incidents.ts';
 import { keyRoutes } from './pages/keys.ts';
 import { maintenanceRoutes } from './pages/maintenance.ts';
@@ -103,6 +104,7 @@ export function createDashboard(deps: DashboardDeps): Hono {
   monitorRoutes(app, kit);
   subscriberRoutes(app, kit);
   domainRoutes(app, kit);
+  importRoutes(app, kit);
   keyRoutes(app, kit);
   brandingRoutes(app, kit);
   embedRoutes(app, kit);

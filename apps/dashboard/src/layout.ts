@@ -35,6 +35,7 @@ const nav = [
   ['branding', '/branding', 'Branding'],
   ['embeds', '/embeds', 'Badges & embeds'],
   ['domain', '/domain', 'Custom domain'],
+  ['imports', '/imports', 'Import'],
   ['api-keys', '/api-keys', 'API keys'],
   ['audit', '/audit', 'Audit log'],
 ] as const;

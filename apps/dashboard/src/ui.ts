@@ -201,6 +201,8 @@ const labels: Record<string, string> = {
   pending: 'Pending',
   verified: 'Verified',
   failed: 'Failed',
+  queued: 'Queued',
+  running: 'Running',
 };
 const tones: Record<string, string> = {
   operational: 'ok',
@@ -226,6 +228,8 @@ const tones: Record<string, string> = {
   pending: 'warn',
   verified: 'ok',
   failed: 'bad',
+  queued: 'info',
+  running: 'warn',
 };
 
 export const label = (value: string) => labels[value] ?? value;

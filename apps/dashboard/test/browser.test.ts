@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { recordingPublishTrigger } from '@upstate/api';
 import { startApiServer } from '@upstate/api/node';
+import { recordedSource, statuspageRecording } from '@upstate/services/imports/recording';
 import type { Store } from '@upstate/store';
 import { createTestStore } from '@upstate/store/testing';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
@@ -27,6 +28,7 @@ beforeAll(async () => {
       publishTrigger: recordingPublishTrigger(),
       dnsResolver: { resolveTxt: async () => [] },
       log: () => {},
+      imports: { vet: async () => {}, source: (root) => recordedSource(root, statuspageRecording({ incidents: 12 })) },
     },
     extend: (app) => {
       app.route('/dashboard', createDashboard({ api: app, store }));
@@ -252,6 +254,7 @@ describe('accessibility', () => {
       '/dashboard/monitors',
       `/dashboard/monitors/${monitor}`,
       '/dashboard/domain',
+      '/dashboard/imports',
       '/dashboard/api-keys',
       '/dashboard/branding',
       '/dashboard/embeds',
@@ -264,6 +267,13 @@ describe('accessibility', () => {
       const [section, id] = path.split('/').slice(2);
       await shot(page, `${section || 'overview'}${id ? (id === 'new' ? '-new' : '-detail') : ''}`);
     }
+    // An import's job page, reloaded by its Refresh header (no script) until the job ends.
+    await page.goto(`${origin}/dashboard/imports`);
+    await page.getByLabel('Statuspage page address').fill('https://status.acme-cloud.example');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Finished' }).waitFor({ timeout: 30_000 });
+    violations['import-job'] = await axe(page);
+    await shot(page, 'import-job');
     // Error states too: the summary and the field messages.
     await page.goto(`${origin}/dashboard/components`);
     await page.getByRole('button', { name: 'Add component' }).click();

@@ -1,10 +1,10 @@
-import type { UpstateApp } from '@upstate/api';
+import type { AppDeps, UpstateApp } from '@upstate/api';
 import { createTestApp } from '@upstate/api/testing';
 import { createDashboard } from '../src/index.ts';
 
 /** The real API on its own dynalite table with the dashboard mounted at /dashboard, as `npm start` does. */
-export async function createHarness() {
-  const { app: api, store, txt, publishTrigger } = await createTestApp();
+export async function createHarness(overrides: Partial<AppDeps> = {}) {
+  const { app: api, store, txt, publishTrigger } = await createTestApp(overrides);
   api.route('/dashboard', createDashboard({ api, store }));
   let counter = 0;
   const uniqueSlug = (prefix = 'co') => `${prefix}-${++counter}-${Date.now().toString(36)}`;

@@ -15,6 +15,9 @@ const Env = z.object({
   /** How often the checker looks for due monitors, and the reconciler for unpublished tenants. */
   UPSTATE_CHECK_EVERY_MS: z.coerce.number().int().min(1000).default(10_000),
   UPSTATE_RECONCILE_EVERY_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** `npm run import`: the API to talk to (default: this machine's) and a key with the admin scope (default: the demo's). */
+  UPSTATE_API_URL: z.url().optional(),
+  UPSTATE_API_KEY: z.string().min(1).optional(),
   NO_COLOR: z.string().optional(),
   /** Where `npm start` was typed (pnpm runs scripts in the package folder); paths are shown relative to it. */
   INIT_CWD: z.string().optional(),

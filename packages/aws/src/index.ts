@@ -19,6 +19,7 @@ export {
   tenantParameterName,
 } from './domain-provisioner.ts';
 export { dynamoDbClient } from './dynamodb.ts';
+export { createLambdaImportLauncher, type ImportEvent, isImportEvent, lambdaClient } from './import-launcher.ts';
 export { composeMime, createSesClient, createSesMailer, sesClient } from './mail.ts';
 export {
   cacheControl,

@@ -16,6 +16,11 @@ export const errorCodes = {
   unsupported_media_type: 415,
   rate_limited: 429,
   too_large: 422,
+  /** An import source that is not a public https URL. */
+  source_refused: 400,
+  /** An import source that did not answer, or not with Statuspage v2 JSON. */
+  source_unreachable: 422,
+  source_invalid: 422,
   /** A per-tenant cap (monitors) is reached; nothing was written. */
   quota_exceeded: 422,
   internal: 500,

@@ -23,6 +23,17 @@ export interface Mailer {
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
 }
 
+/**
+ * Reads a Statuspage page: `getJson('api/v2/summary.json')` fetches that path under the page root and
+ * parses it. The HTTP implementation (public https only) is in packages/egress; tests replay recordings.
+ * Throws `AppError('source_unreachable')` when the page does not answer with JSON.
+ */
+export interface StatuspageSource {
+  /** The page root, e.g. `https://www.githubstatus.com`. */
+  readonly url: string;
+  getJson(path: string): Promise<unknown>;
+}
+
 /** node:dns/promises-compatible TXT lookup, injectable so tests need no real DNS. */
 export interface DnsResolver {
   resolveTxt(name: string): Promise<string[][]>;

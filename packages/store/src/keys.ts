@@ -23,6 +23,7 @@ export const itemTypes = {
   check: 'CHECK',
   rollup: 'ROLLUP',
   statusCredit: 'STATUSCREDIT',
+  importJob: 'IMPORT',
   provisioning: 'PROVISION',
   subscriber: 'SUBSCRIBER',
   subscriberTarget: 'SUBTARGET',
@@ -86,6 +87,11 @@ export const checkKey = (tenantId: string, monitorId: string, at: string): Key =
 export const rollupKey = (tenantId: string, componentId: string, day: string): Key => ({
   pk: `${tenantPk(tenantId)}#ROLLUP#${componentId}`,
   sk: day,
+});
+
+export const importJobKey = (tenantId: string, jobId: string): Key => ({
+  pk: tenantPk(tenantId),
+  sk: `IMPORT#${jobId}`,
 });
 
 /** A page domain whose CDN provisioning failed and is being retried, in the one queue partition. */

@@ -6,6 +6,7 @@ import { componentsRepo, groupsRepo } from './components.ts';
 import { createCursorCodec } from './cursor.ts';
 import type { Db } from './db.ts';
 import { domainsRepo } from './domains.ts';
+import { importJobsRepo } from './imports.ts';
 import { incidentsRepo, maintenancesRepo } from './incidents.ts';
 import { checksRepo, monitorsRepo, rollupsRepo } from './monitoring.ts';
 import { provisioningRepo } from './provisioning.ts';
@@ -63,6 +64,7 @@ export function createStore(options: StoreOptions) {
     monitors: monitorsRepo(db),
     checks: checksRepo(db),
     rollups: rollupsRepo(db),
+    imports: importJobsRepo(db),
     provisioning: provisioningRepo(db),
     subscribers: subscribersRepo(db),
     deliveries: deliveriesRepo(db),

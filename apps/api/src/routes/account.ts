@@ -25,8 +25,12 @@ import type { Env } from '../context.ts';
 import { provisionOrQueue } from '../provisioning.ts';
 import { errorResponses, IdParam, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
-const Email = z.email().max(254).toLowerCase();
-const Password = z.string().min(10, 'must be at least 10 characters').max(200);
+const Email = z.email().max(254).toLowerCase().openapi({ example: 'ops@example.com' });
+const Password = z
+  .string()
+  .min(10, 'must be at least 10 characters')
+  .max(200)
+  .openapi({ example: 'correct horse battery staple' });
 
 const SignupInput = z
   .strictObject({
@@ -40,31 +44,43 @@ const SignupInput = z
 
 const ApiKeyView = z
   .object({
-    id: z.string(),
-    name: z.string(),
-    scopes: z.array(ApiKeyScope),
-    prefix: z.string(),
-    createdAt: z.string(),
-    lastUsedAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
+    id: z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
+    name: z.string().openapi({ example: 'deploy-bot' }),
+    scopes: z.array(ApiKeyScope).openapi({ example: ['incidents'] }),
+    prefix: z.string().openapi({ example: 'up_live_3f9a' }),
+    createdAt: z.string().openapi({ example: '2026-03-14T09:26:53Z' }),
+    lastUsedAt: z.string().nullable().openapi({ example: '2026-03-14T09:26:53Z' }),
+    revokedAt: z.string().nullable().openapi({ example: null }),
   })
   .openapi('ApiKey');
-const NewApiKey = ApiKeyView.extend({ key: z.string().describe('Shown once; store it now.') }).openapi('NewApiKey');
+const NewApiKey = ApiKeyView.extend({
+  key: z
+    .string()
+    .describe('Shown once; store it now.')
+    .openapi({ example: 'up_live_3f9a8c2e61d04b7f9e15a2c3d4b5e6f7' }),
+}).openapi('NewApiKey');
 
 const TenantView = z
   .object({
-    id: z.string(),
-    slug: z.string(),
-    name: z.string(),
-    timezone: z.string(),
-    createdAt: z.string(),
+    id: z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
+    slug: z.string().openapi({ example: 'acme' }),
+    name: z.string().openapi({ example: 'Acme Cloud' }),
+    timezone: z.string().openapi({ example: 'Europe/Berlin' }),
+    createdAt: z.string().openapi({ example: '2026-03-14T09:26:53Z' }),
     branding: Branding,
-    version: z.number(),
-    pageUrl: z.string(),
+    version: z.number().openapi({ example: 4 }),
+    pageUrl: z.string().openapi({ example: 'https://acme.status.example.com' }),
   })
   .openapi('Tenant');
 
-const SessionView = z.object({ tenantId: z.string(), email: z.string(), csrfToken: z.string() }).openapi('Session');
+const CsrfToken = z.string().openapi({ example: 'b4c1e0f29a7d4e6c8f3a1b2c3d4e5f60' });
+const SessionView = z
+  .object({
+    tenantId: z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
+    email: z.string().openapi({ example: 'ops@example.com' }),
+    csrfToken: CsrfToken,
+  })
+  .openapi('Session');
 
 export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
   const { store, now } = deps;
@@ -109,7 +125,7 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       request: { body: jsonBody(SignupInput) },
       responses: {
         201: jsonResponse(
-          z.object({ tenant: TenantView, apiKey: NewApiKey, csrfToken: z.string() }).openapi('SignupResult'),
+          z.object({ tenant: TenantView, apiKey: NewApiKey, csrfToken: CsrfToken }).openapi('SignupResult'),
           'Created; also starts a dashboard session',
         ),
         ...errorResponses,
@@ -170,7 +186,14 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       path: '/v1/sessions',
       tags: ['Account'],
       summary: 'Log in to the dashboard (HttpOnly session cookie + CSRF token)',
-      request: { body: jsonBody(z.strictObject({ email: Email, password: z.string().min(1).max(200) })) },
+      request: {
+        body: jsonBody(
+          z.strictObject({
+            email: Email,
+            password: z.string().min(1).max(200).openapi({ example: 'correct horse battery staple' }),
+          }),
+        ),
+      },
       responses: { 200: jsonResponse(SessionView, 'Logged in'), ...errorResponses },
     }),
     async (c) => {
@@ -246,7 +269,14 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       security,
       request: {
         body: jsonBody(
-          z.strictObject({ name: z.string().trim().min(1).max(80), scopes: z.array(ApiKeyScope).min(1).max(4) }),
+          z.strictObject({
+            name: z.string().trim().min(1).max(80).openapi({ example: 'deploy-bot' }),
+            scopes: z
+              .array(ApiKeyScope)
+              .min(1)
+              .max(4)
+              .openapi({ example: ['incidents'] }),
+          }),
         ),
       },
       responses: { 201: jsonResponse(NewApiKey, 'Created'), ...errorResponses },
@@ -322,7 +352,7 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
               timezone: TimeZone.optional(),
               branding: Branding.partial().optional(),
               acceptAdjustedColor: z.boolean().optional(),
-              version: z.number().int().min(1).optional(),
+              version: z.number().int().min(1).optional().openapi({ example: 4 }),
             })
             .openapi('TenantUpdate'),
         ),

@@ -1,30 +1,43 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { Author } from '@upstate/core';
 import type { Env } from '../context.ts';
-import { errorResponses, jsonResponse, PageQuery, principal, type RouteDeps, security } from './shared.ts';
+import { errorResponses, jsonResponse, NextCursor, PageQuery, principal, type RouteDeps, security } from './shared.ts';
 
 const AuditEventView = z
   .object({
-    id: z.string(),
-    at: z.string(),
+    id: z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
+    at: z.string().openapi({ example: '2026-03-14T09:26:53Z' }),
     author: Author,
-    action: z.string(),
-    target: z.object({ type: z.string(), id: z.string() }),
-    detail: z.record(z.string(), z.unknown()),
+    action: z.string().openapi({ example: 'incident.updated' }),
+    target: z.object({
+      type: z.string().openapi({ example: 'incident' }),
+      id: z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
+    }),
+    detail: z.record(z.string(), z.unknown()).openapi({ example: { from: 'investigating', to: 'identified' } }),
   })
   .openapi('AuditEvent');
 
 const PublishView = z
   .object({
-    contentVersion: z.number(),
-    publishedVersion: z.number(),
+    contentVersion: z.number().openapi({ example: 42 }),
+    publishedVersion: z.number().openapi({ example: 41 }),
     state: z.enum(['live', 'publishing', 'pending']),
-    lease: z.object({ owner: z.string(), expiresAt: z.string() }).nullable(),
-    lastPublishedAt: z.string().nullable(),
-    pageUrl: z.string(),
+    lease: z
+      .object({
+        owner: z.string().openapi({ example: 'publish-7f3a' }),
+        expiresAt: z.string().openapi({ example: '2026-03-14T09:26:53Z' }),
+      })
+      .nullable(),
+    lastPublishedAt: z.string().nullable().openapi({ example: '2026-03-14T09:26:53Z' }),
+    pageUrl: z.string().openapi({ example: 'https://acme.status.example.com' }),
     /** Page domains the CDN does not serve yet: provisioning failed and is retried every few minutes. */
     cdnPending: z.array(
-      z.object({ domain: z.string(), attempts: z.number(), firstFailedAt: z.string(), lastAttemptAt: z.string() }),
+      z.object({
+        domain: z.string().openapi({ example: 'status.example.com' }),
+        attempts: z.number().openapi({ example: 2 }),
+        firstFailedAt: z.string().openapi({ example: '2026-03-14T09:26:53Z' }),
+        lastAttemptAt: z.string().openapi({ example: '2026-03-14T09:31:53Z' }),
+      }),
     ),
   })
   .openapi('PublishState');
@@ -40,7 +53,7 @@ export function auditRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       security,
       request: { query: PageQuery },
       responses: {
-        200: jsonResponse(z.object({ data: z.array(AuditEventView), nextCursor: z.string().nullable() }), 'A page'),
+        200: jsonResponse(z.object({ data: z.array(AuditEventView), nextCursor: NextCursor }), 'A page'),
         ...errorResponses,
       },
     }),

@@ -23,25 +23,26 @@ import {
   security,
 } from './shared.ts';
 
-const ComponentView = Component.extend({ version: z.number() });
-const GroupView = ComponentGroup.extend({ version: z.number() });
+const Version = z.number().openapi({ example: 3 });
+const ComponentView = Component.extend({ version: Version });
+const GroupView = ComponentGroup.extend({ version: Version });
 
 const ComponentInput = z
   .strictObject({
     name: Name,
     description: Description.nullable().optional(),
-    groupId: z.string().max(64).nullable().optional(),
-    position: z.number().int().min(0).max(10_000).optional(),
+    groupId: z.string().max(64).nullable().optional().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
+    position: z.number().int().min(0).max(10_000).optional().openapi({ example: 2 }),
     status: ComponentStatus.optional(),
     onlyShowIfDegraded: z.boolean().optional(),
     showUptime: z.boolean().optional(),
-    startDate: z.iso.date().optional(),
+    startDate: z.iso.date().optional().openapi({ example: '2026-01-01' }),
   })
   .openapi('ComponentInput');
 
 const ComponentPatch = ComponentInput.partial()
   .extend({
-    version: z.number().int().min(1).optional(),
+    version: z.number().int().min(1).optional().openapi({ example: 3 }),
     /** Clears a hand-set status so monitors drive it again. */
     clearManualStatus: z.boolean().optional(),
   })
@@ -52,7 +53,7 @@ const GroupInput = z
   .strictObject({
     name: Name,
     description: Description.nullable().optional(),
-    position: z.number().int().min(0).max(10_000).optional(),
+    position: z.number().int().min(0).max(10_000).optional().openapi({ example: 0 }),
   })
   .openapi('ComponentGroupInput');
 
@@ -165,8 +166,16 @@ export function componentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       request: {
         body: jsonBody(
           z.strictObject({
-            components: z.array(z.string().max(64)).max(200).optional(),
-            groups: z.array(z.string().max(64)).max(100).optional(),
+            components: z
+              .array(z.string().max(64))
+              .max(200)
+              .optional()
+              .openapi({ example: ['01JDZ3K7Q8W4N5R6T7Y8V9B0C1', '01JDZ3K7Q8W4N5R6T7Y8V9B0C2'] }),
+            groups: z
+              .array(z.string().max(64))
+              .max(100)
+              .optional()
+              .openapi({ example: ['01JDZ3M2A4B6C8D0E2F4G6H8J0'] }),
           }),
         ),
       },

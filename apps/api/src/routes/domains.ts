@@ -8,7 +8,9 @@ import { queueingProvisioner } from '../provisioning.ts';
 import { actorOf, errorResponses, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
 const DomainView = CustomDomain.extend({
-  instructions: z.string(),
+  instructions: z.string().openapi({
+    example: 'Create a TXT record _upstate-challenge.status.example.com with the value shown, then verify.',
+  }),
 });
 const DomainParam = z.object({
   domain: z

@@ -24,6 +24,7 @@ import {
   ifMatch,
   jsonBody,
   jsonResponse,
+  NextCursor,
   PageQuery,
   principal,
   type RouteDeps,
@@ -31,7 +32,10 @@ import {
 } from './shared.ts';
 
 const IncidentView = Incident;
-const ComponentStatusInput = z.strictObject({ componentId: z.string().min(1).max(64), status: ComponentStatus });
+const ComponentStatusInput = z.strictObject({
+  componentId: z.string().min(1).max(64).openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
+  status: ComponentStatus,
+});
 
 const CreateIncidentInput = z
   .strictObject({
@@ -82,7 +86,7 @@ export function incidentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       security,
       request: { query: PageQuery },
       responses: {
-        200: jsonResponse(z.object({ data: z.array(IncidentView), nextCursor: z.string().nullable() }), 'A page'),
+        200: jsonResponse(z.object({ data: z.array(IncidentView), nextCursor: NextCursor }), 'A page'),
         ...errorResponses,
       },
     }),

@@ -24,6 +24,7 @@ import {
   ifMatch,
   jsonBody,
   jsonResponse,
+  NextCursor,
   PageQuery,
   principal,
   type RouteDeps,
@@ -34,7 +35,10 @@ const MaintenanceView = Maintenance;
 const Fields = {
   name: Name,
   impact: IncidentImpact,
-  componentIds: z.array(z.string().min(1).max(64)).max(200),
+  componentIds: z
+    .array(z.string().min(1).max(64))
+    .max(200)
+    .openapi({ example: ['01JDZ3K7Q8W4N5R6T7Y8V9B0C1'] }),
   scheduledFor: IsoDateTime,
   scheduledUntil: IsoDateTime,
   autoStart: z.boolean(),
@@ -64,7 +68,7 @@ export function maintenanceRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       security,
       request: { query: PageQuery },
       responses: {
-        200: jsonResponse(z.object({ data: z.array(MaintenanceView), nextCursor: z.string().nullable() }), 'A page'),
+        200: jsonResponse(z.object({ data: z.array(MaintenanceView), nextCursor: NextCursor }), 'A page'),
         ...errorResponses,
       },
     }),

@@ -24,12 +24,12 @@ import {
 const MonitorView = Monitor;
 const MonitorInput = z
   .strictObject({
-    componentId: z.string().min(1).max(64),
+    componentId: z.string().min(1).max(64).openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
     name: Name,
     config: z.discriminatedUnion('kind', [HttpMonitorConfig, HeartbeatMonitorConfig]),
-    intervalSeconds: z.number().int().min(60).max(86_400).optional(),
-    failureThreshold: z.number().int().min(1).max(20).optional(),
-    recoveryThreshold: z.number().int().min(1).max(20).optional(),
+    intervalSeconds: z.number().int().min(60).max(86_400).optional().openapi({ example: 60 }),
+    failureThreshold: z.number().int().min(1).max(20).optional().openapi({ example: 3 }),
+    recoveryThreshold: z.number().int().min(1).max(20).optional().openapi({ example: 2 }),
     paused: z.boolean().optional(),
   })
   .openapi('MonitorInput');
@@ -63,7 +63,15 @@ export function monitorRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       security,
       request: { body: jsonBody(MonitorInput) },
       responses: {
-        201: jsonResponse(MonitorView.extend({ heartbeatUrl: z.string().nullable() }), 'Created'),
+        201: jsonResponse(
+          MonitorView.extend({
+            heartbeatUrl: z
+              .string()
+              .nullable()
+              .openapi({ example: 'https://api.example.com/v1/heartbeats/9f8e7d6c5b4a39281706f5e4d3c2b1a0' }),
+          }),
+          'Created',
+        ),
         ...errorResponses,
       },
     }),
@@ -180,7 +188,13 @@ export function monitorRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
           .openapi({ param: { name: 'token', in: 'path' } }),
       }),
     },
-    responses: { 200: jsonResponse(z.object({ ok: z.literal(true), at: z.string() }), 'Recorded'), ...errorResponses },
+    responses: {
+      200: jsonResponse(
+        z.object({ ok: z.literal(true), at: z.string().openapi({ example: '2026-03-14T09:26:53Z' }) }),
+        'Recorded',
+      ),
+      ...errorResponses,
+    },
   });
   const handlePing = (token: string) => recordHeartbeat(services, sha256(token));
   app.openapi(ping, async (c) => c.json({ ok: true as const, at: await handlePing(c.req.valid('param').token) }, 200));
@@ -201,7 +215,13 @@ export function monitorRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
           .openapi({ param: { name: 'x-heartbeat-token', in: 'header' } }),
       }),
     },
-    responses: { 200: jsonResponse(z.object({ ok: z.literal(true), at: z.string() }), 'Recorded'), ...errorResponses },
+    responses: {
+      200: jsonResponse(
+        z.object({ ok: z.literal(true), at: z.string().openapi({ example: '2026-03-14T09:26:53Z' }) }),
+        'Recorded',
+      ),
+      ...errorResponses,
+    },
   });
   app.openapi(headerPing, async (c) =>
     c.json({ ok: true as const, at: await handlePing(c.req.valid('header')['x-heartbeat-token']) }, 200),

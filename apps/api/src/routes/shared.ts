@@ -44,6 +44,9 @@ export const IdParam = z.object({
     .openapi({ param: { name: 'id', in: 'path' } }),
 });
 
+/** Pass it back as `cursor` for the next page; null on the last page. */
+export const NextCursor = z.string().nullable().openapi({ example: 'eyJwayI6IlRFTkFOVCMwMUpEWjMifQ.5f2b9c0e' });
+
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
   cursor: z.string().max(2000).optional(),
@@ -101,6 +104,8 @@ export interface RouteDeps extends Required<Pick<AppDeps, 'store' | 'publishTrig
   domainProvisioner: NonNullable<AppDeps['domainProvisioner']>;
   config: import('../context.ts').ApiConfig;
   log: NonNullable<AppDeps['log']>;
+  imports: Required<Pick<import('../context.ts').ImportDeps, 'vet' | 'source' | 'launch'>> &
+    import('../context.ts').ImportDeps;
   /** What use cases are given; routes change data only through them. */
   services: ServiceDeps;
   /** Bumps contentVersion and triggers a publish; a failing trigger is retried, logged, never thrown. */

@@ -1,2 +1,3 @@
+export * from './import.ts';
 export * from './mapping.ts';
 export * from './shapes.ts';

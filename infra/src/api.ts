@@ -14,7 +14,7 @@ import { SecretsmanagerSecretVersion } from '@cdktn/provider-aws/lib/secretsmana
 import type { SfnStateMachine } from '@cdktn/provider-aws/lib/sfn-state-machine/index.js';
 import { stageTagKey } from '@upstate/aws';
 import { Construct } from 'constructs';
-import type { Bundle } from './bundle.ts';
+import { type Bundle, docsAssetsDir } from './bundle.ts';
 import { ownTenants, type Statement, serviceRole } from './iam.ts';
 import { NodeFunction } from './node-function.ts';
 import { indexQuery, tableAccess } from './workflow.ts';
@@ -144,6 +144,7 @@ export class ApiStack extends Construct {
       CLOUDFRONT_DISTRIBUTION_ID: props.distributionId,
       CLOUDFRONT_CONNECTION_GROUP_ID: props.connectionGroupId,
       STAGE: props.stage,
+      DOCS_ASSETS_DIR: docsAssetsDir,
     };
 
     this.fn = new NodeFunction(this, 'handler', {

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { AppError } from '@upstate/core';
+import { AppError, type Mailer } from '@upstate/core';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './auth.ts';
@@ -16,6 +17,7 @@ import { incidentRoutes } from './routes/incidents.ts';
 import { maintenanceRoutes } from './routes/maintenance.ts';
 import { monitorRoutes } from './routes/monitors.ts';
 import type { RouteDeps } from './routes/shared.ts';
+import { teamRoutes } from './routes/team.ts';
 
 export const maxBodyBytes = 64 * 1024;
 
@@ -25,10 +27,34 @@ const defaultConfig: ApiConfig = {
   cookieSecure: false,
   rateLimitPerMinute: 600,
   localMode: true,
+  dashboardUrl: 'http://localhost:8080/dashboard',
+  mailFrom: 'Upstate <no-reply@localhost>',
 };
 
 /** Paths that authenticate themselves (or need no credentials). */
-const publicPaths = [/^\/v1\/signup$/, /^\/v1\/sessions$/, /^\/v1\/heartbeats\//];
+const publicPaths = [
+  /^\/v1\/signup(\/verify)?$/,
+  /^\/v1\/sessions$/,
+  /^\/v1\/password-resets(\/confirm)?$/,
+  /^\/v1\/invites\/(lookup|accept)$/,
+  /^\/v1\/heartbeats\//,
+];
+
+/** The address API Gateway (Lambda) or the Node socket saw; never a client-set header. */
+function defaultClientAddress(c: Context): string | undefined {
+  const env = c.env as
+    | { requestContext?: { http?: { sourceIp?: string } }; incoming?: { socket?: { remoteAddress?: string } } }
+    | undefined;
+  return env?.requestContext?.http?.sourceIp ?? env?.incoming?.socket?.remoteAddress;
+}
+
+/** Without a configured mailer, account email is logged as unsent (subject only: its links are secrets). */
+const logMailer = (log: (message: string, detail?: Record<string, unknown>) => void): Mailer => ({
+  async send(email) {
+    log('no mailer configured: account email not sent', { subject: email.subject });
+    return { messageId: 'unsent' };
+  },
+});
 
 /**
  * The management API. One app serves Lambda (`lambda.ts`) and Node (`node.ts`).
@@ -48,6 +74,8 @@ export function createApp(deps: AppDeps) {
     now,
     config,
     log,
+    mailer: deps.mailer ?? logMailer(log),
+    clientAddress: deps.clientAddress ?? defaultClientAddress,
     async pageChanged(tenantId) {
       const version = await store.publish.bumpContentVersion(tenantId);
       // The write already happened: a failing trigger is retried briefly, then left to the reconciler.
@@ -85,7 +113,7 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  const auth = authenticate(store, config);
+  const auth = authenticate(store, config, now);
   app.use('/v1/*', async (c, next) => {
     if (publicPaths.some((re) => re.test(c.req.path))) return next();
     return auth(c, next);
@@ -114,6 +142,7 @@ export function createApp(deps: AppDeps) {
   domainRoutes(app, routeDeps);
   monitorRoutes(app, routeDeps);
   auditRoutes(app, routeDeps);
+  teamRoutes(app, routeDeps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

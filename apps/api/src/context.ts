@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiKeyScope, Author } from '@upstate/core';
+import type { ApiKeyScope, Author, Mailer, Permission, Role } from '@upstate/core';
 import type { Store } from '@upstate/store';
 import type { DnsResolver, DomainProvisioner } from './domains.ts';
 import type { PublishTrigger } from './publish-trigger.ts';
@@ -15,6 +15,10 @@ export interface ApiConfig {
   rateLimitPerMinute: number;
   /** Local mode allows loopback monitor targets (demo and tests). */
   localMode: boolean;
+  /** Absolute URL of the dashboard, for links in account email. */
+  dashboardUrl: string;
+  /** Sender of account email, `Name <address>`. */
+  mailFrom: string;
 }
 
 export interface AppDeps {
@@ -24,6 +28,10 @@ export interface AppDeps {
   domainProvisioner?: DomainProvisioner;
   now?: () => Date;
   config?: Partial<ApiConfig>;
+  /** Account email (verification, reset, invites). */
+  mailer?: Mailer;
+  /** The client's address for sign-in and sign-up limits; defaults to what the Lambda or Node entry saw. */
+  clientAddress?: (c: import('hono').Context) => string | undefined;
   /** Logger for failures that must not fail the request (publish trigger). */
   log?: (message: string, detail?: Record<string, unknown>) => void;
 }
@@ -32,9 +40,17 @@ export interface Principal {
   tenantId: string;
   author: Author;
   scopes: readonly ApiKeyScope[];
+  /** What this principal may do (from its role or its key's scopes); routes check these. */
+  permissions: readonly Permission[];
+  /** A person's role in the tenant (sessions only). */
+  role?: Role;
   via: 'api_key' | 'session';
   apiKeyId?: string;
   csrfToken?: string;
+  /** Hash of the session cookie (sessions only): the current session in lists. */
+  sessionHash?: string;
+  /** The tenant requires two-factor and this session signed in without it. */
+  twoFactorMissing?: boolean;
 }
 
 export type Env = {

@@ -2,6 +2,7 @@ export * from './contrast.ts';
 export * from './errors.ts';
 export * from './ids.ts';
 export * from './lifecycle.ts';
+export * from './permissions.ts';
 export * from './ports.ts';
 export * from './schemas.ts';
 export * from './status.ts';

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { ApiKeyScope } from '@upstate/core';
+import type { Permission } from '@upstate/core';
 import type { Context } from 'hono';
 import { requireScope } from '../auth.ts';
 import type { AppDeps, Env, Principal } from '../context.ts';
@@ -20,7 +20,7 @@ const errorContent = { content: { 'application/json': { schema: ErrorBody } } };
 export const errorResponses = {
   400: { ...errorContent, description: 'Invalid input: `code` and `field` say what' },
   401: { ...errorContent, description: 'Missing or invalid credentials' },
-  403: { ...errorContent, description: 'Missing scope or CSRF token' },
+  403: { ...errorContent, description: 'Your role or key lacks the permission, or the CSRF token is missing' },
   404: { ...errorContent, description: 'Not found (also for other tenants’ resources)' },
   409: { ...errorContent, description: 'Conflict or illegal lifecycle transition' },
   413: { ...errorContent, description: 'Body over 64 KB' },
@@ -42,7 +42,8 @@ export const PageQuery = z.object({
   cursor: z.string().max(2000).optional(),
 });
 
-export function principal(c: Context<Env>, scope: ApiKeyScope): Principal {
+/** The caller, once it holds `permission` (403 naming what is missing otherwise). */
+export function principal(c: Context<Env>, scope: Permission): Principal {
   const p = c.get('principal');
   requireScope(p, scope);
   return p;
@@ -53,6 +54,8 @@ export interface RouteDeps extends Required<Pick<AppDeps, 'store' | 'publishTrig
   domainProvisioner: NonNullable<AppDeps['domainProvisioner']>;
   config: import('../context.ts').ApiConfig;
   log: NonNullable<AppDeps['log']>;
+  mailer: NonNullable<AppDeps['mailer']>;
+  clientAddress: NonNullable<AppDeps['clientAddress']>;
   /** Bumps contentVersion and triggers a publish; a failing trigger is retried, logged, never thrown. */
   pageChanged(tenantId: string): Promise<number>;
   audit(

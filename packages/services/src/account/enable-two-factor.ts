@@ -1,0 +1,21 @@
+/**
+ * Turns two-factor on once a code from the pending secret checks out, and returns ten recovery
+ * codes (shown once; only hashes are kept). One conditional write (the pending secret must still be
+ * the one checked), then the current session is marked as signed in with two factors.
+ */
+import { AppError } from '@upstate/core';
+import type { AccountDeps } from './deps.ts';
+import { newRecoveryCodes, sha256 } from './secrets.ts';
+import { checkTotp } from './totp.ts';
+
+export async function enableTwoFactor(deps: AccountDeps, input: { email: string; code: string }) {
+  const user = await deps.store.users.getByEmail(input.email);
+  if (!user?.totpPending) throw new AppError('conflict', 'Start two-factor set-up first', { field: 'code' });
+  if (!checkTotp(user.totpPending, input.code.trim(), deps.now()))
+    throw new AppError('validation_failed', 'That code does not match; check the time on your device', {
+      field: 'code',
+    });
+  const codes = newRecoveryCodes();
+  await deps.store.users.enableTotp(user.email, user.totpPending, codes.map(sha256));
+  return { recoveryCodes: codes };
+}

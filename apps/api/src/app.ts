@@ -9,6 +9,7 @@ import { renderDocs } from './docs.ts';
 import { noopDomainProvisioner } from './domains.ts';
 import { errorResponse, fromZodError, toAppError } from './errors.ts';
 import { idempotency } from './idempotency.ts';
+import { authorise, requirementOf, routePermissions } from './route-permissions.ts';
 import { accountRoutes } from './routes/account.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { componentRoutes } from './routes/components.ts';
@@ -32,13 +33,6 @@ const defaultConfig: ApiConfig = {
 };
 
 /** Paths that authenticate themselves (or need no credentials). */
-const publicPaths = [
-  /^\/v1\/signup(\/verify)?$/,
-  /^\/v1\/sessions$/,
-  /^\/v1\/password-resets(\/confirm)?$/,
-  /^\/v1\/invites\/(lookup|accept)$/,
-  /^\/v1\/heartbeats\//,
-];
 
 /** The address API Gateway (Lambda) or the Node socket saw; never a client-set header. */
 function defaultClientAddress(c: Context): string | undefined {
@@ -115,9 +109,10 @@ export function createApp(deps: AppDeps) {
   );
   const auth = authenticate(store, config, now);
   app.use('/v1/*', async (c, next) => {
-    if (publicPaths.some((re) => re.test(c.req.path))) return next();
+    if (requirementOf(c.req.method, c.req.path) === 'public') return next();
     return auth(c, next);
   });
+  app.use('/v1/*', authorise);
   app.use('/v1/*', async (c, next) => {
     const type = c.req.header('content-type');
     if (
@@ -164,10 +159,20 @@ export function createApp(deps: AppDeps) {
         'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header.',
     },
   };
-  app.doc31('/openapi.json', documentConfig);
+  // Each operation states what it needs (`x-permission`), from the table the middleware enforces.
+  const document = () => {
+    const doc = app.getOpenAPI31Document(documentConfig);
+    for (const [path, ops] of Object.entries(doc.paths ?? {}))
+      for (const [method, op] of Object.entries(ops as Record<string, Record<string, unknown>>)) {
+        const needed = routePermissions[`${method.toUpperCase()} ${path}`];
+        if (needed && typeof op === 'object') op['x-permission'] = needed;
+      }
+    return doc;
+  };
+  app.get('/openapi.json', (c) => c.json(document()));
   app.get('/docs', (c) => {
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    return c.html(renderDocs(app.getOpenAPI31Document(documentConfig) as unknown as Parameters<typeof renderDocs>[0]));
+    return c.html(renderDocs(document() as unknown as Parameters<typeof renderDocs>[0]));
   });
   app.get('/healthz', (c) => c.json({ ok: true }));
 

@@ -57,7 +57,8 @@ export async function signUpAndVerify(
 
 /** A fresh app on its own dynalite table, with a DNS stub tests can fill and a recording mailer. */
 export async function createTestApp(overrides: Partial<AppDeps> = {}) {
-  const { store } = await createTestStore();
+  // One clock for the app and the store, so tests can move time past token expiries.
+  const { store } = await createTestStore(overrides.now ? { now: overrides.now } : {});
   const mailer = recordingMailer();
   const publishTrigger = recordingPublishTrigger();
   const txt = new Map<string, string[][]>();
@@ -99,7 +100,17 @@ export async function createTestApp(overrides: Partial<AppDeps> = {}) {
   /** Invites a person to `tenant` with `role` and accepts from the mailed link; their session. */
   async function addMember(tenant: TestTenant, role: 'owner' | 'admin' | 'editor' | 'viewer', email?: string) {
     const address = email ?? `${role}-${++members}-${tenant.slug}@example.com`;
-    const invited = await call(tenant, 'POST', '/v1/team/invites', { email: address, role });
+    // Only an owner (a person, not a key) may invite an owner.
+    const invited =
+      role === 'owner'
+        ? await call(
+            null,
+            'POST',
+            '/v1/team/invites',
+            { email: address, role },
+            { cookie: tenant.cookie, 'x-csrf-token': tenant.csrfToken },
+          )
+        : await call(tenant, 'POST', '/v1/team/invites', { email: address, role });
     if (invited.status !== 201) throw new Error(`invite failed: ${invited.status} ${await invited.text()}`);
     const res = await app.request('/v1/invites/accept', {
       method: 'POST',

@@ -3,7 +3,7 @@ import { readEnv } from './env.ts';
 
 describe('readEnv', () => {
   it('defaults to the documented ports', () => {
-    expect(readEnv({})).toMatchObject({ UPSTATE_API_PORT: 3000, UPSTATE_EDGE_PORT: 8080 });
+    expect(readEnv({})).toMatchObject({ UPSTATE_API_PORT: 3000, UPSTATE_EDGE_PORT: 8080, UPSTATE_MAIL_PORT: 8005 });
   });
 
   it('names the variable that is wrong', () => {

@@ -6,7 +6,9 @@ const Port = z.coerce.number().int().min(1).max(65_535);
 const Env = z.object({
   UPSTATE_API_PORT: Port.default(3000),
   UPSTATE_EDGE_PORT: Port.default(8080),
-  /** Where dynalite, s3rver, the outbox and the demo credentials live; `.upstate/` at the repo root by default. */
+  /** aws-ses-v2-local: the SES v2 API and its web mailbox. */
+  UPSTATE_MAIL_PORT: Port.default(8005),
+  /** Where dynalite, s3rver and the demo credentials live; `.upstate/` at the repo root by default. */
   UPSTATE_DATA_DIR: z.string().min(1).optional(),
   /** How often the checker looks for due monitors, and the reconciler for unpublished tenants. */
   UPSTATE_CHECK_EVERY_MS: z.coerce.number().int().min(1000).default(10_000),

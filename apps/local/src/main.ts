@@ -8,7 +8,7 @@ import { type Platform, startPlatform } from './platform.ts';
 const args = new Set(process.argv.slice(2));
 if (args.has('--help') || args.has('-h')) {
   process.stdout.write(
-    'Usage: npm start [-- --reset]\n\n  --reset   delete .upstate/ (all local data) and seed the demo again\n\nEnvironment: UPSTATE_API_PORT (3000), UPSTATE_EDGE_PORT (8080), UPSTATE_DATA_DIR (.upstate)\n',
+    'Usage: npm start [-- --reset]\n\n  --reset   delete .upstate/ (all local data) and seed the demo again\n\nEnvironment: UPSTATE_API_PORT (3000), UPSTATE_EDGE_PORT (8080), UPSTATE_MAIL_PORT (8005), UPSTATE_DATA_DIR (.upstate)\n',
   );
   process.exit(0);
 }
@@ -56,7 +56,7 @@ process.on('SIGTERM', () => void stop('SIGTERM'));
 try {
   platform = await startPlatform({
     dataDir,
-    ports: { api: env.UPSTATE_API_PORT, edge: env.UPSTATE_EDGE_PORT },
+    ports: { api: env.UPSTATE_API_PORT, edge: env.UPSTATE_EDGE_PORT, mail: env.UPSTATE_MAIL_PORT },
     reset: args.has('--reset'),
     timers: { checkMs: env.UPSTATE_CHECK_EVERY_MS, reconcileMs: env.UPSTATE_RECONCILE_EVERY_MS },
   });
@@ -86,7 +86,7 @@ const lines = [
   row('Dashboard', `${cyan(urls.dashboard)}  ${dim(`sign in: ${demo.email} / ${demo.password}`)}`),
   row('API docs', cyan(urls.docs)),
   row('API key', demo.apiKey),
-  row('Mail outbox', `${shown(urls.outbox)}/ ${dim('(.eml files; nothing sends mail yet)')}`),
+  row('Mailbox', `${cyan(urls.mailbox)}  ${dim('(every email the platform sends, via the local SES)')}`),
   '',
   `  Open an incident, then reload the status page:`,
   '',

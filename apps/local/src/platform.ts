@@ -1,11 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DnsResolver } from '@upstate/api';
 import { startApiServer } from '@upstate/api/node';
-import { startS3rver } from '@upstate/aws/testing';
+import { createSesMailer } from '@upstate/aws';
+import { type MailboxMessage, startS3rver, startSesLocal } from '@upstate/aws/testing';
 import { createChecker } from '@upstate/checker';
-import { AppError } from '@upstate/core';
+import { AppError, type Mailer } from '@upstate/core';
 import { createDashboard } from '@upstate/dashboard';
 import { createEdge } from '@upstate/edge';
 import { createLocalPublisher } from '@upstate/publisher';
@@ -16,9 +18,10 @@ import { assertPortFree } from './ports.ts';
 import { type DemoCredentials, reissueDemoKey, seedDemo } from './seed.ts';
 
 export interface PlatformOptions {
-  /** dynalite, s3rver, the mail outbox and the demo credentials live here. */
+  /** dynalite, s3rver and the demo credentials live here. */
   dataDir: string;
-  ports: { api: number; edge: number };
+  /** `mail` is the SES stand-in and its web mailbox (a free port when not given). */
+  ports: { api: number; edge: number; mail?: number };
   /** Delete everything in `dataDir` first. */
   reset?: boolean;
   /** Seed the demo tenant when it does not exist yet (default true). */
@@ -33,11 +36,13 @@ export interface PlatformOptions {
 }
 
 export interface Platform {
-  urls: { api: string; docs: string; dashboard: string; edge: string; demo: string; outbox: string };
+  urls: { api: string; docs: string; dashboard: string; edge: string; demo: string; mailbox: string };
   demo: DemoCredentials;
   store: Store;
   /** The S3 stand-in (s3rver) and the bucket the pages are published to. */
   s3: { client: S3Client; endpoint: string; bucket: string };
+  /** The SES stand-in (aws-ses-v2-local): the mailer every sender uses, and what its mailbox holds. */
+  mail: { client: SESv2Client; mailer: Mailer; endpoint: string; messages(): Promise<MailboxMessage[]> };
   /** True when this start created the demo tenant. */
   seeded: boolean;
   /** Problems found while starting that did not stop it (e.g. the demo page failed to publish). */
@@ -103,6 +108,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // Before anything slow: a taken port is the most common failure, so name it at once.
     await assertPortFree(options.ports.api, 'API', 'UPSTATE_API_PORT');
     await assertPortFree(options.ports.edge, 'edge server', 'UPSTATE_EDGE_PORT');
+    if (options.ports.mail) await assertPortFree(options.ports.mail, 'mailbox (SES)', 'UPSTATE_MAIL_PORT');
 
     const { dataDir } = options;
     mkdirSync(dataDir, { recursive: true });
@@ -114,7 +120,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       }
       say('  ✓ cleared the data folder (--reset)');
     }
-    for (const sub of ['dynamodb', 's3', 'outbox']) mkdirSync(join(dataDir, sub), { recursive: true });
+    for (const sub of ['dynamodb', 's3']) mkdirSync(join(dataDir, sub), { recursive: true });
     const demoFile = join(dataDir, 'demo.json');
 
     const dynamo = await step('DynamoDB (dynalite)', async () => {
@@ -131,6 +137,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       const server = await startS3rver({ directory: join(dataDir, 's3'), bucket });
       closers.push(() => server.close());
       return server;
+    });
+
+    // The stand-in keeps mail in memory: a restart starts with an empty mailbox.
+    const mail = await step('SES (aws-ses-v2-local)', async () => {
+      const server = await startSesLocal(options.ports.mail ? { port: options.ports.mail } : {});
+      closers.push(() => server.close());
+      return { ...server, mailer: createSesMailer({ client: server.client }) };
     });
 
     let themesChanged = false;
@@ -284,11 +297,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         dashboard: `${apiUrl}/dashboard`,
         edge: `http://localhost:${options.ports.edge}`,
         demo: `http://${demo?.slug ?? 'demo'}.localhost:${options.ports.edge}`,
-        outbox: join(dataDir, 'outbox'),
+        mailbox: mail.endpoint.replace('127.0.0.1', 'localhost'),
       },
       demo: demo ?? { slug: '', tenantId: '', apiKey: '', email: '', password: '', apiComponentId: '' },
       store,
       s3: { client: s3.client, endpoint: s3.endpoint, bucket },
+      mail: { client: mail.client, mailer: mail.mailer, endpoint: mail.endpoint, messages: mail.messages },
       seeded,
       warnings,
       idle: () => publisher.idle(),

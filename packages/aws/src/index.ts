@@ -5,6 +5,7 @@ export {
   distributionTenantName,
   tenantParameterName,
 } from './domain-provisioner.ts';
+export { composeMime, createSesClient, createSesMailer } from './mail.ts';
 export {
   cacheControl,
   cdnPaths,

@@ -7,4 +7,5 @@ export * from './ports.ts';
 export * from './schemas.ts';
 export * from './status.ts';
 export * from './statuspage/index.ts';
+export * from './subscribers.ts';
 export * from './uptime.ts';

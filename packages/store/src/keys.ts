@@ -28,6 +28,13 @@ export const itemTypes = {
   token: 'TOKEN',
   invite: 'INVITE',
   throttle: 'THROTTLE',
+  subscriber: 'SUBSCRIBER',
+  subscriberTarget: 'SUBTARGET',
+  subscriberToken: 'SUBTOKEN',
+  delivery: 'DELIVERY',
+  deliveryMessage: 'SESMSG',
+  suppression: 'SUPPRESS',
+  notifyEntry: 'NOTIFY',
 } as const;
 
 const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
@@ -96,6 +103,34 @@ export const rollupKey = (tenantId: string, componentId: string, day: string): K
 
 /** How far the checker has credited the status time of a tenant's unmonitored components. */
 export const statusCreditKey = (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'STATUSCREDIT' });
+
+export const subscriberKey = (tenantId: string, subscriberId: string): Key => ({
+  pk: tenantPk(tenantId),
+  sk: `SUBSCRIBER#${subscriberId}`,
+});
+/** One subscription per (tenant, channel, target): keyed by a hash so the address is not in a key. */
+export const subscriberTargetKey = (tenantId: string, channel: string, targetHash: string): Key => ({
+  pk: `${tenantPk(tenantId)}#SUBTARGET`,
+  sk: `${channel}#${targetHash}`,
+});
+/** The reader's confirm/manage/unsubscribe token, by hash; cross-tenant because the link carries only the token. */
+export const subscriberTokenKey = (tokenHash: string): Key => ({ pk: `SUBTOKEN#${tokenHash}`, sk: 'SUBTOKEN' });
+export const deliveryKey = (tenantId: string, entryKey: string, subscriberId: string, channel: string): Key => ({
+  pk: `${tenantPk(tenantId)}#DELIVERY#${entryKey}`,
+  sk: `${subscriberId}#${channel}`,
+});
+export const deliveryPartition = (tenantId: string, entryKey: string) => `${tenantPk(tenantId)}#DELIVERY#${entryKey}`;
+/** SES message id → delivery, so a bounce or complaint event finds the subscriber. */
+export const deliveryMessageKey = (messageId: string): Key => ({ pk: `SESMSG#${messageId}`, sk: 'SESMSG' });
+export const suppressionKey = (tenantId: string, targetHash: string): Key => ({
+  pk: `${tenantPk(tenantId)}#SUPPRESS`,
+  sk: targetHash,
+});
+export const notifyEntryKey = (tenantId: string, entryKey: string): Key => ({
+  pk: `${tenantPk(tenantId)}#NOTIFY`,
+  sk: entryKey,
+});
+export const notifyEntryPartition = (tenantId: string) => `${tenantPk(tenantId)}#NOTIFY`;
 
 /** Prefix of every tenant-partition item of one type, for begin_with queries. */
 export const tenantPartition = (tenantId: string) => tenantPk(tenantId);

@@ -10,6 +10,7 @@ import { incidentsRepo, maintenancesRepo } from './incidents.ts';
 import { checksRepo, monitorsRepo, rollupsRepo } from './monitoring.ts';
 import { publishStateRepo } from './publish-state.ts';
 import { idempotencyRepo, rateLimitsRepo } from './requests.ts';
+import { deliveriesRepo, notifyEntriesRepo, subscribersRepo, suppressionsRepo } from './subscribers.ts';
 import { tenantsRepo } from './tenants.ts';
 
 export interface StoreOptions {
@@ -23,7 +24,8 @@ export interface StoreOptions {
 /**
  * The repositories of the single table. Every tenant-scoped method takes the tenant id;
  * only `apiKeys.getByHash`, `sessions.get`, `users.getByEmail`, `tenants.getBySlug`,
- * `domains.getVerifiedByDomain` and `monitors.getByHeartbeatHash` look across tenants,
+ * `domains.getVerifiedByDomain`, `monitors.getByHeartbeatHash`, `subscribers.getByToken` and
+ * `deliveries.byMessageId` look across tenants,
  * because authentication and routing need them.
  * @example const store = createStore({ client, tableName: 'upstate' })
  */
@@ -58,6 +60,10 @@ export function createStore(options: StoreOptions) {
     monitors: monitorsRepo(db),
     checks: checksRepo(db),
     rollups: rollupsRepo(db),
+    subscribers: subscribersRepo(db),
+    deliveries: deliveriesRepo(db),
+    suppressions: suppressionsRepo(db),
+    notifyEntries: notifyEntriesRepo(db),
   };
 }
 

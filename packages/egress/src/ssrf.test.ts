@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { pinnedLookup } from './post.ts';
 import { RefusedTarget, refusalReason, vetTarget } from './ssrf.ts';
-import { pinnedLookup } from './transport.ts';
 
 const resolver = (table: Record<string, string[]>) => async (host: string) => {
   const answer = table[host];

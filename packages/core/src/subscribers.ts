@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { Id, IsoDateTime } from './schemas.ts';
+
+export const SubscriberChannel = z.enum(['email', 'webhook', 'slack', 'teams', 'discord']);
+export type SubscriberChannel = z.infer<typeof SubscriberChannel>;
+
+export const SubscriberStatus = z.enum(['pending', 'confirmed']);
+export type SubscriberStatus = z.infer<typeof SubscriberStatus>;
+
+export const EmailAddress = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .regex(/^[^\s@<>"(),;:\\[\]]+@[^\s@<>"(),;:\\[\]]+\.[^\s@<>"(),;:\\[\]]+$/, 'must be an email address');
+
+/** Which entries reach a subscriber: incidents and maintenance always; component status changes on opt-in. */
+export const SubscriptionScope = z.strictObject({
+  /** Components and groups (ids) the subscriber follows; null is the whole page. */
+  componentIds: z.array(Id).max(200).nullable(),
+  componentUpdates: z.boolean(),
+});
+export type SubscriptionScope = z.infer<typeof SubscriptionScope>;
+
+/**
+ * One subscription. `target` is personal data (an address or a webhook URL): it is returned by the
+ * tenant API only, never on a page, in public JSON or in a log.
+ */
+export const Subscriber = z.object({
+  id: Id,
+  tenantId: Id,
+  channel: SubscriberChannel,
+  target: z.string().max(2048),
+  status: SubscriberStatus,
+  scope: SubscriptionScope,
+  createdAt: IsoDateTime,
+  confirmedAt: IsoDateTime.nullable(),
+  /** Webhooks only: consecutive failed deliveries; at the limit the subscriber is disabled. */
+  failures: z.number().int().min(0),
+  disabledAt: IsoDateTime.nullable(),
+  /** Webhooks: the signing secret (shown once on creation; kept because every delivery is signed with it). */
+  secret: z.string().nullable(),
+});
+export type Subscriber = z.infer<typeof Subscriber>;
+
+export const DeliveryState = z.enum(['queued', 'sent', 'delivered', 'bounced', 'complained', 'failed', 'skipped']);
+export type DeliveryState = z.infer<typeof DeliveryState>;
+
+/** The claim and log of one (entry, subscriber, channel) delivery. */
+export const Delivery = z.object({
+  tenantId: Id,
+  entryKey: z.string(),
+  subscriberId: Id,
+  channel: SubscriberChannel,
+  state: DeliveryState,
+  attempts: z.number().int().min(0),
+  /** The notify run that holds the claim. */
+  run: z.string(),
+  messageId: z.string().nullable(),
+  reason: z.string().nullable(),
+  queuedAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type Delivery = z.infer<typeof Delivery>;
+
+/** A webhook endpoint is disabled after this many consecutive failed deliveries. */
+export const webhookFailureLimit = 10;

@@ -13,6 +13,11 @@ const Env = z.object({
   PAGE_SCHEME: z.enum(['http', 'https']).default('https'),
   CURSOR_SECRET: z.string().min(16).default('upstate-local-cursor-secret'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  // Account email (verification, reset, invites) goes through SES v2 when MAIL_FROM is set.
+  MAIL_FROM: z.string().min(3).optional(),
+  SES_ENDPOINT: z.url().optional(),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  DASHBOARD_URL: z.url().default('http://localhost:8080/dashboard'),
   LOCAL_MODE: z
     .enum(['true', 'false', '1', '0'])
     .default('false')

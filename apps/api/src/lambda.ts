@@ -2,7 +2,7 @@ import { resolveTxt } from 'node:dns/promises';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { createCloudFrontDomainProvisioner } from '@upstate/aws';
+import { createCloudFrontDomainProvisioner, createSesClient, createSesMailer } from '@upstate/aws';
 import { createStore } from '@upstate/store';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from './app.ts';
@@ -33,6 +33,17 @@ const app = createApp({
         },
       },
   dnsResolver: { resolveTxt },
+  ...(env.MAIL_FROM
+    ? {
+        mailer: createSesMailer({
+          client: createSesClient({
+            region: env.AWS_REGION,
+            ...(env.SES_ENDPOINT ? { endpoint: env.SES_ENDPOINT } : {}),
+          }),
+          ...(env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {}),
+        }),
+      }
+    : {}),
   ...(env.CLOUDFRONT_DISTRIBUTION_ID && env.CLOUDFRONT_CONNECTION_GROUP_ID
     ? {
         domainProvisioner: createCloudFrontDomainProvisioner({
@@ -50,6 +61,8 @@ const app = createApp({
     cookieSecure: env.PAGE_SCHEME === 'https',
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     localMode: env.LOCAL_MODE,
+    dashboardUrl: env.DASHBOARD_URL,
+    ...(env.MAIL_FROM ? { mailFrom: env.MAIL_FROM } : {}),
   },
 });
 

@@ -4,6 +4,7 @@ import { html } from 'hono/html';
 import { assets } from './assets.ts';
 import { createKit, type DashboardDeps } from './kit.ts';
 import { authPage } from './layout.ts';
+import { accessRoutes } from './pages/access.ts';
 import { accountRoutes } from './pages/account.ts';
 import { brandingRoutes } from './pages/branding.ts';
 import { componentRoutes } from './pages/components.ts';
@@ -13,6 +14,8 @@ import { keyRoutes } from './pages/keys.ts';
 import { maintenanceRoutes } from './pages/maintenance.ts';
 import { monitorRoutes } from './pages/monitors.ts';
 import { overviewRoutes } from './pages/overview.ts';
+import { settingsRoutes } from './pages/settings.ts';
+import { teamRoutes } from './pages/team.ts';
 
 const pageCsp = [
   "default-src 'none'",
@@ -84,6 +87,9 @@ export function createDashboard(deps: DashboardDeps): Hono {
   }
 
   accountRoutes(app, kit);
+  accessRoutes(app, kit);
+  settingsRoutes(app, kit);
+  teamRoutes(app, kit);
   overviewRoutes(app, kit);
   componentRoutes(app, kit);
   incidentRoutes(app, kit);

@@ -5,7 +5,7 @@ import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ApiResult, callApi } from './api-client.ts';
-import { type PublishView, page, type Shell } from './layout.ts';
+import { type PublishView, page, type Section, type Shell, type TenantChoice } from './layout.ts';
 import type { Html } from './ui.ts';
 
 export interface DashboardConfig {
@@ -53,8 +53,13 @@ export interface Kit {
    * as the `Idempotency-Key`, so a double-submitted or re-posted form writes once.
    */
   call<T>(c: Context, method: string, path: string, options?: CallOptions): Promise<ApiResult<T>>;
-  /** The signed-in shell, or a redirect to the login page. */
-  shell(c: Context): Promise<Shell | Response>;
+  /**
+   * The signed-in shell, or a redirect to the login page. A member of a team that requires
+   * two-factor who signed in without it is sent to account settings, unless the page is that one.
+   */
+  shell(c: Context, options?: { allowTwoFactorMissing?: boolean }): Promise<Shell | Response>;
+  /** A clear 403 page: the member's role (or key) may not do this. */
+  forbidden(c: Context, shell: Shell, message: string, section: Section): Response | Promise<Response>;
   form(c: Context): Promise<Record<string, string>>;
   /** The tenant's public page: `config.pageBaseUrl` when set, else what the API says. */
   pageUrl(slug: string, fromApi: string): string;
@@ -82,27 +87,49 @@ export function createKit(deps: DashboardDeps): Kit {
           : {}),
       });
     },
-    async shell(c) {
-      const [session, tenant, publish] = await Promise.all([
-        kit.call<{ tenantId: string; email: string; csrfToken: string }>(c, 'GET', '/v1/sessions/current'),
+    async shell(c, options = {}) {
+      const [session, account, tenant, publish] = await Promise.all([
+        kit.call<{ tenantId: string; email: string; csrfToken: string; role: string }>(
+          c,
+          'GET',
+          '/v1/sessions/current',
+        ),
+        kit.call<{ tenants: TenantChoice[] }>(c, 'GET', '/v1/account'),
         kit.call<TenantView>(c, 'GET', '/v1/tenant'),
         kit.call<PublishView>(c, 'GET', '/v1/publish'),
       ]);
-      if (!session.ok || !tenant.ok) {
+      const twoFactorMissing = !tenant.ok && tenant.status === 403;
+      if (!session.ok || !account.ok || (!tenant.ok && !twoFactorMissing)) {
         const next = c.req.method === 'GET' ? `?next=${encodeURIComponent(c.req.path)}` : '';
         return c.redirect(`${base}/login${next}`, 303);
       }
+      if (twoFactorMissing && !options.allowTwoFactorMissing)
+        return kit.redirect(c, '/settings', 'two-factor-required');
+      const current = account.data.tenants.find((t) => t.current);
       return {
         base,
         csrf: session.data.csrfToken,
         email: session.data.email,
-        tenantName: tenant.data.name,
-        slug: tenant.data.slug,
-        timezone: tenant.data.timezone,
-        pageUrl: kit.pageUrl(tenant.data.slug, tenant.data.pageUrl),
+        role: session.data.role,
+        tenants: account.data.tenants,
+        tenantName: tenant.ok ? tenant.data.name : (current?.name ?? ''),
+        slug: tenant.ok ? tenant.data.slug : (current?.slug ?? ''),
+        timezone: tenant.ok ? tenant.data.timezone : 'UTC',
+        pageUrl: tenant.ok ? kit.pageUrl(tenant.data.slug, tenant.data.pageUrl) : '',
         publish: publish.ok ? publish.data : null,
         now: now(),
       };
+    },
+    forbidden(c, shell, message, section) {
+      return kit.render(
+        c,
+        page(shell, {
+          title: 'Not allowed',
+          section,
+          body: html`<div class="card" role="alert"><h1>Not allowed</h1><p>${message}</p><p><a href="${base}">Back to the overview</a></p></div>`,
+        }),
+        403,
+      );
     },
     async form(c) {
       const body = await c.req.parseBody();

@@ -186,6 +186,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       pageScheme: 'http' as const,
       cookieSecure: false,
       localMode: true,
+      dashboardUrl: `http://localhost:${options.ports.api}/dashboard`,
+      mailFrom: 'Upstate <accounts@upstate.localhost>',
     };
     const apiBase = `http://127.0.0.1:${options.ports.api}`;
     const monitorTarget = `${apiBase}/demo-target/health`;
@@ -194,7 +196,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const api = await step('API', async () => {
       const server = await startApiServer({
         port: options.ports.api,
-        deps: { store, publishTrigger: publisher.trigger, dnsResolver, config: apiConfig },
+        deps: { store, publishTrigger: publisher.trigger, dnsResolver, config: apiConfig, mailer: mail.mailer },
         extend: (app) => {
           // A small target for the demo monitor, so the checker has something real to probe.
           app.get('/demo-target/health', (c) => c.text('ok\n'));

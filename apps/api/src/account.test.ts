@@ -273,7 +273,10 @@ describe('two-factor', () => {
     expect(refused.status).toBe(401);
     expect((await json(refused)).error?.field).toBe('code');
     clock = new Date(clock.getTime() + 60_000);
-    expect((await login(currentTotp(secret, clock))).status).toBe(200);
+    const fresh = currentTotp(secret, clock);
+    expect((await login(fresh)).status).toBe(200);
+    // The same code again within its 30 seconds is a replay.
+    expect((await login(fresh)).status).toBe(401);
   });
 
   it('accepts each recovery code once', async () => {

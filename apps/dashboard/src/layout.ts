@@ -123,7 +123,8 @@ export function page(
 <div class="shell">
   <aside class="sidebar">
     <a class="brand-mark" href="${shell.base}"><span class="dot" aria-hidden="true"></span>Upstate</a>
-    <div class="tenant-name">${shell.tenantName} <span class="muted small">(${shell.role})</span></div>
+    <div class="tenant-name">${shell.tenantName}</div>
+    <div class="tenant-role">Your role: ${shell.role}</div>
     ${
       shell.tenants.length > 1
         ? html`<form method="post" action="${shell.base}/switch-tenant" class="switcher">${csrfField(shell.csrf)}

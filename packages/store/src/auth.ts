@@ -33,6 +33,8 @@ export interface User {
   /** Base32 TOTP secret once two-factor is on; `totpPending` while it is being set up. */
   totpSecret?: string | null;
   totpPending?: string | null;
+  /** The last 30-second TOTP step accepted (a code is never accepted twice). */
+  totpStep?: number;
   /** SHA-256 of each unused recovery code. */
   recoveryCodes?: Set<string>;
 }
@@ -216,13 +218,31 @@ export function usersRepo(db: Db) {
     async setTotpPending(email: string, secret: string | null): Promise<void> {
       await update(email, 'SET totpPending = :s', { ':s': secret });
     },
-    async enableTotp(email: string, secret: string, recoveryHashes: string[]): Promise<void> {
+    async enableTotp(email: string, secret: string, recoveryHashes: string[], usedStep: number): Promise<void> {
       await update(
         email,
-        'SET totpSecret = :s, totpPending = :null, recoveryCodes = :codes',
-        { ':s': secret, ':null': null, ':codes': new Set(recoveryHashes) },
+        'SET totpSecret = :s, totpPending = :null, recoveryCodes = :codes, totpStep = :step',
+        { ':s': secret, ':null': null, ':codes': new Set(recoveryHashes), ':step': usedStep },
         'totpPending = :s',
       );
+    },
+    /** Records the TOTP step just used; false when it (or a later one) was used already. */
+    async useTotpStep(email: string, step: number): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: userKey(email),
+            UpdateExpression: 'SET totpStep = :step',
+            ConditionExpression: 'attribute_not_exists(totpStep) OR totpStep < :step',
+            ExpressionAttributeValues: { ':step': step },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalFailure(error)) return false;
+        throw error;
+      }
     },
     async disableTotp(email: string): Promise<void> {
       await update(email, 'SET totpSecret = :null, totpPending = :null REMOVE recoveryCodes', { ':null': null });

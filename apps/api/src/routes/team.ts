@@ -217,7 +217,18 @@ export function teamRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       tags: ['Team'],
       summary: 'Accept an invite: new people choose a password, existing accounts give theirs; starts a session',
       request: {
-        body: jsonBody(z.strictObject({ token: Token, password: z.string().min(1).max(200) })),
+        body: jsonBody(
+          z.strictObject({
+            token: Token,
+            password: z.string().min(1).max(200),
+            code: z
+              .string()
+              .trim()
+              .max(20)
+              .optional()
+              .describe('Two-factor code, for an existing account that has it on'),
+          }),
+        ),
       },
       responses: {
         200: jsonResponse(

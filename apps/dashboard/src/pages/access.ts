@@ -109,6 +109,18 @@ export function accessRoutes(app: Hono, kit: Kit) {
                   attrs: { autocomplete: 'new-password' },
                 })
           }
+          ${
+            invite.hasAccount
+              ? input(state, {
+                  name: 'code',
+                  label: 'Two-factor code',
+                  hint: 'Only if your account has two-factor sign-in on.',
+                  noOptionalMark: true,
+                  value: '',
+                  attrs: { autocomplete: 'one-time-code', maxlength: 20 },
+                })
+              : ''
+          }
           <div class="actions"><button class="btn primary" type="submit">Join the team</button></div>
         </form>`,
     });
@@ -125,9 +137,16 @@ export function accessRoutes(app: Hono, kit: Kit) {
     const token = f.token ?? '';
     const lookup = await kit.call<Lookup>(c, 'POST', '/v1/invites/lookup', { body: { token } });
     if (!lookup.ok) return kit.render(c, expired('invite'), 410);
-    const r = await kit.call(c, 'POST', '/v1/invites/accept', { body: { token, password: f.password ?? '' } });
+    const code = (f.code ?? '').trim();
+    const r = await kit.call(c, 'POST', '/v1/invites/accept', {
+      body: { token, password: f.password ?? '', ...(code ? { code } : {}) },
+    });
     if (!r.ok)
-      return kit.render(c, invitePage(withApiError(formState(), r.error, ['password']), token, lookup.data), r.status);
+      return kit.render(
+        c,
+        invitePage(withApiError(formState(), r.error, ['password', 'code']), token, lookup.data),
+        r.status,
+      );
     for (const cookie of r.setCookies) c.header('Set-Cookie', cookie, { append: true });
     return kit.redirect(c, '', 'joined');
   });

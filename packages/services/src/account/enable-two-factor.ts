@@ -6,16 +6,17 @@
 import { AppError } from '@upstate/core';
 import type { AccountDeps } from './deps.ts';
 import { newRecoveryCodes, sha256 } from './secrets.ts';
-import { checkTotp } from './totp.ts';
+import { totpStep } from './totp.ts';
 
 export async function enableTwoFactor(deps: AccountDeps, input: { email: string; code: string }) {
   const user = await deps.store.users.getByEmail(input.email);
   if (!user?.totpPending) throw new AppError('conflict', 'Start two-factor set-up first', { field: 'code' });
-  if (!checkTotp(user.totpPending, input.code.trim(), deps.now()))
+  const step = totpStep(user.totpPending, input.code.trim(), deps.now());
+  if (step === null)
     throw new AppError('validation_failed', 'That code does not match; check the time on your device', {
       field: 'code',
     });
   const codes = newRecoveryCodes();
-  await deps.store.users.enableTotp(user.email, user.totpPending, codes.map(sha256));
+  await deps.store.users.enableTotp(user.email, user.totpPending, codes.map(sha256), step);
   return { recoveryCodes: codes };
 }

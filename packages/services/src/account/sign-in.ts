@@ -17,7 +17,7 @@ import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password
 import { sha256 } from './secrets.ts';
 import { sendVerification } from './sign-up.ts';
 import { startSession } from './start-session.ts';
-import { checkTotp } from './totp.ts';
+import { totpStep } from './totp.ts';
 
 export interface SignInInput {
   email: string;
@@ -57,7 +57,12 @@ async function failed(deps: AccountDeps, email: string, clientAddress: string | 
 export async function checkSecondFactor(deps: AccountDeps, user: User, code: string): Promise<boolean> {
   if (!user.totpSecret) return true;
   const trimmed = code.trim().toLowerCase();
-  if (/^\d{6}$/.test(trimmed)) return checkTotp(user.totpSecret, trimmed, deps.now());
+  if (/^\d{6}$/.test(trimmed)) {
+    // RFC 6238 §5.2: a code is accepted once; the step is recorded with a condition, so a code
+    // seen by someone else cannot be replayed within its 30 seconds.
+    const step = totpStep(user.totpSecret, trimmed, deps.now());
+    return step !== null && deps.store.users.useTotpStep(user.email, step);
+  }
   if (/^[a-z0-9]{4}-[a-z0-9]{4}$/.test(trimmed)) return deps.store.users.useRecoveryCode(user.email, sha256(trimmed));
   return false;
 }

@@ -15,7 +15,7 @@ import { AppError, newId } from '@upstate/core';
 import type { AccountDeps } from '../account/deps.ts';
 import { hashPassword, verifyPassword } from '../account/passwords.ts';
 import { sha256 } from '../account/secrets.ts';
-import { checkSignInLimits } from '../account/sign-in.ts';
+import { checkSecondFactor, checkSignInLimits } from '../account/sign-in.ts';
 import { startSession } from '../account/start-session.ts';
 
 const invalid = () =>
@@ -41,7 +41,7 @@ export async function lookUpInvite(deps: AccountDeps, input: { token: string }) 
 
 export async function acceptInvite(
   deps: AccountDeps,
-  input: { token: string; password: string; clientAddress?: string; userAgent?: string },
+  input: { token: string; password: string; code?: string | undefined; clientAddress?: string; userAgent?: string },
 ) {
   const { invite: record, hasAccount } = await lookUpInvite(deps, input);
   const existing = hasAccount ? await deps.store.users.getByEmail(record.email) : undefined;
@@ -50,6 +50,15 @@ export async function acceptInvite(
     if (!(await verifyPassword(input.password, existing.passwordHash))) {
       await deps.store.throttles.fail(`signin:${record.email}`);
       throw new AppError('unauthorized', 'Wrong password for your existing account', { field: 'password' });
+    }
+    // The invite link plus the password must not get around the account's second factor.
+    if (existing.totpSecret) {
+      if (!input.code)
+        throw new AppError('two_factor_required', 'Enter the code from your authenticator app', { field: 'code' });
+      if (!(await checkSecondFactor(deps, existing, input.code))) {
+        await deps.store.throttles.fail(`signin:${record.email}`);
+        throw new AppError('unauthorized', 'Wrong or used code', { field: 'code' });
+      }
     }
   }
   const passwordHash = existing ? undefined : await hashPassword(input.password);
@@ -80,7 +89,7 @@ export async function acceptInvite(
     detail: { role: record.role },
   });
   const session = await startSession(deps, user, record.tenantId, {
-    twoFactor: false,
+    twoFactor: Boolean(existing?.totpSecret),
     userAgent: input.userAgent,
   });
   return { ...session, tenantId: record.tenantId, user: { id: user.id, email: user.email }, role: record.role };

@@ -559,21 +559,31 @@ export function tokensRepo(db: Db) {
         }),
       );
     },
-    /** Reads a token that is still usable (unused, unexpired, of this purpose). */
-    async peek(tokenHash: string, purpose: TokenPurpose): Promise<AccountToken | undefined> {
+    /**
+     * Reads a token that is still usable (unused, unexpired, of this purpose). `nowSeconds` is the
+     * caller's clock, the one that set `expiresAt`, so a use case never mixes two clocks.
+     */
+    async peek(
+      tokenHash: string,
+      purpose: TokenPurpose,
+      nowSeconds = epochSeconds(db.now()),
+    ): Promise<AccountToken | undefined> {
       const { Item } = await db.doc.send(
         new GetCommand({ TableName: db.table, Key: tokenKey(tokenHash), ConsistentRead: true }),
       );
       const token = strip<AccountToken>(Item);
-      if (!token || token.purpose !== purpose || token.usedAt || token.expiresAt <= epochSeconds(db.now()))
-        return undefined;
+      if (!token || token.purpose !== purpose || token.usedAt || token.expiresAt <= nowSeconds) return undefined;
       return token;
     },
     /**
      * Spends a token: one conditional write, so of two requests with the same token exactly one
      * goes on. Expired, spent, revoked or unknown tokens are all `invalid_token`.
      */
-    async consume(tokenHash: string, purpose: TokenPurpose): Promise<AccountToken> {
+    async consume(
+      tokenHash: string,
+      purpose: TokenPurpose,
+      nowSeconds = epochSeconds(db.now()),
+    ): Promise<AccountToken> {
       try {
         const { Attributes } = await db.doc.send(
           new UpdateCommand({
@@ -584,7 +594,7 @@ export function tokensRepo(db: Db) {
             ExpressionAttributeValues: {
               ':at': db.now().toISOString(),
               ':p': purpose,
-              ':now': epochSeconds(db.now()),
+              ':now': nowSeconds,
             },
             ReturnValues: 'ALL_NEW',
           }),

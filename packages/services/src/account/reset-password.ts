@@ -6,13 +6,13 @@
  * sessions go right after the password, before anything else.
  */
 import { AppError } from '@upstate/core';
-import type { AccountDeps } from './deps.ts';
+import { type AccountDeps, epoch } from './deps.ts';
 import { hashPassword } from './passwords.ts';
 import { sha256 } from './secrets.ts';
 
 export async function resetPassword(deps: AccountDeps, input: { token: string; password: string }) {
   const passwordHash = await hashPassword(input.password);
-  const token = await deps.store.tokens.consume(sha256(input.token), 'reset');
+  const token = await deps.store.tokens.consume(sha256(input.token), 'reset', epoch(deps));
   const user = await deps.store.users.getByEmail(token.email);
   if (!user || user.id !== token.userId)
     throw new AppError('invalid_token', 'This link has expired or was already used', { field: 'token' });

@@ -14,7 +14,7 @@
  */
 import { AppError, defaultBranding, newId } from '@upstate/core';
 import type { TenantRecord } from '@upstate/store';
-import type { AccountDeps } from './deps.ts';
+import { type AccountDeps, epoch } from './deps.ts';
 import { newApiKey, sha256 } from './secrets.ts';
 
 export interface Verified {
@@ -25,7 +25,7 @@ export interface Verified {
 
 export async function verifyEmail(deps: AccountDeps, input: { token: string }): Promise<Verified> {
   const { store } = deps;
-  const token = await store.tokens.consume(sha256(input.token), 'verify');
+  const token = await store.tokens.consume(sha256(input.token), 'verify', epoch(deps));
   const user = await store.users.getByEmail(token.email);
   if (!user?.unverified || !user.pendingTenant || user.id !== token.userId) {
     throw new AppError('invalid_token', 'This link has expired or was already used', { field: 'token' });

@@ -12,7 +12,7 @@
  * the tenant, which a re-sent invite completes.
  */
 import { AppError, newId } from '@upstate/core';
-import type { AccountDeps } from '../account/deps.ts';
+import { type AccountDeps, epoch } from '../account/deps.ts';
 import { hashPassword, verifyPassword } from '../account/passwords.ts';
 import { sha256 } from '../account/secrets.ts';
 import { checkSecondFactor, checkSignInLimits } from '../account/sign-in.ts';
@@ -24,7 +24,7 @@ const invalid = () =>
 /** What the accept page shows before anyone types a password. */
 export async function lookUpInvite(deps: AccountDeps, input: { token: string }) {
   const tokenHash = sha256(input.token);
-  const token = await deps.store.tokens.peek(tokenHash, 'invite');
+  const token = await deps.store.tokens.peek(tokenHash, 'invite', epoch(deps));
   if (!token?.tenantId || !token.inviteId) throw invalid();
   const record = await deps.store.invites.get(token.tenantId, token.inviteId);
   if (record?.status !== 'pending' || record.tokenHash !== tokenHash) throw invalid();
@@ -62,7 +62,7 @@ export async function acceptInvite(
     }
   }
   const passwordHash = existing ? undefined : await hashPassword(input.password);
-  await deps.store.tokens.consume(sha256(input.token), 'invite');
+  await deps.store.tokens.consume(sha256(input.token), 'invite', epoch(deps));
   const at = deps.now().toISOString();
   const user =
     existing ??

@@ -68,7 +68,7 @@ export const routePermissions: Record<string, Permission | 'person' | 'public'> 
   'GET /v1/monitors/{id}/checks': 'read',
   'POST /v1/heartbeats/{token}': 'public',
   'GET /v1/heartbeats/{token}': 'public',
-  'GET /v1/audit-log': 'admin',
+  'GET /v1/audit-log': 'read',
   'GET /v1/publish': 'read',
   'GET /v1/team': 'read',
   'PATCH /v1/team': 'owner',

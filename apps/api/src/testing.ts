@@ -100,9 +100,9 @@ export async function createTestApp(overrides: Partial<AppDeps> = {}) {
   /** Invites a person to `tenant` with `role` and accepts from the mailed link; their session. */
   async function addMember(tenant: TestTenant, role: 'owner' | 'admin' | 'editor' | 'viewer', email?: string) {
     const address = email ?? `${role}-${++members}-${tenant.slug}@example.com`;
-    // Only an owner (a person, not a key) may invite an owner.
+    // Only an owner (a person, not a key) may invite an owner; a tenant without a key invites by session.
     const invited =
-      role === 'owner'
+      role === 'owner' || !tenant.key
         ? await call(
             null,
             'POST',

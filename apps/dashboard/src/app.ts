@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import { assets } from './assets.ts';
-import { createKit, type DashboardDeps } from './kit.ts';
+import { createKit, type DashboardDeps, refusals } from './kit.ts';
 import { authPage } from './layout.ts';
 import { accessRoutes } from './pages/access.ts';
 import { accountRoutes } from './pages/account.ts';
@@ -56,6 +56,22 @@ export function createDashboard(deps: DashboardDeps): Hono {
       if (!sameOrigin || site === 'cross-site') return c.text('Cross-site request refused', 403);
     }
     await next();
+    // A refusal of the member's role that the page did not show becomes a clear 403 page.
+    const refusal = refusals.get(c.req.raw);
+    const shown = async (message: string) =>
+      c.res.status === 403 && (await c.res.clone().text()).includes(String(await html`${message}`));
+    if (refusal?.message && !(await shown(refusal.message))) {
+      c.res = undefined;
+      c.res = refusal.shell
+        ? await kit.forbidden(c, refusal.shell, refusal.message, 'overview')
+        : await c.html(
+            authPage(kit.base, {
+              title: 'Not allowed',
+              body: html`<h1>Not allowed</h1><p>${refusal.message}</p>`,
+            }),
+            403,
+          );
+    }
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'same-origin');
     if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', pageCsp);

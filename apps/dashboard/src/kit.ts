@@ -68,6 +68,13 @@ export interface Kit {
   notFound(c: Context, shell: Shell): Response | Promise<Response>;
 }
 
+/**
+ * Role refusals the API gave while serving a dashboard request, and the shell that request loaded:
+ * the dashboard app turns any refusal a page did not show into a 403 page with the API's message,
+ * so no page ever hides a refusal as "not found" or an empty list.
+ */
+export const refusals = new WeakMap<Request, { message: string; shell?: Shell }>();
+
 export function createKit(deps: DashboardDeps): Kit {
   const base = deps.config?.basePath ?? '/dashboard';
   const now = deps.now ?? (() => new Date());
@@ -76,15 +83,21 @@ export function createKit(deps: DashboardDeps): Kit {
     store: deps.store,
     base,
     now,
-    call: (c, method, path, options = {}) => {
+    call<T>(c: Context, method: string, path: string, options: CallOptions = {}) {
       const { form, idempotent = true, body } = options;
       const key = form?._idem;
-      return callApi(deps.api, c, method, path, {
+      return callApi<T>(deps.api, c, method, path, {
         body,
         ...(form ? { csrf: form._csrf ?? '' } : {}),
         ...(method === 'POST' && idempotent && key && /^[A-Za-z0-9_-]{16,64}$/.test(key)
           ? { idempotencyKey: key }
           : {}),
+      }).then((r): ApiResult<T> => {
+        if (!r.ok && r.status === 403 && r.error.code === 'forbidden') {
+          const seen = refusals.get(c.req.raw);
+          if (!seen?.message) refusals.set(c.req.raw, { ...seen, message: r.error.message });
+        }
+        return r;
       });
     },
     async shell(c, options = {}) {
@@ -106,7 +119,7 @@ export function createKit(deps: DashboardDeps): Kit {
       if (twoFactorMissing && !options.allowTwoFactorMissing)
         return kit.redirect(c, '/settings', 'two-factor-required');
       const current = account.data.tenants.find((t) => t.current);
-      return {
+      const shell: Shell = {
         base,
         csrf: session.data.csrfToken,
         email: session.data.email,
@@ -119,6 +132,10 @@ export function createKit(deps: DashboardDeps): Kit {
         publish: publish.ok ? publish.data : null,
         now: now(),
       };
+      const seen = refusals.get(c.req.raw);
+      if (seen) refusals.set(c.req.raw, { ...seen, shell });
+      else refusals.set(c.req.raw, { message: '', shell });
+      return shell;
     },
     forbidden(c, shell, message, section) {
       return kit.render(

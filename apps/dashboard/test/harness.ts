@@ -7,11 +7,11 @@ import { createDashboard } from '../src/index.ts';
 
 /** The real API on its own dynalite table with the dashboard mounted at /dashboard, as `npm start` does. */
 export async function createHarness() {
-  const { app: api, store, txt, publishTrigger, mailer } = await createTestApp();
+  const { app: api, store, txt, publishTrigger, mailer, addMember } = await createTestApp();
   api.route('/dashboard', createDashboard({ api, store }));
   let counter = 0;
   const uniqueSlug = (prefix = 'co') => `${prefix}-${++counter}-${Date.now().toString(36)}`;
-  return { api, store, txt, publishTrigger, mailer, uniqueSlug, browser: () => new Browser(api, mailer) };
+  return { api, store, txt, publishTrigger, mailer, addMember, uniqueSlug, browser: () => new Browser(api, mailer) };
 }
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;

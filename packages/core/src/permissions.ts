@@ -5,10 +5,10 @@ import type { ApiKeyScope } from './schemas.ts';
 /**
  * What a route may ask of its caller. Routes name one permission each; who holds it is decided
  * here and nowhere else, for people (roles) and API keys (scopes) alike.
- * - `read`: everything a GET shows.
+ * - `read`: everything a GET shows, the audit log included.
  * - `incidents`: incidents, their updates, maintenance.
  * - `components`: components, groups, their status, monitors.
- * - `admin`: branding and tenant settings, API keys, domains, the audit log.
+ * - `admin`: branding and tenant settings, API keys, domains.
  * - `team`: members and invites.
  * - `owner`: ownership itself (making or unmaking owners).
  */

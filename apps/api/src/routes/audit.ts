@@ -42,7 +42,8 @@ export function auditRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       },
     }),
     async (c) => {
-      const p = principal(c, 'admin');
+      // Every member reads the trail (viewers read everything); it names people by email, never secrets.
+      const p = principal(c, 'read');
       const q = c.req.valid('query');
       const page = await store.audit.list(p.tenantId, {
         limit: q.limit ?? 50,

@@ -1,3 +1,4 @@
+import { type Role, rolePermissions } from '@upstate/core';
 import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Kit } from '../kit.ts';
@@ -30,12 +31,13 @@ export function teamRoutes(app: Hono, kit: Kit) {
   const { base } = kit;
 
   async function teamPage(c: Context, shell: Shell, state: FormState = formState(), status = 200) {
+    // Only roles that manage the team see (and load) invites and the controls.
+    const manage = rolePermissions[shell.role as Role]?.includes('team') ?? false;
     const [team, invites] = await Promise.all([
       kit.call<{ members: Member[]; requireTwoFactor: boolean }>(c, 'GET', '/v1/team'),
-      kit.call<{ data: Invite[] }>(c, 'GET', '/v1/team/invites'),
+      manage ? kit.call<{ data: Invite[] }>(c, 'GET', '/v1/team/invites') : Promise.resolve(undefined),
     ]);
     if (!team.ok) return kit.forbidden(c, shell, team.error.message, 'team');
-    const manage = invites.ok;
     const tz = shell.timezone;
     const body = html`<div class="page-head"><div><h1>Team</h1><p>Everyone who can sign in to this page’s dashboard, and what they may do.</p></div></div>
       ${errorSummary(state)}
@@ -61,7 +63,7 @@ export function teamRoutes(app: Hono, kit: Kit) {
         )}</tbody></table></div>
       </section>
       ${
-        manage
+        manage && invites?.ok
           ? html`<section class="card" aria-labelledby="h-invite"><h2 id="h-invite">Invite someone</h2>
         <form method="post" action="${base}/team/invites" novalidate>${csrfField(shell.csrf)}
           ${input(state, { name: 'email', label: 'Email', type: 'email', required: true, attrs: { autocomplete: 'off' } })}

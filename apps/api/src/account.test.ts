@@ -1,5 +1,5 @@
 import { scrypt } from 'node:crypto';
-import { rolePermissions } from '@upstate/core';
+import { rolePermissions, scopePermissions } from '@upstate/core';
 import { currentTotp } from '@upstate/services/account/totp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routePermissions } from './route-permissions.ts';
@@ -453,6 +453,14 @@ describe('role × route matrix', () => {
       editor: (await t.addMember(owner, 'editor')).headers,
       viewer: (await t.addMember(owner, 'viewer')).headers,
     };
+    // API keys of each scope, on the same permissions.
+    const keys: Record<string, Record<string, string>> = {};
+    for (const scope of ['admin', 'incidents', 'components', 'read'] as const) {
+      const key = (await json(await t.call(owner, 'POST', '/v1/api-keys', { name: scope, scopes: [scope] }))) as {
+        key: string;
+      };
+      keys[scope] = { authorization: `Bearer ${key.key}` };
+    }
     const doc = (await (await t.app.request('/openapi.json')).json()) as {
       paths: Record<string, Record<string, { 'x-permission'?: string }>>;
     };
@@ -466,9 +474,21 @@ describe('role × route matrix', () => {
       if (op.needs === 'public' || op.needs === 'person') continue;
       // Destructive operations on the caller's own session or team are tried on a missing id.
       const url = op.path.replace(/\{[^}]+\}/g, 'nonexistent');
-      for (const [role, headers] of Object.entries(sessions)) {
+      const principals = [
+        ...Object.entries(sessions).map(([role, headers]) => ({
+          role,
+          headers,
+          holds: rolePermissions[role as keyof typeof rolePermissions],
+        })),
+        ...Object.entries(keys).map(([scope, headers]) => ({
+          role: `${scope} key`,
+          headers,
+          holds: scopePermissions[scope as keyof typeof scopePermissions],
+        })),
+      ];
+      for (const { role, headers, holds } of principals) {
         const res = await t.call(null, op.method, url, op.method === 'GET' ? undefined : {}, headers);
-        const allowed = rolePermissions[role as keyof typeof rolePermissions].includes(op.needs as never);
+        const allowed = holds.includes(op.needs as never);
         const label = `${role} ${op.method} ${op.path}`;
         if (allowed)
           expect({ label, status: res.status === 403 ? 403 : 'not 403' }).toEqual({ label, status: 'not 403' });
@@ -479,6 +499,6 @@ describe('role × route matrix', () => {
         checked++;
       }
     }
-    expect(checked).toBeGreaterThan(150);
+    expect(checked).toBeGreaterThan(350);
   }, 60_000);
 });

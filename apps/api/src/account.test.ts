@@ -227,6 +227,44 @@ describe('sessions', () => {
     ).toBe(200);
   });
 
+  it('a password change needs the current password and signs out the other sessions', async () => {
+    const t = await createTestApp();
+    const owner = await t.signup('changer');
+    const other = await post(t, '/v1/sessions', { email: 'changer@example.com', password: 'correct horse battery' });
+    const otherCookie = (other.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const h = { cookie: owner.cookie, 'x-csrf-token': owner.csrfToken };
+    const wrong = await t.call(
+      null,
+      'POST',
+      '/v1/account/password',
+      { current: 'not it at all', password: 'a fresh password' },
+      h,
+    );
+    expect(wrong.status).toBe(401);
+    expect((await json(wrong)).error?.field).toBe('current');
+    const ok = await t.call(
+      null,
+      'POST',
+      '/v1/account/password',
+      { current: 'correct horse battery', password: 'a fresh password' },
+      h,
+    );
+    expect(ok.status).toBe(204);
+    expect((await t.call(null, 'GET', '/v1/components', undefined, { cookie: owner.cookie })).status).toBe(200);
+    expect((await t.call(null, 'GET', '/v1/components', undefined, { cookie: otherCookie })).status).toBe(401);
+    expect((await post(t, '/v1/sessions', { email: 'changer@example.com', password: 'a fresh password' })).status).toBe(
+      200,
+    );
+  });
+
+  it('backs off repeated sign-ups for one email', async () => {
+    const t = await createTestApp();
+    const statuses = [];
+    for (let i = 0; i < 6; i++)
+      statuses.push((await post(t, '/v1/signup', signupBody(`again-${i}`, 'again@example.com'))).status);
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
+  });
+
   it('a reset request answers the same for unknown addresses and sends nothing', async () => {
     const t = await createTestApp();
     const before = t.mailer.sent.length;

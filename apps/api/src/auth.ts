@@ -113,5 +113,8 @@ async function checkCsrf(c: Context<Env>, expected: string): Promise<void> {
 export function requireScope(principal: Principal, permission: Permission): void {
   if (principal.twoFactorMissing)
     throw new AppError('forbidden', 'This team requires two-factor sign-in: turn it on in your account settings');
-  requirePermission(principal, permission);
+  requirePermission(
+    { ...principal, permissions: principal.permissions ?? permissionsOfScopes(principal.scopes) },
+    permission,
+  );
 }

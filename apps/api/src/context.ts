@@ -40,8 +40,8 @@ export interface Principal {
   tenantId: string;
   author: Author;
   scopes: readonly ApiKeyScope[];
-  /** What this principal may do (from its role or its key's scopes); routes check these. */
-  permissions: readonly Permission[];
+  /** What this principal may do (from its role or its key's scopes); absent means "what `scopes` grant". */
+  permissions?: readonly Permission[];
   /** A person's role in the tenant (sessions only). */
   role?: Role;
   via: 'api_key' | 'session';

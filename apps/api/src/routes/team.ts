@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { AppError, Role } from '@upstate/core';
+import { AppError, permissionsOfScopes, Role } from '@upstate/core';
 import { acceptInvite, lookUpInvite } from '@upstate/services/team/accept-invite';
+import type { Actor } from '@upstate/services/team/actor';
 import { changeRole } from '@upstate/services/team/change-role';
 import { invite } from '@upstate/services/team/invite';
 import { removeMember } from '@upstate/services/team/remove-member';
@@ -8,7 +9,7 @@ import { requireTwoFactor } from '@upstate/services/team/require-two-factor';
 import { resendInvite } from '@upstate/services/team/resend-invite';
 import { revokeInvite } from '@upstate/services/team/revoke-invite';
 import type { Invite } from '@upstate/store';
-import type { Env } from '../context.ts';
+import type { Env, Principal } from '../context.ts';
 import { accountDeps, Email, setSessionCookie } from './account.ts';
 import { errorResponses, IdParam, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
@@ -27,6 +28,12 @@ const InviteView = z
   })
   .openapi('Invite');
 const Token = z.string().min(20).max(200);
+
+const actor = (p: Principal): Actor => ({
+  tenantId: p.tenantId,
+  author: p.author,
+  permissions: p.permissions ?? permissionsOfScopes(p.scopes),
+});
 
 export function teamRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
   const { store } = deps;
@@ -78,7 +85,7 @@ export function teamRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'owner');
-      await requireTwoFactor(account, p, { required: c.req.valid('json').requireTwoFactor });
+      await requireTwoFactor(account, actor(p), { required: c.req.valid('json').requireTwoFactor });
       return c.body(null, 204);
     },
   );
@@ -95,7 +102,10 @@ export function teamRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'team');
-      const member = await changeRole(account, p, { userId: c.req.valid('param').id, role: c.req.valid('json').role });
+      const member = await changeRole(account, actor(p), {
+        userId: c.req.valid('param').id,
+        role: c.req.valid('json').role,
+      });
       return c.json(member, 200);
     },
   );
@@ -112,7 +122,7 @@ export function teamRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'team');
-      await removeMember(account, p, { userId: c.req.valid('param').id });
+      await removeMember(account, actor(p), { userId: c.req.valid('param').id });
       return c.body(null, 204);
     },
   );
@@ -144,7 +154,7 @@ export function teamRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'team');
-      return c.json(inviteView(await invite(account, p, c.req.valid('json'))), 201);
+      return c.json(inviteView(await invite(account, actor(p), c.req.valid('json'))), 201);
     },
   );
 
@@ -160,7 +170,7 @@ export function teamRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'team');
-      return c.json(inviteView(await resendInvite(account, p, c.req.valid('param'))), 200);
+      return c.json(inviteView(await resendInvite(account, actor(p), c.req.valid('param'))), 200);
     },
   );
 
@@ -176,7 +186,7 @@ export function teamRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'team');
-      await revokeInvite(account, p, c.req.valid('param'));
+      await revokeInvite(account, actor(p), c.req.valid('param'));
       return c.body(null, 204);
     },
   );

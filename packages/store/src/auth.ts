@@ -313,6 +313,9 @@ export function sessionsRepo(db: Db) {
       const { Item } = await db.doc.send(new GetCommand({ TableName: db.table, Key: sessionKey(sessionHash) }));
       const session = strip<Session & { hash?: string }>(Item);
       if (!session || session.expiresAt <= epochSeconds(db.now())) return undefined;
+      // Sessions from before the per-person index cannot be listed or ended by a password reset,
+      // so they no longer count: their holder signs in again.
+      if (!session.id) return undefined;
       const { hash, ...rest } = session;
       return rest;
     },

@@ -132,9 +132,9 @@ export function createKit(deps: DashboardDeps): Kit {
         publish: publish.ok ? publish.data : null,
         now: now(),
       };
-      const seen = refusals.get(c.req.raw);
-      if (seen) refusals.set(c.req.raw, { ...seen, shell });
-      else refusals.set(c.req.raw, { message: '', shell });
+      // The shell's own reads refused for a missing second factor are expected here, not a page's refusal.
+      const seen = twoFactorMissing ? undefined : refusals.get(c.req.raw);
+      refusals.set(c.req.raw, { message: seen?.message ?? '', shell });
       return shell;
     },
     forbidden(c, shell, message, section) {

@@ -9,7 +9,7 @@ import { httpGet, poll, repoRoot } from './support.ts';
 
 // `npm start` minus the bootstrap: the same entry point and flags as apps/local's start script.
 const dataDir = mkdtempSync(join(tmpdir(), 'upstate-cli-'));
-let ports: { api: number; edge: number };
+let ports: { api: number; edge: number; mail: number };
 
 interface Run {
   child: ChildProcess;
@@ -29,6 +29,7 @@ function start(extraArgs: string[] = [], env: Record<string, string> = {}): Run 
         UPSTATE_DATA_DIR: dataDir,
         UPSTATE_API_PORT: String(ports.api),
         UPSTATE_EDGE_PORT: String(ports.edge),
+        UPSTATE_MAIL_PORT: String(ports.mail),
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,7 +50,7 @@ const ready = (run: Run) =>
   );
 
 beforeAll(async () => {
-  ports = { api: await freePort(), edge: await freePort() };
+  ports = { api: await freePort(), edge: await freePort(), mail: await freePort() };
 });
 
 afterAll(() => {
@@ -68,6 +69,7 @@ describe('npm start (apps/local/src/main.ts)', () => {
     expect(out).toContain(`Status page   http://demo.localhost:${ports.edge}`);
     expect(out).toContain(`Dashboard     http://localhost:${ports.api}/dashboard`);
     expect(out).toContain(`API docs      http://localhost:${ports.api}/docs`);
+    expect(out).toContain(`Mailbox       http://localhost:${ports.mail}`);
     firstKey = /API key\s+(\S+)/.exec(out)?.[1] ?? '';
     expect(firstKey).toMatch(/^up_/);
 
@@ -94,8 +96,8 @@ describe('npm start (apps/local/src/main.ts)', () => {
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain('Stopped cleanly');
-    // Everything is closed: both ports are free again.
-    for (const port of [ports.api, ports.edge]) {
+    // Everything is closed: every port is free again.
+    for (const port of [ports.api, ports.edge, ports.mail]) {
       const probe = createServer();
       await new Promise<void>((resolve, reject) => {
         probe.once('error', reject);
@@ -114,6 +116,7 @@ describe('npm start (apps/local/src/main.ts)', () => {
     const other = start([], {
       UPSTATE_API_PORT: String(await freePort()),
       UPSTATE_EDGE_PORT: String(await freePort()),
+      UPSTATE_MAIL_PORT: String(await freePort()),
     });
     expect(await other.exited).toBe(1);
     expect(other.output()).toMatch(/Another Upstate \(pid \d+\) is already using/);

@@ -17,7 +17,9 @@ import { domainRoutes } from './routes/domains.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { maintenanceRoutes } from './routes/maintenance.ts';
 import { monitorRoutes } from './routes/monitors.ts';
+import { publicSubscriptionRoutes } from './routes/public-subscriptions.ts';
 import type { RouteDeps } from './routes/shared.ts';
+import { subscriberRoutes } from './routes/subscribers.ts';
 import { teamRoutes } from './routes/team.ts';
 
 export const maxBodyBytes = 64 * 1024;
@@ -138,6 +140,16 @@ export function createApp(deps: AppDeps) {
   monitorRoutes(app, routeDeps);
   auditRoutes(app, routeDeps);
   teamRoutes(app, routeDeps);
+  const subscriptions = deps.subscriptions ?? {
+    linkSecret: 'upstate-local-link-secret',
+    apiBase: 'http://localhost:3000',
+    // Without a mailer nobody can confirm, so nobody is ever notified: loud, never silent.
+    sendConfirmation: async () => {
+      log('subscription confirmation not sent: no mailer configured', {});
+    },
+  };
+  subscriberRoutes(app, routeDeps, subscriptions);
+  publicSubscriptionRoutes(app, routeDeps, subscriptions);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

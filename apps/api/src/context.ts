@@ -32,6 +32,8 @@ export interface AppDeps {
   mailer?: Mailer;
   /** The client's address for sign-in and sign-up limits; defaults to what the Lambda or Node entry saw. */
   clientAddress?: (c: import('hono').Context) => string | undefined;
+  /** Reader subscriptions: the link secret (shared with the notifier), the API's public URL and the opt-in mailer. */
+  subscriptions?: import('./routes/public-subscriptions.ts').PublicSubscriptionDeps;
   /** Logger for failures that must not fail the request (publish trigger). */
   log?: (message: string, detail?: Record<string, unknown>) => void;
 }

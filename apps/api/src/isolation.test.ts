@@ -42,6 +42,21 @@ beforeAll(async () => {
   ids.apiKey = (await post('/v1/api-keys', { name: 'A-secret-key', scopes: ['read'] })).id;
   await post('/v1/domains', { domain: 'status.tenant-a.com' });
   ids.domain = 'status.tenant-a.com';
+  ids.subscriber = (await post('/v1/subscribers', { channel: 'email', target: 'a-secret-reader@example.com' })).id;
+  ids.entryKey = `incident_update#${ids.update}`;
+  await t.store.notifyEntries.claim(
+    {
+      tenantId: a.tenantId,
+      entryKey: ids.entryKey,
+      kind: 'incident',
+      payload: '{}',
+      pageStatus: '{}',
+      componentIds: [],
+      componentChange: false,
+      run: 'run-a',
+    },
+    60_000,
+  );
   ids.invite = (await post('/v1/team/invites', { email: 'A-secret-invitee@example.com', role: 'viewer' })).id;
   const team = (await (await t.call(a, 'GET', '/v1/team')).json()) as { members: { userId: string }[] };
   ids.member = team.members[0]?.userId ?? '';
@@ -68,6 +83,7 @@ const bodies: Record<string, unknown> = {
   'PATCH /v1/component-groups/{id}': { name: 'hijack' },
   'PATCH /v1/monitors/{id}': { name: 'hijack' },
   'PATCH /v1/team/members/{id}': { role: 'viewer' },
+  'PUT /v1/subscribers/{id}/scope': { componentIds: null, componentUpdates: true },
 };
 
 function resourceFor(path: string): string {
@@ -80,6 +96,7 @@ function resourceFor(path: string): string {
   if (path.startsWith('/v1/team/invites')) return ids.invite ?? '';
   if (path.startsWith('/v1/team/members')) return ids.member ?? '';
   if (path.startsWith('/v1/account/sessions')) return ids.session ?? '';
+  if (path.startsWith('/v1/subscribers')) return ids.subscriber ?? '';
   throw new Error(`no fixture for ${path}`);
 }
 
@@ -97,6 +114,7 @@ describe('tenant isolation matrix', () => {
       const url = route.path
         .replace('{domain}', ids.domain ?? '')
         .replace('{updateId}', ids.update ?? '')
+        .replace('{entryKey}', encodeURIComponent(ids.entryKey ?? ''))
         .replace('{id}', route.path.includes('{id}') ? resourceFor(route.path) : '');
       const body = bodies[`${route.method} ${route.path}`];
       for (const caller of callers) {
@@ -128,6 +146,9 @@ describe('tenant isolation matrix', () => {
       '/v1/team/invites',
       '/v1/account',
       '/v1/account/sessions',
+      '/v1/subscribers',
+      '/v1/subscribers?target=a-secret-reader%40example.com',
+      '/v1/notifications',
     ]) {
       for (const caller of callers) {
         if (path.startsWith('/v1/account') && caller.key) continue;
@@ -139,6 +160,7 @@ describe('tenant isolation matrix', () => {
           ok: true,
         });
         expect(text).not.toContain('A-secret');
+        expect(text).not.toContain('a-secret');
         expect(text).not.toContain(a.tenantId);
       }
     }

@@ -15,6 +15,7 @@ import { maintenanceRoutes } from './pages/maintenance.ts';
 import { monitorRoutes } from './pages/monitors.ts';
 import { overviewRoutes } from './pages/overview.ts';
 import { settingsRoutes } from './pages/settings.ts';
+import { subscriberRoutes } from './pages/subscribers.ts';
 import { teamRoutes } from './pages/team.ts';
 
 const pageCsp = [
@@ -111,6 +112,7 @@ export function createDashboard(deps: DashboardDeps): Hono {
   incidentRoutes(app, kit);
   maintenanceRoutes(app, kit);
   monitorRoutes(app, kit);
+  subscriberRoutes(app, kit);
   domainRoutes(app, kit);
   keyRoutes(app, kit);
   brandingRoutes(app, kit);

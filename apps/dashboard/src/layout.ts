@@ -41,6 +41,7 @@ const nav = [
   ['incidents', '/incidents', 'Incidents'],
   ['maintenance', '/maintenance', 'Maintenance'],
   ['monitors', '/monitors', 'Monitors'],
+  ['subscribers', '/subscribers', 'Subscribers'],
   ['branding', '/branding', 'Branding'],
   ['domain', '/domain', 'Custom domain'],
   ['api-keys', '/api-keys', 'API keys'],

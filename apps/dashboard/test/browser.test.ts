@@ -386,7 +386,7 @@ describe('accessibility', () => {
     // The navigation is reachable in order and shows where focus is.
     await page.goto(`${origin}/dashboard`);
     const order: string[] = [];
-    for (let i = 0; i < 14; i++) {
+    for (let i = 0; i < 15; i++) {
       await page.keyboard.press('Tab');
       const focused = await page.evaluate(() => ({
         text: (document.activeElement?.textContent ?? '').trim(),
@@ -395,7 +395,7 @@ describe('accessibility', () => {
       expect(focused.outline, focused.text).not.toBe('none');
       order.push(focused.text);
     }
-    expect(order.slice(0, 14)).toEqual([
+    expect(order.slice(0, 15)).toEqual([
       'Skip to content',
       'Upstate',
       'Overview',
@@ -403,6 +403,7 @@ describe('accessibility', () => {
       'Incidents',
       'Maintenance',
       'Monitors',
+      'Subscribers',
       'Branding',
       'Custom domain',
       'API keys',

@@ -23,6 +23,8 @@ export interface EdgeOptions {
   resolveHost?: (host: string) => Promise<string | null>;
   /** Pages live at `{slug}.{platformDomain}`; `localhost` locally. */
   platformDomain?: string;
+  /** The platform API's origin: the page's subscribe form may post there (CSP `form-action`). */
+  formAction?: string;
   now?: () => number;
   /**
    * How long a resolved host → tenant is remembered (default 5 s). Misses are never remembered, so a
@@ -186,7 +188,7 @@ export function createEdge(options: EdgeOptions): Edge {
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const https = url.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
-    const security = securityHeaders({ https });
+    const security = securityHeaders({ https, ...(options.formAction ? { formAction: options.formAction } : {}) });
     const tenantId = await resolveHost(requestHost(request));
     if (!tenantId) return plain(404, 'Not found', security, request);
 

@@ -3,23 +3,28 @@
 /**
  * Pages ship no JavaScript, so scripts are refused outright; styles and images come from the page's
  * own origin (hashed theme CSS and brand.css), and tenant logos are https URLs. Nothing may frame it.
+ * The only form (`/subscribe/`) may post to the platform API's origin and nowhere else.
  */
-export const contentSecurityPolicy = [
-  "default-src 'none'",
-  "style-src 'self'",
-  "img-src 'self' data: https:",
-  "font-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function pagePolicy(formAction?: string): string {
+  return [
+    "default-src 'none'",
+    "style-src 'self'",
+    "img-src 'self' data: https:",
+    "font-src 'self'",
+    "base-uri 'none'",
+    `form-action ${formAction ?? "'none'"}`,
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+export const contentSecurityPolicy = pagePolicy();
 
 /** One year; no includeSubDomains, because a custom domain's other subdomains belong to the tenant. */
 export const strictTransportSecurity = 'max-age=31536000';
 
-export function securityHeaders(options: { https: boolean }): Record<string, string> {
+/** `formAction`: the platform API's origin, where the subscribe form posts. */
+export function securityHeaders(options: { https: boolean; formAction?: string }): Record<string, string> {
   return {
-    'content-security-policy': contentSecurityPolicy,
+    'content-security-policy': pagePolicy(options.formAction),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'strict-origin-when-cross-origin',
     'x-frame-options': 'DENY',

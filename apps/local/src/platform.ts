@@ -10,10 +10,12 @@ import { createChecker } from '@upstate/checker';
 import { AppError, type Mailer } from '@upstate/core';
 import { createDashboard } from '@upstate/dashboard';
 import { createEdge } from '@upstate/edge';
+import { confirmationEmail, createLocalNotifier, createSenders } from '@upstate/notifier';
 import { createLocalPublisher } from '@upstate/publisher';
 import { ensureTheme, themeNames } from '@upstate/render';
 import { createStore, ensureTable, type Store } from '@upstate/store';
 import { createDynamoClient, startDynalite } from '@upstate/store/testing';
+import { mountDemoReceiver, seedDemoSubscribers } from './demo-subscribers.ts';
 import { assertPortFree } from './ports.ts';
 import { type DemoCredentials, reissueDemoKey, seedDemo } from './seed.ts';
 
@@ -163,7 +165,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const platformDomain = 'localhost';
     const pageHost = `${platformDomain}:${options.ports.edge}`;
-    const edge = createEdge({ s3: s3.client, bucket, store, platformDomain });
+    const edge = createEdge({
+      s3: s3.client,
+      bucket,
+      store,
+      platformDomain,
+      formAction: `http://localhost:${options.ports.api}`,
+    });
     let live = false;
     const log = (message: string, detail: Record<string, unknown> = {}) => {
       if (/fail/i.test(message)) console.error(`  ! ${message} ${JSON.stringify(detail)}`);
@@ -172,12 +180,34 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           `  ${new Date().toISOString().slice(11, 19)} published ${detail.tenantId === demo?.tenantId ? demo?.slug : detail.tenantId} v${detail.version}`,
         );
     };
+    const apiBase = `http://localhost:${options.ports.api}`;
+    // One secret for the links in every email: the API and the notifier derive the same tokens.
+    const linkSecret = 'upstate-local-link-secret';
+    const notifier = createLocalNotifier({
+      store,
+      s3: s3.client,
+      bucket,
+      senders: createSenders({
+        mailer: mail.mailer,
+        // Local mode: the demo webhook receiver listens on loopback.
+        policy: {
+          allowPrivateTargets: true,
+          resolveHost: async (host) =>
+            (await (await import('node:dns/promises')).lookup(host, { all: true })).map((a) => a.address),
+        },
+      }),
+      links: { apiBase, linkSecret },
+      mailDomain: platformDomain,
+      log,
+    });
+    closers.push(() => notifier.close());
     const publisher = createLocalPublisher({
       store,
       s3: s3.client,
       bucket,
       invalidator: edge.invalidator,
-      site: { scheme: 'http', platformDomain: pageHost },
+      site: { scheme: 'http', platformDomain: pageHost, apiBase },
+      notifyTrigger: notifier.trigger,
       log,
     });
     closers.push(() => publisher.close());
@@ -189,17 +219,37 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       dashboardUrl: `http://localhost:${options.ports.api}/dashboard`,
       mailFrom: 'Upstate <accounts@upstate.localhost>',
     };
-    const apiBase = `http://127.0.0.1:${options.ports.api}`;
-    const monitorTarget = `${apiBase}/demo-target/health`;
+    const monitorTarget = `http://127.0.0.1:${options.ports.api}/demo-target/health`;
     const dnsResolver: DnsResolver = options.dnsResolver ?? (await import('node:dns/promises'));
 
     const api = await step('API', async () => {
       const server = await startApiServer({
         port: options.ports.api,
-        deps: { store, publishTrigger: publisher.trigger, dnsResolver, config: apiConfig, mailer: mail.mailer },
+        deps: {
+          store,
+          publishTrigger: publisher.trigger,
+          dnsResolver,
+          config: apiConfig,
+          mailer: mail.mailer,
+          subscriptions: {
+            linkSecret,
+            apiBase,
+            async sendConfirmation(input) {
+              await mail.mailer.send(
+                confirmationEmail({ ...input, mailDomain: platformDomain }, input.to, input.confirmUrl),
+              );
+            },
+          },
+        },
         extend: (app) => {
           // A small target for the demo monitor, so the checker has something real to probe.
           app.get('/demo-target/health', (c) => c.text('ok\n'));
+          mountDemoReceiver(app as unknown as import('hono').Hono, {
+            store,
+            tenantId: () => demo?.tenantId,
+            apiBase,
+            say: (line) => live && say(line),
+          });
           app.get('/', (c) => c.redirect('/docs'));
         },
       });
@@ -235,10 +285,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     if (!demo && options.seed !== false) {
       demo = await step(
         'demo tenant seeded',
-        () => seedDemo({ store, apiBase, monitorTarget, config: apiConfig }),
+        () => seedDemo({ store, apiBase: `http://127.0.0.1:${options.ports.api}`, monitorTarget, config: apiConfig }),
         () => '(7 components in 3 groups, 90 days of history, 4 incidents, 1 maintenance, 1 monitor)',
       );
       writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+      await seedDemoSubscribers({ store, tenantId: demo.tenantId, apiBase, linkSecret });
       seeded = true;
     }
 
@@ -307,7 +358,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       mail: { client: mail.client, mailer: mail.mailer, endpoint: mail.endpoint, messages: mail.messages },
       seeded,
       warnings,
-      idle: () => publisher.idle(),
+      idle: async () => {
+        await publisher.idle();
+        await notifier.idle();
+      },
       close,
     };
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { cdnPaths, collapsePaths, type Invalidator, type SyncFile, syncSite } from '@upstate/aws';
-import { AppError, type TenantSnapshot } from '@upstate/core';
+import { AppError, type NotifyTrigger, type TenantSnapshot } from '@upstate/core';
 import type { Store } from '@upstate/store';
 import { loadSnapshot } from '@upstate/store';
 import { z } from 'zod';
@@ -30,12 +30,17 @@ export interface PublisherDeps {
   bucket: string;
   invalidator: Invalidator;
   renderer: Renderer;
-  /** Page URLs: `{scheme}://{first verified custom domain}`, else `{scheme}://{slug}.{platformDomain}`. */
-  site: { scheme: 'http' | 'https'; platformDomain: string };
+  /**
+   * Page URLs: `{scheme}://{first verified custom domain}`, else `{scheme}://{slug}.{platformDomain}`.
+   * `apiBase` (the platform API's public URL) gives every page a `/subscribe/` form posting there.
+   */
+  site: { scheme: 'http' | 'https'; platformDomain: string; apiBase?: string };
   /** How long a lease lives unless renewed; each step renews it. Must outlive the longest Task attempt. */
   leaseTtlMs?: number;
   now?: () => Date;
   log?: Log;
+  /** Told of every committed version, after the page shows it (the notify workflow). */
+  notifyTrigger?: NotifyTrigger;
 }
 
 /** Every step renews the lease for this long; one Task attempt is at most 300 s (definition.ts). */
@@ -157,11 +162,21 @@ export function createHandlers(deps: PublisherDeps) {
       // write up to this version is in the snapshot read below (a later one only makes it fresher).
       const { contentVersion: version } = await store.publish.get(tenantId);
       // The snapshot only carries baseUrl through, so it is filled in once the domains are known.
-      const [snapshot, url] = await Promise.all([
+      const [snapshot, { url, slug }] = await Promise.all([
         loadSnapshot(store, tenantId, { now: now(), baseUrl: '' }),
-        store.tenants.require(tenantId).then((record) => baseUrl(tenantId, record.tenant.slug)),
+        store.tenants
+          .require(tenantId)
+          .then(async (record) => ({ url: await baseUrl(tenantId, record.tenant.slug), slug: record.tenant.slug })),
       ]);
-      const files = await deps.renderer({ ...snapshot, baseUrl: url, contentVersion: version });
+      const subscribeUrl = deps.site.apiBase
+        ? `${deps.site.apiBase}/public/pages/${encodeURIComponent(slug)}/subscribe`
+        : undefined;
+      const files = await deps.renderer({
+        ...snapshot,
+        baseUrl: url,
+        contentVersion: version,
+        ...(subscribeUrl ? { subscribeUrl } : {}),
+      });
       const build = buildKey(tenantId, owner, version);
       await writeBuild(s3, bucket, build, { tenantId, version, files });
       log('rendered', { tenantId, version, files: files.length });
@@ -227,6 +242,11 @@ export function createHandlers(deps: PublisherDeps) {
           );
         }
       }
+      // The page now shows this version: its new timeline entries may go out. The notify run finds
+      // which (none: it ends at once), is idempotent per version, and a lost start heals at the next commit.
+      await deps.notifyTrigger?.requestNotify(tenantId, version).catch((error: unknown) => {
+        log('notify trigger failed', { tenantId, version, error: String(error) });
+      });
       try {
         await Promise.all([deleteBuild(s3, bucket, build), deleteBuild(s3, bucket, pendingManifestKey(build))]);
       } catch (error) {

@@ -52,6 +52,7 @@ export interface LocalPublisherOptions {
   retryDelayMs?: number;
   /** Executions running at once; more wait their turn (Lambda concurrency plays this part on AWS). */
   concurrency?: number;
+  notifyTrigger?: PublisherDeps['notifyTrigger'];
 }
 
 /** Executions remembered by `executions()`; older records are dropped first. */
@@ -78,6 +79,7 @@ export function createLocalPublisher(options: LocalPublisherOptions) {
     site: options.site ?? { scheme: 'http', platformDomain: 'localhost:8080' },
     ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.notifyTrigger ? { notifyTrigger: options.notifyTrigger } : {}),
     log,
   });
   let closed = false;

@@ -16,3 +16,4 @@ export {
   siteKey,
   syncSite,
 } from './s3.ts';
+export { readSiteJson } from './site-read.ts';

@@ -22,3 +22,8 @@ export interface OutgoingEmail {
 export interface Mailer {
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
 }
+
+/** Starts the notify workflow for a committed publish (`{tenantId}-n{version}`; starting it twice is a no-op). */
+export interface NotifyTrigger {
+  requestNotify(tenantId: string, publishedVersion: number): Promise<void>;
+}

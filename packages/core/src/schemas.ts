@@ -243,6 +243,8 @@ export const TenantSnapshot = z.object({
   branding: Branding,
   /** Public base URL of the page, e.g. https://status.example.com (no trailing slash). */
   baseUrl: z.string(),
+  /** Where the page's subscribe form posts (the platform API); absent: the page offers no email subscription. */
+  subscribeUrl: z.string().optional(),
   groups: z.array(ComponentGroup),
   components: z.array(Component),
   /** All incidents, newest first. */

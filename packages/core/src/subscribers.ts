@@ -65,3 +65,19 @@ export type Delivery = z.infer<typeof Delivery>;
 
 /** A webhook endpoint is disabled after this many consecutive failed deliveries. */
 export const webhookFailureLimit = 10;
+
+/**
+ * Whether a subscription covers an entry. Incidents and maintenance reach every subscriber of the page
+ * and those following any affected component or its group; an entry naming no component reaches
+ * everyone. Component-only status changes need the opt-in.
+ */
+export function coversEntry(
+  scope: SubscriptionScope,
+  entry: { componentIds: string[]; componentChange: boolean },
+  groupOf: ReadonlyMap<string, string | null>,
+): boolean {
+  if (entry.componentChange && !scope.componentUpdates) return false;
+  if (!scope.componentIds || entry.componentIds.length === 0) return true;
+  const followed = new Set(scope.componentIds);
+  return entry.componentIds.some((id) => followed.has(id) || followed.has(groupOf.get(id) ?? ''));
+}

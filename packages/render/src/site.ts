@@ -115,6 +115,7 @@ export function brandCss(brandColor: string): string {
 /** The tenant's pages, in the order a publish renders them. */
 export function sitePages(snapshot: TenantSnapshot): string[] {
   const pages = ['/', '/history/', '/uptime/'];
+  if (snapshot.subscribeUrl) pages.push('/subscribe/');
   for (let p = 2; p <= historyPageCount(snapshot); p++) pages.push(`/history/${p}/`);
   for (const i of snapshot.incidents) pages.push(`/incidents/${encodeURIComponent(i.id)}/`);
   for (const m of snapshot.maintenances) pages.push(`/maintenance/${encodeURIComponent(m.id)}/`);

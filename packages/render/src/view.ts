@@ -66,6 +66,8 @@ export interface SiteChrome {
   /** `/brand.css` with a version that changes with its content, so a browser never keeps an old brand. */
   brandCssHref: string;
   theme: string;
+  /** The subscribe page exists (the platform API takes subscriptions for this page). */
+  subscribe: boolean;
 }
 
 /** Bumped whenever `brandCss` emits different CSS for the same colour. */
@@ -154,7 +156,32 @@ export function chrome(snapshot: TenantSnapshot): SiteChrome {
     // brand.css depends only on the brand colour (and brandCssVersion), so they make its version.
     brandCssHref: `/brand.css?v=${brandCssVersion}-${snapshot.branding.brandColor.replace(/[^0-9a-z]/gi, '').toLowerCase()}`,
     theme: snapshot.branding.theme,
+    subscribe: Boolean(snapshot.subscribeUrl),
   };
+}
+
+export interface SubscribeView {
+  chrome: SiteChrome;
+  /** The form's action: the platform API's subscribe endpoint for this page. */
+  action: string;
+  /** Components and groups a reader may follow, in page order. */
+  choices: { id: string; label: string; group: boolean }[];
+}
+
+/** The `/subscribe/` page: an email form with optional components, posting to the platform API (no JavaScript). */
+export function subscribeView(snapshot: TenantSnapshot): SubscribeView | null {
+  if (!snapshot.subscribeUrl) return null;
+  const choices: SubscribeView['choices'] = [];
+  for (const g of [...snapshot.groups].sort((a, b) => a.position - b.position)) {
+    choices.push({ id: g.id, label: g.name, group: true });
+    for (const c of snapshot.components.filter((x) => x.groupId === g.id).sort((a, b) => a.position - b.position)) {
+      choices.push({ id: c.id, label: c.name, group: false });
+    }
+  }
+  for (const c of snapshot.components.filter((x) => !x.groupId).sort((a, b) => a.position - b.position)) {
+    choices.push({ id: c.id, label: c.name, group: false });
+  }
+  return { chrome: chrome(snapshot), action: snapshot.subscribeUrl, choices };
 }
 
 function incidentsByDay(snapshot: TenantSnapshot): Map<string, Map<string, string[]>> {

@@ -51,12 +51,14 @@ function themed(theme: ThemeName, scheme: 'light' | 'dark'): TenantSnapshot {
   const snapshot = fixtureSnapshot();
   snapshot.branding.theme = theme;
   snapshot.branding.colorScheme = scheme;
+  // The page takes email subscriptions: its /subscribe/ form is checked like every other page.
+  snapshot.subscribeUrl = 'https://api.example.com/public/pages/acme/subscribe';
   return snapshot;
 }
 
 describe.each(['default', 'compact'] as const)('theme %s', (theme) => {
   it.each(['light', 'dark'] as const)(
-    'has no axe violations on /, an incident page and /history/ (%s)',
+    'has no axe violations on /, an incident page, /history/ and /subscribe/ (%s)',
     async (scheme) => {
       const { url, server } = await serve(await renderSite(themed(theme, scheme)));
       try {
@@ -66,7 +68,7 @@ describe.each(['default', 'compact'] as const)('theme %s', (theme) => {
         ] as const) {
           const context = await browser.newContext({ viewport: { width, height: 900 } });
           const page = await context.newPage();
-          for (const path of ['/', '/incidents/inc-active-0/', '/history/']) {
+          for (const path of ['/', '/incidents/inc-active-0/', '/history/', '/subscribe/']) {
             await page.goto(url + path);
             if (width === 1280) {
               const result = await new AxeBuilder({ page }).analyze();

@@ -10,6 +10,6 @@ export type { PublishState } from './publish-state.ts';
 export { type IdempotencyRecord, idempotencyTtlSeconds } from './requests.ts';
 export { loadSnapshot, snapshotIncidentLimit } from './snapshot.ts';
 export { createStore, type Store, type StoreOptions } from './store.ts';
-export { type DeliveryRef, type NotifyEntry, targetHash, tokenHash } from './subscribers.ts';
+export { type DeliveryRef, linkToken, type NotifyEntry, targetHash, tokenHash } from './subscribers.ts';
 export { ensureTable, gsiNames, tableDefinition, ttlAttribute } from './table.ts';
 export type { TenantRecord } from './tenants.ts';

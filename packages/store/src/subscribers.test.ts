@@ -101,18 +101,21 @@ describe('deliveries', () => {
     expect(second).toMatchObject({ claimed: false, delivery: { run: 'run-1', state: 'queued' } });
   });
 
-  it('lets exactly one of two racing retries take the next attempt', async () => {
+  it('lets exactly one of two racing retries take the next attempt, and another run only a stale claim', async () => {
     await store.deliveries.claim(ref, 'run-1');
     const results = await Promise.all([
-      store.deliveries.beginAttempt(ref, 0, 'run-1'),
-      store.deliveries.beginAttempt(ref, 0, 'run-1'),
+      store.deliveries.beginAttempt(ref, 1, 'run-1'),
+      store.deliveries.beginAttempt(ref, 1, 'run-1'),
     ]);
     expect(results.filter(Boolean)).toHaveLength(1);
+    // Another run may not take a claim that could still be sending, only a stale one.
+    expect(await store.deliveries.beginAttempt(ref, 2, 'run-2')).toBe(false);
+    expect(await store.deliveries.beginAttempt(ref, 2, 'run-2', -1)).toBe(true);
     await store.deliveries.settle(ref, 'sent', { messageId: 'm-1' });
-    expect(await store.deliveries.beginAttempt(ref, 1, 'run-1')).toBe(false);
-    expect(await store.deliveries.byMessageId('m-1')).toMatchObject(ref);
+    expect(await store.deliveries.beginAttempt(ref, 3, 'run-2', -1)).toBe(false);
+    expect(await store.deliveries.byMessageId('m-1')).toEqual(ref);
     expect((await store.deliveries.listForEntry('t1', ref.entryKey)).items).toMatchObject([
-      { state: 'sent', attempts: 1 },
+      { state: 'sent', attempts: 3 },
     ]);
   });
 });

@@ -1,5 +1,12 @@
-import { createHash } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash, createHmac } from 'node:crypto';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import {
   AppError,
   type Delivery,
@@ -33,7 +40,15 @@ import {
 export const targetHash = (tenantId: string, target: string) =>
   createHash('sha256').update(`${tenantId}\n${target.trim().toLowerCase()}`).digest('hex');
 
-/** The reader's link token, stored only as a hash (like API keys). */
+/**
+ * The reader's link token (confirm, manage, unsubscribe) of a subscriber: derived from a platform
+ * secret, so every message can carry it without the store keeping it; stored only as a hash for lookup.
+ * Rotating the secret invalidates every link.
+ */
+export const linkToken = (secret: string, tenantId: string, subscriberId: string) =>
+  createHmac('sha256', secret).update(`${tenantId}\n${subscriberId}`).digest('base64url');
+
+/** The stored form of a link token (like API keys, only the hash is kept). */
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 const subscriberPrefix = 'SUBSCRIBER#';
@@ -331,8 +346,9 @@ export function deliveriesRepo(db: Db) {
   const key = (d: DeliveryRef) => deliveryKey(d.tenantId, d.entryKey, d.subscriberId, d.channel);
   return {
     /**
-     * The exactly-once gate: the first claim of (entry, subscriber, channel) wins. A claim that already
-     * exists is returned instead, so the caller can tell "sent already" from "claimed but never sent".
+     * The exactly-once gate: the first claim of (entry, subscriber, channel) wins, and holds its first
+     * attempt (`attempts: 1`). A claim that already exists is returned instead, so the caller can tell
+     * "sent already" from "claimed but never sent" (then `beginAttempt` takes the next attempt).
      */
     async claim(
       ref: DeliveryRef,
@@ -342,7 +358,7 @@ export function deliveriesRepo(db: Db) {
       const delivery: Delivery = {
         ...ref,
         state: 'queued',
-        attempts: 0,
+        attempts: 1,
         run,
         messageId: null,
         reason: null,
@@ -371,16 +387,18 @@ export function deliveriesRepo(db: Db) {
     },
     /**
      * Takes the next attempt of a queued delivery: only one caller moves `attempts` from the value it
-     * read, so two retries of the same task never both send.
+     * read, so two retries of the same task never both send. Another run's claim is taken over only once
+     * it has been idle for `staleMs` (its sender died), never while it may still be sending.
      */
-    async beginAttempt(ref: DeliveryRef, seenAttempts: number, run: string): Promise<boolean> {
+    async beginAttempt(ref: DeliveryRef, seenAttempts: number, run: string, staleMs = 10 * 60_000): Promise<boolean> {
       try {
         await db.doc.send(
           new UpdateCommand({
             TableName: db.table,
             Key: key(ref),
             UpdateExpression: 'SET attempts = :next, run = :run, updatedAt = :now',
-            ConditionExpression: 'attribute_exists(pk) AND #state = :queued AND attempts = :seen',
+            ConditionExpression:
+              'attribute_exists(pk) AND #state = :queued AND attempts = :seen AND (run = :run OR updatedAt < :stale)',
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: {
               ':next': seenAttempts + 1,
@@ -388,6 +406,7 @@ export function deliveriesRepo(db: Db) {
               ':queued': 'queued',
               ':run': run,
               ':now': db.now().toISOString(),
+              ':stale': new Date(db.now().getTime() - staleMs).toISOString(),
             },
           }),
         );
@@ -397,17 +416,18 @@ export function deliveriesRepo(db: Db) {
         throw error;
       }
     },
-    /** Records the outcome; `sent` also indexes the SES message id for bounce and complaint events. */
+    /** Records the outcome; `sent` also indexes the SES message id (gsi2) for bounce and complaint events. */
     async settle(
       ref: DeliveryRef,
       state: Exclude<DeliveryState, 'queued'> | 'queued',
       detail: { messageId?: string | null; reason?: string | null } = {},
     ): Promise<void> {
+      const indexed = Boolean(detail.messageId && state === 'sent');
       await db.doc.send(
         new UpdateCommand({
           TableName: db.table,
           Key: key(ref),
-          UpdateExpression: 'SET #state = :state, messageId = :messageId, reason = :reason, updatedAt = :now',
+          UpdateExpression: `SET #state = :state, messageId = :messageId, reason = :reason, updatedAt = :now${indexed ? ', gsi2pk = :msg, gsi2sk = :msgSk' : ''}`,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
@@ -415,21 +435,30 @@ export function deliveriesRepo(db: Db) {
             ':messageId': detail.messageId ?? null,
             ':reason': detail.reason ?? null,
             ':now': db.now().toISOString(),
+            ...(indexed ? { ':msg': deliveryMessageKey(detail.messageId as string).pk, ':msgSk': 'SESMSG' } : {}),
           },
         }),
       );
-      if (detail.messageId && state === 'sent') {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.table,
-            Item: { ...deliveryMessageKey(detail.messageId), type: itemTypes.deliveryMessage, ...ref },
-          }),
-        );
-      }
     },
     async byMessageId(messageId: string): Promise<DeliveryRef | undefined> {
-      const { Item } = await db.doc.send(new GetCommand({ TableName: db.table, Key: deliveryMessageKey(messageId) }));
-      return strip<DeliveryRef>(Item);
+      const { Items = [] } = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': deliveryMessageKey(messageId).pk },
+          Limit: 1,
+        }),
+      );
+      const found = strip<Delivery>(Items[0]);
+      return found
+        ? {
+            tenantId: found.tenantId,
+            entryKey: found.entryKey,
+            subscriberId: found.subscriberId,
+            channel: found.channel,
+          }
+        : undefined;
     },
     /** The delivery log of one notification. */
     async listForEntry(
@@ -471,6 +500,22 @@ export function suppressionsRepo(db: Db) {
     },
     async remove(tenantId: string, hash: string): Promise<void> {
       await db.doc.send(new DeleteCommand({ TableName: db.table, Key: suppressionKey(tenantId, hash) }));
+    },
+    /** Which of these hashes are suppressed: one BatchGetItem per 100, so a fan-out range costs one read. */
+    async whichOf(tenantId: string, hashes: string[]): Promise<Set<string>> {
+      const found = new Set<string>();
+      const unique = [...new Set(hashes)];
+      for (let i = 0; i < unique.length; i += 100) {
+        let keys: Record<string, unknown>[] | undefined = unique
+          .slice(i, i + 100)
+          .map((h) => suppressionKey(tenantId, h));
+        while (keys?.length) {
+          const res = await db.doc.send(new BatchGetCommand({ RequestItems: { [db.table]: { Keys: keys } } }));
+          for (const item of res.Responses?.[db.table] ?? []) found.add(item.sk as string);
+          keys = res.UnprocessedKeys?.[db.table]?.Keys as Record<string, unknown>[] | undefined;
+        }
+      }
+      return found;
     },
   };
 }

@@ -1,0 +1,155 @@
+// Notifying 10,000 confirmed email subscribers of one tenant about one incident update posted through
+// the API, on the stand-ins (dynalite, s3rver, aws-local-stepfunctions for both workflows,
+// aws-ses-v2-local), medians of several runs:
+// - from the page commit (the publisher's notify hook) to the last SES accept,
+// - from the API's 2xx to the last SES accept,
+// - duplicates (messages to one address for one update beyond the first): must be 0.
+// Run: pnpm --filter @upstate/notifier bench [-- --subscribers 10000 --runs 3]
+import { parseArgs } from 'node:util';
+import { createApp } from '@upstate/api';
+import { createSesMailer } from '@upstate/aws';
+import { startS3rver, startSesLocal } from '@upstate/aws/testing';
+import { type Mailer, newId, type Subscriber } from '@upstate/core';
+import { createLocalPublisher } from '@upstate/publisher';
+import { ensureTheme } from '@upstate/render';
+import { tokenHash } from '@upstate/store';
+import { createTestStore } from '@upstate/store/testing';
+import { createLocalNotifier } from './local-notifier.ts';
+import { createSenders } from './senders.ts';
+
+const { values } = parseArgs({
+  options: { subscribers: { type: 'string', default: '10000' }, runs: { type: 'string', default: '3' } },
+});
+const subscriberCount = Number(values.subscribers);
+const runs = Number(values.runs);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+await ensureTheme('default');
+const s3 = await startS3rver();
+const ses = await startSesLocal();
+const { store } = await createTestStore();
+
+const sesMailer = createSesMailer({ client: ses.client });
+let lastAccept = 0;
+const sentTo = new Map<string, number>();
+const mailer: Mailer = {
+  async send(email) {
+    const result = await sesMailer.send(email);
+    lastAccept = Date.now();
+    const key = `${email.subject}\n${email.to}`;
+    sentTo.set(key, (sentTo.get(key) ?? 0) + 1);
+    return result;
+  },
+};
+const notifier = createLocalNotifier({
+  store,
+  s3: s3.client,
+  bucket: s3.bucket,
+  senders: createSenders({ mailer, policy: { allowPrivateTargets: false, resolveHost: async () => [] } }),
+  links: { apiBase: 'http://api.bench.test', linkSecret: 'bench-link-secret' },
+  mailDomain: 'bench.test',
+});
+const committedAt = new Map<number, number>();
+const publisher = createLocalPublisher({
+  store,
+  s3: s3.client,
+  bucket: s3.bucket,
+  invalidator: { async invalidate() {} },
+  notifyTrigger: {
+    async requestNotify(tenantId, version) {
+      committedAt.set(version, Date.now());
+      await notifier.trigger.requestNotify(tenantId, version);
+    },
+  },
+});
+const app = createApp({
+  store,
+  publishTrigger: publisher.trigger,
+  dnsResolver: { resolveTxt: async () => [] },
+  config: { rateLimitPerMinute: 1_000_000 },
+});
+const call = async (method: string, path: string, key: string | null, body?: unknown) => {
+  const res = await app.request(path, {
+    method,
+    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Record<string, unknown>;
+};
+
+const signup = await call('POST', '/v1/signup', null, {
+  name: 'Bench Co',
+  slug: 'bench',
+  email: 'owner@bench.test',
+  password: 'correct horse battery staple',
+});
+const key = (signup.apiKey as { key: string }).key;
+const tenantId = (signup.tenant as { id: string }).id;
+const incident = await call('POST', '/v1/incidents', key, {
+  name: 'Bench incident',
+  impact: 'minor',
+  body: 'Starting.',
+});
+await publisher.idle();
+await notifier.idle();
+
+const seedStarted = performance.now();
+const now = new Date().toISOString();
+for (let i = 0; i < subscriberCount; i += 50) {
+  await Promise.all(
+    Array.from({ length: Math.min(50, subscriberCount - i) }, (_, j) => {
+      const s: Subscriber = {
+        id: newId(),
+        tenantId,
+        channel: 'email',
+        target: `reader${i + j}@bench.test`,
+        status: 'confirmed',
+        scope: { componentIds: null, componentUpdates: false },
+        createdAt: now,
+        confirmedAt: now,
+        failures: 0,
+        disabledAt: null,
+        secret: null,
+      };
+      return store.subscribers.create(s, tokenHash(s.id));
+    }),
+  );
+}
+console.log(
+  `seeded ${subscriberCount} confirmed subscribers in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
+);
+
+const fromCommit: number[] = [];
+const fromApi: number[] = [];
+let duplicates = 0;
+for (let run = 1; run <= runs; run++) {
+  await ses.clear();
+  sentTo.clear();
+  const versionsBefore = new Set(committedAt.keys());
+  const label = `Update ${run} ${newId()}`;
+  await call('POST', `/v1/incidents/${incident.id}/updates`, key, { status: 'identified', body: label });
+  const api2xx = Date.now();
+  await publisher.idle();
+  await notifier.idle();
+  const commit = Math.min(...[...committedAt].filter(([v]) => !versionsBefore.has(v)).map(([, at]) => at));
+  const mine = [...sentTo].filter(([k]) => k.includes('Identified'));
+  const delivered = mine.length;
+  duplicates += mine.reduce((n, [, count]) => n + count - 1, 0);
+  const mailbox = (await ses.messages()).length;
+  fromCommit.push(lastAccept - commit);
+  fromApi.push(lastAccept - api2xx);
+  console.log(
+    `run ${run}: ${delivered} addresses, ${mailbox} in the mailbox, commit→last accept ${((lastAccept - commit) / 1000).toFixed(1)} s, 2xx→last accept ${((lastAccept - api2xx) / 1000).toFixed(1)} s`,
+  );
+  if (delivered !== subscriberCount || mailbox !== subscriberCount)
+    throw new Error(`run ${run} reached ${delivered}/${mailbox} of ${subscriberCount}`);
+}
+console.log(
+  `median of ${runs}: commit→last SES accept ${(median(fromCommit) / 1000).toFixed(1)} s, API 2xx→last SES accept ${(median(fromApi) / 1000).toFixed(1)} s, duplicates ${duplicates} (target ≤ 60 s, 0 duplicates)`,
+);
+publisher.close();
+notifier.close();
+await ses.close();
+await s3.close();
+process.exit(0);

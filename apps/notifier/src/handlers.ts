@@ -1,0 +1,206 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { readSiteJson } from '@upstate/aws';
+import { AppError, type Log, type V2Incident, type V2ScheduledMaintenance } from '@upstate/core';
+import type { ServiceDeps } from '@upstate/services/deps';
+import { announce } from '@upstate/services/notifications/announce';
+import { type DeliveryOutcome, deliver } from '@upstate/services/notifications/deliver';
+import { linkToken, type Store, targetHash } from '@upstate/store';
+import { z } from 'zod';
+import { type EmailBrand, entryMessage } from './channels/email.ts';
+import type { Senders } from './senders.ts';
+
+/** Where the links in every message point: the platform API's public subscription endpoints. */
+export interface LinkConfig {
+  /** Public base URL of the API, e.g. https://api.example.com (no trailing slash). */
+  apiBase: string;
+  /** The platform secret link tokens derive from (the API uses the same one). */
+  linkSecret: string;
+}
+
+export const subscriptionLinks = (links: LinkConfig, tenantId: string, subscriberId: string) => {
+  const token = linkToken(links.linkSecret, tenantId, subscriberId);
+  const base = `${links.apiBase}/public/subscriptions/${token}`;
+  return { manage: base, unsubscribe: `${base}/unsubscribe`, confirm: `${base}/confirm` };
+};
+
+export interface NotifierDeps {
+  store: Store;
+  s3: S3Client;
+  bucket: string;
+  senders: Senders;
+  links: LinkConfig;
+  /** The sender domain: `notifications@{mailDomain}`. */
+  mailDomain: string;
+  now?: () => Date;
+  log?: Log;
+  /** Subscribers per Map item (default 100). */
+  rangeSize?: number;
+  /** Sends in flight within one range (default 16). */
+  deliveryConcurrency?: number;
+  /** Backoff base between send attempts (ms). */
+  backoffMs?: number;
+  /** Only entries created this recently notify (default 1 hour): older ones are backfilled history. */
+  freshMs?: number;
+}
+
+const Base = z.object({ tenantId: z.string().min(1).max(64), run: z.string().min(1).max(80) });
+const CollectInput = Base.extend({ version: z.number().int().min(0) });
+const Range = z.object({ after: z.string().max(64).nullable(), until: z.string().max(64).nullable() });
+const PageInput = Base.extend({ entryKeys: z.array(z.string().max(200)).max(500), range: Range });
+const FinishInput = z.object({ tenantId: z.string().min(1).max(64), entryKeys: z.array(z.string().max(200)).max(500) });
+
+function parse<T>(schema: z.ZodType<T>, event: unknown): T {
+  const result = schema.safeParse(event);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue?.path.join('.') || 'event';
+    throw Object.assign(
+      new AppError('validation_failed', `Invalid task input: ${field}: ${issue?.message}`, { field }),
+      {
+        name: 'InvalidInput',
+      },
+    );
+  }
+  return result.data;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++] as T);
+  });
+  await Promise.all(lanes);
+}
+
+interface PageStatus {
+  id: string;
+  url: string;
+  indicator: string;
+  description: string;
+}
+
+export interface CollectResult {
+  tenantId: string;
+  run: string;
+  hasWork: boolean;
+  entryKeys: string[];
+  ranges: z.infer<typeof Range>[];
+}
+
+/** The notify task handlers over injected deps: the local notifier binds them, a Lambda entry would too. */
+export function createNotifyHandlers(deps: NotifierDeps) {
+  const now = deps.now ?? (() => new Date());
+  const log: Log = deps.log ?? (() => {});
+  const services: ServiceDeps = {
+    store: deps.store,
+    // The notifier changes no page content.
+    publishTrigger: {
+      async requestPublish() {
+        throw new Error('the notifier never publishes');
+      },
+    },
+    now,
+    log,
+  };
+
+  return {
+    /** Reads what the page shows now, claims its new entries, and splits the subscribers into ranges. */
+    async collect(event: unknown): Promise<CollectResult> {
+      const { tenantId, run } = parse(CollectInput, event);
+      const [summary, incidents, maintenances] = await Promise.all([
+        readSiteJson<{ page: { id: string; url: string }; status: { indicator: string; description: string } }>(
+          deps.s3,
+          deps.bucket,
+          tenantId,
+          'api/v2/summary.json',
+        ),
+        readSiteJson<{ incidents: V2Incident[] }>(deps.s3, deps.bucket, tenantId, 'api/v2/incidents.json'),
+        readSiteJson<{ scheduled_maintenances: V2ScheduledMaintenance[] }>(
+          deps.s3,
+          deps.bucket,
+          tenantId,
+          'api/v2/scheduled-maintenances.json',
+        ),
+      ]);
+      if (!summary) return { tenantId, run, hasWork: false, entryKeys: [], ranges: [] };
+      const status: PageStatus = { id: summary.page.id, url: summary.page.url, ...summary.status };
+      const { entryKeys } = await announce(services, {
+        tenantId,
+        run,
+        published: {
+          status,
+          incidents: incidents?.incidents ?? [],
+          maintenances: maintenances?.scheduled_maintenances ?? [],
+        },
+        ...(deps.freshMs !== undefined ? { freshMs: deps.freshMs } : {}),
+      });
+      if (entryKeys.length === 0) return { tenantId, run, hasWork: false, entryKeys, ranges: [] };
+      const ranges = await deps.store.subscribers.ranges(tenantId, deps.rangeSize ?? 100);
+      return { tenantId, run, hasWork: true, entryKeys, ranges };
+    },
+
+    /** Sends every claimed entry to every subscriber of one range: claim → send → log, once each. */
+    async page(event: unknown): Promise<Record<DeliveryOutcome, number>> {
+      const { tenantId, run, entryKeys, range } = parse(PageInput, event);
+      const [record, components, subscribers, entries] = await Promise.all([
+        deps.store.tenants.require(tenantId),
+        deps.store.components.list(tenantId),
+        deps.store.subscribers.inRange(tenantId, range),
+        Promise.all(entryKeys.map((key) => deps.store.notifyEntries.get(tenantId, key))),
+      ]);
+      const groupOf = new Map(components.map((c) => [c.id, c.groupId]));
+      const emailHashes = new Map(
+        subscribers.filter((s) => s.channel === 'email').map((s) => [s.id, targetHash(tenantId, s.target)] as const),
+      );
+      const suppressed = await deps.store.suppressions.whichOf(tenantId, [...emailHashes.values()]);
+      const counts: Record<DeliveryOutcome, number> = { sent: 0, failed: 0, duplicate: 0, skipped: 0, out_of_scope: 0 };
+      const jobs = entries.flatMap((entry) => (entry ? subscribers.map((subscriber) => ({ entry, subscriber })) : []));
+      const messages = new Map(
+        entries.flatMap((e) => (e ? [[e.entryKey, entryMessage(e.kind, e.payload)] as const] : [])),
+      );
+      await pool(jobs, deps.deliveryConcurrency ?? 16, async ({ entry, subscriber }) => {
+        const page = JSON.parse(entry.pageStatus) as PageStatus;
+        const brand: EmailBrand = {
+          tenantId,
+          tenantName: record.tenant.name,
+          brandColor: record.branding.brandColor,
+          mailDomain: deps.mailDomain,
+          pageUrl: page.url,
+        };
+        const message = messages.get(entry.entryKey);
+        if (!message) return;
+        const links = subscriptionLinks(deps.links, tenantId, subscriber.id);
+        const outcome = await deliver(services, {
+          run,
+          entry,
+          subscriber,
+          groupOf,
+          suppressed: suppressed.has(emailHashes.get(subscriber.id) ?? ''),
+          ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}),
+          send: () =>
+            deps.senders.send(subscriber, {
+              brand,
+              page,
+              message,
+              links,
+              documentationUrl: `${deps.links.apiBase}/docs#webhook-signatures`,
+              now,
+            }),
+        });
+        counts[outcome]++;
+      });
+      log('notify range delivered', { tenantId, run, ...counts });
+      return counts;
+    },
+
+    /** Marks the run's entries complete, so no later run takes their fan-out over. */
+    async finish(event: unknown): Promise<{ tenantId: string; completed: number }> {
+      const { tenantId, entryKeys } = parse(FinishInput, event);
+      for (const key of entryKeys) await deps.store.notifyEntries.complete(tenantId, key);
+      return { tenantId, completed: entryKeys.length };
+    },
+  };
+}
+
+export type NotifyHandlers = ReturnType<typeof createNotifyHandlers>;

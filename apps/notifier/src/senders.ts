@@ -1,0 +1,81 @@
+import type { Mailer, Subscriber } from '@upstate/core';
+import { safePost } from '@upstate/egress/post';
+import type { TargetPolicy } from '@upstate/egress/ssrf';
+import { PermanentFailure } from '@upstate/services/notifications/deliver';
+import { discordMessage, slackMessage, teamsMessage } from './channels/chat.ts';
+import { type EmailBrand, type EntryMessage, notificationEmail, type SubscriberLinks } from './channels/email.ts';
+import { signatureHeader, signWebhook, statuspageWebhookPayload, timestampHeader } from './channels/webhook.ts';
+
+export interface SendContext {
+  brand: EmailBrand;
+  page: { id: string; indicator: string; description: string };
+  message: EntryMessage;
+  links: SubscriberLinks;
+  documentationUrl: string;
+  now: () => Date;
+}
+
+export interface Senders {
+  send(subscriber: Subscriber, context: SendContext): Promise<{ messageId?: string }>;
+}
+
+/**
+ * One sender per channel. Webhooks and chat go through the SSRF guard (vetted, pinned, re-vetted per
+ * redirect); a 4xx answer other than 408/429 is permanent (the receiver refuses it), anything else retries.
+ */
+export function createSenders(options: { mailer: Mailer; policy: TargetPolicy; timeoutMs?: number }): Senders {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const post = async (url: string, body: string, headers: Record<string, string>) => {
+    const answer = await safePost(
+      url,
+      {
+        headers: { 'content-type': 'application/json', 'user-agent': 'Upstate-Notifications/1', ...headers },
+        body,
+        timeoutMs,
+      },
+      options.policy,
+    ).catch((error: Error) => {
+      if (error.name === 'RefusedTarget') throw new PermanentFailure(error.message);
+      throw error;
+    });
+    if (answer.status >= 200 && answer.status < 300) return {};
+    const reason = `HTTP ${answer.status}`;
+    if (answer.status >= 400 && answer.status < 500 && answer.status !== 408 && answer.status !== 429) {
+      throw new PermanentFailure(reason);
+    }
+    throw new Error(reason);
+  };
+  return {
+    async send(subscriber, context) {
+      const tenantName = context.brand.tenantName;
+      switch (subscriber.channel) {
+        case 'email':
+          return options.mailer.send(
+            notificationEmail(context.brand, subscriber.target, context.message, context.links),
+          );
+        case 'webhook': {
+          const body = JSON.stringify(
+            statuspageWebhookPayload({
+              message: context.message,
+              page: context.page,
+              unsubscribeUrl: context.links.unsubscribe,
+              documentationUrl: context.documentationUrl,
+              generatedAt: context.now().toISOString(),
+            }),
+          );
+          const timestamp = Math.floor(context.now().getTime() / 1000);
+          return post(subscriber.target, body, {
+            [timestampHeader]: String(timestamp),
+            [signatureHeader]: signWebhook(subscriber.secret ?? '', timestamp, body),
+          });
+        }
+        case 'slack':
+          return post(subscriber.target, JSON.stringify(slackMessage(tenantName, context.message)), {});
+        case 'teams':
+          return post(subscriber.target, JSON.stringify(teamsMessage(tenantName, context.message)), {});
+        case 'discord':
+          return post(subscriber.target, JSON.stringify(discordMessage(tenantName, context.message)), {});
+      }
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// Unsubscribe: the reader's one-click link (RFC 8058), the manage page, a bounce or a complaint.
+// Writes: the suppression hash first, then the subscriber is deleted (address gone, only the hash kept).
+// - Stops after the suppression: the subscriber still exists but every email to it is skipped; the
+//   next click (or the retry of the one-click POST) deletes it.
+import { AppError } from '@upstate/core';
+import { targetHash, tokenHash } from '@upstate/store';
+import type { ServiceDeps } from '../deps.ts';
+
+export type UnsubscribeInput =
+  | { token: string; reason?: 'unsubscribed' }
+  | { tenantId: string; subscriberId: string; reason: 'unsubscribed' | 'bounced' | 'complained' };
+
+/** Resolves to the tenant id the subscription belonged to; a second click answers the same (idempotent). */
+export async function unsubscribe(deps: ServiceDeps, input: UnsubscribeInput): Promise<{ tenantId: string | null }> {
+  const found =
+    'token' in input
+      ? await deps.store.subscribers.getByToken(tokenHash(input.token))
+      : await deps.store.subscribers.get(input.tenantId, input.subscriberId);
+  if (!found) {
+    if ('token' in input) return { tenantId: null };
+    throw new AppError('not_found', 'Subscriber not found', { field: 'subscriberId' });
+  }
+  await deps.store.suppressions.add(
+    found.tenantId,
+    targetHash(found.tenantId, found.target),
+    input.reason ?? 'unsubscribed',
+  );
+  await deps.store.subscribers.remove(found.tenantId, found.id);
+  return { tenantId: found.tenantId };
+}

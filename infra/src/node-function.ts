@@ -1,6 +1,6 @@
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group/index.js';
 import { LambdaFunction } from '@cdktn/provider-aws/lib/lambda-function/index.js';
-import { AssetType, Fn, TerraformAsset, TerraformStack } from 'cdktn';
+import { AssetType, Fn, type ITerraformDependable, TerraformAsset, TerraformStack } from 'cdktn';
 import { Construct } from 'constructs';
 import type { Bundle } from './bundle.ts';
 import { type Statement, serviceRole } from './iam.ts';
@@ -15,6 +15,8 @@ export interface NodeFunctionProps {
   memorySize?: number;
   timeout?: number;
   logRetentionDays: number;
+  /** Resources the function must not start before (e.g. a secret value it reads at cold start). */
+  dependsOn?: ITerraformDependable[];
 }
 
 const assets = new WeakMap<Construct, Map<string, TerraformAsset>>();
@@ -70,7 +72,7 @@ export class NodeFunction extends Construct {
         variables: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
-      dependsOn: [this.logGroup],
+      dependsOn: [this.logGroup, ...(props.dependsOn ?? [])],
     });
   }
 }

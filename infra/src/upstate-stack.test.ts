@@ -290,11 +290,20 @@ describe('lambdas', () => {
     for (const t of taskNames) expect(lambda(`publish-${t}`).resource.handler).toBe(`app/src/lambda/index.${t}`);
   });
 
-  it('never holds a secret in plain text: the cursor secret is generated into Secrets Manager', () => {
+  it('never holds a secret in plain text: the cursor secret is generated into Secrets Manager and read from there', () => {
     const version = findResource(tf, 'aws_secretsmanager_secret_version');
+    const secret = findResource(tf, 'aws_secretsmanager_secret');
     expect(version.resource.lifecycle).toEqual({ ignore_changes: ['secret_string'] });
     expect(version.resource.secret_string).toMatch(/^\$\{data\.aws_secretsmanager_random_password\./);
-    expect(lambda('api').resource.environment.variables.CURSOR_SECRET).toBe(version.ref('secret_string'));
+    const variables = lambda('api').resource.environment.variables;
+    expect(variables.CURSOR_SECRET).toBeUndefined();
+    expect(variables.CURSOR_SECRET_ARN).toBe(secret.ref('arn'));
+    expect(lambda('api').resource.depends_on).toContain(`aws_secretsmanager_secret_version.${version.id}`);
+    expect(policyOf('api')).toContainEqual({
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: [secret.ref('arn')],
+    });
   });
 });
 

@@ -245,7 +245,8 @@ describe('Idempotency-Key and secrets', () => {
     expect(replayed.key).toBeNull();
     expect(replay.headers.get('idempotent-redacted')).toBe('key');
     const fingerprint = sha256(`POST /v1/api-keys\n${JSON.stringify(body)}`);
-    const stored = await t.store.idempotency.claim(acme.tenantId, 'key-create-1', fingerprint);
+    const claim = await t.store.idempotency.claim(acme.tenantId, 'key-create-1', fingerprint, 'probe');
+    const stored = claim.owned ? undefined : claim.record;
     expect(stored?.state).toBe('done');
     expect(stored?.body).not.toContain(first.key);
     expect(stored?.redacted).toEqual(['key']);

@@ -1,5 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError, type Mailer } from '@upstate/core';
+import type { ServiceDeps } from '@upstate/services/deps';
+import { pageChanged } from '@upstate/services/page/changed';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -61,6 +63,7 @@ export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? ((message, detail) => console.error(JSON.stringify({ level: 'error', message, ...detail })));
   const { store, publishTrigger } = deps;
+  const services: ServiceDeps = { store, publishTrigger, now, log };
 
   const routeDeps: RouteDeps = {
     store,
@@ -72,20 +75,8 @@ export function createApp(deps: AppDeps) {
     log,
     mailer: deps.mailer ?? logMailer(log),
     clientAddress: deps.clientAddress ?? defaultClientAddress,
-    async pageChanged(tenantId) {
-      const version = await store.publish.bumpContentVersion(tenantId);
-      // The write already happened: a failing trigger is retried briefly, then left to the reconciler.
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          await publishTrigger.requestPublish(tenantId, version);
-          return version;
-        } catch (error) {
-          log('publish trigger failed', { tenantId, version, attempt, error: String(error) });
-          await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-        }
-      }
-      return version;
-    },
+    services,
+    pageChanged: (tenantId) => pageChanged(services, tenantId),
     async audit(p: Principal, action, target, detail = {}) {
       await store.audit.append({ tenantId: p.tenantId, author: p.author, action, target, detail });
     },
@@ -130,7 +121,7 @@ export function createApp(deps: AppDeps) {
     }
     return next();
   });
-  app.use('/v1/*', idempotency(store));
+  app.use('/v1/*', idempotency(store, now));
 
   accountRoutes(app, routeDeps);
   componentRoutes(app, routeDeps);
@@ -168,7 +159,7 @@ export function createApp(deps: AppDeps) {
       title: 'Upstate API',
       version: '1.0.0',
       description:
-        'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header.',
+        'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header; a retry after a 5xx finishes the failed operation, never repeats it. Concurrency: reads of mutable resources return an `ETag`; a write with a stale `If-Match` is `409 conflict` (field `If-Match`). Without `If-Match`, appends (incident and maintenance updates, corrections, resolve, reopen) never fail because another writer got there first, and a PATCH changes only the fields sent. Times may carry an offset; they are stored and returned as UTC instants (`…sssZ`).',
     },
   };
   // Each operation states what it needs (`x-permission`), from the table the middleware enforces.

@@ -59,6 +59,10 @@ export type Env = {
   Variables: {
     requestId: string;
     principal: Principal;
+    /** Set by the idempotency middleware: one id per Idempotency-Key, kept across retries of a failure. */
+    operationId?: string;
+    /** True when this request retries an attempt that failed (5xx) under the same Idempotency-Key. */
+    operationResumed?: boolean;
   };
 };
 

@@ -1,16 +1,19 @@
+import { AwsEnv } from '@upstate/aws';
+import { parseEnv } from '@upstate/core';
 import { z } from 'zod';
 
 // The only place this app reads process.env.
-const Env = z.object({
+const Env = AwsEnv.extend({
   TABLE_NAME: z.string().min(1),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  DYNAMODB_ENDPOINT: z.url().optional(),
   STATE_MACHINE_ARN: z.string().min(1).optional(),
   // Custom domains become CloudFront distribution tenants when both are set (AWS only).
   CLOUDFRONT_DISTRIBUTION_ID: z.string().min(1).optional(),
   CLOUDFRONT_CONNECTION_GROUP_ID: z.string().min(1).optional(),
   PLATFORM_DOMAIN: z.string().min(1).default('localhost:8080'),
   PAGE_SCHEME: z.enum(['http', 'https']).default('https'),
+  /** On AWS: the Secrets Manager secret holding the cursor key, read at cold start (never a plain variable). */
+  CURSOR_SECRET_ARN: z.string().min(1).optional(),
+  /** Locally, and only when CURSOR_SECRET_ARN is unset: the cursor key itself. */
   CURSOR_SECRET: z.string().min(16).default('upstate-local-cursor-secret'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   // Account email (verification, reset, invites) goes through SES v2 when MAIL_FROM is set.
@@ -25,11 +28,4 @@ const Env = z.object({
 });
 export type ApiEnv = z.infer<typeof Env>;
 
-export function readEnv(source: Record<string, string | undefined> = process.env): ApiEnv {
-  const parsed = Env.safeParse(source);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`Invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  return parsed.data;
-}
+export const readEnv = (source: Record<string, string | undefined> = process.env): ApiEnv => parseEnv(Env, source);

@@ -1,4 +1,4 @@
-import { AppError } from '@upstate/core';
+import { AppError, newId } from '@upstate/core';
 import type { Store } from '@upstate/store';
 import type { MiddlewareHandler } from 'hono';
 import { sha256 } from './auth.ts';
@@ -39,9 +39,10 @@ export function redactSecrets(text: string): { body: string; redacted: string[] 
 
 /**
  * `Idempotency-Key` on POST: the first response (2xx or 4xx) is stored for 24 h and replayed to
- * retries; a retry never writes twice. A 5xx releases the key so the client can try again.
+ * retries; a retry never writes twice. A 5xx hands the key back with its operation id, so a retry
+ * completes what the failed attempt began (use cases derive ids from it) instead of writing twice.
  */
-export function idempotency(store: Store): MiddlewareHandler<Env> {
+export function idempotency(store: Store, now: () => Date = () => new Date()): MiddlewareHandler<Env> {
   return async (c, next) => {
     const key = c.req.header('idempotency-key');
     if (c.req.method !== 'POST' || key === undefined) return next();
@@ -53,8 +54,12 @@ export function idempotency(store: Store): MiddlewareHandler<Env> {
     const scope = c.get('principal')?.tenantId ?? 'anonymous';
     const body = await c.req.raw.clone().text();
     const fingerprint = sha256(`${c.req.method} ${c.req.path}\n${body}`);
-    const prior = await store.idempotency.claim(scope, key, fingerprint);
-    if (prior) {
+    const claim = await store.idempotency.claim(scope, key, fingerprint, newId(now().getTime()));
+    if (claim.owned) {
+      c.set('operationId', claim.operationId);
+      if (claim.resumed) c.set('operationResumed', true);
+    } else {
+      const prior = claim.record;
       if (prior.state !== 'done' || prior.status === null) {
         throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress', {
           field: 'Idempotency-Key',
@@ -71,6 +76,7 @@ export function idempotency(store: Store): MiddlewareHandler<Env> {
       });
     }
     await next();
+    // The key is kept with its operation id: a retry finishes the failed operation, never repeats it.
     if (c.res.status >= 500) {
       await store.idempotency.release(scope, key);
       return;

@@ -1,32 +1,31 @@
 import { resolveTxt } from 'node:dns/promises';
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { createCloudFrontDomainProvisioner, createSesClient, createSesMailer } from '@upstate/aws';
+import {
+  cloudFrontClient,
+  createCloudFrontDomainProvisioner,
+  createSesClient,
+  createSesMailer,
+  dynamoDbClient,
+  readSecretString,
+  secretsManagerClient,
+  sfnClient,
+  sfnPublishTrigger,
+} from '@upstate/aws';
 import { createStore } from '@upstate/store';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from './app.ts';
 import { readEnv } from './env.ts';
-import type { PublishTrigger } from './publish-trigger.ts';
-import { sfnPublishTrigger as startPublishWith } from './sfn-publish-trigger.ts';
 
 const env = readEnv();
-const sfn = new SFNClient({ region: env.AWS_REGION });
 
-/** Starts the publish workflow (shared with the checker; see `sfn-publish-trigger.ts`), on this entry's client. */
-export const sfnPublishTrigger = (stateMachineArn: string): PublishTrigger => startPublishWith(stateMachineArn, sfn);
+// Read once per cold start (top-level await): every request of this container signs cursors with it.
+const cursorSecret = env.CURSOR_SECRET_ARN
+  ? await readSecretString(secretsManagerClient(env), env.CURSOR_SECRET_ARN)
+  : env.CURSOR_SECRET;
 
 const app = createApp({
-  store: createStore({
-    client: new DynamoDBClient({
-      region: env.AWS_REGION,
-      ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
-    }),
-    tableName: env.TABLE_NAME,
-    cursorSecret: env.CURSOR_SECRET,
-  }),
+  store: createStore({ client: dynamoDbClient(env), tableName: env.TABLE_NAME, cursorSecret }),
   publishTrigger: env.STATE_MACHINE_ARN
-    ? sfnPublishTrigger(env.STATE_MACHINE_ARN)
+    ? sfnPublishTrigger({ client: sfnClient(env), stateMachineArn: env.STATE_MACHINE_ARN })
     : {
         async requestPublish() {
           throw new Error('STATE_MACHINE_ARN is not set');
@@ -47,8 +46,7 @@ const app = createApp({
   ...(env.CLOUDFRONT_DISTRIBUTION_ID && env.CLOUDFRONT_CONNECTION_GROUP_ID
     ? {
         domainProvisioner: createCloudFrontDomainProvisioner({
-          // CloudFront's control plane is global and answers in us-east-1.
-          client: new CloudFrontClient({ region: 'us-east-1' }),
+          client: cloudFrontClient(env),
           distributionId: env.CLOUDFRONT_DISTRIBUTION_ID,
           connectionGroupId: env.CLOUDFRONT_CONNECTION_GROUP_ID,
           platformDomain: env.PLATFORM_DOMAIN,

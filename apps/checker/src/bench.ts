@@ -2,8 +2,9 @@
 // with bounded concurrency, through the whole run: due query, HTTP check, conditional run record,
 // check result, automatic status and rollup writes on dynalite. Medians of 5 runs.
 // Run: pnpm --filter @upstate/checker bench   (MONITORS=2000, CONCURRENCY=32 by default; e.g. CONCURRENCY=16,64)
-import { recordingPublishTrigger } from '@upstate/api';
+
 import type { Component, Monitor } from '@upstate/core';
+import { recordingPublishTrigger } from '@upstate/core/testing';
 import { createTestStore } from '@upstate/store/testing';
 import { createChecker } from './checker.ts';
 import { runHttpCheck } from './http-check.ts';

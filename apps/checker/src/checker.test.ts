@@ -1,6 +1,7 @@
-import { createApp, recordingPublishTrigger } from '@upstate/api';
+import { createApp } from '@upstate/api';
 import { recordingMailer, signUpAndVerify } from '@upstate/api/testing';
 import { type Component, componentUptime, type DailyRollup, type HttpMonitorConfig, type Monitor } from '@upstate/core';
+import { recordingPublishTrigger } from '@upstate/core/testing';
 import type { Store } from '@upstate/store';
 import { createTestStore } from '@upstate/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

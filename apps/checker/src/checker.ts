@@ -1,14 +1,18 @@
 import { lookup } from 'node:dns/promises';
-import type { PublishTrigger } from '@upstate/api';
 import {
-  applyMaintenanceAutoTransitions,
   type ComponentStatus,
   type HeartbeatMonitorConfig,
   isMaintenanceActive,
+  type Log,
   type Monitor,
   maintenanceStatusAt,
+  type PublishTrigger,
   utcDay,
 } from '@upstate/core';
+import { type AutomaticStatus, setAutomaticStatuses } from '@upstate/services/components/set-automatic-status';
+import type { ServiceDeps } from '@upstate/services/deps';
+import { applyDueMaintenanceTransitions } from '@upstate/services/maintenance/apply-auto-transitions';
+import { rolloverTenant } from '@upstate/services/tenant/rollover';
 import type { Store } from '@upstate/store';
 import { cadenceSeconds } from './cadence.ts';
 import { type CheckOutcome, runHttpCheck } from './http-check.ts';
@@ -18,7 +22,7 @@ import { defaultMaxCreditMs, statusCreditor } from './status-credit.ts';
 import { fetchTransport, nodeTransport, type Transport } from './transport.ts';
 import { foldResult, monitorsMayChange, monitorsStatus, type RunState, type Verdict } from './verdict.ts';
 
-export type Log = (message: string, detail?: Record<string, unknown>) => void;
+export type { Log } from '@upstate/core';
 
 export interface CheckerDeps {
   store: Store;
@@ -127,22 +131,9 @@ export function createChecker(deps: CheckerDeps): Checker {
   });
   const creditBudgetMs = deps.creditBudgetMs ?? (deps.runBudgetMs ?? Number.POSITIVE_INFINITY) / 4;
 
-  /** Same as the API's pageChanged: bump, then trigger (retried briefly; the reconciler catches a loss). */
-  async function publish(tenantId: string): Promise<void> {
-    await trigger(tenantId, await store.publish.bumpContentVersion(tenantId));
-  }
-
-  async function trigger(tenantId: string, version: number): Promise<void> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await publishTrigger.requestPublish(tenantId, version);
-        return;
-      } catch (error) {
-        log('publish trigger failed', { tenantId, version, attempt, error: String(error) });
-        await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-      }
-    }
-  }
+  // The checker changes the page only through use cases (automatic status, maintenance, rollover),
+  // each of which bumps and triggers the publish itself.
+  const services: ServiceDeps = { store, publishTrigger, now, log };
 
   async function check(monitor: Monitor, at: Date): Promise<CheckOutcome> {
     if (monitor.config.kind === 'heartbeat') return heartbeatOutcome(monitor, monitor.config, at);
@@ -201,8 +192,8 @@ export function createChecker(deps: CheckerDeps): Checker {
       if (verdict) verdictsOf.set(m.componentId, [...(verdictsOf.get(m.componentId) ?? []), verdict]);
     }
 
-    let flips = 0;
     const statusOf = new Map(components.map((c) => [c.id, c.status]));
+    const decided: AutomaticStatus[] = [];
     for (const componentId of new Set(runs.map((r) => r.monitor.componentId))) {
       const component = components.find((c) => c.id === componentId);
       if (!component) continue;
@@ -213,15 +204,12 @@ export function createChecker(deps: CheckerDeps): Checker {
         inMaintenance: inMaintenance.has(componentId),
       };
       if (!monitorsMayChange(component, target, ctx)) continue;
-      try {
-        // Conditional on the version read: a person's concurrent change wins, the next run re-evaluates.
-        await store.components.setStatus(tenantId, componentId, target, 'monitor', component.version);
-        statusOf.set(componentId, target);
-        flips++;
-      } catch (error) {
-        log('automatic status not applied', { tenantId, componentId, error: String(error) });
-      }
+      decided.push({ componentId, status: target, expectedVersion: component.version });
     }
+    // Conditional on the version read: a person's concurrent change wins, the next run re-evaluates.
+    const flipped = await setAutomaticStatuses(services, tenantId, decided);
+    for (const d of decided) if (flipped.includes(d.componentId)) statusOf.set(d.componentId, d.status);
+    const flips = flipped.length;
 
     // Minutes per component and status, so two monitors of one component make one write each.
     const day = utcDay(at);
@@ -241,22 +229,11 @@ export function createChecker(deps: CheckerDeps): Checker {
     return flips;
   }
 
-  async function applyMaintenanceTransitions(at: Date, changed: Set<string>): Promise<number> {
+  async function applyMaintenanceTransitions(at: Date, published: Set<string>): Promise<number> {
     const due = await store.maintenances.listDueTransitions(at);
-    const applied = await mapPool(due, concurrency, async (m) => {
-      const next = applyMaintenanceAutoTransitions(m, at);
-      if (next === m) return 0;
-      try {
-        await store.maintenances.save(next);
-        changed.add(m.tenantId);
-        return 1;
-      } catch (error) {
-        // A person (or the API's lazy transition) changed it meanwhile; it is published by them.
-        log('maintenance transition not applied', { tenantId: m.tenantId, id: m.id, error: String(error) });
-        return 0;
-      }
-    });
-    return applied.reduce<number>((a, b) => a + b, 0);
+    const { applied, tenants } = await applyDueMaintenanceTransitions(services, due);
+    for (const t of tenants) published.add(t);
+    return applied;
   }
 
   return {
@@ -264,8 +241,8 @@ export function createChecker(deps: CheckerDeps): Checker {
       const at = now();
       const deadline = performance.now() + (deps.runBudgetMs ?? Number.POSITIVE_INFINITY);
       const outOfTime = () => performance.now() >= deadline;
-      const changed = new Set<string>();
-      const maintenanceTransitions = await applyMaintenanceTransitions(at, changed);
+      const publishedTenants = new Set<string>();
+      const maintenanceTransitions = await applyMaintenanceTransitions(at, publishedTenants);
       // Before the checks, with its own share of the budget, so a heavy check load cannot starve it.
       const creditDeadline = performance.now() + creditBudgetMs;
       await creditStatusTime(at, () => outOfTime() || performance.now() >= creditDeadline).catch((error: unknown) =>
@@ -297,7 +274,7 @@ export function createChecker(deps: CheckerDeps): Checker {
         const tenantFlips = await mapPool([...byTenant], concurrency, async ([tenantId, runs]) => {
           try {
             const n = await settleTenant(tenantId, runs, at);
-            if (n > 0) changed.add(tenantId);
+            if (n > 0) publishedTenants.add(tenantId);
             return n;
           } catch (error) {
             log('tenant settle failed', { tenantId, error: String(error) });
@@ -308,16 +285,7 @@ export function createChecker(deps: CheckerDeps): Checker {
         if (page.length < batchSize) break;
       }
 
-      let published = 0;
-      await mapPool([...changed], concurrency, async (tenantId) => {
-        try {
-          await publish(tenantId);
-          published++;
-        } catch (error) {
-          log('publish failed', { tenantId, error: String(error) });
-        }
-      });
-      return { checked, flips, published, maintenanceTransitions };
+      return { checked, flips, published: publishedTenants.size, maintenanceTransitions };
     },
 
     async rollover() {
@@ -329,11 +297,7 @@ export function createChecker(deps: CheckerDeps): Checker {
       let failed = false;
       await mapPool(tenantIds, concurrency, async (tenantId) => {
         try {
-          // The claim bumps contentVersion itself, so a crash here leaves work for the reconciler.
-          const version = await store.publish.claimRollover(tenantId, day);
-          if (version === null) return;
-          await trigger(tenantId, version);
-          published++;
+          if (await rolloverTenant(services, tenantId, day)) published++;
         } catch (error) {
           failed = true;
           log('rollover publish failed', { tenantId, day, error: String(error) });

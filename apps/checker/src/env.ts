@@ -1,3 +1,5 @@
+import { AwsEnv } from '@upstate/aws';
+import { parseEnv } from '@upstate/core';
 import { z } from 'zod';
 
 const flag = z
@@ -6,10 +8,8 @@ const flag = z
   .transform((v) => v === 'true' || v === '1');
 
 // The only place this app reads process.env.
-const Env = z.object({
+const Env = AwsEnv.extend({
   TABLE_NAME: z.string().min(1),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  DYNAMODB_ENDPOINT: z.url().optional(),
   /** The publish workflow; every flip, maintenance change and day rollover starts an execution. */
   STATE_MACHINE_ARN: z.string().min(1),
   CHECKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
@@ -20,11 +20,4 @@ const Env = z.object({
 });
 export type CheckerEnv = z.infer<typeof Env>;
 
-export function readEnv(source: Record<string, string | undefined> = process.env): CheckerEnv {
-  const parsed = Env.safeParse(source);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`Invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  return parsed.data;
-}
+export const readEnv = (source: Record<string, string | undefined> = process.env): CheckerEnv => parseEnv(Env, source);

@@ -1,4 +1,4 @@
-import { recordingPublishTrigger } from '@upstate/api';
+import { recordingPublishTrigger } from '@upstate/core/testing';
 import { createTestStore } from '@upstate/store/testing';
 import { describe, expect, it } from 'vitest';
 import { readEnv } from './env.ts';

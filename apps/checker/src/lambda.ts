@@ -1,6 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { PublishTrigger } from '@upstate/api';
-import { sfnPublishTrigger } from '@upstate/api/sfn-publish-trigger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoDbClient, sfnClient, sfnPublishTrigger } from '@upstate/aws';
+import type { PublishTrigger } from '@upstate/core';
 import { createStore } from '@upstate/store';
 import { createChecker, type RunSummary } from './checker.ts';
 import { type CheckerEnv, readEnv } from './env.ts';
@@ -14,17 +14,13 @@ export function createHandler(
   env: CheckerEnv,
   overrides: { client?: DynamoDBClient; publishTrigger?: PublishTrigger; now?: () => Date } = {},
 ): () => Promise<ScheduledRun> {
-  const client =
-    overrides.client ??
-    new DynamoDBClient({
-      region: env.AWS_REGION,
-      ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
-    });
+  const client = overrides.client ?? dynamoDbClient(env);
   const log = (message: string, detail: Record<string, unknown> = {}) =>
     console.error(JSON.stringify({ level: 'error', message, ...detail }));
   const checker = createChecker({
     store: createStore({ client, tableName: env.TABLE_NAME }),
-    publishTrigger: overrides.publishTrigger ?? sfnPublishTrigger(env.STATE_MACHINE_ARN),
+    publishTrigger:
+      overrides.publishTrigger ?? sfnPublishTrigger({ client: sfnClient(env), stateMachineArn: env.STATE_MACHINE_ARN }),
     allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
     concurrency: env.CHECKER_CONCURRENCY,
     runBudgetMs: env.CHECKER_RUN_BUDGET_MS,

@@ -1,7 +1,6 @@
-import { type ComponentStatus, isMaintenanceActive, maintenanceStatusAt, utcDay } from '@upstate/core';
+import { type ComponentStatus, isMaintenanceActive, type Log, maintenanceStatusAt, utcDay } from '@upstate/core';
 import type { Store } from '@upstate/store';
 import { cadenceSeconds } from './cadence.ts';
-import type { Log } from './checker.ts';
 import { mapPool } from './pool.ts';
 
 const minuteMs = 60_000;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { componentStatusLabels, impactLabels, timelineStatusLabels } from '@upstate/core';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ApiError } from './api-client.ts';
@@ -189,54 +190,53 @@ export function errorSummary(state: FormState): Html {
 export const csrfField = (token: string) =>
   html`<input type="hidden" name="_csrf" value="${token}"><input type="hidden" name="_idem" value="${randomUUID()}">`;
 
-const statusLabels: Record<string, [string, string]> = {
-  operational: ['Operational', 'ok'],
-  degraded_performance: ['Degraded performance', 'warn'],
-  partial_outage: ['Partial outage', 'warn'],
-  major_outage: ['Major outage', 'bad'],
-  under_maintenance: ['Under maintenance', 'info'],
-  investigating: ['Investigating', 'bad'],
-  identified: ['Identified', 'warn'],
-  monitoring: ['Monitoring', 'info'],
-  resolved: ['Resolved', 'ok'],
-  postmortem: ['Postmortem', 'ok'],
-  scheduled: ['Scheduled', 'info'],
-  in_progress: ['In progress', 'warn'],
-  verifying: ['Verifying', 'info'],
-  completed: ['Completed', 'ok'],
-  none: ['No impact', ''],
-  minor: ['Minor', 'warn'],
-  major: ['Major', 'bad'],
-  critical: ['Critical', 'bad'],
-  up: ['Up', 'ok'],
-  degraded: ['Degraded', 'warn'],
-  down: ['Down', 'bad'],
-  pending: ['Pending', 'warn'],
-  verified: ['Verified', 'ok'],
-  failed: ['Failed', 'bad'],
+// Wording comes from packages/core (the page says the same); the dashboard adds only the tone of each badge.
+const labels: Record<string, string> = {
+  ...componentStatusLabels,
+  ...timelineStatusLabels,
+  ...impactLabels,
+  up: 'Up',
+  degraded: 'Degraded',
+  down: 'Down',
+  pending: 'Pending',
+  verified: 'Verified',
+  failed: 'Failed',
+};
+const tones: Record<string, string> = {
+  operational: 'ok',
+  degraded_performance: 'warn',
+  partial_outage: 'warn',
+  major_outage: 'bad',
+  under_maintenance: 'info',
+  investigating: 'bad',
+  identified: 'warn',
+  monitoring: 'info',
+  resolved: 'ok',
+  postmortem: 'ok',
+  scheduled: 'info',
+  in_progress: 'warn',
+  verifying: 'info',
+  completed: 'ok',
+  minor: 'warn',
+  major: 'bad',
+  critical: 'bad',
+  up: 'ok',
+  degraded: 'warn',
+  down: 'bad',
+  pending: 'warn',
+  verified: 'ok',
+  failed: 'bad',
 };
 
-export const label = (value: string) => statusLabels[value]?.[0] ?? value;
-export const badge = (value: string) =>
-  html`<span class="badge ${statusLabels[value]?.[1] ?? ''}">${label(value)}</span>`;
+export const label = (value: string) => labels[value] ?? value;
+export const badge = (value: string) => html`<span class="badge ${tones[value] ?? ''}">${label(value)}</span>`;
 
 /** A new component's status is driven by its monitors unless someone picks one. */
 export const automaticStatusOption = ['', 'Automatic (monitors)'] as const;
 
-export const componentStatusOptions = [
-  ['operational', 'Operational'],
-  ['degraded_performance', 'Degraded performance'],
-  ['partial_outage', 'Partial outage'],
-  ['major_outage', 'Major outage'],
-  ['under_maintenance', 'Under maintenance'],
-] as const;
+export const componentStatusOptions = Object.entries(componentStatusLabels);
 
-export const impactOptions = [
-  ['none', 'None'],
-  ['minor', 'Minor'],
-  ['major', 'Major'],
-  ['critical', 'Critical'],
-] as const;
+export const impactOptions = Object.entries(impactLabels);
 
 /** A timestamp in the tenant's time zone, with the zone named. */
 export function formatTime(iso: string | null | undefined, timeZone = 'UTC'): string {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
-import { type Invalidator, siteKey } from '@upstate/aws';
+import { readObject, siteKey } from '@upstate/aws';
 import { type CachedObject, EdgeCache, sharedTtlMs } from './cache.ts';
 import { cloudFrontHandler } from './cloudfront-function.ts';
 import { compress, type Encoding, isCompressible, negotiate } from './compress.ts';
@@ -35,8 +35,12 @@ export interface EdgeOptions {
 
 export interface Edge {
   fetch(request: Request): Promise<Response>;
-  /** The CloudFront invalidation API, per tenant (what the publisher's invalidate step calls). */
-  invalidator: Invalidator;
+  /**
+   * The CloudFront invalidation API, per tenant (what the publisher's invalidate step calls). One
+   * cache serves every host of a tenant, and dropping entries twice is harmless, so it needs none of
+   * the run's hosts or progress (a narrower `Invalidator`).
+   */
+  invalidator: { invalidate(tenantId: string, paths: string[]): Promise<void> };
   cache: EdgeCache;
   /** Serves on Node; rejects with the listen error (EADDRINUSE names the port). */
   listen(port: number, hostname?: string): Promise<{ port: number; close(): Promise<void> }>;
@@ -102,36 +106,29 @@ export function createEdge(options: EdgeOptions): Edge {
     const hit = cache.get(key, now());
     if (hit) return { object: hit, hit: true };
     const generation = cache.generation(key.slice(0, key.indexOf('|')));
-    try {
-      let res = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: s3Key }));
-      // s3rver writes an object's bytes before its metadata, so a read during an upload sees no
-      // Content-Type (every upload of ours sets one; S3 itself is atomic). Wait for the upload to finish
-      // rather than serve a torn object as application/octet-stream.
-      for (let attempt = 0; !res.ContentType && attempt < 20; attempt++) {
-        await res.Body?.transformToByteArray();
-        await new Promise((resolve) => setTimeout(resolve, 25));
-        res = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: s3Key }));
-      }
-      const body = await res.Body?.transformToByteArray();
-      if (!body) return undefined;
-      const cacheControl = res.CacheControl ?? '';
-      const entry: CachedObject = {
-        body,
-        contentType: res.ContentType ?? 'application/octet-stream',
-        cacheControl,
-        etag: res.ETag ?? `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`,
-        status: 200,
-        storedAt: now(),
-        ttlMs: sharedTtlMs(cacheControl),
-        variants: new Map(),
-      };
-      cache.set(key, entry, generation);
-      return { object: entry, hit: false };
-    } catch (error) {
-      const name = (error as { name?: string }).name;
-      if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
-      throw error;
+    let res = await readObject(options.s3, options.bucket, s3Key);
+    // s3rver writes an object's bytes before its metadata, so a read during an upload sees no
+    // Content-Type (every upload of ours sets one; S3 itself is atomic). Wait for the upload to finish
+    // rather than serve a torn object as application/octet-stream.
+    for (let attempt = 0; res && !res.contentType && attempt < 20; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      res = await readObject(options.s3, options.bucket, s3Key);
     }
+    if (!res) return undefined;
+    const { body } = res;
+    const cacheControl = res.cacheControl ?? '';
+    const entry: CachedObject = {
+      body,
+      contentType: res.contentType ?? 'application/octet-stream',
+      cacheControl,
+      etag: res.etag ?? `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`,
+      status: 200,
+      storedAt: now(),
+      ttlMs: sharedTtlMs(cacheControl),
+      variants: new Map(),
+    };
+    cache.set(key, entry, generation);
+    return { object: entry, hit: false };
   }
 
   function respond(

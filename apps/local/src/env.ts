@@ -1,3 +1,4 @@
+import { parseEnv } from '@upstate/core';
 import { z } from 'zod';
 
 const Port = z.coerce.number().int().min(1).max(65_535);
@@ -19,11 +20,4 @@ const Env = z.object({
 });
 export type LocalEnv = z.infer<typeof Env>;
 
-export function readEnv(source: Record<string, string | undefined> = process.env): LocalEnv {
-  const parsed = Env.safeParse(source);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`Invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  return parsed.data;
-}
+export const readEnv = (source: Record<string, string | undefined> = process.env): LocalEnv => parseEnv(Env, source);

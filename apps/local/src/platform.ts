@@ -11,7 +11,7 @@ import { AppError, type Mailer } from '@upstate/core';
 import { createDashboard } from '@upstate/dashboard';
 import { createEdge } from '@upstate/edge';
 import { confirmationEmail, createLocalNotifier, createSenders } from '@upstate/notifier';
-import { createLocalPublisher } from '@upstate/publisher';
+import { createLocalPublisher, type Renderer } from '@upstate/publisher';
 import { ensureTheme, themeNames } from '@upstate/render';
 import { createStore, ensureTable, type Store } from '@upstate/store';
 import { createDynamoClient, startDynalite } from '@upstate/store/testing';
@@ -35,6 +35,8 @@ export interface PlatformOptions {
   /** TXT lookups for custom-domain verification (default: the system resolver). */
   dnsResolver?: DnsResolver;
   timers?: { checkMs?: number; reconcileMs?: number; rolloverMs?: number };
+  /** Renders a tenant's site (default: the compiled themes); the bench wraps it to count renders. */
+  renderer?: Renderer;
 }
 
 export interface Platform {
@@ -209,6 +211,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       site: { scheme: 'http', platformDomain: pageHost, apiBase },
       notifyTrigger: notifier.trigger,
       log,
+      ...(options.renderer ? { renderer: options.renderer } : {}),
     });
     closers.push(() => publisher.close());
     const apiConfig = {

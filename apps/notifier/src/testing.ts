@@ -1,19 +1,12 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { siteKey } from '@upstate/aws';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { siteKey, writePrivateObject } from '@upstate/aws';
 import { type Incident, statuspageV2Files, type TenantSnapshot } from '@upstate/core';
 
 /** Writes a snapshot's Statuspage v2 JSON where the publisher puts it: what "the page shows" for the notifier. */
 export async function publishJson(s3: S3Client, bucket: string, snapshot: TenantSnapshot): Promise<void> {
   for (const [path, body] of Object.entries(statuspageV2Files(snapshot))) {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: siteKey(snapshot.tenant.id, path),
-        Body: JSON.stringify(body),
-        ContentType: 'application/json',
-      }),
-    );
+    await writePrivateObject(s3, bucket, siteKey(snapshot.tenant.id, path), JSON.stringify(body), 'application/json');
   }
 }
 

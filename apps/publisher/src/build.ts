@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { SyncFile } from '@upstate/aws';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { deleteObject, readObject, type SyncFile, writePrivateObject } from '@upstate/aws';
 import { AppError } from '@upstate/core';
 
 // A rendered site is far bigger than the 256 KB Step Functions payload limit, so Render writes it
@@ -15,6 +15,7 @@ const gunzipAsync = promisify(gunzip);
 interface StoredBuild {
   tenantId: string;
   version: number;
+  hosts: string[];
   files: { path: string; contentType: string; cacheClass: SyncFile['cacheClass']; body: string }[];
 }
 
@@ -35,15 +36,19 @@ export const invalidatedManifestKey = (tenantId: string) => `builds/cdn/${tenant
 
 export type HashManifest = Record<string, string>;
 
-export async function writeBuild(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  build: { tenantId: string; version: number; files: SyncFile[] },
-): Promise<void> {
+/** What Render hands on: the site, and the hosts serving it (read once per run, used by Invalidate). */
+export interface Build {
+  tenantId: string;
+  version: number;
+  hosts: string[];
+  files: SyncFile[];
+}
+
+export async function writeBuild(s3: S3Client, bucket: string, key: string, build: Build): Promise<void> {
   const stored: StoredBuild = {
     tenantId: build.tenantId,
     version: build.version,
+    hosts: build.hosts,
     files: build.files.map((f) => ({
       path: f.path,
       contentType: f.contentType,
@@ -51,45 +56,29 @@ export async function writeBuild(
       body: Buffer.from(f.body).toString('base64'),
     })),
   };
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: await gzipAsync(JSON.stringify(stored)),
-      ContentType: 'application/gzip',
-      CacheControl: 'no-store',
-    }),
-  );
+  await writePrivateObject(s3, bucket, key, await gzipAsync(JSON.stringify(stored)), 'application/gzip');
 }
 
-export async function readBuild(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-): Promise<{ tenantId: string; version: number; files: SyncFile[] }> {
-  let bytes: Uint8Array | undefined;
-  try {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    bytes = await res.Body?.transformToByteArray();
-  } catch (error) {
-    if ((error as { name?: string }).name === 'NoSuchKey') {
-      // Named for the state machine: a missing build is not fixed by retrying the same step.
-      throw Object.assign(new AppError('not_found', `Build ${key} is gone`, { field: 'build' }), {
-        name: 'BuildMissing',
-      });
-    }
-    throw error;
-  }
-  const stored = JSON.parse((await gunzipAsync(bytes ?? new Uint8Array())).toString('utf8')) as StoredBuild;
+export async function readBuild(s3: S3Client, bucket: string, key: string): Promise<Build> {
+  const object = await readObject(s3, bucket, key);
+  // Named for the state machine: a missing build is not fixed by retrying the same step.
+  if (!object) throw buildMissing(key);
+  const stored = JSON.parse((await gunzipAsync(object.body)).toString('utf8')) as StoredBuild;
+  // A build from before hosts travelled with it cannot be invalidated correctly: render it again.
+  if (!Array.isArray(stored.hosts)) throw buildMissing(key);
   return {
     tenantId: stored.tenantId,
     version: stored.version,
+    hosts: stored.hosts,
     files: stored.files.map((f) => ({ ...f, body: new Uint8Array(Buffer.from(f.body, 'base64')) })),
   };
 }
 
+export const buildMissing = (key: string) =>
+  Object.assign(new AppError('not_found', `Build ${key} is gone`, { field: 'build' }), { name: 'BuildMissing' });
+
 export async function deleteBuild(s3: S3Client, bucket: string, key: string): Promise<void> {
-  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  await deleteObject(s3, bucket, key);
 }
 
 const sha256 = (body: Uint8Array) => createHash('sha256').update(body).digest('hex');
@@ -109,32 +98,23 @@ export function changedPaths(previous: HashManifest, next: HashManifest): string
   return [...paths].sort();
 }
 
-/** The hash manifest of one build, written by Sync for Invalidate (which then needs no build read). */
-export const pendingManifestKey = (build: string) => `${build}.cdn.json`;
-
-export async function readManifestObject(s3: S3Client, bucket: string, key: string): Promise<HashManifest | null> {
-  try {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return JSON.parse((await res.Body?.transformToString()) ?? '{}') as HashManifest;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'NoSuchKey') return null;
-    throw error;
-  }
+/** What Sync hands Invalidate for one build: its hash manifest and the hosts Render found. */
+export interface PendingInvalidation {
+  manifest: HashManifest;
+  hosts: string[];
 }
 
-export async function writeManifestObject(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  manifest: HashManifest,
-): Promise<void> {
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: JSON.stringify(manifest),
-      ContentType: 'application/json',
-      CacheControl: 'no-store',
-    }),
-  );
+/** Written by Sync for Invalidate, which then needs no build read and no tenant or domain read. */
+export const pendingManifestKey = (build: string) => `${build}.cdn.json`;
+
+/** The targets one build has invalidated so far: a retried Invalidate skips them. */
+export const invalidatedTargetsKey = (build: string) => `${build}.invalidated.json`;
+
+export async function readJsonObject<T>(s3: S3Client, bucket: string, key: string): Promise<T | null> {
+  const object = await readObject(s3, bucket, key);
+  return object ? (JSON.parse(Buffer.from(object.body).toString('utf8')) as T) : null;
+}
+
+export async function writeJsonObject(s3: S3Client, bucket: string, key: string, value: unknown): Promise<void> {
+  await writePrivateObject(s3, bucket, key, JSON.stringify(value), 'application/json');
 }

@@ -1,9 +1,18 @@
+import {
+  CloudFrontClient,
+  CreateInvalidationForDistributionTenantCommand,
+  GetDistributionTenantByDomainCommand,
+} from '@aws-sdk/client-cloudfront';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { createTenantCdnInvalidator, invalidationCallerReference } from '@upstate/aws';
 import { startS3rver } from '@upstate/aws/testing';
 import { renderSite } from '@upstate/render';
+import type { Store } from '@upstate/store';
 import { createTestStore } from '@upstate/store/testing';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingInvalidator, seedTenant } from '../test/fixtures.ts';
-import { readBuild } from './build.ts';
+import { invalidatedTargetsKey, readBuild } from './build.ts';
 import { createHandlers, reconcileStale } from './handlers.ts';
 
 let s3: Awaited<ReturnType<typeof startS3rver>>;
@@ -142,6 +151,100 @@ describe('task handlers', () => {
         build: 'builds/runs/tenant-a/../tenant-b/x',
       }),
     ).rejects.toMatchObject({ name: 'InvalidInput', field: 'build' });
+  });
+});
+
+/** The store with every call on `tenants` and `domains` recorded (the reads a run must make only once). */
+function countingStore(store: Store) {
+  const calls: string[] = [];
+  const counted = <T extends object>(name: string, repo: T): T =>
+    new Proxy(repo, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(`${name}.${String(prop)}`);
+          return value.apply(target, args);
+        };
+      },
+    });
+  return {
+    store: { ...store, tenants: counted('tenants', store.tenants), domains: counted('domains', store.domains) },
+    calls,
+  };
+}
+
+// CloudFront has no local stand-in: its client is mocked and the exact commands asserted; DynamoDB
+// and S3 (where the run records its progress) are the real stand-ins.
+describe('Invalidate retried by Step Functions', () => {
+  it('skips the distribution tenants this build already invalidated, and reads the tenant and its domains once per run', async () => {
+    // Prepare: a tenant served by its platform subdomain and one verified custom domain
+    const tenantId = 'tenant-retry';
+    const { store: real } = await createTestStore();
+    await seedTenant(real, tenantId);
+    await real.domains.add({
+      tenantId,
+      domain: 'status.retry.example',
+      status: 'verified',
+      txtRecordName: '_upstate-challenge.status.retry.example',
+      txtRecordValue: 'token',
+      createdAt: '2026-11-20T12:00:00.000Z',
+      verifiedAt: '2026-11-20T12:00:00.000Z',
+      lastCheckedAt: null,
+    });
+    const client = new CloudFrontClient({ region: 'us-east-1' });
+    const cloudFront = mockClient(client);
+    const owned = (id: string) => ({
+      DistributionTenant: { Id: id, DistributionId: 'EDIST', Parameters: [{ Name: 'tenantId', Value: tenantId }] },
+    });
+    cloudFront
+      .on(GetDistributionTenantByDomainCommand, { Domain: 'tenantretry.status.example.net' })
+      .resolves(owned('dt-sub'))
+      .on(GetDistributionTenantByDomainCommand, { Domain: 'status.retry.example' })
+      .resolves(owned('dt-custom'))
+      .on(CreateInvalidationForDistributionTenantCommand, { Id: 'dt-sub' })
+      .resolves({})
+      // The second target fails once, after the first one went through: Step Functions retries the Task.
+      .on(CreateInvalidationForDistributionTenantCommand, { Id: 'dt-custom' })
+      .rejectsOnce(Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }))
+      .resolves({});
+    const { store, calls } = countingStore(real);
+    const handlers = createHandlers({
+      store,
+      s3: s3.client,
+      bucket: s3.bucket,
+      invalidator: createTenantCdnInvalidator({ client, distributionId: 'EDIST' }),
+      renderer: (snapshot) => renderSite(snapshot),
+      site: { scheme: 'https', platformDomain: 'status.example.net' },
+    });
+    const version = await real.publish.bumpContentVersion(tenantId);
+    const owner = `${tenantId}-v${version}`;
+    // Act: one run, whose Invalidate fails halfway and is retried with the same input
+    await handlers.lease({ tenantId, version, owner });
+    const rendered = await handlers.render({ tenantId, owner });
+    const synced = await handlers.sync({ tenantId, owner, version, build: rendered.build });
+    const event = { tenantId, owner, version, build: rendered.build, paths: synced.paths };
+    await expect(handlers.invalidate(event)).rejects.toThrow('service unavailable');
+    await expect(handlers.invalidate(event)).resolves.toMatchObject({ invalidated: synced.paths });
+    await handlers.commit({ tenantId, owner, version, build: rendered.build });
+    // Assess: dt-sub invalidated once, dt-custom once successfully, both under the build's deterministic reference
+    const batch = (id: string) => ({
+      Id: id,
+      InvalidationBatch: {
+        CallerReference: invalidationCallerReference(rendered.build, id),
+        Paths: { Quantity: synced.paths.length, Items: synced.paths },
+      },
+    });
+    expect(cloudFront.commandCalls(CreateInvalidationForDistributionTenantCommand).map((c) => c.args[0].input)).toEqual(
+      [batch('dt-sub'), batch('dt-custom'), batch('dt-custom')],
+    );
+    expect(calls.filter((c) => c.startsWith('tenants.'))).toEqual(['tenants.require']);
+    expect(calls.filter((c) => c.startsWith('domains.'))).toEqual(['domains.list']);
+    // The progress record goes with the build once the run commits.
+    await expect(
+      s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: invalidatedTargetsKey(rendered.build) })),
+    ).rejects.toMatchObject({ name: 'NoSuchKey' });
+    expect(await real.publish.get(tenantId)).toMatchObject({ publishedVersion: version, lease: null });
   });
 });
 

@@ -1,24 +1,36 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { cdnPaths, collapsePaths, type Invalidator, type SyncFile, syncSite } from '@upstate/aws';
-import { AppError, type NotifyTrigger, type TenantSnapshot } from '@upstate/core';
+import {
+  cdnPaths,
+  collapsePaths,
+  type Invalidator,
+  reconcileExecutionName,
+  type StartPublish,
+  type SyncFile,
+  syncSite,
+} from '@upstate/aws';
+import { AppError, type Log, type NotifyTrigger, type TenantSnapshot } from '@upstate/core';
 import type { Store } from '@upstate/store';
 import { loadSnapshot } from '@upstate/store';
 import { z } from 'zod';
 import {
   buildKey,
+  buildMissing,
   buildPrefix,
   changedPaths,
   deleteBuild,
+  type HashManifest,
   hashManifest,
   invalidatedManifestKey,
+  invalidatedTargetsKey,
+  type PendingInvalidation,
   pendingManifestKey,
   readBuild,
-  readManifestObject,
+  readJsonObject,
   writeBuild,
-  writeManifestObject,
+  writeJsonObject,
 } from './build.ts';
 
-export type Log = (message: string, detail?: Record<string, unknown>) => void;
+export type { Log } from '@upstate/core';
 
 /** Renders a tenant's whole site (the real one is `renderSite` from `@upstate/render`). */
 export type Renderer = (snapshot: TenantSnapshot) => Promise<SyncFile[]>;
@@ -133,14 +145,6 @@ export function createHandlers(deps: PublisherDeps) {
     }
   };
 
-  const baseUrl = async (tenantId: string, slug: string) => {
-    const verified = (await store.domains.list(tenantId))
-      .filter((d) => d.status === 'verified')
-      .map((d) => d.domain)
-      .sort();
-    return `${deps.site.scheme}://${verified[0] ?? `${slug}.${deps.site.platformDomain}`}`;
-  };
-
   return {
     /** Takes the tenant's lease unless another run holds a live one or nothing is waiting to publish. */
     async lease(event: unknown): Promise<LeaseResult> {
@@ -161,15 +165,23 @@ export function createHandlers(deps: PublisherDeps) {
       // contentVersion is read before the content: the API writes first and bumps after, so every
       // write up to this version is in the snapshot read below (a later one only makes it fresher).
       const { contentVersion: version } = await store.publish.get(tenantId);
-      // The snapshot only carries baseUrl through, so it is filled in once the domains are known.
-      const [snapshot, { url, slug }] = await Promise.all([
+      // The snapshot only carries baseUrl through, so it is filled in once the domains are known; the
+      // tenant record comes with the snapshot rather than from a second read.
+      const [snapshot, domains] = await Promise.all([
         loadSnapshot(store, tenantId, { now: now(), baseUrl: '' }),
-        store.tenants
-          .require(tenantId)
-          .then(async (record) => ({ url: await baseUrl(tenantId, record.tenant.slug), slug: record.tenant.slug })),
+        store.domains.list(tenantId),
       ]);
+      // Every host serving the tenant, for Invalidate; the page URL is the first verified custom
+      // domain (sorted, so it is stable), else the platform subdomain.
+      const platformHost = `${snapshot.tenant.slug}.${deps.site.platformDomain}`;
+      const verified = domains
+        .filter((d) => d.status === 'verified')
+        .map((d) => d.domain)
+        .sort();
+      const hosts = [platformHost, ...verified];
+      const url = `${deps.site.scheme}://${verified[0] ?? platformHost}`;
       const subscribeUrl = deps.site.apiBase
-        ? `${deps.site.apiBase}/public/pages/${encodeURIComponent(slug)}/subscribe`
+        ? `${deps.site.apiBase}/public/pages/${encodeURIComponent(snapshot.tenant.slug)}/subscribe`
         : undefined;
       const files = await deps.renderer({
         ...snapshot,
@@ -178,7 +190,7 @@ export function createHandlers(deps: PublisherDeps) {
         ...(subscribeUrl ? { subscribeUrl } : {}),
       });
       const build = buildKey(tenantId, owner, version);
-      await writeBuild(s3, bucket, build, { tenantId, version, files });
+      await writeBuild(s3, bucket, build, { tenantId, version, hosts, files });
       log('rendered', { tenantId, version, files: files.length });
       return { tenantId, version, build, files: files.length };
     },
@@ -187,7 +199,7 @@ export function createHandlers(deps: PublisherDeps) {
     async sync(event: unknown): Promise<SyncResultPayload> {
       const { tenantId, owner, version, build } = parse(BuildInput, event);
       await holdLease(tenantId, owner);
-      const { files, tenantId: builtFor } = await readBuild(s3, bucket, build);
+      const { files, hosts, tenantId: builtFor } = await readBuild(s3, bucket, build);
       if (builtFor !== tenantId) {
         throw named(
           new AppError('forbidden', 'The build belongs to another tenant', { field: 'build' }),
@@ -199,24 +211,41 @@ export function createHandlers(deps: PublisherDeps) {
       // that died after uploading but before invalidating left stale CDN entries that this
       // upload (finding nothing new) would otherwise never invalidate.
       const next = hashManifest(files);
-      const previous = await readManifestObject(s3, bucket, invalidatedManifestKey(tenantId));
+      const previous = await readJsonObject<HashManifest>(s3, bucket, invalidatedManifestKey(tenantId));
       const changed = previous ? changedPaths(previous, next) : [...result.uploaded, ...result.deleted];
-      await writeManifestObject(s3, bucket, pendingManifestKey(build), next);
+      await writeJsonObject(s3, bucket, pendingManifestKey(build), {
+        manifest: next,
+        hosts,
+      } satisfies PendingInvalidation);
       const paths = collapsePaths(cdnPaths(changed));
       log('synced', { tenantId, version, uploaded: result.uploaded.length, deleted: result.deleted.length });
       return { tenantId, version, build, paths, uploaded: result.uploaded.length, deleted: result.deleted.length };
     },
 
-    /** Invalidates exactly the tenant's changed paths, then records what the CDN now matches. */
+    /**
+     * Invalidates exactly the tenant's changed paths on every host Render found, then records what the
+     * CDN now matches. A retry (Step Functions repeats the whole Task) skips the targets this build
+     * already invalidated: each one is recorded under the build before the next is sent.
+     */
     async invalidate(event: unknown): Promise<InvalidateResult> {
       const { tenantId, owner, version, build, paths } = parse(InvalidateInput, event);
       await holdLease(tenantId, owner);
-      if (paths.length) await deps.invalidator.invalidate(tenantId, paths);
-      const next = await readManifestObject(s3, bucket, pendingManifestKey(build));
-      if (!next) {
-        throw named(new AppError('not_found', `Manifest of ${build} is gone`, { field: 'build' }), 'BuildMissing');
+      const pending = await readJsonObject<PendingInvalidation>(s3, bucket, pendingManifestKey(build));
+      if (!pending?.manifest || !Array.isArray(pending.hosts)) throw buildMissing(pendingManifestKey(build));
+      if (paths.length) {
+        const progressKey = invalidatedTargetsKey(build);
+        const done = (await readJsonObject<string[]>(s3, bucket, progressKey)) ?? [];
+        await deps.invalidator.invalidate(tenantId, paths, {
+          build,
+          hosts: pending.hosts,
+          done,
+          async onInvalidated(target) {
+            done.push(target);
+            await writeJsonObject(s3, bucket, progressKey, done);
+          },
+        });
       }
-      await writeManifestObject(s3, bucket, invalidatedManifestKey(tenantId), next);
+      await writeJsonObject(s3, bucket, invalidatedManifestKey(tenantId), pending.manifest);
       log('invalidated', { tenantId, version, paths: paths.length });
       return { tenantId, version, build, invalidated: paths };
     },
@@ -248,7 +277,9 @@ export function createHandlers(deps: PublisherDeps) {
         log('notify trigger failed', { tenantId, version, error: String(error) });
       });
       try {
-        await Promise.all([deleteBuild(s3, bucket, build), deleteBuild(s3, bucket, pendingManifestKey(build))]);
+        await Promise.all(
+          [build, pendingManifestKey(build), invalidatedTargetsKey(build)].map((key) => deleteBuild(s3, bucket, key)),
+        );
       } catch (error) {
         // Builds also expire by an S3 lifecycle rule; a leftover one is harmless.
         log('build cleanup failed', { tenantId, build, error: String(error) });
@@ -273,16 +304,13 @@ export function createHandlers(deps: PublisherDeps) {
 
 export type Handlers = ReturnType<typeof createHandlers>;
 
-/** The execution name of a publish: the same tenant and version always give the same name. */
-export const executionName = (tenantId: string, version: number) => `${tenantId}-v${version}`.slice(0, 80);
-
 /**
  * Starts a publish for every tenant with unpublished content and no live lease (a lost trigger,
  * a crashed or failed run). Returns how many it started.
  */
 export async function reconcileStale(deps: {
   store: Store;
-  start: (tenantId: string, version: number, name: string) => Promise<boolean>;
+  start: StartPublish;
   now?: () => Date;
   limit?: number;
   log?: Log;
@@ -298,12 +326,10 @@ export async function reconcileStale(deps: {
     // for everyone; it is marked like the rest, so it moves behind them next time.
     const results = await Promise.allSettled(
       batch.map((state) =>
-        // A distinct name per attempt: the original `{tenant}-v{n}` name may belong to a failed
-        // run, and Step Functions refuses to reuse an execution name.
         deps.start(
           state.tenantId,
           state.contentVersion,
-          `${state.tenantId}-v${state.contentVersion}-r${now.getTime()}`.slice(0, 80),
+          reconcileExecutionName(state.tenantId, state.contentVersion, now),
         ),
       ),
     );

@@ -8,7 +8,6 @@ export {
 export {
   createHandlers,
   defaultLeaseTtlMs,
-  executionName,
   type Handlers,
   type Log,
   type PublisherDeps,

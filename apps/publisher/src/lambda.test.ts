@@ -4,6 +4,7 @@ import {
   GetDistributionTenantByDomainCommand,
 } from '@aws-sdk/client-cloudfront';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { invalidationCallerReference } from '@upstate/aws';
 import { startS3rver } from '@upstate/aws/testing';
 import { createTestStore } from '@upstate/store/testing';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -101,7 +102,11 @@ describe('lambda.ts handlers', () => {
         {
           Id: 'dt-lambda',
           InvalidationBatch: {
-            CallerReference: expect.stringMatching(new RegExp(`^${tenantId}-`)),
+            // Deterministic per build and target: a retried Invalidate repeats it, and CloudFront dedupes.
+            CallerReference: invalidationCallerReference(
+              String((events[3]?.input as { build?: string } | undefined)?.build),
+              'dt-lambda',
+            ),
             Paths: { Quantity: paths.length, Items: paths },
           },
         },

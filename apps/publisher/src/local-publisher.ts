@@ -1,18 +1,11 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { PublishTrigger } from '@upstate/api';
-import type { Invalidator } from '@upstate/aws';
+import { executionName, type Invalidator } from '@upstate/aws';
+import type { PublishTrigger } from '@upstate/core';
 import { renderSite } from '@upstate/render';
 import type { Store } from '@upstate/store';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type PublishResources, publishDefinition, type TaskName, taskNames, taskStates } from './definition.ts';
-import {
-  createHandlers,
-  executionName,
-  type Log,
-  type PublisherDeps,
-  type Renderer,
-  reconcileStale,
-} from './handlers.ts';
+import { createHandlers, type Log, type PublisherDeps, type Renderer, reconcileStale } from './handlers.ts';
 
 /** Lambda-shaped resource strings for local runs; never invoked, every Task has a local handler. */
 export const localResources = Object.fromEntries(

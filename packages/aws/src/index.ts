@@ -1,19 +1,44 @@
-export { collapsePaths, createCloudFrontInvalidator, type Invalidator, wildcardThreshold } from './cloudfront.ts';
+export {
+  cloudFrontClient,
+  collapsePaths,
+  createTenantCdnInvalidator,
+  type InvalidationRun,
+  type Invalidator,
+  invalidateDistributionTenant,
+  invalidationCallerReference,
+  wildcardThreshold,
+} from './cloudfront.ts';
+export { AwsEnv, clientConfig } from './config.ts';
 export {
   type CloudFrontDomainProvisioner,
   createCloudFrontDomainProvisioner,
   distributionTenantName,
   tenantParameterName,
 } from './domain-provisioner.ts';
+export { dynamoDbClient } from './dynamodb.ts';
 export { composeMime, createSesClient, createSesMailer } from './mail.ts';
 export {
   cacheControl,
   cdnPaths,
   createS3Client,
+  deleteObject,
   manifestKey,
+  readObject,
+  type StoredObject,
   type SyncFile,
   type SyncResult,
+  s3Client,
   siteKey,
   syncSite,
+  writePrivateObject,
 } from './s3.ts';
+export { readSecretString, secretsManagerClient } from './secrets.ts';
+export {
+  executionName,
+  reconcileExecutionName,
+  type StartPublish,
+  sfnClient,
+  sfnPublishTrigger,
+  sfnStartPublish,
+} from './sfn.ts';
 export { readSiteJson } from './site-read.ts';

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import {
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
+import { type AwsEnv, clientConfig } from './config.ts';
 
 /**
  * An S3 client. Checksums are computed only when required: s3rver (the local stand-in)
@@ -24,6 +26,9 @@ export function createS3Client(options: {
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
 }
+
+/** The site bucket's client from the environment (s3rver locally, through S3_ENDPOINT). */
+export const s3Client = (env: AwsEnv) => createS3Client(clientConfig(env, env.S3_ENDPOINT));
 
 export interface SyncFile {
   path: string;
@@ -151,4 +156,47 @@ export async function syncSite(options: {
 /** The CDN paths a set of tenant files is cached under (after the viewer-request URI rewrite). */
 export function cdnPaths(paths: string[]): string[] {
   return paths.map((p) => `/${p}`);
+}
+
+/** An object as the edge and the publisher's build store read it. */
+export interface StoredObject {
+  body: Uint8Array;
+  contentType?: string;
+  cacheControl?: string;
+  etag?: string;
+}
+
+/** Reads one object; `null` when there is none (S3 says NoSuchKey, s3rver sometimes NotFound). */
+export async function readObject(s3: S3Client, bucket: string, key: string): Promise<StoredObject | null> {
+  try {
+    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const body = (await res.Body?.transformToByteArray()) ?? new Uint8Array();
+    return {
+      body,
+      ...(res.ContentType ? { contentType: res.ContentType } : {}),
+      ...(res.CacheControl ? { cacheControl: res.CacheControl } : {}),
+      ...(res.ETag ? { etag: res.ETag } : {}),
+    };
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'NoSuchKey' || name === 'NotFound') return null;
+    throw error;
+  }
+}
+
+/** Writes one object that is not served (build state): never cached. */
+export async function writePrivateObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  body: Uint8Array | string,
+  contentType: string,
+): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, CacheControl: 'no-store' }),
+  );
+}
+
+export async function deleteObject(s3: S3Client, bucket: string, key: string): Promise<void> {
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 }

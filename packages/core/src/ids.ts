@@ -27,3 +27,15 @@ export function randomToken(bytes = 24): string {
   for (const byte of buffer) out += byte.toString(16).padStart(2, '0');
   return out;
 }
+
+/**
+ * An ISO time as a UTC instant with milliseconds (`2026-12-01T04:30:00.000Z`); unparsable text is
+ * returned as is. Used at the boundary and when reading data stored before times were normalised.
+ */
+export function toInstant(value: string): string {
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+}
+
+/** Orders ISO times by the instant they name, whatever their offsets. */
+export const byInstant = (a: string, b: string): number => Date.parse(a) - Date.parse(b);

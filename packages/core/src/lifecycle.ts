@@ -1,5 +1,5 @@
 import { AppError } from './errors.ts';
-import { newId } from './ids.ts';
+import { byInstant, newId } from './ids.ts';
 import type {
   Author,
   ComponentChange,
@@ -273,7 +273,7 @@ export function publicTimeline(incident: Incident): IncidentUpdate[] {
   return incident.updates
     .filter((u) => u.kind === 'update')
     .map((u) => ({ ...u, body: latestBody.get(u.id) ?? u.body }))
-    .sort((a, b) => b.displayAt.localeCompare(a.displayAt) || b.createdAt.localeCompare(a.createdAt));
+    .sort((a, b) => byInstant(b.displayAt, a.displayAt) || byInstant(b.createdAt, a.createdAt));
 }
 
 // Scheduled maintenance -------------------------------------------------------------------------

@@ -70,11 +70,3 @@ export function pageStatus(input: {
   }
   return { indicator, description: indicatorDescriptions[indicator] };
 }
-
-export const componentStatusLabels: Record<ComponentStatus, string> = {
-  operational: 'Operational',
-  degraded_performance: 'Degraded Performance',
-  partial_outage: 'Partial Outage',
-  major_outage: 'Major Outage',
-  under_maintenance: 'Under Maintenance',
-};

@@ -1,7 +1,6 @@
-import { isIncidentOpen, publicTimeline, type TenantSnapshot } from '@upstate/core';
+import { byInstant, isIncidentOpen, publicTimeline, type TenantSnapshot, timelineStatusLabels } from '@upstate/core';
 import { Feed } from 'feed';
 import { renderMarkdown } from './markdown.ts';
-import { incidentStatusLabels } from './view.ts';
 
 /** RSS 2.0 and Atom 1.0 of the 50 most recent incidents and maintenance, built with `feed`. */
 export function buildFeeds(snapshot: TenantSnapshot): { rss: string; atom: string } {
@@ -21,12 +20,12 @@ export function buildFeeds(snapshot: TenantSnapshot): { rss: string; atom: strin
   const entries = [
     ...snapshot.incidents.map((i) => ({
       id: `${base}/incidents/${i.id}/`,
-      title: `${i.name}${isIncidentOpen(i.status) ? '' : ` (${incidentStatusLabels[i.status]})`}`,
+      title: `${i.name}${isIncidentOpen(i.status) ? '' : ` (${timelineStatusLabels[i.status]})`}`,
       date: i.updatedAt,
       published: i.createdAt,
       html: publicTimeline(i)
         .map(
-          (u) => `<p><strong>${incidentStatusLabels[u.status]}</strong> (${u.displayAt})</p>${renderMarkdown(u.body)}`,
+          (u) => `<p><strong>${timelineStatusLabels[u.status]}</strong> (${u.displayAt})</p>${renderMarkdown(u.body)}`,
         )
         .join(''),
     })),
@@ -38,7 +37,7 @@ export function buildFeeds(snapshot: TenantSnapshot): { rss: string; atom: strin
       html: `<p>${m.scheduledFor} – ${m.scheduledUntil}</p>${m.updates.map((u) => renderMarkdown(u.body)).join('')}`,
     })),
   ]
-    .sort((a, b) => b.date.localeCompare(a.date))
+    .sort((a, b) => byInstant(b.date, a.date))
     .slice(0, 50);
   for (const e of entries) {
     feed.addItem({

@@ -1,4 +1,5 @@
 import {
+  byInstant,
   type Component,
   type ComponentStatus,
   componentStatusLabels,
@@ -8,15 +9,19 @@ import {
   groupUptime,
   type Incident,
   type IncidentImpact,
+  type IncidentStatus,
+  impactLabels,
   isIncidentOpen,
   isMaintenanceActive,
   isMaintenanceUpcoming,
   type Maintenance,
+  type MaintenanceStatus,
   maintenanceStatusAt,
   pageStatus,
   publicTimeline,
   readableBrandColor,
   type TenantSnapshot,
+  timelineStatusLabels,
   type UptimeWindow,
   utcDay,
   worstComponentStatus,
@@ -40,18 +45,6 @@ const levelOfImpact: Record<IncidentImpact, Level> = {
   minor: 'minor',
   major: 'major',
   critical: 'critical',
-};
-
-export const incidentStatusLabels: Record<string, string> = {
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-  postmortem: 'Postmortem',
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  verifying: 'Verifying',
-  completed: 'Completed',
 };
 
 export interface SiteChrome {
@@ -109,6 +102,7 @@ export interface IncidentSummary {
   id: string;
   name: string;
   impact: IncidentImpact;
+  impactLabel: string;
   level: Level;
   statusLabel: string;
   resolved: boolean;
@@ -240,7 +234,7 @@ function updateView(
   snapshot: TenantSnapshot,
   u: {
     id: string;
-    status: string;
+    status: IncidentStatus | MaintenanceStatus;
     body: string;
     displayAt: string;
     componentChanges?: { componentId: string; newStatus: ComponentStatus }[];
@@ -249,7 +243,7 @@ function updateView(
   const names = new Map(snapshot.components.map((c) => [c.id, c.name]));
   return {
     id: u.id,
-    statusLabel: incidentStatusLabels[u.status] ?? u.status,
+    statusLabel: timelineStatusLabels[u.status],
     html: renderMarkdown(u.body),
     at: formatDateTime(u.displayAt, snapshot.tenant.timezone),
     atIso: u.displayAt,
@@ -267,8 +261,9 @@ export function incidentSummary(snapshot: TenantSnapshot, incident: Incident): I
     id: incident.id,
     name: incident.name,
     impact: incident.impact,
+    impactLabel: impactLabels[incident.impact],
     level: levelOfImpact[incident.impact],
-    statusLabel: incidentStatusLabels[incident.status] ?? incident.status,
+    statusLabel: timelineStatusLabels[incident.status],
     resolved: !isIncidentOpen(incident.status),
     startedAt: formatDateTime(incident.updates[0]?.displayAt ?? incident.createdAt, snapshot.tenant.timezone),
     duration: incident.resolvedAt ? formatDuration(incident.createdAt, incident.resolvedAt) : null,
@@ -281,12 +276,12 @@ export function maintenanceSummary(snapshot: TenantSnapshot, m: Maintenance): Ma
   const now = new Date(snapshot.generatedAt);
   const status = maintenanceStatusAt(m, now);
   const names = new Map(snapshot.components.map((c) => [c.id, c.name]));
-  const latest = [...m.updates].sort((a, b) => b.displayAt.localeCompare(a.displayAt))[0];
+  const latest = [...m.updates].sort((a, b) => byInstant(b.displayAt, a.displayAt))[0];
   const tz = snapshot.tenant.timezone;
   return {
     id: m.id,
     name: m.name,
-    statusLabel: incidentStatusLabels[status] ?? status,
+    statusLabel: timelineStatusLabels[status],
     active: status === 'in_progress' || status === 'verifying',
     window: `${formatDateTime(m.scheduledFor, tz)} – ${formatDateTime(m.scheduledUntil, tz)}`,
     components: m.componentIds.flatMap((id) => (names.has(id) ? [names.get(id) as string] : [])),
@@ -399,7 +394,7 @@ export function homeView(snapshot: TenantSnapshot): HomeView {
       .map((m) => maintenanceSummary(snapshot, m)),
     upcomingMaintenance: snapshot.maintenances
       .filter((m) => isMaintenanceUpcoming(withStatus(m), now))
-      .sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor))
+      .sort((a, b) => byInstant(a.scheduledFor, b.scheduledFor))
       .map((m) => maintenanceSummary(snapshot, m)),
     recentIncidents: snapshot.incidents
       .filter((i) => !isIncidentOpen(i.status) && Date.parse(i.createdAt) > now.getTime() - 14 * 86_400_000)
@@ -437,7 +432,7 @@ export function maintenanceView(snapshot: TenantSnapshot, id: string): Maintenan
   return {
     chrome: chrome(snapshot),
     maintenance: maintenanceSummary(snapshot, m),
-    timeline: [...m.updates].sort((a, b) => b.displayAt.localeCompare(a.displayAt)).map((u) => updateView(snapshot, u)),
+    timeline: [...m.updates].sort((a, b) => byInstant(b.displayAt, a.displayAt)).map((u) => updateView(snapshot, u)),
   };
 }
 

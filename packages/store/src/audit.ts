@@ -1,6 +1,7 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Author, newId } from '@upstate/core';
 import { type Db, type Page, strip } from './db.ts';
+import { isConditionalFailure } from './errors.ts';
 import { auditKey, auditPartition, itemTypes } from './keys.ts';
 
 export interface AuditEvent {
@@ -18,16 +19,24 @@ export interface AuditEvent {
 // Append-only: events are written with attribute_not_exists and never updated or deleted.
 export function auditRepo(db: Db) {
   return {
-    async append(event: Omit<AuditEvent, 'id' | 'at'> & { at?: string }): Promise<AuditEvent> {
+    /**
+     * Appends an event. With `id` and `at` given (a use case retried under one Idempotency-Key), the
+     * same event is recorded once: a second append of it is a no-op.
+     */
+    async append(event: Omit<AuditEvent, 'id' | 'at'> & { at?: string; id?: string }): Promise<AuditEvent> {
       const at = event.at ?? db.now().toISOString();
-      const full: AuditEvent = { ...event, id: newId(Date.parse(at)), at };
-      await db.doc.send(
-        new PutCommand({
-          TableName: db.table,
-          Item: { ...auditKey(event.tenantId, at, full.id), type: itemTypes.audit, ...full },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      const full: AuditEvent = { ...event, id: event.id ?? newId(Date.parse(at)), at };
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.table,
+            Item: { ...auditKey(event.tenantId, at, full.id), type: itemTypes.audit, ...full },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!(event.id !== undefined && isConditionalFailure(error))) throw error;
+      }
       return full;
     },
     /**

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   AppError,
   type Incident,
@@ -6,10 +6,12 @@ import {
   isMaintenanceActive,
   type Maintenance,
   notFound,
+  toInstant,
 } from '@upstate/core';
 import { type Db, type Page, strip } from './db.ts';
 import { conditional } from './errors.ts';
 import {
+  completedMaintenanceByTenant,
   incidentKey,
   itemTypes,
   liveMaintenanceByTenant,
@@ -25,6 +27,40 @@ import {
  * updates) with a 422 so the limit is a clear error, never a failed write.
  */
 export const maxTimelineBytes = 350_000;
+
+const instant = (v: string | null) => (v === null ? v : toInstant(v));
+
+/** Data stored before times were normalised may carry offsets: it is read as UTC instants too. */
+function readIncident(stored: Incident | undefined): Incident | undefined {
+  if (!stored) return stored;
+  return {
+    ...stored,
+    createdAt: toInstant(stored.createdAt),
+    updatedAt: toInstant(stored.updatedAt),
+    resolvedAt: instant(stored.resolvedAt),
+    updates: stored.updates.map((u) => ({
+      ...u,
+      displayAt: toInstant(u.displayAt),
+      createdAt: toInstant(u.createdAt),
+    })),
+  };
+}
+
+function readMaintenance(stored: Maintenance | undefined): Maintenance | undefined {
+  if (!stored) return stored;
+  return {
+    ...stored,
+    scheduledFor: toInstant(stored.scheduledFor),
+    scheduledUntil: toInstant(stored.scheduledUntil),
+    createdAt: toInstant(stored.createdAt),
+    updatedAt: toInstant(stored.updatedAt),
+    updates: stored.updates.map((u) => ({
+      ...u,
+      displayAt: toInstant(u.displayAt),
+      createdAt: toInstant(u.createdAt),
+    })),
+  };
+}
 
 function assertSize(value: unknown, what: string): void {
   const bytes = Buffer.byteLength(JSON.stringify(value));
@@ -63,7 +99,7 @@ export function incidentsRepo(db: Db) {
     },
     async get(tenantId: string, id: string): Promise<Incident | undefined> {
       const { Item } = await db.doc.send(new GetCommand({ TableName: db.table, Key: incidentKey(tenantId, id) }));
-      return strip<Incident>(Item);
+      return readIncident(strip<Incident>(Item));
     },
     async require(tenantId: string, id: string): Promise<Incident> {
       const incident = await this.get(tenantId, id);
@@ -88,6 +124,73 @@ export function incidentsRepo(db: Db) {
       );
       return next;
     },
+    /**
+     * Appends the last entry of `next` (the pure rule applied to `loaded`) in one update, conditional
+     * only on what the rule read: the status (the transition was judged from it) and, when they
+     * change, the affected components. Appends that do not move those fields never conflict with
+     * each other, so a burst of updates lands in about two rounds instead of one per writer. With
+     * `expectedVersion` (If-Match) the version must match too. A lost condition is a `version` conflict.
+     */
+    async append(loaded: Incident, next: Incident, expectedVersion?: number): Promise<Incident> {
+      assertSize(next, 'incident');
+      const entry = next.updates.at(-1);
+      if (!entry || next.updates.length !== loaded.updates.length + 1)
+        throw new Error('append: next must add one entry');
+      const sets = [
+        'updates = list_append(updates, :entry)',
+        '#status = :status',
+        'updatedAt = :updatedAt',
+        'resolvedAt = :resolvedAt',
+      ];
+      const conditions = ['attribute_exists(pk)', '#status = :loadedStatus'];
+      const values: Record<string, unknown> = {
+        ':entry': [entry],
+        ':status': next.status,
+        ':updatedAt': next.updatedAt,
+        ':resolvedAt': next.resolvedAt,
+        ':loadedStatus': loaded.status,
+        ':one': 1,
+      };
+      if (next.impact !== loaded.impact) {
+        sets.push('impact = :impact');
+        conditions.push('impact = :loadedImpact');
+        values[':impact'] = next.impact;
+        values[':loadedImpact'] = loaded.impact;
+      }
+      if (JSON.stringify(next.componentIds) !== JSON.stringify(loaded.componentIds)) {
+        sets.push('componentIds = :ids');
+        conditions.push('componentIds = :loadedIds');
+        values[':ids'] = next.componentIds;
+        values[':loadedIds'] = loaded.componentIds;
+      }
+      if (expectedVersion !== undefined) {
+        conditions.push('version = :expected');
+        values[':expected'] = expectedVersion;
+      }
+      const open = isIncidentOpen(next.status);
+      if (open) {
+        sets.push('gsi1pk = :gpk', 'gsi1sk = :gsk');
+        values[':gpk'] = openIncidentsByTenant(next.tenantId);
+        values[':gsk'] = next.id;
+      }
+      const { Attributes } = await conditional(
+        () =>
+          db.doc.send(
+            new UpdateCommand({
+              TableName: db.table,
+              Key: incidentKey(loaded.tenantId, loaded.id),
+              UpdateExpression: `SET ${sets.join(', ')}${open ? '' : ' REMOVE gsi1pk, gsi1sk'} ADD version :one`,
+              ConditionExpression: conditions.join(' AND '),
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: values,
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        'The incident changed since you loaded it; reload and try again',
+        'version',
+      );
+      return readIncident(strip<Incident>(Attributes)) as Incident;
+    },
     /** Newest first, paged with a tenant-bound cursor. */
     async list(tenantId: string, options: { limit?: number; cursor?: string | null } = {}): Promise<Page<Incident>> {
       const { Items = [], LastEvaluatedKey } = await db.doc.send(
@@ -101,7 +204,7 @@ export function incidentsRepo(db: Db) {
         }),
       );
       return {
-        items: Items.map((i) => strip<Incident>(i) as Incident),
+        items: Items.map((i) => readIncident(strip<Incident>(i)) as Incident),
         nextCursor: db.cursors.encode(tenantId, LastEvaluatedKey),
       };
     },
@@ -115,7 +218,7 @@ export function incidentsRepo(db: Db) {
           ScanIndexForward: false,
         }),
       );
-      return Items.map((i) => strip<Incident>(i) as Incident);
+      return Items.map((i) => readIncident(strip<Incident>(i)) as Incident);
     },
   };
 }
@@ -134,10 +237,10 @@ export function maintenancesRepo(db: Db) {
       ...maintenanceKey(m.tenantId, m.id),
       type: itemTypes.maintenance,
       ...m,
-      // Sparse index of maintenance that is not completed, ordered by start time.
-      ...(m.status !== 'completed'
-        ? { gsi1pk: liveMaintenanceByTenant(m.tenantId), gsi1sk: `${m.scheduledFor}#${m.id}` }
-        : {}),
+      // By schedule, in one of two partitions: live (not completed) and completed. The snapshot reads
+      // every live one and the latest completed, whatever their age (creation order is no guide).
+      gsi1pk: m.status === 'completed' ? completedMaintenanceByTenant(m.tenantId) : liveMaintenanceByTenant(m.tenantId),
+      gsi1sk: `${toInstant(m.scheduledFor)}#${m.id}`,
       // Sparse cross-tenant queue of pending automatic transitions (the checker applies them on time).
       ...(dueAt ? { gsi2pk: maintenanceTransitionQueue, gsi2sk: `${dueAt}#${m.tenantId}#${m.id}` } : {}),
     };
@@ -156,7 +259,7 @@ export function maintenancesRepo(db: Db) {
     },
     async get(tenantId: string, id: string): Promise<Maintenance | undefined> {
       const { Item } = await db.doc.send(new GetCommand({ TableName: db.table, Key: maintenanceKey(tenantId, id) }));
-      return strip<Maintenance>(Item);
+      return readMaintenance(strip<Maintenance>(Item));
     },
     async require(tenantId: string, id: string): Promise<Maintenance> {
       const m = await this.get(tenantId, id);
@@ -208,21 +311,42 @@ export function maintenancesRepo(db: Db) {
         }),
       );
       return {
-        items: Items.map((i) => strip<Maintenance>(i) as Maintenance),
+        items: Items.map((i) => readMaintenance(strip<Maintenance>(i)) as Maintenance),
         nextCursor: db.cursors.encode(tenantId, LastEvaluatedKey),
       };
     },
-    /** Not yet completed, by start time: the upcoming and the active. */
+    /** Not yet completed (the upcoming and the active), whatever their age, by start time; every page. */
     async listLive(tenantId: string): Promise<Maintenance[]> {
+      const out: Maintenance[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.doc.send(
+          new QueryCommand({
+            TableName: db.table,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': liveMaintenanceByTenant(tenantId) },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const i of page.Items ?? []) out.push(readMaintenance(strip<Maintenance>(i)) as Maintenance);
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return out;
+    },
+    /** The latest-scheduled completed maintenance, newest first. */
+    async listRecentCompleted(tenantId: string, limit: number): Promise<Maintenance[]> {
       const { Items = [] } = await db.doc.send(
         new QueryCommand({
           TableName: db.table,
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': liveMaintenanceByTenant(tenantId) },
+          ExpressionAttributeValues: { ':pk': completedMaintenanceByTenant(tenantId) },
+          ScanIndexForward: false,
+          Limit: limit,
         }),
       );
-      return Items.map((i) => strip<Maintenance>(i) as Maintenance);
+      return Items.map((i) => readMaintenance(strip<Maintenance>(i)) as Maintenance);
     },
     /** Maintenance, across tenants, whose automatic start or end is due at `now`, oldest first. */
     async listDueTransitions(now: Date, limit = 500): Promise<Maintenance[]> {
@@ -239,7 +363,7 @@ export function maintenancesRepo(db: Db) {
             Limit: limit,
           }),
         );
-        for (const i of page.Items ?? []) out.push(strip<Maintenance>(i) as Maintenance);
+        for (const i of page.Items ?? []) out.push(readMaintenance(strip<Maintenance>(i)) as Maintenance);
         start = out.length < limit ? page.LastEvaluatedKey : undefined;
       } while (start);
       return out.slice(0, limit);

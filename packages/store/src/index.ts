@@ -8,7 +8,7 @@ export * from './keys.ts';
 export { checkRetentionDays, type StatusCredit } from './monitoring.ts';
 export type { PublishState } from './publish-state.ts';
 export { type IdempotencyRecord, idempotencyTtlSeconds } from './requests.ts';
-export { loadSnapshot, snapshotIncidentLimit } from './snapshot.ts';
+export { loadSnapshot, snapshotCompletedMaintenanceLimit, snapshotIncidentLimit } from './snapshot.ts';
 export { createStore, type Store, type StoreOptions } from './store.ts';
 export { type DeliveryRef, linkToken, type NotifyEntry, targetHash, tokenHash } from './subscribers.ts';
 export { ensureTable, gsiNames, tableDefinition, ttlAttribute } from './table.ts';

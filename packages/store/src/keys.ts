@@ -144,6 +144,7 @@ export const sessionsByUser = (userId: string) => `USER#${userId}#SESSIONS`;
 export const domainsByTenant = (tenantId: string) => `${tenantPk(tenantId)}#DOMAINS`;
 export const openIncidentsByTenant = (tenantId: string) => `${tenantPk(tenantId)}#OPEN`;
 export const liveMaintenanceByTenant = (tenantId: string) => `${tenantPk(tenantId)}#LIVEMAINT`;
+export const completedMaintenanceByTenant = (tenantId: string) => `${tenantPk(tenantId)}#DONEMAINT`;
 /** Monitors due to run are spread over shards so the due-queue partition never runs hot. */
 export const monitorShards = 4;
 export const dueShard = (shard: number) => `DUE#${shard}`;

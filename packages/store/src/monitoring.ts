@@ -98,6 +98,56 @@ export function monitorsRepo(db: Db) {
       );
       return next;
     },
+    /**
+     * Sets only the given settings (a PATCH), never the run state the checker records, so a run
+     * recorded between a client's read and its PATCH is kept. With `expectedVersion` (If-Match) the
+     * write is refused when the monitor changed. Unpausing makes the monitor due at once.
+     */
+    async updateSettings(
+      tenantId: string,
+      id: string,
+      fields: Partial<
+        Pick<Monitor, 'name' | 'config' | 'intervalSeconds' | 'failureThreshold' | 'recoveryThreshold' | 'paused'>
+      >,
+      expectedVersion?: number,
+    ): Promise<Monitor> {
+      const at = db.now().toISOString();
+      const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':at': at, ':one': 1 };
+      const sets = ['updatedAt = :at'];
+      const removes: string[] = [];
+      entries.forEach(([name, value], i) => {
+        names[`#f${i}`] = name;
+        values[`:f${i}`] = value;
+        sets.push(`#f${i} = :f${i}`);
+      });
+      if (fields.paused === true) removes.push('gsi2pk', 'gsi2sk');
+      if (fields.paused === false) {
+        values[':due'] = dueShard(shardOf(id));
+        values[':dueAt'] = `${at}#${tenantId}#${id}`;
+        sets.push('nextRunAt = :at', 'gsi2pk = :due', 'gsi2sk = :dueAt');
+      }
+      if (expectedVersion !== undefined) values[':v'] = expectedVersion;
+      const { Attributes } = await conditional(
+        () =>
+          db.doc.send(
+            new UpdateCommand({
+              TableName: db.table,
+              Key: monitorKey(tenantId, id),
+              UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD version :one`,
+              ConditionExpression:
+                expectedVersion === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND version = :v',
+              ...(entries.length ? { ExpressionAttributeNames: names } : {}),
+              ExpressionAttributeValues: values,
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        expectedVersion === undefined ? 'Monitor not found' : 'The monitor changed since you loaded it',
+        expectedVersion === undefined ? 'id' : 'If-Match',
+      );
+      return strip<Monitor>(Attributes) as Monitor;
+    },
     async delete(tenantId: string, id: string): Promise<void> {
       await conditional(
         () =>

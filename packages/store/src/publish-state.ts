@@ -11,7 +11,25 @@ export interface PublishState {
   lastPublishedAt: string | null;
   lastPublishStartedAt: string | null;
   lastRolloverDay: string | null;
+  /** Oldest start time of a write still in flight (or abandoned by a crash); null when none. */
+  pendingSince: string | null;
 }
+
+/**
+ * A write abandoned for longer than this (a crashed or timed-out request: Lambda's limit is 30 s)
+ * is settled by the reconciler: it bumps contentVersion so whatever the write stored is published.
+ */
+export const abandonedWriteMs = 60_000;
+
+const pendingPrefix = 'pending_';
+const pendingName = (operationId: string) => {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(operationId)) throw new Error('operation id must be an id');
+  return `${pendingPrefix}${operationId.replaceAll('-', '_')}`;
+};
+const pendingOf = (item: Record<string, unknown> | undefined) =>
+  Object.entries(item ?? {})
+    .filter(([name, at]) => name.startsWith(pendingPrefix) && typeof at === 'string')
+    .map(([name, at]) => ({ name, at: at as string }));
 
 // In the STALE index a fresh change sorts first ("0#"), then reconciler retries by time ("1#{iso}").
 const staleSortKey = (tenantId: string, attemptedAt: string | null) =>
@@ -25,6 +43,52 @@ const staleSortKey = (tenantId: string, attemptedAt: string | null) =>
 // which is how the reconciler finds tenants whose publish was lost.
 export function publishStateRepo(db: Db) {
   const key = publishStateKey;
+
+  /** Leaves the STALE index once everything is published and no write is in flight. */
+  async function leaveStaleIfCurrent(tenantId: string): Promise<void> {
+    try {
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: key(tenantId),
+          UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+          ConditionExpression:
+            'contentVersion = publishedVersion AND (attribute_not_exists(pendingWrites) OR pendingWrites <= :zero)',
+          ExpressionAttributeValues: { ':zero': 0 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+  }
+
+  /** Bumps a tenant whose in-flight writes are older than `abandonedWriteMs`, clearing those markers. */
+  async function settleAbandoned(tenantId: string, cutoff: string): Promise<void> {
+    const { Item } = await db.doc.send(
+      new GetCommand({ TableName: db.table, Key: key(tenantId), ConsistentRead: true }),
+    );
+    const abandoned = pendingOf(Item).filter((p) => p.at < cutoff);
+    if (abandoned.length === 0) return;
+    const names = Object.fromEntries(abandoned.map((p, i) => [`#p${i}`, p.name]));
+    try {
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: key(tenantId),
+          UpdateExpression: `REMOVE ${Object.keys(names).join(', ')} ADD contentVersion :one, pendingWrites :minus`,
+          // Each marker exactly once: a concurrent endWrite or reconciler run settles it instead.
+          ConditionExpression: Object.keys(names)
+            .map((n) => `attribute_exists(${n})`)
+            .join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':one': 1, ':minus': -abandoned.length },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+  }
+
   return {
     async get(tenantId: string): Promise<PublishState> {
       const { Item } = await db.doc.send(new GetCommand({ TableName: db.table, Key: key(tenantId) }));
@@ -39,7 +103,69 @@ export function publishStateRepo(db: Db) {
         lastPublishedAt: (Item?.lastPublishedAt as string) ?? null,
         lastPublishStartedAt: (Item?.lastPublishStartedAt as string) ?? null,
         lastRolloverDay: (Item?.lastRolloverDay as string) ?? null,
+        pendingSince:
+          pendingOf(Item)
+            .map((p) => p.at)
+            .sort()[0] ?? null,
       };
+    },
+
+    /**
+     * Records a write in flight before its first store write, and puts the tenant in the STALE
+     * index: if the writer dies before `endWrite`, the reconciler still finds the tenant and, once
+     * the write is older than `abandonedWriteMs`, settles it with a bump (see `listStale`).
+     */
+    async beginWrite(tenantId: string, operationId: string): Promise<void> {
+      await db.doc
+        .send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: key(tenantId),
+            UpdateExpression:
+              'SET #p = :now, #type = :type, tenantId = :tenant, gsi2pk = :stale, gsi2sk = :fresh ADD pendingWrites :one',
+            ConditionExpression: 'attribute_not_exists(#p)',
+            ExpressionAttributeNames: { '#p': pendingName(operationId), '#type': 'type' },
+            ExpressionAttributeValues: {
+              ':now': db.now().toISOString(),
+              ':type': itemTypes.publish,
+              ':tenant': tenantId,
+              ':stale': stalePartition,
+              ':fresh': staleSortKey(tenantId, null),
+              ':one': 1,
+            },
+          }),
+        )
+        .catch((error: unknown) => {
+          // The same operation retried (same Idempotency-Key): its marker is already there.
+          if (!isConditionalFailure(error)) throw error;
+        });
+    },
+
+    /**
+     * Ends a write begun with `beginWrite`. With `changed`, bumps contentVersion in the same write
+     * (the page must show it) and returns the new version; without, only clears the marker.
+     */
+    async endWrite(tenantId: string, operationId: string, changed: boolean): Promise<number | null> {
+      const names = { '#p': pendingName(operationId) };
+      try {
+        const { Attributes } = await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: key(tenantId),
+            UpdateExpression: `REMOVE #p ADD pendingWrites :minus${changed ? ', contentVersion :one' : ''}`,
+            ConditionExpression: 'attribute_exists(#p)',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ':minus': -1, ...(changed ? { ':one': 1 } : {}) },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        if (!changed) await leaveStaleIfCurrent(tenantId);
+        return changed ? (Attributes?.contentVersion as number) : null;
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
+      // The reconciler settled this write already (it looked abandoned); a bump still publishes it.
+      return changed ? this.bumpContentVersion(tenantId) : null;
     },
 
     /** Bumps and returns the new content version. */
@@ -146,18 +272,7 @@ export function publishStateRepo(db: Db) {
         if (isConditionalFailure(error)) return false;
         throw error;
       }
-      try {
-        await db.doc.send(
-          new UpdateCommand({
-            TableName: db.table,
-            Key: key(tenantId),
-            UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
-            ConditionExpression: 'contentVersion = publishedVersion',
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalFailure(error)) throw error;
-      }
+      await leaveStaleIfCurrent(tenantId);
       return true;
     },
 
@@ -187,7 +302,8 @@ export function publishStateRepo(db: Db) {
 
     /**
      * Tenants with unpublished content (contentVersion > publishedVersion), those never retried by
-     * the reconciler since their last change first, then the least recently retried.
+     * the reconciler since their last change first, then the least recently retried. Writes abandoned
+     * mid-way (older than `abandonedWriteMs`) are settled first, so what they stored counts as new.
      */
     async listStale(limit = 100): Promise<PublishState[]> {
       const { Items = [] } = await db.doc.send(
@@ -199,7 +315,15 @@ export function publishStateRepo(db: Db) {
           Limit: limit,
         }),
       );
-      const states = await Promise.all(Items.map((item) => this.get(item.tenantId as string)));
+      const cutoff = new Date(db.now().getTime() - abandonedWriteMs).toISOString();
+      const states = await Promise.all(
+        Items.map(async (item) => {
+          const state = await this.get(item.tenantId as string);
+          if (state.pendingSince === null || state.pendingSince >= cutoff) return state;
+          await settleAbandoned(state.tenantId, cutoff);
+          return this.get(state.tenantId);
+        }),
+      );
       return states.filter((s) => s.contentVersion > s.publishedVersion);
     },
 

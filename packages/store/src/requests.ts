@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@upstate/core';
 import { type Db, epochSeconds, strip } from './db.ts';
 import { isConditionalFailure } from './errors.ts';
@@ -6,9 +6,14 @@ import { idempotencyKey, itemTypes, rateLimitKey } from './keys.ts';
 
 export const idempotencyTtlSeconds = 24 * 3600;
 
+/** A claim still pending this long is abandoned (no request runs longer; Lambda's limit is 30 s). */
+export const abandonedClaimSeconds = 60;
+
 export interface IdempotencyRecord {
   fingerprint: string;
-  state: 'pending' | 'done';
+  state: 'pending' | 'done' | 'failed';
+  /** The use case's operation id: a retry after a failure reuses it (ids of what it creates derive from it). */
+  operationId?: string;
   status: number | null;
   body: string | null;
   contentType: string | null;
@@ -20,10 +25,17 @@ export interface IdempotencyRecord {
 export function idempotencyRepo(db: Db) {
   return {
     /**
-     * Claims `key` for a request. Returns the earlier record when the key was used (within 24 h),
-     * or null when this request owns it now. Expired records count as absent (dynalite has no TTL).
+     * Claims `key` for a request. `owned` when this request may run: a fresh key (or an expired
+     * one, dynalite has no TTL) takes `operationId`; a key whose earlier attempt failed (5xx) is
+     * taken again with that attempt's operation id, so the retry finishes the same operation instead
+     * of starting a second one. Otherwise the earlier record (in progress or done).
      */
-    async claim(tenantId: string, key: string, fingerprint: string): Promise<IdempotencyRecord | null> {
+    async claim(
+      tenantId: string,
+      key: string,
+      fingerprint: string,
+      operationId: string,
+    ): Promise<{ owned: true; operationId: string; resumed: boolean } | { owned: false; record: IdempotencyRecord }> {
       const now = epochSeconds(db.now());
       try {
         await db.doc.send(
@@ -37,13 +49,44 @@ export function idempotencyRepo(db: Db) {
               status: null,
               body: null,
               contentType: null,
+              operationId,
+              claimedAt: now,
               expiresAt: now + idempotencyTtlSeconds,
             },
             ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
             ExpressionAttributeValues: { ':now': now },
           }),
         );
-        return null;
+        return { owned: true, operationId, resumed: false };
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
+      try {
+        const { Attributes } = await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: idempotencyKey(tenantId, key),
+            UpdateExpression: 'SET #state = :pending, claimedAt = :now',
+            // An attempt still pending after `abandonedClaimSeconds` died without answering (a crashed
+            // or timed-out Lambda): its retry takes over, like a failed one.
+            ConditionExpression:
+              'fingerprint = :fp AND (#state = :failed OR (#state = :pending AND claimedAt < :abandoned))',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':pending': 'pending',
+              ':failed': 'failed',
+              ':fp': fingerprint,
+              ':now': now,
+              ':abandoned': now - abandonedClaimSeconds,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return {
+          owned: true,
+          operationId: (Attributes?.operationId as string | undefined) ?? operationId,
+          resumed: true,
+        };
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
       }
@@ -51,13 +94,13 @@ export function idempotencyRepo(db: Db) {
         new GetCommand({ TableName: db.table, Key: idempotencyKey(tenantId, key), ConsistentRead: true }),
       );
       const record = strip<IdempotencyRecord>(Item);
-      if (!record) return null;
+      if (!record) return { owned: true, operationId, resumed: false };
       if (record.fingerprint !== fingerprint) {
         throw new AppError('idempotency_conflict', 'This Idempotency-Key was used with a different request', {
           field: 'Idempotency-Key',
         });
       }
-      return record;
+      return { owned: false, record };
     },
     async complete(
       tenantId: string,
@@ -81,9 +124,20 @@ export function idempotencyRepo(db: Db) {
         }),
       );
     },
-    /** A request that failed releases its key so the client can retry. */
+    /**
+     * A request that failed (5xx) hands its key back for a retry, keeping its operation id: what
+     * the failed attempt stored is finished by the retry, never written a second time.
+     */
     async release(tenantId: string, key: string): Promise<void> {
-      await db.doc.send(new DeleteCommand({ TableName: db.table, Key: idempotencyKey(tenantId, key) }));
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: idempotencyKey(tenantId, key),
+          UpdateExpression: 'SET #state = :failed',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':failed': 'failed' },
+        }),
+      );
     },
   };
 }

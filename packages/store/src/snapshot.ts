@@ -1,8 +1,11 @@
-import { addDays, type TenantSnapshot, utcDay } from '@upstate/core';
+import { addDays, byInstant, type TenantSnapshot, utcDay } from '@upstate/core';
 import type { Store } from './store.ts';
 
 /** Incidents older than this stay in the store and the API but leave the public history. */
 export const snapshotIncidentLimit = 500;
+
+/** Completed maintenance kept on the page (the latest by schedule); live maintenance is never cut. */
+export const snapshotCompletedMaintenanceLimit = 50;
 
 /** Everything a publish needs to render one tenant's site, read at one moment. */
 export async function loadSnapshot(
@@ -23,7 +26,17 @@ export async function loadSnapshot(
     incidents.push(...page.items);
     cursor = incidents.length < snapshotIncidentLimit ? page.nextCursor : null;
   } while (cursor);
-  const maintenancePage = await store.maintenances.list(tenantId, { limit: 100 });
+  // Every live maintenance whatever its age, plus the latest completed by schedule. The newest-created
+  // page is merged in for completed maintenance stored before the completed index existed.
+  const [live, completed, created] = await Promise.all([
+    store.maintenances.listLive(tenantId),
+    store.maintenances.listRecentCompleted(tenantId, snapshotCompletedMaintenanceLimit),
+    store.maintenances.list(tenantId, { limit: snapshotCompletedMaintenanceLimit }),
+  ]);
+  const maintenances = new Map<string, (typeof live)[number]>();
+  for (const m of [...live, ...completed, ...created.items.filter((m) => m.status === 'completed')]) {
+    if (!maintenances.has(m.id)) maintenances.set(m.id, m);
+  }
   const today = utcDay(options.now);
   const rollups = await store.rollups.listForComponents(
     tenantId,
@@ -39,7 +52,7 @@ export async function loadSnapshot(
     groups: groups.map(strip),
     components: components.map(strip),
     incidents: incidents.slice(0, snapshotIncidentLimit),
-    maintenances: maintenancePage.items,
+    maintenances: [...maintenances.values()].sort((a, b) => byInstant(a.scheduledFor, b.scheduledFor)),
     rollups,
     contentVersion: publish.contentVersion,
     generatedAt: options.now.toISOString(),

@@ -324,19 +324,78 @@ describe('audit, idempotency and rate limits', () => {
   });
 
   it('returns the first response for a repeated key and expires records after 24 hours', async () => {
-    expect(await store.idempotency.claim('t1', 'key-1', 'fp')).toBeNull();
-    await store.idempotency.complete('t1', 'key-1', { status: 201, body: '{"id":1}', contentType: 'application/json' });
-    expect(await store.idempotency.claim('t1', 'key-1', 'fp')).toMatchObject({
-      state: 'done',
-      status: 201,
-      body: '{"id":1}',
+    expect(await store.idempotency.claim('t1', 'key-1', 'fp', 'op-1')).toEqual({
+      owned: true,
+      operationId: 'op-1',
+      resumed: false,
     });
-    await expect(store.idempotency.claim('t1', 'key-1', 'other')).rejects.toMatchObject({
+    await store.idempotency.complete('t1', 'key-1', { status: 201, body: '{"id":1}', contentType: 'application/json' });
+    expect(await store.idempotency.claim('t1', 'key-1', 'fp', 'op-2')).toMatchObject({
+      owned: false,
+      record: { state: 'done', status: 201, body: '{"id":1}' },
+    });
+    await expect(store.idempotency.claim('t1', 'key-1', 'other', 'op-3')).rejects.toMatchObject({
       code: 'idempotency_conflict',
     });
-    expect(await store.idempotency.claim('t2', 'key-1', 'fp')).toBeNull();
+    expect(await store.idempotency.claim('t2', 'key-1', 'fp', 'op-4')).toEqual({
+      owned: true,
+      operationId: 'op-4',
+      resumed: false,
+    });
     clock = new Date(clock.getTime() + 24 * 3600_000 + 1000);
-    expect(await store.idempotency.claim('t1', 'key-1', 'fp')).toBeNull();
+    expect(await store.idempotency.claim('t1', 'key-1', 'fp', 'op-5')).toEqual({
+      owned: true,
+      operationId: 'op-5',
+      resumed: false,
+    });
+  });
+
+  it('hands a failed request’s key back with its operation id, so the retry finishes that operation', async () => {
+    expect(await store.idempotency.claim('t1', 'key-f', 'fp', 'op-a')).toMatchObject({ owned: true });
+    expect(await store.idempotency.claim('t1', 'key-f', 'fp', 'op-b')).toMatchObject({
+      owned: false,
+      record: { state: 'pending' },
+    });
+    await store.idempotency.release('t1', 'key-f');
+    expect(await store.idempotency.claim('t1', 'key-f', 'fp', 'op-c')).toEqual({
+      owned: true,
+      operationId: 'op-a',
+      resumed: true,
+    });
+    // Taken again: a concurrent second retry waits for it like any request in progress.
+    expect(await store.idempotency.claim('t1', 'key-f', 'fp', 'op-d')).toMatchObject({ owned: false });
+    // ...unless that attempt died without answering: after a minute its retry takes over, same operation.
+    clock = new Date(clock.getTime() + 61_000);
+    expect(await store.idempotency.claim('t1', 'key-f', 'fp', 'op-e')).toEqual({
+      owned: true,
+      operationId: 'op-a',
+      resumed: true,
+    });
+  });
+
+  it('settles a write abandoned mid-way: the reconciler sees the tenant and a bump publishes what it stored', async () => {
+    await store.publish.bumpContentVersion('t-ab');
+    await store.publish.commitPublished('t-ab', 1);
+    expect(await store.publish.listStale()).toEqual([]);
+    await store.publish.beginWrite('t-ab', 'op-crashed');
+    await store.publish.beginWrite('t-ab', 'op-live');
+    // In flight, not yet abandoned: listed nowhere as stale, but kept in the index.
+    expect((await store.publish.listStale()).map((s) => s.tenantId)).toEqual([]);
+    clock = new Date(clock.getTime() + 61_000);
+    const stale = await store.publish.listStale();
+    expect(stale.map((s) => [s.tenantId, s.contentVersion, s.pendingSince])).toEqual([['t-ab', 2, null]]);
+    // A late end of a settled write still bumps (its data must reach the page), never fails.
+    expect(await store.publish.endWrite('t-ab', 'op-live', true)).toBe(3);
+    expect(await store.publish.commitPublished('t-ab', 3)).toBe(true);
+    expect(await store.publish.listStale()).toEqual([]);
+  });
+
+  it('keeps a tenant with a write in flight in the stale index across a publish', async () => {
+    await store.publish.beginWrite('t-fl', 'op-1');
+    const v = await store.publish.bumpContentVersion('t-fl');
+    expect(await store.publish.commitPublished('t-fl', v)).toBe(true);
+    clock = new Date(clock.getTime() + 61_000);
+    expect((await store.publish.listStale()).map((s) => s.tenantId)).toEqual(['t-fl']);
   });
 
   it('counts requests per key per minute across callers', async () => {

@@ -14,12 +14,14 @@ import { changePassword } from '@upstate/services/account/change-password';
 import type { AccountDeps } from '@upstate/services/account/deps';
 import { disableTwoFactor } from '@upstate/services/account/disable-two-factor';
 import { enableTwoFactor } from '@upstate/services/account/enable-two-factor';
+import { endSession } from '@upstate/services/account/end-session';
 import { requestPasswordReset } from '@upstate/services/account/request-password-reset';
 import { resetPassword } from '@upstate/services/account/reset-password';
 import { setUpTwoFactor } from '@upstate/services/account/set-up-two-factor';
 import { roleIn, signIn } from '@upstate/services/account/sign-in';
 import { signUp } from '@upstate/services/account/sign-up';
 import { startSession } from '@upstate/services/account/start-session';
+import { switchTenant } from '@upstate/services/account/switch-tenant';
 import { verifyEmail } from '@upstate/services/account/verify-email';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
@@ -128,16 +130,7 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const input = c.req.valid('json');
-      const address = deps.clientAddress(c);
-      if (address) {
-        const hit = await store.rateLimits.hit(`signup-addr:${address}`, 10);
-        if (!hit.allowed)
-          throw new AppError('rate_limited', 'Too many sign-ups from this address', { retryAfter: hit.retryAfter });
-      }
-      const wait = await store.throttles.waitSeconds(`signup:${input.email}`);
-      if (wait > 0) throw new AppError('rate_limited', 'Too many sign-ups for this email', { retryAfter: wait });
-      await store.throttles.fail(`signup:${input.email}`);
-      return c.json(await signUp(account, input), 202);
+      return c.json(await signUp(account, { ...input, clientAddress: deps.clientAddress(c) }), 202);
     },
   );
 
@@ -255,7 +248,7 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = person(c);
-      await store.sessions.delete(p.sessionHash);
+      await endSession(account, { userId: p.author.id, sessionHash: p.sessionHash });
       deleteCookie(c, sessionCookie, { path: '/', secure: deps.config.cookieSecure });
       return c.body(null, 204);
     },
@@ -274,11 +267,13 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     async (c) => {
       const p = person(c);
       const { tenantId } = c.req.valid('json');
-      const membership = await roleIn(account, tenantId, { id: p.author.id, email: p.author.label });
       // Not a member looks the same as no such tenant.
-      if (!membership) throw new AppError('not_found', 'Tenant not found', { field: 'tenantId' });
-      await store.sessions.setTenant(p.sessionHash, tenantId);
-      return c.json({ tenantId, email: p.author.label, csrfToken: p.csrfToken ?? '', role: membership.role }, 200);
+      const { role } = await switchTenant(account, {
+        sessionHash: p.sessionHash,
+        user: { id: p.author.id, email: p.author.label },
+        tenantId,
+      });
+      return c.json({ tenantId, email: p.author.label, csrfToken: p.csrfToken ?? '', role }, 200);
     },
   );
 
@@ -369,9 +364,7 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     async (c) => {
       const p = person(c);
       const { id } = c.req.valid('param');
-      const session = (await store.sessions.listByUser(p.author.id)).find((s) => s.id === id);
-      if (!session) throw new AppError('not_found', 'Session not found');
-      await store.sessions.delete(session.hash);
+      await endSession(account, { userId: p.author.id, sessionId: id });
       return c.body(null, 204);
     },
   );
@@ -432,8 +425,11 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = person(c);
-      const result = await enableTwoFactor(account, { email: p.author.label, code: c.req.valid('json').code });
-      await store.sessions.markTwoFactor(p.sessionHash);
+      const result = await enableTwoFactor(account, {
+        email: p.author.label,
+        code: c.req.valid('json').code,
+        sessionHash: p.sessionHash,
+      });
       return c.json(result, 200);
     },
   );

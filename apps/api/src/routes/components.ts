@@ -1,7 +1,27 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { AppError, Component, ComponentGroup, ComponentStatus, Description, Name, newId, utcDay } from '@upstate/core';
+import { Component, ComponentGroup, ComponentStatus, Description, Name } from '@upstate/core';
+import { createComponent } from '@upstate/services/components/create';
+import { createGroup } from '@upstate/services/components/create-group';
+import { deleteComponent } from '@upstate/services/components/delete';
+import { deleteGroup } from '@upstate/services/components/delete-group';
+import { reorderComponents } from '@upstate/services/components/reorder';
+import { updateComponent } from '@upstate/services/components/update';
+import { updateGroup } from '@upstate/services/components/update-group';
 import type { Env } from '../context.ts';
-import { errorResponses, IdParam, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
+import {
+  actorOf,
+  errorResponses,
+  etag,
+  etagHeader,
+  IdParam,
+  IfMatchHeader,
+  ifMatch,
+  jsonBody,
+  jsonResponse,
+  principal,
+  type RouteDeps,
+  security,
+} from './shared.ts';
 
 const ComponentView = Component.extend({ version: z.number() });
 const GroupView = ComponentGroup.extend({ version: z.number() });
@@ -37,13 +57,7 @@ const GroupInput = z
   .openapi('ComponentGroupInput');
 
 export function componentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
-  const { store, now } = deps;
-
-  async function assertGroup(tenantId: string, groupId: string | null | undefined) {
-    if (groupId && !(await store.groups.get(tenantId, groupId))) {
-      throw new AppError('validation_failed', 'Unknown component group', { field: 'groupId' });
-    }
-  }
+  const { store, services } = deps;
 
   app.openapi(
     createRoute({
@@ -72,30 +86,8 @@ export function componentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'components');
-      const input = c.req.valid('json');
-      await assertGroup(p.tenantId, input.groupId);
-      const existing = await store.components.list(p.tenantId);
-      if (existing.length >= 200)
-        throw new AppError('validation_failed', 'A page holds at most 200 components', { field: 'name' });
-      const at = now().toISOString();
-      const component = await store.components.create({
-        id: newId(),
-        tenantId: p.tenantId,
-        groupId: input.groupId ?? null,
-        name: input.name,
-        description: input.description ?? null,
-        position: input.position ?? existing.length,
-        status: input.status ?? 'operational',
-        // Only a status given by hand holds against monitors; the default is the monitors' to change.
-        statusSource: input.status ? 'manual' : 'monitor',
-        onlyShowIfDegraded: input.onlyShowIfDegraded ?? false,
-        showUptime: input.showUptime ?? true,
-        startDate: input.startDate ?? utcDay(now()),
-        createdAt: at,
-        updatedAt: at,
-      });
-      await deps.audit(p, 'component.created', { type: 'component', id: component.id }, { name: component.name });
-      await deps.pageChanged(p.tenantId);
+      const component = await createComponent(services, actorOf(c, p), c.req.valid('json'));
+      c.header('ETag', etag(component.version));
       return c.json(component, 201);
     },
   );
@@ -108,11 +100,13 @@ export function componentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       summary: 'Get a component',
       security,
       request: { params: IdParam },
-      responses: { 200: jsonResponse(ComponentView, 'The component'), ...errorResponses },
+      responses: { 200: { ...jsonResponse(ComponentView, 'The component'), headers: etagHeader }, ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'read');
-      return c.json(await store.components.require(p.tenantId, c.req.valid('param').id), 200);
+      const component = await store.components.require(p.tenantId, c.req.valid('param').id);
+      c.header('ETag', etag(component.version));
+      return c.json(component, 200);
     },
   );
 
@@ -122,35 +116,23 @@ export function componentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       path: '/v1/components/{id}',
       tags: ['Components'],
       summary: 'Update a component or set its status',
-      description: 'A status set here holds until `clearManualStatus` is sent, even when monitors disagree.',
+      description:
+        'A status set here holds until `clearManualStatus` is sent, even when monitors disagree. Only the fields sent change: without `If-Match` (or `version`) they apply to the current version, so a concurrent change of another field is kept; with it, a stale version is a 409.',
       security,
-      request: { params: IdParam, body: jsonBody(ComponentPatch) },
-      responses: { 200: jsonResponse(ComponentView, 'Updated'), ...errorResponses },
+      request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(ComponentPatch) },
+      responses: { 200: { ...jsonResponse(ComponentView, 'Updated'), headers: etagHeader }, ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'components');
-      const { id } = c.req.valid('param');
-      const input = c.req.valid('json');
-      const current = await store.components.require(p.tenantId, id);
-      await assertGroup(p.tenantId, input.groupId);
-      const { version, clearManualStatus, ...fields } = input;
-      const next = {
-        ...current,
-        ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
-        ...(input.status ? { statusSource: 'manual' as const } : {}),
-        ...(clearManualStatus ? { statusSource: 'monitor' as const } : {}),
-      };
-      const updated = await store.components.put(next, version ?? current.version);
-      await deps.audit(
-        p,
-        input.status && input.status !== current.status ? 'component.status_changed' : 'component.updated',
-        {
-          type: 'component',
-          id,
-        },
-        input.status ? { oldStatus: current.status, newStatus: input.status } : { fields: Object.keys(fields) },
+      const { version, ...input } = c.req.valid('json');
+      const updated = await updateComponent(
+        services,
+        actorOf(c, p),
+        c.req.valid('param').id,
+        input,
+        ifMatch(c.req.valid('header')['if-match']) ?? version,
       );
-      await deps.pageChanged(p.tenantId);
+      c.header('ETag', etag(updated.version));
       return c.json(updated, 200);
     },
   );
@@ -162,16 +144,13 @@ export function componentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       tags: ['Components'],
       summary: 'Delete a component',
       security,
-      request: { params: IdParam },
+      request: { params: IdParam, headers: IfMatchHeader },
       responses: { 204: { description: 'Deleted' }, ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'components');
-      const { id } = c.req.valid('param');
-      await store.components.require(p.tenantId, id);
-      await store.components.delete(p.tenantId, id);
-      await deps.audit(p, 'component.deleted', { type: 'component', id });
-      await deps.pageChanged(p.tenantId);
+      const expected = ifMatch(c.req.valid('header')['if-match']);
+      await deleteComponent(services, actorOf(c, p), c.req.valid('param').id, expected);
       return c.body(null, 204);
     },
   );
@@ -195,32 +174,8 @@ export function componentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'components');
-      const input = c.req.valid('json');
-      const components = await store.components.list(p.tenantId);
-      const groups = await store.groups.list(p.tenantId);
-      const check = (ids: string[] | undefined, known: { id: string }[], field: string) => {
-        if (!ids) return;
-        const set = new Set(known.map((k) => k.id));
-        ids.forEach((id, i) => {
-          if (!set.has(id)) throw new AppError('validation_failed', `Unknown id ${id}`, { field: `${field}.${i}` });
-        });
-        if (new Set(ids).size !== ids.length) throw new AppError('validation_failed', 'Duplicate ids', { field });
-      };
-      check(input.components, components, 'components');
-      check(input.groups, groups, 'groups');
-      // Validated in full before any write, so a bad request changes nothing.
-      for (const [position, id] of (input.components ?? []).entries()) {
-        const current = components.find((x) => x.id === id);
-        if (current && current.position !== position)
-          await store.components.put({ ...current, position }, current.version);
-      }
-      for (const [position, id] of (input.groups ?? []).entries()) {
-        const current = groups.find((x) => x.id === id);
-        if (current && current.position !== position) await store.groups.put({ ...current, position }, current.version);
-      }
-      await deps.audit(p, 'component.reordered', { type: 'tenant', id: p.tenantId });
-      await deps.pageChanged(p.tenantId);
-      return c.json({ data: await store.components.list(p.tenantId) }, 200);
+      const data = await reorderComponents(services, actorOf(c, p), c.req.valid('json'));
+      return c.json({ data }, 200);
     },
   );
 
@@ -252,20 +207,7 @@ export function componentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'components');
-      const input = c.req.valid('json');
-      const at = now().toISOString();
-      const count = (await store.groups.list(p.tenantId)).length;
-      const group = await store.groups.create({
-        id: newId(),
-        tenantId: p.tenantId,
-        name: input.name,
-        description: input.description ?? null,
-        position: input.position ?? count,
-        createdAt: at,
-        updatedAt: at,
-      });
-      await deps.audit(p, 'component_group.created', { type: 'component_group', id: group.id }, { name: group.name });
-      await deps.pageChanged(p.tenantId);
+      const group = await createGroup(services, actorOf(c, p), c.req.valid('json'));
       return c.json(group, 201);
     },
   );
@@ -277,21 +219,19 @@ export function componentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       tags: ['Components'],
       summary: 'Update a component group',
       security,
-      request: { params: IdParam, body: jsonBody(GroupInput.partial().strict()) },
+      request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(GroupInput.partial().strict()) },
       responses: { 200: jsonResponse(GroupView, 'Updated'), ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'components');
-      const { id } = c.req.valid('param');
-      const current = await store.groups.get(p.tenantId, id);
-      if (!current) throw new AppError('not_found', 'Component group not found');
-      const input = c.req.valid('json');
-      const updated = await store.groups.put(
-        { ...current, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) },
-        current.version,
+      const updated = await updateGroup(
+        services,
+        actorOf(c, p),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        ifMatch(c.req.valid('header')['if-match']),
       );
-      await deps.audit(p, 'component_group.updated', { type: 'component_group', id });
-      await deps.pageChanged(p.tenantId);
+      c.header('ETag', etag(updated.version));
       return c.json(updated, 200);
     },
   );
@@ -308,14 +248,7 @@ export function componentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'components');
-      const { id } = c.req.valid('param');
-      if (!(await store.groups.get(p.tenantId, id))) throw new AppError('not_found', 'Component group not found');
-      if ((await store.components.list(p.tenantId)).some((x) => x.groupId === id)) {
-        throw new AppError('conflict', 'Move or delete the group’s components first', { field: 'id' });
-      }
-      await store.groups.delete(p.tenantId, id);
-      await deps.audit(p, 'component_group.deleted', { type: 'component_group', id });
-      await deps.pageChanged(p.tenantId);
+      await deleteGroup(services, actorOf(c, p), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );

@@ -1,23 +1,27 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import {
-  appendIncidentUpdate,
-  type ComponentChange,
   ComponentStatus,
-  correctIncidentUpdate,
-  createIncident,
   Incident,
   IncidentImpact,
   IncidentStatus,
   IsoDateTime,
   MarkdownBody,
   Name,
-  reopenIncident,
-  resolveIncident,
 } from '@upstate/core';
-import type { Env, Principal } from '../context.ts';
+import { correctIncident } from '@upstate/services/incidents/correct';
+import { openIncident } from '@upstate/services/incidents/open';
+import { postIncidentUpdate } from '@upstate/services/incidents/post-update';
+import { reopenIncident } from '@upstate/services/incidents/reopen';
+import { resolveIncident } from '@upstate/services/incidents/resolve';
+import type { Env } from '../context.ts';
 import {
+  actorOf,
   errorResponses,
+  etag,
+  etagHeader,
   IdParam,
+  IfMatchHeader,
+  ifMatch,
   jsonBody,
   jsonResponse,
   PageQuery,
@@ -64,29 +68,10 @@ const UpdateParams = z.object({
 });
 
 export function incidentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
-  const { store, now } = deps;
-
-  const context = async (p: Principal) => {
-    const components = await store.components.list(p.tenantId);
-    return { author: p.author, now: now(), components: new Map(components.map((c) => [c.id, c.status])) };
-  };
-
-  /** The incident item is written first (record of truth); component statuses follow. */
-  async function applyChanges(p: Principal, incidentId: string, changes: ComponentChange[]) {
-    for (const change of changes) {
-      await store.components.setStatus(p.tenantId, change.componentId, change.newStatus, 'incident');
-      await deps.audit(
-        p,
-        'component.status_changed',
-        { type: 'component', id: change.componentId },
-        {
-          oldStatus: change.oldStatus,
-          newStatus: change.newStatus,
-          incidentId,
-        },
-      );
-    }
-  }
+  const { store, services } = deps;
+  const appended = { ...jsonResponse(IncidentView, 'Appended'), headers: etagHeader };
+  const appendNote =
+    'An append: concurrent posters all land (the service retries its own races). Send `If-Match` to refuse the write when the incident changed since your GET.';
 
   app.openapi(
     createRoute({
@@ -117,20 +102,12 @@ export function incidentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       summary: 'Open an incident with its first update and affected components',
       security,
       request: { body: jsonBody(CreateIncidentInput) },
-      responses: { 201: jsonResponse(IncidentView, 'Created'), ...errorResponses },
+      responses: { 201: { ...jsonResponse(IncidentView, 'Created'), headers: etagHeader }, ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'incidents');
-      const { incident, changes } = createIncident(p.tenantId, c.req.valid('json'), await context(p));
-      await store.incidents.create(incident);
-      await deps.audit(
-        p,
-        'incident.created',
-        { type: 'incident', id: incident.id },
-        { status: incident.status, impact: incident.impact },
-      );
-      await applyChanges(p, incident.id, changes);
-      await deps.pageChanged(p.tenantId);
+      const incident = await openIncident(services, actorOf(c, p), c.req.valid('json'));
+      c.header('ETag', etag(incident.version));
       return c.json(incident, 201);
     },
   );
@@ -143,11 +120,13 @@ export function incidentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       summary: 'Get an incident with its full timeline (every update and correction)',
       security,
       request: { params: IdParam },
-      responses: { 200: jsonResponse(IncidentView, 'The incident'), ...errorResponses },
+      responses: { 200: { ...jsonResponse(IncidentView, 'The incident'), headers: etagHeader }, ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'read');
-      return c.json(await store.incidents.require(p.tenantId, c.req.valid('param').id), 200);
+      const incident = await store.incidents.require(p.tenantId, c.req.valid('param').id);
+      c.header('ETag', etag(incident.version));
+      return c.json(incident, 200);
     },
   );
 
@@ -157,24 +136,20 @@ export function incidentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       path: '/v1/incidents/{id}/updates',
       tags: ['Incidents'],
       summary: 'Post an update: a status transition, a Markdown body and component status changes',
+      description: appendNote,
       security,
-      request: { params: IdParam, body: jsonBody(UpdateInput) },
-      responses: { 201: jsonResponse(IncidentView, 'Appended'), ...errorResponses },
+      request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(UpdateInput) },
+      responses: { 201: appended, ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'incidents');
-      const current = await store.incidents.require(p.tenantId, c.req.valid('param').id);
-      const input = c.req.valid('json');
-      const { incident, changes } = appendIncidentUpdate(current, input, await context(p));
-      await store.incidents.save(incident);
-      await deps.audit(
-        p,
-        'incident.updated',
-        { type: 'incident', id: incident.id },
-        { from: current.status, to: incident.status },
+      const incident = await postIncidentUpdate(
+        services,
+        actorOf(c, p),
+        { incidentId: c.req.valid('param').id, expectedVersion: ifMatch(c.req.valid('header')['if-match']) },
+        c.req.valid('json'),
       );
-      await applyChanges(p, incident.id, changes);
-      await deps.pageChanged(p.tenantId);
+      c.header('ETag', etag(incident.version));
       return c.json(incident, 201);
     },
   );
@@ -185,21 +160,21 @@ export function incidentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       path: '/v1/incidents/{id}/updates/{updateId}/corrections',
       tags: ['Incidents'],
       summary: 'Correct an update’s text (appended to the trail; the original is kept)',
+      description: appendNote,
       security,
-      request: { params: UpdateParams, body: jsonBody(z.strictObject({ body: MarkdownBody })) },
-      responses: { 201: jsonResponse(IncidentView, 'Appended'), ...errorResponses },
+      request: { params: UpdateParams, headers: IfMatchHeader, body: jsonBody(z.strictObject({ body: MarkdownBody })) },
+      responses: { 201: appended, ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'incidents');
       const { id, updateId } = c.req.valid('param');
-      const current = await store.incidents.require(p.tenantId, id);
-      const incident = correctIncidentUpdate(current, updateId, c.req.valid('json').body, {
-        author: p.author,
-        now: now(),
-      });
-      await store.incidents.save(incident);
-      await deps.audit(p, 'incident.update_corrected', { type: 'incident', id }, { updateId });
-      await deps.pageChanged(p.tenantId);
+      const incident = await correctIncident(
+        services,
+        actorOf(c, p),
+        { incidentId: id, updateId, expectedVersion: ifMatch(c.req.valid('header')['if-match']) },
+        c.req.valid('json').body,
+      );
+      c.header('ETag', etag(incident.version));
       return c.json(incident, 201);
     },
   );
@@ -210,9 +185,11 @@ export function incidentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       path: '/v1/incidents/{id}/resolve',
       tags: ['Incidents'],
       summary: 'Resolve; affected components return to operational unless listed',
+      description: appendNote,
       security,
       request: {
         params: IdParam,
+        headers: IfMatchHeader,
         body: jsonBody(
           z.strictObject({
             body: MarkdownBody.optional(),
@@ -220,16 +197,17 @@ export function incidentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
           }),
         ),
       },
-      responses: { 201: jsonResponse(IncidentView, 'Resolved'), ...errorResponses },
+      responses: { 201: { ...appended, description: 'Resolved' }, ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'incidents');
-      const current = await store.incidents.require(p.tenantId, c.req.valid('param').id);
-      const { incident, changes } = resolveIncident(current, c.req.valid('json'), await context(p));
-      await store.incidents.save(incident);
-      await deps.audit(p, 'incident.resolved', { type: 'incident', id: incident.id }, { from: current.status });
-      await applyChanges(p, incident.id, changes);
-      await deps.pageChanged(p.tenantId);
+      const incident = await resolveIncident(
+        services,
+        actorOf(c, p),
+        { incidentId: c.req.valid('param').id, expectedVersion: ifMatch(c.req.valid('header')['if-match']) },
+        c.req.valid('json'),
+      );
+      c.header('ETag', etag(incident.version));
       return c.json(incident, 201);
     },
   );
@@ -240,9 +218,11 @@ export function incidentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       path: '/v1/incidents/{id}/reopen',
       tags: ['Incidents'],
       summary: 'Reopen a resolved incident',
+      description: appendNote,
       security,
       request: {
         params: IdParam,
+        headers: IfMatchHeader,
         body: jsonBody(
           z.strictObject({
             body: MarkdownBody,
@@ -251,16 +231,17 @@ export function incidentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
           }),
         ),
       },
-      responses: { 201: jsonResponse(IncidentView, 'Reopened'), ...errorResponses },
+      responses: { 201: { ...appended, description: 'Reopened' }, ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'incidents');
-      const current = await store.incidents.require(p.tenantId, c.req.valid('param').id);
-      const { incident, changes } = reopenIncident(current, c.req.valid('json'), await context(p));
-      await store.incidents.save(incident);
-      await deps.audit(p, 'incident.reopened', { type: 'incident', id: incident.id }, { to: incident.status });
-      await applyChanges(p, incident.id, changes);
-      await deps.pageChanged(p.tenantId);
+      const incident = await reopenIncident(
+        services,
+        actorOf(c, p),
+        { incidentId: c.req.valid('param').id, expectedVersion: ifMatch(c.req.valid('header')['if-match']) },
+        c.req.valid('json'),
+      );
+      c.header('ETag', etag(incident.version));
       return c.json(incident, 201);
     },
   );

@@ -1,20 +1,27 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import {
-  AppError,
   applyMaintenanceAutoTransitions,
-  assertMaintenanceTransition,
   IncidentImpact,
   IsoDateTime,
   Maintenance,
   MaintenanceStatus,
   MarkdownBody,
   Name,
-  newId,
 } from '@upstate/core';
-import type { Env, Principal } from '../context.ts';
+import { loadMaintenance } from '@upstate/services/maintenance/apply-auto-transitions';
+import { deleteMaintenance } from '@upstate/services/maintenance/delete';
+import { postMaintenanceUpdate } from '@upstate/services/maintenance/post-update';
+import { scheduleMaintenance } from '@upstate/services/maintenance/schedule';
+import { updateMaintenance } from '@upstate/services/maintenance/update';
+import type { Env } from '../context.ts';
 import {
+  actorOf,
   errorResponses,
+  etag,
+  etagHeader,
   IdParam,
+  IfMatchHeader,
+  ifMatch,
   jsonBody,
   jsonResponse,
   PageQuery,
@@ -46,29 +53,7 @@ const CreateInput = z
 const PatchInput = z.strictObject(Fields).partial().openapi('MaintenancePatch');
 
 export function maintenanceRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
-  const { store, now } = deps;
-
-  async function validate(p: Principal, m: { scheduledFor: string; scheduledUntil: string; componentIds: string[] }) {
-    if (Date.parse(m.scheduledUntil) <= Date.parse(m.scheduledFor)) {
-      throw new AppError('validation_failed', 'scheduledUntil must be after scheduledFor', { field: 'scheduledUntil' });
-    }
-    const known = new Set((await store.components.list(p.tenantId)).map((c) => c.id));
-    m.componentIds.forEach((id, i) => {
-      if (!known.has(id))
-        throw new AppError('validation_failed', `Unknown component ${id}`, { field: `componentIds.${i}` });
-    });
-  }
-
-  /** Loads a maintenance with automatic start/end applied, persisting the transition if one is due. */
-  async function load(p: Principal, id: string): Promise<Maintenance> {
-    const stored = await store.maintenances.require(p.tenantId, id);
-    const current = applyMaintenanceAutoTransitions(stored, now());
-    if (current !== stored) {
-      await store.maintenances.save(current);
-      await deps.pageChanged(p.tenantId);
-    }
-    return current;
-  }
+  const { store, now, services } = deps;
 
   app.openapi(
     createRoute({
@@ -106,32 +91,8 @@ export function maintenanceRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'incidents');
-      const input = c.req.valid('json');
-      const componentIds = input.componentIds ?? [];
-      await validate(p, { ...input, componentIds });
-      const at = now().toISOString();
-      const maintenance: Maintenance = {
-        id: newId(),
-        tenantId: p.tenantId,
-        name: input.name,
-        status: 'scheduled',
-        impact: input.impact ?? 'minor',
-        componentIds,
-        scheduledFor: input.scheduledFor,
-        scheduledUntil: input.scheduledUntil,
-        autoStart: input.autoStart ?? true,
-        autoComplete: input.autoComplete ?? true,
-        createdAt: at,
-        updatedAt: at,
-        updates: [
-          { id: newId(), status: 'scheduled', body: input.body, displayAt: at, createdAt: at, author: p.author },
-        ],
-        version: 1,
-      };
-      const saved = applyMaintenanceAutoTransitions(maintenance, now());
-      await store.maintenances.create(saved);
-      await deps.audit(p, 'maintenance.created', { type: 'maintenance', id: saved.id });
-      await deps.pageChanged(p.tenantId);
+      const saved = await scheduleMaintenance(services, actorOf(c, p), c.req.valid('json'));
+      c.header('ETag', etag(saved.version));
       return c.json(saved, 201);
     },
   );
@@ -144,11 +105,16 @@ export function maintenanceRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       summary: 'Get a scheduled maintenance',
       security,
       request: { params: IdParam },
-      responses: { 200: jsonResponse(MaintenanceView, 'The maintenance'), ...errorResponses },
+      responses: {
+        200: { ...jsonResponse(MaintenanceView, 'The maintenance'), headers: etagHeader },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const p = principal(c, 'read');
-      return c.json(await load(p, c.req.valid('param').id), 200);
+      const maintenance = await loadMaintenance(services, p.tenantId, c.req.valid('param').id);
+      c.header('ETag', etag(maintenance.version));
+      return c.json(maintenance, 200);
     },
   );
 
@@ -158,32 +124,22 @@ export function maintenanceRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       path: '/v1/maintenances/{id}',
       tags: ['Maintenance'],
       summary: 'Reschedule or edit a maintenance',
+      description:
+        'Only the fields sent change, applied to the current version; with `If-Match` a stale version is a 409.',
       security,
-      request: { params: IdParam, body: jsonBody(PatchInput) },
-      responses: { 200: jsonResponse(MaintenanceView, 'Updated'), ...errorResponses },
+      request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(PatchInput) },
+      responses: { 200: { ...jsonResponse(MaintenanceView, 'Updated'), headers: etagHeader }, ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'incidents');
-      const current = await load(p, c.req.valid('param').id);
-      if (current.status === 'completed')
-        throw new AppError('invalid_transition', 'A completed maintenance cannot change', { field: 'status' });
-      const input = c.req.valid('json');
-      const next: Maintenance = {
-        ...current,
-        ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
-        updatedAt: now().toISOString(),
-        version: current.version + 1,
-      };
-      await validate(p, next);
-      const saved = applyMaintenanceAutoTransitions(next, now());
-      await store.maintenances.save(saved.version === next.version ? saved : { ...saved, version: next.version });
-      await deps.audit(
-        p,
-        'maintenance.updated',
-        { type: 'maintenance', id: current.id },
-        { fields: Object.keys(input) },
+      const saved = await updateMaintenance(
+        services,
+        actorOf(c, p),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        ifMatch(c.req.valid('header')['if-match']),
       );
-      await deps.pageChanged(p.tenantId);
+      c.header('ETag', etag(saved.version));
       return c.json(saved, 200);
     },
   );
@@ -194,34 +150,25 @@ export function maintenanceRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       path: '/v1/maintenances/{id}/updates',
       tags: ['Maintenance'],
       summary: 'Post a maintenance update (scheduled → in_progress → verifying → completed)',
+      description:
+        'An append: concurrent posters all land (the service retries its own races). With `If-Match` a stale version is a 409.',
       security,
-      request: { params: IdParam, body: jsonBody(z.strictObject({ status: MaintenanceStatus, body: MarkdownBody })) },
-      responses: { 201: jsonResponse(MaintenanceView, 'Appended'), ...errorResponses },
+      request: {
+        params: IdParam,
+        headers: IfMatchHeader,
+        body: jsonBody(z.strictObject({ status: MaintenanceStatus, body: MarkdownBody })),
+      },
+      responses: { 201: { ...jsonResponse(MaintenanceView, 'Appended'), headers: etagHeader }, ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'incidents');
-      const current = await load(p, c.req.valid('param').id);
-      const input = c.req.valid('json');
-      assertMaintenanceTransition(current.status, input.status);
-      const at = now().toISOString();
-      const next: Maintenance = {
-        ...current,
-        status: input.status,
-        updatedAt: at,
-        updates: [
-          ...current.updates,
-          { id: newId(), status: input.status, body: input.body, displayAt: at, createdAt: at, author: p.author },
-        ],
-        version: current.version + 1,
-      };
-      await store.maintenances.save(next);
-      await deps.audit(
-        p,
-        'maintenance.updated',
-        { type: 'maintenance', id: current.id },
-        { from: current.status, to: input.status },
+      const next = await postMaintenanceUpdate(
+        services,
+        actorOf(c, p),
+        { maintenanceId: c.req.valid('param').id, expectedVersion: ifMatch(c.req.valid('header')['if-match']) },
+        c.req.valid('json'),
       );
-      await deps.pageChanged(p.tenantId);
+      c.header('ETag', etag(next.version));
       return c.json(next, 201);
     },
   );
@@ -233,15 +180,17 @@ export function maintenanceRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       tags: ['Maintenance'],
       summary: 'Cancel (delete) a scheduled maintenance',
       security,
-      request: { params: IdParam },
+      request: { params: IdParam, headers: IfMatchHeader },
       responses: { 204: { description: 'Deleted' }, ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'incidents');
-      const current = await store.maintenances.require(p.tenantId, c.req.valid('param').id);
-      await store.maintenances.delete(p.tenantId, current.id, current.version);
-      await deps.audit(p, 'maintenance.deleted', { type: 'maintenance', id: current.id });
-      await deps.pageChanged(p.tenantId);
+      await deleteMaintenance(
+        services,
+        actorOf(c, p),
+        c.req.valid('param').id,
+        ifMatch(c.req.valid('header')['if-match']),
+      );
       return c.body(null, 204);
     },
   );

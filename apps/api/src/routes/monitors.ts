@@ -1,17 +1,25 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import {
-  AppError,
-  CheckResult,
-  HeartbeatMonitorConfig,
-  HttpMonitorConfig,
-  Monitor,
-  Name,
-  newId,
-  randomToken,
-} from '@upstate/core';
+import { CheckResult, HeartbeatMonitorConfig, HttpMonitorConfig, Monitor, Name, randomToken } from '@upstate/core';
+import { createMonitor } from '@upstate/services/monitors/create';
+import { deleteMonitor } from '@upstate/services/monitors/delete';
+import { recordHeartbeat } from '@upstate/services/monitors/record-heartbeat';
+import { updateMonitor } from '@upstate/services/monitors/update';
 import { sha256 } from '../auth.ts';
 import type { Env } from '../context.ts';
-import { errorResponses, IdParam, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
+import {
+  actorOf,
+  errorResponses,
+  etag,
+  etagHeader,
+  IdParam,
+  IfMatchHeader,
+  ifMatch,
+  jsonBody,
+  jsonResponse,
+  principal,
+  type RouteDeps,
+  security,
+} from './shared.ts';
 
 const MonitorView = Monitor;
 const MonitorInput = z
@@ -27,7 +35,7 @@ const MonitorInput = z
   .openapi('MonitorInput');
 
 export function monitorRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
-  const { store, now } = deps;
+  const { store, services } = deps;
 
   app.openapi(
     createRoute({
@@ -61,32 +69,15 @@ export function monitorRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     async (c) => {
       const p = principal(c, 'components');
       const input = c.req.valid('json');
-      if (!(await store.components.get(p.tenantId, input.componentId))) {
-        throw new AppError('validation_failed', 'Unknown component', { field: 'componentId' });
-      }
-      const at = now().toISOString();
-      const monitor: Monitor = {
-        id: newId(),
-        tenantId: p.tenantId,
-        componentId: input.componentId,
-        name: input.name,
-        config: input.config,
-        intervalSeconds: input.intervalSeconds ?? 60,
-        failureThreshold: input.failureThreshold ?? 3,
-        recoveryThreshold: input.recoveryThreshold ?? 2,
-        paused: input.paused ?? false,
-        nextRunAt: at,
-        lastResult: null,
-        consecutiveFailures: 0,
-        consecutiveSuccesses: 0,
-        lastHeartbeatAt: input.config.kind === 'heartbeat' ? at : null,
-        createdAt: at,
-        updatedAt: at,
-        version: 1,
-      };
-      const token = input.config.kind === 'heartbeat' ? randomToken(24) : null;
-      await store.monitors.create(monitor, token ? sha256(token) : undefined);
-      await deps.audit(p, 'monitor.created', { type: 'monitor', id: monitor.id }, { kind: monitor.config.kind });
+      const minted = input.config.kind === 'heartbeat' ? randomToken(24) : null;
+      const { monitor, created } = await createMonitor(
+        services,
+        actorOf(c, p),
+        input,
+        minted ? sha256(minted) : undefined,
+      );
+      // A retry after a failure finds the monitor made with the first token, which was never stored in the clear.
+      const token = created ? minted : null;
       const base = new URL(c.req.url).origin;
       return c.json({ ...monitor, heartbeatUrl: token ? `${base}/v1/heartbeats/${token}` : null }, 201);
     },
@@ -100,11 +91,13 @@ export function monitorRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       summary: 'Get a monitor',
       security,
       request: { params: IdParam },
-      responses: { 200: jsonResponse(MonitorView, 'The monitor'), ...errorResponses },
+      responses: { 200: { ...jsonResponse(MonitorView, 'The monitor'), headers: etagHeader }, ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'read');
-      return c.json(await store.monitors.require(p.tenantId, c.req.valid('param').id), 200);
+      const monitor = await store.monitors.require(p.tenantId, c.req.valid('param').id);
+      c.header('ETag', etag(monitor.version));
+      return c.json(monitor, 200);
     },
   );
 
@@ -114,25 +107,26 @@ export function monitorRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       path: '/v1/monitors/{id}',
       tags: ['Monitors'],
       summary: 'Update a monitor (pause, thresholds, target)',
+      description:
+        'Only the fields sent change; the run state the checker records is never overwritten. With `If-Match` a stale version is a 409.',
       security,
-      request: { params: IdParam, body: jsonBody(MonitorInput.omit({ componentId: true }).partial()) },
-      responses: { 200: jsonResponse(MonitorView, 'Updated'), ...errorResponses },
+      request: {
+        params: IdParam,
+        headers: IfMatchHeader,
+        body: jsonBody(MonitorInput.omit({ componentId: true }).partial()),
+      },
+      responses: { 200: { ...jsonResponse(MonitorView, 'Updated'), headers: etagHeader }, ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'components');
-      const current = await store.monitors.require(p.tenantId, c.req.valid('param').id);
-      const input = c.req.valid('json');
-      if (input.config && input.config.kind !== current.config.kind) {
-        throw new AppError('validation_failed', 'A monitor cannot change its kind', { field: 'config.kind' });
-      }
-      const next: Monitor = {
-        ...current,
-        ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
-        updatedAt: now().toISOString(),
-        version: current.version + 1,
-      };
-      await store.monitors.save(next);
-      await deps.audit(p, 'monitor.updated', { type: 'monitor', id: current.id }, { fields: Object.keys(input) });
+      const next = await updateMonitor(
+        services,
+        actorOf(c, p),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        ifMatch(c.req.valid('header')['if-match']),
+      );
+      c.header('ETag', etag(next.version));
       return c.json(next, 200);
     },
   );
@@ -149,10 +143,7 @@ export function monitorRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'components');
-      const { id } = c.req.valid('param');
-      await store.monitors.require(p.tenantId, id);
-      await store.monitors.delete(p.tenantId, id);
-      await deps.audit(p, 'monitor.deleted', { type: 'monitor', id });
+      await deleteMonitor(services, actorOf(c, p), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );
@@ -189,13 +180,7 @@ export function monitorRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     },
     responses: { 200: jsonResponse(z.object({ ok: z.literal(true), at: z.string() }), 'Recorded'), ...errorResponses },
   });
-  const handlePing = async (token: string) => {
-    const monitor = await store.monitors.getByHeartbeatHash(sha256(token));
-    if (!monitor) throw new AppError('not_found', 'Unknown heartbeat');
-    const at = now().toISOString();
-    await store.monitors.recordHeartbeat(monitor.tenantId, monitor.id, at);
-    return at;
-  };
+  const handlePing = (token: string) => recordHeartbeat(services, sha256(token));
   app.openapi(ping, async (c) => c.json({ ok: true as const, at: await handlePing(c.req.valid('param').token) }, 200));
   app.openapi({ ...ping, method: 'get' }, async (c) =>
     c.json({ ok: true as const, at: await handlePing(c.req.valid('param').token) }, 200),

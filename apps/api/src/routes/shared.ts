@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import type { Permission } from '@upstate/core';
+import { AppError, type Permission } from '@upstate/core';
+import type { ServiceDeps } from '@upstate/services/deps';
+import type { Actor } from '@upstate/services/operation';
 import type { Context } from 'hono';
 import { requireScope } from '../auth.ts';
 import type { AppDeps, Env, Principal } from '../context.ts';
@@ -22,7 +24,11 @@ export const errorResponses = {
   401: { ...errorContent, description: 'Missing or invalid credentials' },
   403: { ...errorContent, description: 'Your role or key lacks the permission, or the CSRF token is missing' },
   404: { ...errorContent, description: 'Not found (also for other tenants’ resources)' },
-  409: { ...errorContent, description: 'Conflict or illegal lifecycle transition' },
+  409: {
+    ...errorContent,
+    description:
+      'Illegal lifecycle transition, or `If-Match` named a stale version (`code: conflict`, `field: If-Match`). Never because another writer got there first when no version was sent.',
+  },
   413: { ...errorContent, description: 'Body over 64 KB' },
   429: { ...errorContent, description: 'Rate limited; see Retry-After' },
 } as const;
@@ -42,6 +48,46 @@ export const PageQuery = z.object({
   cursor: z.string().max(2000).optional(),
 });
 
+/** Request headers of a write to a mutable resource: optimistic concurrency on the client's terms. */
+export const IfMatchHeader = z.object({
+  'if-match': z
+    .string()
+    .max(40)
+    .optional()
+    .openapi({
+      param: { name: 'if-match', in: 'header' },
+      description:
+        'The `ETag` from a GET. When the resource has changed since, the write is refused with 409 `conflict` (field `If-Match`). Without it, appends always land and a PATCH changes only the fields sent.',
+    }),
+});
+
+/** The version an `If-Match` header names (`"3"` or `W/"3"`), or undefined when absent. */
+export function ifMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const match = /^(?:W\/)?"(\d{1,12})"$/.exec(header.trim());
+  if (!match)
+    throw new AppError('validation_failed', 'If-Match must be an ETag from a GET, e.g. "3"', { field: 'If-Match' });
+  return Number(match[1]);
+}
+
+/** The ETag of a versioned resource: its version, as a strong tag. */
+export const etag = (version: number) => `"${version}"`;
+
+export const etagHeader = {
+  ETag: { schema: { type: 'string' as const }, description: 'The version, for `If-Match` on a later write' },
+};
+
+/** The caller as a use case sees it: tenant, author, and the request's operation id (Idempotency-Key). */
+export function actorOf(c: Context<Env>, p: Principal): Actor {
+  const operationId = c.get('operationId');
+  return {
+    tenantId: p.tenantId,
+    author: p.author,
+    ...(operationId ? { operationId } : {}),
+    ...(c.get('operationResumed') ? { resumed: true } : {}),
+  };
+}
+
 /** The caller, once it holds `permission` (403 naming what is missing otherwise). */
 export function principal(c: Context<Env>, scope: Permission): Principal {
   const p = c.get('principal');
@@ -56,6 +102,8 @@ export interface RouteDeps extends Required<Pick<AppDeps, 'store' | 'publishTrig
   log: NonNullable<AppDeps['log']>;
   mailer: NonNullable<AppDeps['mailer']>;
   clientAddress: NonNullable<AppDeps['clientAddress']>;
+  /** What use cases are given; routes change data only through them. */
+  services: ServiceDeps;
   /** Bumps contentVersion and triggers a publish; a failing trigger is retried, logged, never thrown. */
   pageChanged(tenantId: string): Promise<number>;
   audit(

@@ -1,4 +1,10 @@
-import type { Component, Incident, IncidentUpdate } from '@upstate/core';
+import {
+  type Component,
+  type Incident,
+  type IncidentStatus,
+  type IncidentUpdate,
+  incidentStatusLabels,
+} from '@upstate/core';
 import { renderMarkdown } from '@upstate/render';
 import type { Context, Hono } from 'hono';
 import { html, raw } from 'hono/html';
@@ -23,12 +29,9 @@ import {
 } from '../ui.ts';
 import { type AuditEvent, auditTable } from './overview.ts';
 
-const openStatuses = [
-  ['investigating', 'Investigating'],
-  ['identified', 'Identified'],
-  ['monitoring', 'Monitoring'],
-] as const;
-const updateStatuses = [...openStatuses, ['resolved', 'Resolved'], ['postmortem', 'Postmortem']] as const;
+const statusOption = (status: IncidentStatus) => [status, incidentStatusLabels[status]] as const;
+const openStatuses = (['investigating', 'identified', 'monitoring'] as const).map(statusOption);
+const updateStatuses = [...openStatuses, statusOption('resolved'), statusOption('postmortem')];
 const componentChoice = [['', 'Not affected / no change'], ...componentStatusOptions] as const;
 
 /** Per-component selects `component.<id>` become the API's `components` array; aliases map its indexes back. */

@@ -1,4 +1,4 @@
-import type { Component, Maintenance } from '@upstate/core';
+import { type Component, type Maintenance, maintenanceStatusLabels } from '@upstate/core';
 import { renderMarkdown } from '@upstate/render';
 import type { Context, Hono } from 'hono';
 import { html, raw } from 'hono/html';
@@ -20,11 +20,9 @@ import {
   zonedToIso,
 } from '../ui.ts';
 
-const nextStatuses = [
-  ['in_progress', 'In progress'],
-  ['verifying', 'Verifying'],
-  ['completed', 'Completed'],
-] as const;
+const nextStatuses = (['in_progress', 'verifying', 'completed'] as const).map(
+  (status) => [status, maintenanceStatusLabels[status]] as const,
+);
 
 export function maintenanceRoutes(app: Hono, kit: Kit) {
   const { base } = kit;

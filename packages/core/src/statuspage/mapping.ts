@@ -1,3 +1,4 @@
+import { byInstant } from '../ids.ts';
 import {
   effectiveComponentStatuses,
   isIncidentOpen,
@@ -36,7 +37,7 @@ function context(snapshot: TenantSnapshot): Context {
     ...snapshot.components.map((c) => c.updatedAt),
     ...snapshot.incidents.map((i) => i.updatedAt),
     ...snapshot.maintenances.map((m) => m.updatedAt),
-  ].sort();
+  ].sort(byInstant);
   const page: V2Page = {
     id: snapshot.tenant.id,
     name: snapshot.tenant.name,
@@ -146,7 +147,7 @@ function mapIncident(ctx: Context, incident: Incident): V2Incident {
 function mapMaintenance(ctx: Context, maintenance: Maintenance): V2ScheduledMaintenance {
   const status = maintenanceStatusAt(maintenance, ctx.now);
   const updates: V2IncidentUpdate[] = [...maintenance.updates]
-    .sort((a, b) => b.displayAt.localeCompare(a.displayAt))
+    .sort((a, b) => byInstant(b.displayAt, a.displayAt))
     .map((u) => ({
       id: u.id,
       status: u.status,
@@ -182,7 +183,7 @@ function mapMaintenance(ctx: Context, maintenance: Maintenance): V2ScheduledMain
   };
 }
 
-const newestFirst = <T extends { createdAt: string }>(a: T, b: T) => b.createdAt.localeCompare(a.createdAt);
+const newestFirst = <T extends { createdAt: string }>(a: T, b: T) => byInstant(b.createdAt, a.createdAt);
 
 function withStatusAt(ctx: Context, m: Maintenance): Maintenance {
   return { ...m, status: maintenanceStatusAt(m, ctx.now) };
@@ -198,14 +199,14 @@ function unresolved(ctx: Context): V2Incident[] {
 function upcoming(ctx: Context): V2ScheduledMaintenance[] {
   return ctx.snapshot.maintenances
     .filter((m) => isMaintenanceUpcoming(withStatusAt(ctx, m), ctx.now))
-    .sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor))
+    .sort((a, b) => byInstant(a.scheduledFor, b.scheduledFor))
     .map((m) => mapMaintenance(ctx, m));
 }
 
 function active(ctx: Context): V2ScheduledMaintenance[] {
   return ctx.snapshot.maintenances
     .filter((m) => isMaintenanceActive(withStatusAt(ctx, m)))
-    .sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor))
+    .sort((a, b) => byInstant(a.scheduledFor, b.scheduledFor))
     .map((m) => mapMaintenance(ctx, m));
 }
 
@@ -261,7 +262,7 @@ export function scheduledMaintenancesJson(snapshot: TenantSnapshot) {
   return {
     page: ctx.page,
     scheduled_maintenances: [...snapshot.maintenances]
-      .sort((a, b) => b.scheduledFor.localeCompare(a.scheduledFor))
+      .sort((a, b) => byInstant(b.scheduledFor, a.scheduledFor))
       .slice(0, listLimit)
       .map((m) => mapMaintenance(ctx, m)),
   };

@@ -6,7 +6,7 @@
  * Whether the email is registered never shows: a new address and a known one get the same 202, and
  * the owner of a known address gets an email instead of a second account.
  *
- * Writes, in order:
+ * Writes, in order (after the abuse counters, which only ever slow a sender down):
  * 1. The slug claim (conditional: free, or a lapsed pending claim). Losing it is `409` on `slug`
  *    and nothing was written.
  * 2. The email claim (conditional). Of two racing sign-ups with one address exactly one wins; the
@@ -26,10 +26,23 @@ export interface SignUpInput {
   email: string;
   password: string;
   timezone?: string | undefined;
+  clientAddress?: string | undefined;
 }
+
+export const signUpsPerAddressPerMinute = 10;
 
 export async function signUp(deps: AccountDeps, input: SignUpInput): Promise<{ status: 'verification_sent' }> {
   const email = input.email.toLowerCase();
+  // Limits first, before any hashing: a fixed window per client address, then backoff per email
+  // (every attempt counts, so repeated sign-ups for one address slow down whoever sends them).
+  if (input.clientAddress) {
+    const hit = await deps.store.rateLimits.hit(`signup-addr:${input.clientAddress}`, signUpsPerAddressPerMinute);
+    if (!hit.allowed)
+      throw new AppError('rate_limited', 'Too many sign-ups from this address', { retryAfter: hit.retryAfter });
+  }
+  const wait = await deps.store.throttles.waitSeconds(`signup:${email}`);
+  if (wait > 0) throw new AppError('rate_limited', 'Too many sign-ups for this email', { retryAfter: wait });
+  await deps.store.throttles.fail(`signup:${email}`);
   const passwordHash = await hashPassword(input.password);
   const tenant: Pick<Tenant, 'id' | 'name' | 'slug' | 'timezone'> = {
     id: newId(),

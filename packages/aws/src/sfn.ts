@@ -1,0 +1,56 @@
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { PublishTrigger } from '@upstate/core';
+import { type AwsEnv, clientConfig } from './config.ts';
+
+export const sfnClient = (env: AwsEnv) => new SFNClient(clientConfig(env, env.SFN_ENDPOINT));
+
+// Step Functions caps an execution name at 80 characters and refuses to reuse one for 90 days.
+const maxNameLength = 80;
+
+/**
+ * The execution name of a publish: the same tenant and version always give the same name, so a
+ * second trigger for a version (API and checker racing) is a no-op rather than a second run.
+ */
+export const executionName = (tenantId: string, version: number) => `${tenantId}-v${version}`.slice(0, maxNameLength);
+
+/**
+ * The name of a reconciler's start: distinct per attempt, because the plain name may belong to a
+ * failed run of that version, and Step Functions refuses to reuse it.
+ */
+export const reconcileExecutionName = (tenantId: string, version: number, at: Date) =>
+  `${tenantId}-v${version}-r${at.getTime()}`.slice(0, maxNameLength);
+
+/** Starts an execution of a publish; resolves false when one of that name already exists. */
+export type StartPublish = (tenantId: string, version: number, name: string) => Promise<boolean>;
+
+/** `StartExecution` of the publish workflow with input `{ tenantId, version }`. */
+export function sfnStartPublish(options: { client: SFNClient; stateMachineArn: string }): StartPublish {
+  return async (tenantId, version, name) => {
+    try {
+      await options.client.send(
+        new StartExecutionCommand({
+          stateMachineArn: options.stateMachineArn,
+          name,
+          input: JSON.stringify({ tenantId, version }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ExecutionAlreadyExists') return false;
+      throw error;
+    }
+  };
+}
+
+/**
+ * The `PublishTrigger` on AWS: one execution per (tenant, content version).
+ * @example createApp({ publishTrigger: sfnPublishTrigger({ client: sfnClient(env), stateMachineArn }) })
+ */
+export function sfnPublishTrigger(options: { client: SFNClient; stateMachineArn: string }): PublishTrigger {
+  const start = sfnStartPublish(options);
+  return {
+    async requestPublish(tenantId, contentVersion) {
+      await start(tenantId, contentVersion, executionName(tenantId, contentVersion));
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { ServiceDeps } from './deps.ts';
+import { type Actor, derivedId, operationTime } from './operation.ts';
+
+/**
+ * Records an audit event after the change it describes is stored. The event's id and time derive
+ * from the operation id (a ULID made when the request first arrived), so a retry records it once.
+ */
+export async function audit(
+  deps: ServiceDeps,
+  actor: Actor,
+  operationId: string,
+  action: string,
+  target: { type: string; id: string },
+  detail: Record<string, unknown> = {},
+): Promise<void> {
+  await deps.store.audit.append({
+    tenantId: actor.tenantId,
+    author: actor.author,
+    action,
+    target,
+    detail,
+    at: operationTime(operationId),
+    id: derivedId(operationId, `audit:${action}:${target.type}:${target.id}`),
+  });
+}

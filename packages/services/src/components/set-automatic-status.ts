@@ -1,0 +1,39 @@
+import { type ComponentStatus, isAppError, newId } from '@upstate/core';
+import type { ServiceDeps } from '../deps.ts';
+import { changePage } from '../page/change.ts';
+
+export interface AutomaticStatus {
+  componentId: string;
+  status: ComponentStatus;
+  /** The version the checker judged: a person's concurrent change wins, the next run re-evaluates. */
+  expectedVersion: number;
+}
+
+/**
+ * Applies the statuses monitors decided for one tenant's components (the checker). Writes: marker,
+ * each status (conditional on the version judged; a lost race is skipped, not retried, since the
+ * verdict was about the old state), bump. A stop midway: the marker has the reconciler publish what
+ * was set; the next run re-judges the rest. Returns the components changed.
+ */
+export async function setAutomaticStatuses(
+  deps: ServiceDeps,
+  tenantId: string,
+  statuses: readonly AutomaticStatus[],
+): Promise<string[]> {
+  if (statuses.length === 0) return [];
+  const changed: string[] = [];
+  await changePage(deps, tenantId, newId(deps.now().getTime()), async (write) => {
+    for (const s of statuses) {
+      try {
+        await write(() =>
+          deps.store.components.setStatus(tenantId, s.componentId, s.status, 'monitor', s.expectedVersion),
+        );
+        changed.push(s.componentId);
+      } catch (error) {
+        if (!(isAppError(error) && error.code === 'conflict')) throw error;
+        deps.log('automatic status not applied', { tenantId, componentId: s.componentId, error: String(error) });
+      }
+    }
+  });
+  return changed;
+}

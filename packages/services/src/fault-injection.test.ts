@@ -1,0 +1,386 @@
+import { type Author, newId, type PublishTrigger } from '@upstate/core';
+import { type AuditEvent, loadSnapshot, type Store } from '@upstate/store';
+import { createTestStore } from '@upstate/store/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createComponent } from './components/create.ts';
+import { createGroup } from './components/create-group.ts';
+import { deleteComponent } from './components/delete.ts';
+import { reorderComponents } from './components/reorder.ts';
+import { setAutomaticStatuses } from './components/set-automatic-status.ts';
+import { updateComponent } from './components/update.ts';
+import { updateGroup } from './components/update-group.ts';
+import type { ServiceDeps } from './deps.ts';
+import { correctIncident } from './incidents/correct.ts';
+import { openIncident } from './incidents/open.ts';
+import { postIncidentUpdate } from './incidents/post-update.ts';
+import { reopenIncident } from './incidents/reopen.ts';
+import { resolveIncident } from './incidents/resolve.ts';
+import { applyDueMaintenanceTransitions } from './maintenance/apply-auto-transitions.ts';
+import { deleteMaintenance } from './maintenance/delete.ts';
+import { postMaintenanceUpdate } from './maintenance/post-update.ts';
+import { scheduleMaintenance } from './maintenance/schedule.ts';
+import { updateMaintenance } from './maintenance/update.ts';
+import { type Actor, derivedId } from './operation.ts';
+import { updateTenantSettings } from './tenant/update-settings.ts';
+
+// Fault injection (issue 13, point 3): for every use case and every N, the Nth store write throws —
+// once ("transient": the use case sees the error and carries on cleaning up) or from then on
+// ("crash": the process is gone). Then (a) the reconciler alone brings the public snapshot in line
+// with the store, (c) no audit event describes a change that is not stored, and (b) a retry under
+// the same operation id (one Idempotency-Key) leaves exactly one entry.
+
+let clock = Date.parse('2026-12-01T10:00:00.000Z');
+const now = () => new Date(clock);
+const author: Author = { kind: 'api_key', id: 'key-1', label: 'CI' };
+const trigger: PublishTrigger = { requestPublish: async () => {} };
+const baseUrl = 'http://acme.localhost:8080';
+let store: Store;
+let deps: ServiceDeps;
+const published = new Map<string, unknown>();
+
+const writeMethod = /^(create|save|put|delete|set|append|begin|end|bump|update|record|claim|commit|add|revoke|mark)/;
+
+/** The store with its Nth write (counting from 1) failing; `count` reports how many writes were tried. */
+function faulty(real: Store, n: number, mode: 'crash' | 'transient') {
+  let writes = 0;
+  const wrapped = Object.fromEntries(
+    Object.entries(real).map(([name, repo]) => {
+      if (name === 'db' || typeof repo !== 'object' || repo === null) return [name, repo];
+      return [
+        name,
+        new Proxy(repo, {
+          get(target, prop, receiver) {
+            const value = Reflect.get(target, prop, receiver);
+            if (typeof value !== 'function' || typeof prop !== 'string' || !writeMethod.test(prop)) return value;
+            return (...args: unknown[]) => {
+              writes++;
+              if (writes === n || (mode === 'crash' && writes > n)) {
+                return Promise.reject(new Error(`injected fault at write ${writes} (${name}.${prop})`));
+              }
+              return value.apply(target, args);
+            };
+          },
+        }),
+      ];
+    }),
+  ) as Store;
+  return { store: wrapped, count: () => writes };
+}
+
+const view = async (tenantId: string) => {
+  const { contentVersion, generatedAt, ...rest } = await loadSnapshot(store, tenantId, { now: now(), baseUrl });
+  return rest;
+};
+
+/** The reconciler: every stale tenant is published from a snapshot read after its version. */
+async function reconcile() {
+  clock += 61_000;
+  for (const state of await store.publish.listStale(1000)) {
+    const snapshot = await view(state.tenantId);
+    if (await store.publish.commitPublished(state.tenantId, state.contentVersion)) {
+      published.set(state.tenantId, snapshot);
+    }
+  }
+}
+
+/** An audit event is true of the store: the change it records is there. */
+async function holds(tenantId: string, e: AuditEvent): Promise<boolean> {
+  const id = e.target.id;
+  switch (e.action) {
+    case 'incident.created':
+      return (await store.incidents.get(tenantId, id)) !== undefined;
+    case 'incident.updated':
+    case 'incident.resolved':
+    case 'incident.reopened':
+    case 'incident.update_corrected': {
+      const incident = await store.incidents.get(tenantId, id);
+      return incident?.updates.some((u) => u.createdAt >= e.at.slice(0, 19)) ?? false;
+    }
+    case 'component.created':
+      return (await store.components.get(tenantId, id)) !== undefined;
+    case 'component.deleted':
+      return (await store.components.get(tenantId, id)) === undefined;
+    case 'component.status_changed':
+      return (await store.components.get(tenantId, id))?.status === e.detail.newStatus;
+    case 'component.updated':
+      return (await store.components.get(tenantId, id))?.name === 'Renamed';
+    case 'component.reordered':
+      return (await store.components.list(tenantId))[0]?.name === 'Database';
+    case 'maintenance.deleted':
+      return (await store.maintenances.get(tenantId, id)) === undefined;
+    case 'component_group.created':
+      return (await store.groups.get(tenantId, id)) !== undefined;
+    case 'component_group.updated':
+      return (await store.groups.get(tenantId, id))?.name === 'Renamed';
+    case 'tenant.updated':
+      return (await store.tenants.require(tenantId)).tenant.name === 'Renamed';
+    case 'maintenance.created':
+      return (await store.maintenances.get(tenantId, id)) !== undefined;
+    case 'maintenance.updated': {
+      const m = await store.maintenances.get(tenantId, id);
+      return m !== undefined && (m.status === 'in_progress' || m.name === 'Renamed');
+    }
+    default:
+      throw new Error(`no check for ${e.action}`);
+  }
+}
+
+interface World {
+  tenantId: string;
+  api: string;
+  db: string;
+  incidentId: string;
+  resolvedId: string;
+  maintenanceId: string;
+}
+
+/** A tenant with two components, an open and a resolved incident and a maintenance, all published. */
+async function world(name: string): Promise<World> {
+  const tenantId = name;
+  await store.tenants.create({
+    id: tenantId,
+    slug: tenantId.toLowerCase(),
+    name,
+    timezone: 'UTC',
+    createdAt: now().toISOString(),
+  });
+  const actor: Actor = { tenantId, author };
+  const api = await createComponent(deps, actor, { name: 'API' });
+  const db = await createComponent(deps, actor, { name: 'Database' });
+  const open = await openIncident(deps, actor, {
+    name: 'Slow',
+    impact: 'minor',
+    body: 'Looking',
+    components: [{ componentId: api.id, status: 'degraded_performance' }],
+  });
+  const done = await openIncident(deps, actor, { name: 'Old', impact: 'minor', body: 'Gone', status: 'resolved' });
+  const m = await scheduleMaintenance(deps, actor, {
+    name: 'Upgrade',
+    scheduledFor: new Date(clock + 3600_000).toISOString(),
+    scheduledUntil: new Date(clock + 7200_000).toISOString(),
+    autoStart: false,
+    body: 'Planned',
+  });
+  await createGroup(deps, actor, { name: 'Core' });
+  // Due to start automatically by the time a case runs (every reconcile moves the clock 61 s on)
+  await scheduleMaintenance(deps, actor, {
+    name: 'Auto',
+    scheduledFor: new Date(clock + 30_000).toISOString(),
+    scheduledUntil: new Date(clock + 86_400_000).toISOString(),
+    body: 'Automatic',
+  });
+  await reconcile();
+  return { tenantId, api: api.id, db: db.id, incidentId: open.id, resolvedId: done.id, maintenanceId: m.id };
+}
+
+interface Case {
+  name: string;
+  run(deps: ServiceDeps, actor: Actor, w: World): Promise<unknown>;
+  /** How many entries the operation left (1 after a successful retry). */
+  entries(w: World, operationId: string): Promise<number>;
+}
+
+const entryCount = async (w: World, id: string, operationId: string) =>
+  (await store.incidents.require(w.tenantId, id)).updates.filter((u) => u.id === derivedId(operationId, 'update'))
+    .length;
+
+const cases: Case[] = [
+  {
+    name: 'incidents/open',
+    run: (d, a, w) =>
+      openIncident(d, a, {
+        name: 'Down',
+        impact: 'major',
+        body: 'Down',
+        components: [{ componentId: w.db, status: 'major_outage' }],
+      }),
+    entries: async (w, op) => (await store.incidents.list(w.tenantId)).items.filter((i) => i.id === op).length,
+  },
+  {
+    name: 'incidents/post-update',
+    run: (d, a, w) =>
+      postIncidentUpdate(
+        d,
+        a,
+        { incidentId: w.incidentId },
+        {
+          status: 'identified',
+          body: 'Found',
+          components: [{ componentId: w.api, status: 'partial_outage' }],
+        },
+      ),
+    entries: (w, op) => entryCount(w, w.incidentId, op),
+  },
+  {
+    name: 'incidents/correct',
+    run: async (d, a, w) => {
+      const first = (await store.incidents.require(w.tenantId, w.incidentId)).updates[0];
+      return correctIncident(d, a, { incidentId: w.incidentId, updateId: first?.id ?? '' }, 'Looking (corrected)');
+    },
+    entries: (w, op) => entryCount(w, w.incidentId, op),
+  },
+  {
+    name: 'incidents/resolve',
+    run: (d, a, w) => resolveIncident(d, a, { incidentId: w.incidentId }, {}),
+    entries: (w, op) => entryCount(w, w.incidentId, op),
+  },
+  {
+    name: 'incidents/reopen',
+    run: (d, a, w) =>
+      reopenIncident(
+        d,
+        a,
+        { incidentId: w.resolvedId },
+        { body: 'Back', components: [{ componentId: w.db, status: 'degraded_performance' }] },
+      ),
+    entries: (w, op) => entryCount(w, w.resolvedId, op),
+  },
+  {
+    name: 'components/create',
+    run: (d, a) => createComponent(d, a, { name: 'CDN' }),
+    entries: async (w, op) => ((await store.components.get(w.tenantId, op)) ? 1 : 0),
+  },
+  {
+    name: 'components/update',
+    run: (d, a, w) => updateComponent(d, a, w.api, { name: 'Renamed', status: 'major_outage' }),
+    entries: async (w) => ((await store.components.get(w.tenantId, w.api))?.name === 'Renamed' ? 1 : 0),
+  },
+  {
+    name: 'components/delete',
+    run: (d, a, w) => deleteComponent(d, a, w.db),
+    entries: async (w) => ((await store.components.get(w.tenantId, w.db)) ? 0 : 1),
+  },
+  {
+    name: 'components/reorder',
+    run: (d, a, w) => reorderComponents(d, a, { components: [w.db, w.api] }),
+    entries: async (w) => ((await store.components.list(w.tenantId))[0]?.id === w.db ? 1 : 0),
+  },
+  {
+    name: 'components/create-group',
+    run: (d, a) => createGroup(d, a, { name: 'Edge' }),
+    entries: async (w, op) => ((await store.groups.get(w.tenantId, op)) ? 1 : 0),
+  },
+  {
+    name: 'components/update-group',
+    run: async (d, a, w) => {
+      const group = (await store.groups.list(w.tenantId))[0];
+      return updateGroup(d, a, group?.id ?? '', { name: 'Renamed' });
+    },
+    entries: async (w) => ((await store.groups.list(w.tenantId))[0]?.name === 'Renamed' ? 1 : 0),
+  },
+  {
+    name: 'tenant/update-settings',
+    run: (d, a) => updateTenantSettings(d, a, { name: 'Renamed', branding: { brandColor: '#1d4ed8' } }),
+    entries: async (w) => ((await store.tenants.require(w.tenantId)).tenant.name === 'Renamed' ? 1 : 0),
+  },
+  {
+    name: 'maintenance/delete',
+    run: (d, a, w) => deleteMaintenance(d, a, w.maintenanceId),
+    entries: async (w) => ((await store.maintenances.get(w.tenantId, w.maintenanceId)) ? 0 : 1),
+  },
+  {
+    name: 'components/set-automatic-status (checker)',
+    run: async (d, _a, w) => {
+      const db = await store.components.require(w.tenantId, w.db);
+      return setAutomaticStatuses(d, w.tenantId, [
+        { componentId: w.db, status: 'major_outage', expectedVersion: db.version },
+      ]);
+    },
+    entries: async (w) => ((await store.components.get(w.tenantId, w.db))?.status === 'major_outage' ? 1 : 0),
+  },
+  {
+    name: 'maintenance/apply-auto-transitions (scheduler)',
+    run: async (d, _a, w) => {
+      const due = (await store.maintenances.listDueTransitions(now())).filter((m) => m.tenantId === w.tenantId);
+      expect(due.length).toBeLessThanOrEqual(1);
+      return applyDueMaintenanceTransitions(d, due);
+    },
+    entries: async (w) =>
+      (await store.maintenances.listLive(w.tenantId)).filter((m) => m.name === 'Auto' && m.status === 'in_progress')
+        .length,
+  },
+  {
+    name: 'maintenance/schedule',
+    run: (d, a) =>
+      scheduleMaintenance(d, a, {
+        name: 'Migration',
+        scheduledFor: new Date(clock + 86_400_000).toISOString(),
+        scheduledUntil: new Date(clock + 90_000_000).toISOString(),
+        body: 'Planned',
+      }),
+    entries: async (w, op) => ((await store.maintenances.get(w.tenantId, op)) ? 1 : 0),
+  },
+  {
+    name: 'maintenance/post-update',
+    run: (d, a, w) =>
+      postMaintenanceUpdate(d, a, { maintenanceId: w.maintenanceId }, { status: 'in_progress', body: 'Started' }),
+    entries: async (w, op) =>
+      (await store.maintenances.require(w.tenantId, w.maintenanceId)).updates.filter(
+        (u) => u.id === derivedId(op, 'update'),
+      ).length,
+  },
+  {
+    name: 'maintenance/update',
+    run: (d, a, w) => updateMaintenance(d, a, w.maintenanceId, { name: 'Renamed' }),
+    entries: async (w) => ((await store.maintenances.require(w.tenantId, w.maintenanceId)).name === 'Renamed' ? 1 : 0),
+  },
+];
+
+beforeAll(async () => {
+  ({ store } = await createTestStore({ now }));
+  deps = { store, publishTrigger: trigger, now, log: () => {} };
+});
+
+describe('a write that fails at any point is never lost, doubled or misreported', () => {
+  let seq = 0;
+  it.each(cases)(
+    '$name',
+    async (c) => {
+      // Prepare: how many writes the use case makes when nothing fails.
+      const probe = await world(`probe${seq++}`);
+      const counting = faulty(store, Number.POSITIVE_INFINITY, 'transient');
+      await c.run(
+        { ...deps, store: counting.store },
+        { tenantId: probe.tenantId, author, operationId: newId(clock) },
+        probe,
+      );
+      const total = counting.count();
+      expect(total).toBeGreaterThanOrEqual(2);
+
+      for (const mode of ['crash', 'transient'] as const) {
+        for (let n = 1; n <= total; n++) {
+          const w = await world(`t${seq++}`);
+          const auditBefore = (await store.audit.list(w.tenantId, { limit: 100 })).items.length;
+          const operationId = newId(clock);
+          const actor: Actor = { tenantId: w.tenantId, author, operationId };
+          const where = `${c.name}, ${mode} at write ${n} of ${total}`;
+
+          // Act: the failing attempt
+          await expect(c.run({ ...deps, store: faulty(store, n, mode).store }, actor, w), where).rejects.toThrow(
+            /injected fault/,
+          );
+
+          // Assess (c): every audit event written describes a change that is stored
+          const events = (await store.audit.list(w.tenantId, { limit: 100 })).items.slice(0, -auditBefore || undefined);
+          for (const e of events) expect(await holds(w.tenantId, e), `${where}: ${e.action}`).toBe(true);
+
+          // Assess (a): the reconciler alone brings the page in line with the store
+          await reconcile();
+          expect(published.get(w.tenantId), `${where}: page after reconcile`).toEqual(await view(w.tenantId));
+
+          // Act: the client retries under the same Idempotency-Key (same operation id)
+          await c.run(deps, { ...actor, resumed: true }, w);
+          // Assess (b): exactly one entry; every audit event once and true; the page shows it
+          expect(await c.entries(w, operationId), `${where}: entries after retry`).toBe(1);
+          const after = (await store.audit.list(w.tenantId, { limit: 100 })).items.slice(0, -auditBefore || undefined);
+          const keys = after.map((e) => `${e.action} ${e.target.id} ${JSON.stringify(e.detail)}`);
+          expect(new Set(keys).size, `${where}: audit events once`).toBe(keys.length);
+          for (const e of after) expect(await holds(w.tenantId, e), `${where}: ${e.action} after retry`).toBe(true);
+          await reconcile();
+          expect(published.get(w.tenantId), `${where}: page after retry`).toEqual(await view(w.tenantId));
+        }
+      }
+    },
+    120_000,
+  );
+});

@@ -32,10 +32,13 @@ describe('Lambda bundles', () => {
       bundles.publisher,
       {},
       `const out = {};
+       const { createRequire } = await import('node:module');
+       const { dirname, join } = await import('node:path');
+       const { pathToFileURL } = await import('node:url');
        for (const name of ${JSON.stringify(themeNames)}) {
-         // The lookup of packages/render/src/site.ts, made from the bundle's own URL.
-         const entry = new URL(\`../../../themes/\${name}/dist/server/entry.mjs\`, url);
-         out[name] = typeof (await import(entry.href)).render;
+         // The lookup of packages/render/src/site.ts (package resolution), made from the bundle's own URL.
+         const dir = dirname(createRequire(url).resolve(\`@upstate/theme-\${name}/package.json\`));
+         out[name] = typeof (await import(pathToFileURL(join(dir, 'dist/server/entry.mjs')).href)).render;
        }
        console.log(JSON.stringify(out));`,
     );

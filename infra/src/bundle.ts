@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -34,10 +34,14 @@ export interface Bundle {
   bytes: number;
 }
 
-// @upstate/render finds compiled themes at `../../../themes/<name>/dist/` from its own module, as in
-// the repository (packages/render/src). Bundled, "its own module" is the bundle, so a bundle that
-// renders sits three directories deep with the themes beside that root.
+// @upstate/render finds a compiled theme by package resolution (`@upstate/theme-<name>/package.json`)
+// from its own module, which bundled is the handler: each theme is packaged as
+// `node_modules/@upstate/theme-<name>/{package.json,dist/}` at the archive root, where Node finds it.
 const renderingHandlerPath = 'app/src/lambda/index';
+
+/** Where a rendering bundle packages a compiled theme. */
+export const themePackageDir = (bundleDir: string, theme: string) =>
+  join(bundleDir, 'node_modules', '@upstate', `theme-${theme}`);
 
 function codeBytes(dir: string): number {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -85,8 +89,12 @@ export function bundleLambda(
           `Theme ${theme} is not compiled (${from} missing): run \`node packages/render/src/cli.ts compile\``,
         );
       }
-      cpSync(from, join(dir, 'themes', theme, 'dist', part), { recursive: true });
+      cpSync(from, join(themePackageDir(dir, theme), 'dist', part), { recursive: true });
     }
+    writeFileSync(
+      join(themePackageDir(dir, theme), 'package.json'),
+      `${JSON.stringify({ name: `@upstate/theme-${theme}`, private: true, type: 'module' })}\n`,
+    );
   }
   return { name, dir, handlerPath, bytes: codeBytes(dir) };
 }

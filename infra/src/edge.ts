@@ -7,7 +7,7 @@ import { CloudfrontResponseHeadersPolicy } from '@cdktn/provider-aws/lib/cloudfr
 import type { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket/index.js';
 import { S3BucketPolicy } from '@cdktn/provider-aws/lib/s3-bucket-policy/index.js';
 import { tenantParameterName } from '@upstate/aws';
-import { cloudFrontFunctionSource, corsHeaders, securityHeaders } from '@upstate/edge';
+import { cloudFrontFunctionSource, corsHeaders, embedFramePrefix, securityHeaders } from '@upstate/edge';
 import { Construct } from 'constructs';
 
 /** Hashed theme assets never change under a name: cached for a year. */
@@ -103,6 +103,19 @@ export class EdgeStack extends Construct {
       securityHeadersConfig: security,
       customHeadersConfig: permissionsPolicy,
     });
+    // The embed's iframe page is the one path other sites may frame: no X-Frame-Options, and the
+    // CSP the local edge sends for it (frame-ancestors *).
+    const frameHeaders = securityHeaders({ https: true, uri: embedFramePrefix });
+    const { frameOptions: _deny, ...frameable } = security;
+    const embedFrameHeaders = new CloudfrontResponseHeadersPolicy(this, 'embed-frame-headers', {
+      name: `${prefix}-embed-frame-headers`,
+      comment: 'Security headers for the embed iframe: framable by any site',
+      securityHeadersConfig: {
+        ...frameable,
+        contentSecurityPolicy: { contentSecurityPolicy: frameHeaders['content-security-policy'] ?? '', override: true },
+      },
+      customHeadersConfig: permissionsPolicy,
+    });
     const cors = corsHeaders('/api/v2/summary.json');
     const apiHeaders = new CloudfrontResponseHeadersPolicy(this, 'api-v2-headers', {
       name: `${prefix}-statuspage-api-v2`,
@@ -155,6 +168,16 @@ export class EdgeStack extends Construct {
           allowedMethods: readOnly,
           cachePolicyId: assetsPolicy.id,
           responseHeadersPolicyId: pageHeaders.id,
+          functionAssociation: viewerRequest,
+        },
+        {
+          pathPattern: `${embedFramePrefix}*`,
+          targetOriginId: siteOrigin,
+          viewerProtocolPolicy: 'redirect-to-https',
+          compress: true,
+          allowedMethods: readOnly,
+          cachePolicyId: pagesPolicy.id,
+          responseHeadersPolicyId: embedFrameHeaders.id,
           functionAssociation: viewerRequest,
         },
         {

@@ -214,6 +214,13 @@ describe('edge', () => {
       ]);
     }
     expect(pages.cors_config).toBeUndefined();
+    // The embed's iframe page alone may be framed, as at the local edge.
+    const frame = headersPolicy(byPath['/embed/frame/*'].response_headers_policy_id).security_headers_config;
+    expect(frame.frame_options).toBeUndefined();
+    expect(frame.content_security_policy.content_security_policy).toBe(
+      securityHeaders({ https: true, uri: '/embed/frame/' })['content-security-policy'],
+    );
+    expect(frame.content_security_policy.content_security_policy).toContain('frame-ancestors *');
     const cors = corsHeaders('/api/v2/summary.json');
     expect(api.cors_config).toMatchObject({
       access_control_allow_credentials: false,

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@upstate/local';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { httpGet, poll, repoRoot } from './support.ts';
 
 // `npm start` minus the bootstrap: the same entry point and flags as apps/local's start script.
@@ -16,6 +16,20 @@ interface Run {
   output(): string;
   exited: Promise<number | null>;
 }
+
+/** Every child a test started and has not seen exit: a failed assertion must not leave one running. */
+const running = new Set<Run>();
+
+afterEach(async () => {
+  for (const run of [...running]) {
+    run.child.kill('SIGTERM');
+    const gone = await Promise.race([run.exited.then(() => true), new Promise((r) => setTimeout(r, 10_000, false))]);
+    if (!gone) {
+      run.child.kill('SIGKILL');
+      await run.exited;
+    }
+  }
+});
 
 function start(extraArgs: string[] = [], env: Record<string, string> = {}): Run {
   const child = spawn(
@@ -39,7 +53,10 @@ function start(extraArgs: string[] = [], env: Record<string, string> = {}): Run 
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
+  const run = { child, output: () => out, exited };
+  running.add(run);
+  void exited.then(() => running.delete(run));
+  return run;
 }
 
 const ready = (run: Run) =>
@@ -136,5 +153,16 @@ describe('npm start (apps/local/src/main.ts)', () => {
     } finally {
       await new Promise<void>((r) => blocker.close(() => r()));
     }
+  });
+
+  it('names a bad port variable in one line instead of printing a stack trace', async () => {
+    // Act
+    const run = start([], { UPSTATE_EDGE_PORT: 'eighty' });
+    // Assess
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toContain(
+      'Cannot start: Invalid environment: UPSTATE_EDGE_PORT: must be a port number from 1 to 65535 (got "eighty")',
+    );
+    expect(run.output()).not.toMatch(/^\s+at /m);
   });
 });

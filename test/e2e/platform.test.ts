@@ -160,6 +160,35 @@ describe('the demo page', () => {
     const raw = await httpGet(t.ports.edge, `demo.localhost:${t.ports.edge}`, '/api/v2/summary.json');
     expect(raw.headers['access-control-allow-origin']).toBe('*');
   });
+
+  it('embeds on another site: the notice script shows the open incident, and only /embed/frame/ may be framed', async () => {
+    const site = createServer((_req, res) =>
+      res.end(
+        `<!doctype html><html lang="en"><title>tenant site</title><main><h1>Tenant site</h1>` +
+          `<iframe id="ok" title="status" src="${demoUrl('/embed/frame/')}"></iframe>` +
+          `<iframe id="denied" title="page" src="${demoUrl('/')}"></iframe></main>` +
+          `<script src="${demoUrl('/embed/script.js')}" async></script></html>`,
+      ),
+    );
+    await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${(site.address() as { port: number }).port}/`);
+      const notice = page.getByRole('status');
+      await notice.waitFor({ timeout: 30_000 });
+      expect(await notice.textContent()).toContain('Delayed webhook deliveries');
+      const frameText = async (id: string) =>
+        (await (await page.$(`#${id}`))?.contentFrame())
+          ?.evaluate(() => document.body?.textContent ?? '')
+          .catch(() => '');
+      await expect.poll(() => frameText('ok'), { timeout: 30_000 }).toContain('Demo Cloud');
+      // The page itself refuses to be framed (frame-ancestors 'none', X-Frame-Options: DENY).
+      expect(await frameText('denied')).not.toContain('Demo Cloud');
+    } finally {
+      await page.close();
+      await new Promise<void>((r) => site.close(() => r()));
+    }
+  });
 });
 
 describe('an incident through the API', () => {

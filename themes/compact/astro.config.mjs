@@ -1,19 +1,3 @@
-import tailwindcss from '@tailwindcss/vite';
-import upstateAdapter from '@upstate/render/adapter';
-import { defineConfig } from 'astro/config';
+import { defineTheme } from '@upstate/theme-base';
 
-// UPSTATE_STATIC=1 builds one tenant as plain static HTML (the equivalence test and CLI fallback).
-const isStatic = process.env.UPSTATE_STATIC === '1';
-
-export default defineConfig({
-  output: isStatic ? 'static' : 'server',
-  ...(isStatic ? {} : { adapter: upstateAdapter() }),
-  outDir: process.env.UPSTATE_OUT_DIR ?? './dist',
-  trailingSlash: 'ignore',
-  build: { format: 'directory', assets: 'assets/compact', inlineStylesheets: 'never' },
-  compressHTML: true,
-  image: { service: { entrypoint: 'astro/assets/services/noop' } },
-  telemetry: false,
-  devToolbar: { enabled: false },
-  vite: { plugins: [tailwindcss()] },
-});
+export default defineTheme({ name: 'compact', config: import.meta.url });

@@ -1,7 +1,7 @@
 import { AppError } from '@upstate/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from './auth.ts';
-import { redactSecrets } from './idempotency.ts';
+import { principalId, redactSecrets, requestFingerprint } from './idempotency.ts';
 import { createTestApp, type TestTenant } from './testing.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -112,6 +112,21 @@ describe('the walk-through: sign up, component, incident, update, resolve', () =
     const res = await t.call(other, 'GET', `/v1/incidents?cursor=${encodeURIComponent(page.nextCursor)}`);
     expect(res.status).toBe(400);
     expect((await json(res)).error).toMatchObject({ code: 'invalid_cursor', field: 'cursor' });
+  });
+
+  it("answers another listing's cursor with 400 invalid_cursor, never 500", async () => {
+    // Prepare: the audit log has several entries by now, so a one-entry page has a next cursor
+    const audit = await json(await t.call(acme, 'GET', '/v1/audit-log?limit=1'));
+    expect(audit.nextCursor).toBeTruthy();
+    // Act
+    const cursor = encodeURIComponent(audit.nextCursor);
+    const incidents = await t.call(acme, 'GET', `/v1/incidents?cursor=${cursor}`);
+    const maintenance = await t.call(acme, 'GET', `/v1/maintenances?cursor=${cursor}`);
+    // Assess
+    for (const res of [incidents, maintenance]) {
+      expect(res.status).toBe(400);
+      expect((await json(res)).error).toMatchObject({ code: 'invalid_cursor', field: 'cursor' });
+    }
   });
 });
 
@@ -244,8 +259,10 @@ describe('Idempotency-Key and secrets', () => {
     expect(replayed.id).toBe(first.id);
     expect(replayed.key).toBeNull();
     expect(replay.headers.get('idempotent-redacted')).toBe('key');
-    const fingerprint = sha256(`POST /v1/api-keys\n${JSON.stringify(body)}`);
-    const claim = await t.store.idempotency.claim(acme.tenantId, 'key-create-1', fingerprint, 'probe');
+    const owner = await t.store.apiKeys.getByHash(sha256(acme.key));
+    const who = { tenantId: acme.tenantId, author: { kind: 'api_key' as const, id: owner?.id ?? '' } };
+    const fingerprint = requestFingerprint(who, 'POST', '/v1/api-keys', JSON.stringify(body));
+    const claim = await t.store.idempotency.claim(principalId(who), 'key-create-1', fingerprint, 'probe');
     const stored = claim.owned ? undefined : claim.record;
     expect(stored?.state).toBe('done');
     expect(stored?.body).not.toContain(first.key);

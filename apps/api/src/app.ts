@@ -25,12 +25,15 @@ import { subscriberRoutes } from './routes/subscribers.ts';
 import { teamRoutes } from './routes/team.ts';
 
 export const maxBodyBytes = 64 * 1024;
+/** As many monitors as a page holds components: one each, at the checker's fair share of slots. */
+export const defaultMonitorsPerTenant = 200;
 
 const defaultConfig: ApiConfig = {
   platformDomain: 'localhost:8080',
   pageScheme: 'http',
   cookieSecure: false,
   rateLimitPerMinute: 600,
+  monitorsPerTenant: defaultMonitorsPerTenant,
   localMode: true,
   dashboardUrl: 'http://localhost:8080/dashboard',
   mailFrom: 'Upstate <no-reply@localhost>',
@@ -159,7 +162,7 @@ export function createApp(deps: AppDeps) {
       title: 'Upstate API',
       version: '1.0.0',
       description:
-        'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header; a retry after a 5xx finishes the failed operation, never repeats it. Concurrency: reads of mutable resources return an `ETag`; a write with a stale `If-Match` is `409 conflict` (field `If-Match`). Without `If-Match`, appends (incident and maintenance updates, corrections, resolve, reopen) never fail because another writer got there first, and a PATCH changes only the fields sent. Times may carry an offset; they are stored and returned as UTC instants (`…sssZ`).',
+        'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header: keys are per caller (API key or user), a replay is authorised like the original request, and a retry after a 5xx finishes the failed operation, never repeats it. Concurrency: reads of mutable resources return an `ETag`; a write with a stale `If-Match` is `409 conflict` (field `If-Match`). Without `If-Match`, appends (incident and maintenance updates, corrections, resolve, reopen) never fail because another writer got there first, and a PATCH changes only the fields sent. Times may carry an offset; they are stored and returned as UTC instants (`…sssZ`).',
     },
   };
   // Each operation states what it needs (`x-permission`), from the table the middleware enforces.
@@ -184,11 +187,24 @@ export function createApp(deps: AppDeps) {
   });
   app.onError((error, c) => {
     const appError = toAppError(error);
+    // The route template, never the raw path: a heartbeat path holds its secret token (invariant 6).
     if (appError.code === 'internal')
-      log('unhandled error', { requestId: c.get('requestId'), error: String(error), stack: (error as Error).stack });
+      log('unhandled error', {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        route: routeTemplate(c.req.routePath),
+        error: String(error),
+        stack: (error as Error).stack,
+      });
     return errorResponse(c, appError);
   });
   return app;
 }
 
 export type UpstateApp = ReturnType<typeof createApp>;
+
+/** `/v1/heartbeats/:token` → `/v1/heartbeats/{token}`; an unmatched request is `(unmatched)`, never its path. */
+export function routeTemplate(routePath: string | undefined): string {
+  if (!routePath || routePath === '*' || routePath === '/*' || routePath.endsWith('/*')) return '(unmatched)';
+  return routePath.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}');
+}

@@ -97,8 +97,16 @@ export function authenticate(store: Store, config: ApiConfig, now: () => Date): 
 
 async function checkCsrf(c: Context<Env>, expected: string): Promise<void> {
   let token = c.req.header('x-csrf-token');
-  if (!token && (c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded')) {
-    const form = await c.req.raw.clone().formData();
+  if (
+    !token &&
+    /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(c.req.header('content-type') ?? '')
+  ) {
+    let form: FormData;
+    try {
+      form = await c.req.raw.clone().formData();
+    } catch (cause) {
+      throw new AppError('validation_failed', 'The form body could not be parsed', { field: 'body', cause });
+    }
     const value = form.get('_csrf');
     token = typeof value === 'string' ? value : undefined;
   }

@@ -13,6 +13,8 @@ export interface ApiConfig {
   cookieSecure: boolean;
   /** Requests per minute per API key. */
   rateLimitPerMinute: number;
+  /** Monitors one tenant may have: the checker's slots are shared, so no tenant may flood them. */
+  monitorsPerTenant: number;
   /** Local mode allows loopback monitor targets (demo and tests). */
   localMode: boolean;
   /** Absolute URL of the dashboard, for links in account email. */
@@ -59,6 +61,8 @@ export type Env = {
   Variables: {
     requestId: string;
     principal: Principal;
+    /** The scope the route checked; an idempotent replay checks it again before answering. */
+    requiredScope?: Permission;
     /** Set by the idempotency middleware: one id per Idempotency-Key, kept across retries of a failure. */
     operationId?: string;
     /** True when this request retries an attempt that failed (5xx) under the same Idempotency-Key. */

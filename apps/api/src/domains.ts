@@ -1,17 +1,9 @@
-/** node:dns/promises-compatible TXT lookup, injectable so tests need no real DNS. */
-export interface DnsResolver {
-  resolveTxt(name: string): Promise<string[][]>;
-}
+import type { DomainProvisioner } from '@upstate/core';
 
-/** What happens on the CDN when a domain is verified or removed (CloudFront distribution tenants on AWS). */
-export interface DomainProvisioner {
-  onVerified(tenantId: string, domain: string): Promise<void>;
-  onRemoved(tenantId: string, domain: string): Promise<void>;
-}
+export type { DnsResolver, DomainProvisioner } from '@upstate/core';
+export { challengeRecordName } from '@upstate/services/domains/add';
 
 export const noopDomainProvisioner: DomainProvisioner = {
   async onVerified() {},
   async onRemoved() {},
 };
-
-export const challengeRecordName = (domain: string) => `_upstate-challenge.${domain}`;

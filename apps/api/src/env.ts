@@ -21,6 +21,7 @@ const Env = AwsEnv.extend({
   SES_ENDPOINT: z.url().optional(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   DASHBOARD_URL: z.url().default('http://localhost:8080/dashboard'),
+  MONITORS_PER_TENANT: z.coerce.number().int().min(1).max(10_000).default(200),
   LOCAL_MODE: z
     .enum(['true', 'false', '1', '0'])
     .default('false')

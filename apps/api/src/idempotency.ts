@@ -1,8 +1,8 @@
 import { AppError, newId } from '@upstate/core';
 import type { Store } from '@upstate/store';
 import type { MiddlewareHandler } from 'hono';
-import { sha256 } from './auth.ts';
-import type { Env } from './context.ts';
+import { requireScope, sha256 } from './auth.ts';
+import type { Env, Principal } from './context.ts';
 
 /** Response fields that carry a secret shown once: an API key, a heartbeat URL, a session's CSRF token. */
 const secretFields = new Set(['key', 'heartbeatUrl', 'csrfToken']);
@@ -37,10 +37,27 @@ export function redactSecrets(text: string): { body: string; redacted: string[] 
   return { body, redacted };
 }
 
+type Who = { tenantId: string; author: Pick<Principal['author'], 'kind' | 'id'> } | undefined;
+
+/** Who sent a request: keys of one principal never collide with, or replay to, another's. */
+export function principalId(p: Who): string {
+  return p ? `${p.tenantId}#${p.author.kind}:${p.author.id}` : 'anonymous';
+}
+
+/** The fingerprint binds method, path, body and principal, so a record answers only its own request. */
+export function requestFingerprint(p: Who, method: string, path: string, body: string): string {
+  return sha256(`${principalId(p)}\n${method} ${path}\n${body}`);
+}
+
 /**
  * `Idempotency-Key` on POST: the first response (2xx or 4xx) is stored for 24 h and replayed to
  * retries; a retry never writes twice. A 5xx hands the key back with its operation id, so a retry
  * completes what the failed attempt began (use cases derive ids from it) instead of writing twice.
+ *
+ * Records live per principal (tenant plus key or user), never per tenant: a read-only key that
+ * reuses an admin's key and body must not receive the admin's 201, nor pre-claim the admin's key
+ * with a stored 403. A replay is also authorised again: the scope the route demanded is stored
+ * with the record and checked against the caller before anything is replayed.
  */
 export function idempotency(store: Store, now: () => Date = () => new Date()): MiddlewareHandler<Env> {
   return async (c, next) => {
@@ -51,9 +68,10 @@ export function idempotency(store: Store, now: () => Date = () => new Date()): M
         field: 'Idempotency-Key',
       });
     }
-    const scope = c.get('principal')?.tenantId ?? 'anonymous';
+    const who = c.get('principal');
+    const scope = principalId(who);
     const body = await c.req.raw.clone().text();
-    const fingerprint = sha256(`${c.req.method} ${c.req.path}\n${body}`);
+    const fingerprint = requestFingerprint(who, c.req.method, c.req.path, body);
     const claim = await store.idempotency.claim(scope, key, fingerprint, newId(now().getTime()));
     if (claim.owned) {
       c.set('operationId', claim.operationId);
@@ -65,6 +83,7 @@ export function idempotency(store: Store, now: () => Date = () => new Date()): M
           field: 'Idempotency-Key',
         });
       }
+      if (prior.scope && who) requireScope(who, prior.scope);
       const withheld = prior.redacted ?? [];
       return new Response(prior.body, {
         status: prior.status,
@@ -87,6 +106,7 @@ export function idempotency(store: Store, now: () => Date = () => new Date()): M
       body: stored.body,
       redacted: stored.redacted,
       contentType: c.res.headers.get('content-type') ?? 'application/json',
+      scope: c.get('requiredScope'),
     });
   };
 }

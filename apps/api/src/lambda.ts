@@ -58,6 +58,7 @@ const app = createApp({
     pageScheme: env.PAGE_SCHEME,
     cookieSecure: env.PAGE_SCHEME === 'https',
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    monitorsPerTenant: env.MONITORS_PER_TENANT,
     localMode: env.LOCAL_MODE,
     dashboardUrl: env.DASHBOARD_URL,
     ...(env.MAIL_FROM ? { mailFrom: env.MAIL_FROM } : {}),

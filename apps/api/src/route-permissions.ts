@@ -66,6 +66,7 @@ export const routePermissions: Record<string, Permission | 'person' | 'public'> 
   'PATCH /v1/monitors/{id}': 'components',
   'DELETE /v1/monitors/{id}': 'components',
   'GET /v1/monitors/{id}/checks': 'read',
+  'POST /v1/heartbeats': 'public',
   'POST /v1/heartbeats/{token}': 'public',
   'GET /v1/heartbeats/{token}': 'public',
   'GET /v1/audit-log': 'read',

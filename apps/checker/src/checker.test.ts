@@ -243,26 +243,28 @@ describe('SSRF guard in production mode', () => {
     const c = await p.component('Intranet');
     const loop = await p.httpMonitor(c.id, { failureThreshold: 1 });
     const named = await p.httpMonitor(c.id, { failureThreshold: 1 }, { url: 'http://intranet.example.com/health' });
+    const operatorLog: string[] = [];
     const strict = createChecker({
       store: p.store,
       publishTrigger: p.publishes,
       allowPrivateTargets: false,
       resolveHost: async (host) => (host === 'intranet.example.com' ? ['10.20.30.40'] : []),
       now: p.now,
+      log: (message, detail) => operatorLog.push(JSON.stringify({ message, ...detail })),
     });
     const before = target.requests.length;
     expect(await strict.runDue()).toMatchObject({ checked: 2, flips: 1, published: 1 });
     expect(target.requests.length).toBe(before);
     const [refusedLoop] = await p.store.checks.list(p.tenantId, loop.monitor.id);
     const [refusedName] = await p.store.checks.list(p.tenantId, named.monitor.id);
-    expect(refusedLoop).toMatchObject({
-      result: 'down',
-      error: 'target refused: 127.0.0.1 → 127.0.0.1 is a loopback address',
-    });
-    expect(refusedName).toMatchObject({
-      result: 'down',
-      error: 'target refused: intranet.example.com → 10.20.30.40 is a private address',
-    });
+    // The tenant sees only that the target is not allowed (issue 14 item 13): how a name resolves
+    // inside the platform goes to the operator log, never to /v1/monitors/{id}/checks.
+    expect(refusedLoop).toMatchObject({ result: 'down', error: 'target not allowed' });
+    expect(refusedName).toMatchObject({ result: 'down', error: 'target not allowed' });
+    const checks = await p.api<{ data: unknown[] }>('GET', `/v1/monitors/${named.monitor.id}/checks`);
+    expect(JSON.stringify(checks)).not.toContain('10.20.30.40');
+    expect(operatorLog.join('\n')).toContain('target refused: intranet.example.com → 10.20.30.40 is a private address');
+    expect(operatorLog.join('\n')).toContain('target refused: 127.0.0.1 → 127.0.0.1 is a loopback address');
   });
 });
 
@@ -676,5 +678,52 @@ describe('status time of components without a monitor', () => {
     ]);
     const uptime = componentUptime(rollups, { now: p.now(), startDate: c.startDate, days: 4 });
     expect(uptime.days.map((d) => d.uptime)).toEqual([1, null, 1, 1]);
+  });
+});
+
+// Issue 14 item 10: inside a maintenance window the uptime credits what the page shows, and an
+// outage outranks maintenance on the page.
+describe('an outage inside a maintenance window', () => {
+  const window = {
+    name: 'Database upgrade',
+    scheduledFor: '2026-11-24T10:03:00.000Z',
+    scheduledUntil: '2026-11-24T10:05:00.000Z',
+    body: 'Planned downtime.',
+  };
+
+  it('credits a component without monitors as the outage the page shows, not as maintenance', async () => {
+    // Prepare: maintenance 10:03–10:05; an outage set by hand at 10:02:30
+    const p = await platform();
+    const c = await p.component('Warehouse');
+    await p.api('POST', '/v1/maintenances', { ...window, componentIds: [c.id] });
+    await p.runEachMinute('2026-11-24T10:00:00.000Z', '2026-11-24T10:02:00.000Z');
+    p.set('2026-11-24T10:02:30.000Z');
+    await p.api('PATCH', `/v1/components/${c.id}`, { status: 'major_outage' });
+    // Act
+    await p.runEachMinute('2026-11-24T10:03:00.000Z', '2026-11-24T10:05:00.000Z');
+    // Assess: 10:00–10:03 operational, 10:03–10:06 major_outage (the page showed the outage throughout)
+    const rollups = await p.rollups(c.id);
+    expect(rollups[0]?.minutes).toEqual({ operational: 3, major_outage: 3 });
+    expect(componentUptime(rollups, { now: p.now(), days: 1 }).days[0]?.uptime).toBe(0.5);
+  });
+
+  it('credits a monitored component as the outage the page shows, not as maintenance', async () => {
+    // Prepare: a healthy monitor; the outage is set by hand at 10:02:30, before the window opens
+    const p = await platform();
+    const c = await p.component('Warehouse');
+    await p.httpMonitor(c.id, { failureThreshold: 1, recoveryThreshold: 1 });
+    await p.api('POST', '/v1/maintenances', { ...window, componentIds: [c.id] });
+    for (let i = 0; i < 3; i++) await p.tick(); // 10:00–10:02
+    p.set('2026-11-24T10:02:30.000Z');
+    await p.api('PATCH', `/v1/components/${c.id}`, { status: 'major_outage' });
+    // Act: the runs at 10:03 and 10:04 (inside the window), then 10:05
+    for (const at of ['2026-11-24T10:03:00.000Z', '2026-11-24T10:04:00.000Z', '2026-11-24T10:05:00.000Z']) {
+      p.set(at);
+      await p.checker.runDue();
+    }
+    // Assess
+    expect(await p.status(c.id)).toBe('major_outage');
+    const rollups = await p.rollups(c.id);
+    expect(rollups[0]?.minutes).toEqual({ operational: 3, major_outage: 3 });
   });
 });

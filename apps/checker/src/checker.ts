@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import {
   type ComponentStatus,
+  effectiveComponentStatuses,
   type HeartbeatMonitorConfig,
   isMaintenanceActive,
   type Log,
@@ -16,7 +17,7 @@ import { rolloverTenant } from '@upstate/services/tenant/rollover';
 import type { Store } from '@upstate/store';
 import { cadenceSeconds } from './cadence.ts';
 import { type CheckOutcome, runHttpCheck } from './http-check.ts';
-import { mapPool } from './pool.ts';
+import { fairPool, mapPool } from './pool.ts';
 import type { ResolveHost, TargetPolicy } from './ssrf.ts';
 import { defaultMaxCreditMs, statusCreditor } from './status-credit.ts';
 import { fetchTransport, nodeTransport, type Transport } from './transport.ts';
@@ -81,6 +82,8 @@ interface Recorded {
 }
 
 const minuteMs = 60_000;
+/** A check is not started with less than this left of the run's budget; it stays due for the next run. */
+export const minCheckMs = 1000;
 
 const defaultResolveHost: ResolveHost = async (host) =>
   (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
@@ -135,14 +138,23 @@ export function createChecker(deps: CheckerDeps): Checker {
   // each of which bumps and triggers the publish itself.
   const services: ServiceDeps = { store, publishTrigger, now, log };
 
-  async function check(monitor: Monitor, at: Date): Promise<CheckOutcome> {
+  async function check(monitor: Monitor, at: Date, timeoutMs: number): Promise<CheckOutcome> {
     if (monitor.config.kind === 'heartbeat') return heartbeatOutcome(monitor, monitor.config, at);
-    return runHttpCheck(monitor.config, { transport, policy });
+    return runHttpCheck(
+      { ...monitor.config, timeoutMs: Math.floor(Math.min(monitor.config.timeoutMs, timeoutMs)) },
+      { transport, policy },
+    );
   }
 
-  /** Checks one monitor and records the run; null when another run or an edit got there first. */
-  async function runOne(monitor: Monitor, at: Date): Promise<Recorded | null> {
-    const outcome = await check(monitor, at);
+  /**
+   * Checks one monitor and records the run; null when another run or an edit got there first.
+   * `timeoutMs` is what is left of the run's budget: no check outlives the run that started it.
+   */
+  async function runOne(monitor: Monitor, at: Date, timeoutMs: number): Promise<Recorded | null> {
+    const outcome = await check(monitor, at, timeoutMs);
+    if (outcome.refusal) {
+      log('monitor target refused', { tenantId: monitor.tenantId, monitorId: monitor.id, reason: outcome.refusal });
+    }
     // A missed heartbeat is itself the confirmation (grace is its tolerance), and a ping recovers it.
     const thresholds =
       monitor.config.kind === 'heartbeat'
@@ -214,9 +226,18 @@ export function createChecker(deps: CheckerDeps): Checker {
     // Minutes per component and status, so two monitors of one component make one write each.
     const day = utcDay(at);
     const credit = new Map<string, { componentId: string; status: ComponentStatus; minutes: number }>();
+    // Credit what the page shows: maintenance, unless a real outage outranks it (issue 14).
+    const shown = effectiveComponentStatuses(
+      components.flatMap((c) => {
+        const status = statusOf.get(c.id);
+        return status ? [{ id: c.id, status }] : [];
+      }),
+      live,
+      at,
+    );
     for (const r of runs) {
       const componentId = r.monitor.componentId;
-      const status = inMaintenance.has(componentId) ? 'under_maintenance' : statusOf.get(componentId);
+      const status = shown.get(componentId);
       if (!status) continue;
       // Each monitor covers the whole cadence; with k monitors the component's time is counted once.
       const minutes = cadenceSeconds(r.monitor) / 60 / Math.max(1, activeMonitors.get(componentId) ?? 1);
@@ -258,16 +279,24 @@ export function createChecker(deps: CheckerDeps): Checker {
         const due = page.filter((m) => !seen.has(`${m.tenantId}/${m.id}`)).slice(0, maxPerRun - seen.size);
         if (due.length === 0) break;
         for (const m of due) seen.add(`${m.tenantId}/${m.id}`);
+        // Slots are shared fairly between tenants: one tenant's hanging targets hold at most its
+        // share while others wait, and each check's timeout ends inside the run's budget.
         const recorded = (
-          await mapPool(due, concurrency, async (m) => {
-            if (outOfTime()) return null;
-            try {
-              return await runOne(m, at);
-            } catch (error) {
-              log('monitor run failed', { tenantId: m.tenantId, monitorId: m.id, error: String(error) });
-              return null;
-            }
-          })
+          await fairPool(
+            due,
+            (m) => m.tenantId,
+            concurrency,
+            async (m) => {
+              const left = deadline - performance.now();
+              if (left < minCheckMs) return null;
+              try {
+                return await runOne(m, at, left);
+              } catch (error) {
+                log('monitor run failed', { tenantId: m.tenantId, monitorId: m.id, error: String(error) });
+                return null;
+              }
+            },
+          )
         ).filter((r): r is Recorded => r !== null);
         checked += recorded.length;
         const byTenant = Map.groupBy(recorded, (r) => r.monitor.tenantId);

@@ -164,7 +164,8 @@ describe('SSRF guard in a check', () => {
     target.answer('/up', { status: 200 });
     const outcome = await runHttpCheck(config('/up', { url: url.replace('{port}', String(target.port)) }), strict);
     expect(outcome).toMatchObject({ result: 'down', latencyMs: null, statusCode: null });
-    expect(outcome.error).toMatch(/^target refused: /);
+    expect(outcome.error).toBe('target not allowed');
+    expect(outcome.refusal).toMatch(/^target refused: /);
     expect(target.requests).toHaveLength(0);
   });
 
@@ -174,7 +175,8 @@ describe('SSRF guard in a check', () => {
       transport: nodeTransport,
       policy,
     });
-    expect(outcome.error).toBe('target refused: intranet.example.com → 192.168.10.20 is a private address');
+    expect(outcome.error).toBe('target not allowed');
+    expect(outcome.refusal).toBe('target refused: intranet.example.com → 192.168.10.20 is a private address');
   });
 
   it('re-checks every redirect hop: a public page redirecting to the metadata service is refused', async () => {
@@ -191,7 +193,8 @@ describe('SSRF guard in a check', () => {
       transport: fetchTransport(routed),
       policy: { resolveHost: async () => ['93.184.216.34'], allowPrivateTargets: false },
     });
-    expect(outcome.error).toBe('target refused: 169.254.169.254 → 169.254.169.254 is a linkLocal address');
+    expect(outcome.error).toBe('target not allowed');
+    expect(outcome.refusal).toBe('target refused: 169.254.169.254 → 169.254.169.254 is a linkLocal address');
     expect(requested).toEqual(['http://public.example.com/start']);
   });
 });

@@ -7,7 +7,15 @@ export interface CheckOutcome {
   latencyMs: number | null;
   statusCode: number | null;
   error: string | null;
+  /**
+   * Why the target was refused, for the operator log only: it says how a name resolves inside the
+   * platform (`intranet → 10.x is a private address`). The tenant sees `targetNotAllowed`.
+   */
+  refusal?: string;
 }
+
+/** What a tenant sees for a refused target; the reason goes to the operator log. */
+export const targetNotAllowed = 'target not allowed';
 
 export const maxRedirects = 5;
 /** How much of a body is searched for the keyword. */
@@ -18,7 +26,6 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
 function reasonOf(error: unknown, timeoutMs: number, signal: AbortSignal): string {
   if (signal.aborted) return `timeout after ${timeoutMs} ms`;
-  if (error instanceof RefusedTarget) return error.message;
   const e = error as { code?: string; cause?: { code?: string }; message?: string };
   const code = e.code ?? e.cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused';
@@ -77,12 +84,10 @@ export async function runHttpCheck(
       return { result: 'up', latencyMs, statusCode: res.status, error: null };
     }
   } catch (error) {
-    const refused = error instanceof RefusedTarget;
-    return down(
-      refused ? null : Math.round(performance.now() - started),
-      null,
-      reasonOf(error, config.timeoutMs, signal),
-    );
+    if (error instanceof RefusedTarget && !signal.aborted) {
+      return { ...down(null, null, targetNotAllowed), refusal: error.message };
+    }
+    return down(Math.round(performance.now() - started), null, reasonOf(error, config.timeoutMs, signal));
   }
 }
 

@@ -1,4 +1,4 @@
-import { type ComponentStatus, isMaintenanceActive, type Log, maintenanceStatusAt, utcDay } from '@upstate/core';
+import { type ComponentStatus, effectiveComponentStatuses, type Log, utcDay } from '@upstate/core';
 import type { Store } from '@upstate/store';
 import { cadenceSeconds } from './cadence.ts';
 import { mapPool } from './pool.ts';
@@ -33,8 +33,8 @@ export interface TenantCredit {
 
 /**
  * Credits the time from the tenant's watermark to the end of the current minute to every component
- * that no unpaused monitor covers, in its current status (`under_maintenance` during active
- * maintenance), split at UTC midnight.
+ * that no unpaused monitor covers, in the status the page shows (`under_maintenance` during active
+ * maintenance unless an outage outranks it), split at UTC midnight.
  * The watermark is claimed first (conditional on the value read), so of any overlapping runs one
  * credits a span; a crash after the claim loses that span's minutes rather than counting them twice.
  */
@@ -96,12 +96,8 @@ export async function creditTenantStatusTime(
   });
   if (!claimed) return none;
 
-  const inMaintenance = new Set<string>();
-  for (const m of live) {
-    if (isMaintenanceActive({ ...m, status: maintenanceStatusAt(m, at) })) {
-      for (const id of m.componentIds) inMaintenance.add(id);
-    }
-  }
+  // Credit what the page shows: maintenance, unless a real outage outranks it (issue 14).
+  const shown = effectiveComponentStatuses(components, live, at);
   const credits: { componentId: string; day: string; status: ComponentStatus; minutes: number }[] = [];
   for (const c of components) {
     // Never before the component existed (or its uptime start date), so earlier days keep "no data".
@@ -112,7 +108,7 @@ export async function creditTenantStatusTime(
     if (handedOver !== undefined) start = Math.max(start, Date.parse(handedOver), floorMinute(now));
     // Monitored now: only the part of the span before its first active monitor existed.
     const end = Math.min(to, monitoredSince.get(c.id) ?? to);
-    const status: ComponentStatus = inMaintenance.has(c.id) ? 'under_maintenance' : c.status;
+    const status: ComponentStatus = shown.get(c.id) ?? c.status;
     for (const part of minutesByUtcDay(start, end)) credits.push({ componentId: c.id, status, ...part });
   }
   const added = await mapPool(credits, 8, async (c) => {

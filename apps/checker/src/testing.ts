@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Monitor } from '@upstate/core';
+import type { Store } from '@upstate/store';
 
 /** What the local target answers on one path. */
 export interface TargetAnswer {
@@ -18,11 +20,11 @@ export interface TargetAnswer {
  */
 export async function startTarget() {
   const answers = new Map<string, TargetAnswer>();
-  const requests: { method: string; path: string; headers: IncomingHttpHeaders }[] = [];
+  const requests: { method: string; path: string; headers: IncomingHttpHeaders; receivedAt: number }[] = [];
   const open = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://target').pathname;
-    requests.push({ method: req.method ?? 'GET', path, headers: req.headers });
+    requests.push({ method: req.method ?? 'GET', path, headers: req.headers, receivedAt: performance.now() });
     const a = answers.get(path) ?? { status: 404, body: 'no answer set' };
     if (a.hang) {
       open.add(res);
@@ -59,3 +61,82 @@ export async function startTarget() {
 }
 
 export type Target = Awaited<ReturnType<typeof startTarget>>;
+
+/** An HTTP monitor aimed at `url`, due at `nextRunAt`, with its component created first. */
+export async function seedHttpMonitor(
+  store: Store,
+  fields: { tenantId: string; id: string; url: string; nextRunAt: string; timeoutMs?: number },
+): Promise<Monitor> {
+  const at = fields.nextRunAt;
+  const componentId = `c-${fields.id}`;
+  await store.components.create({
+    id: componentId,
+    tenantId: fields.tenantId,
+    groupId: null,
+    name: `Component ${fields.id}`,
+    description: null,
+    position: 0,
+    status: 'operational',
+    statusSource: 'monitor',
+    onlyShowIfDegraded: false,
+    showUptime: true,
+    startDate: at.slice(0, 10),
+    createdAt: at,
+    updatedAt: at,
+  });
+  const monitor: Monitor = {
+    id: fields.id,
+    tenantId: fields.tenantId,
+    componentId,
+    name: fields.id,
+    config: {
+      kind: 'http',
+      url: fields.url,
+      method: 'GET',
+      expectedStatus: { min: 200, max: 299 },
+      keyword: null,
+      timeoutMs: fields.timeoutMs ?? 30_000,
+      followRedirects: false,
+      headers: {},
+      degradedThresholdMs: 30_000,
+    },
+    intervalSeconds: 60,
+    failureThreshold: 1,
+    recoveryThreshold: 1,
+    paused: false,
+    nextRunAt: at,
+    lastResult: null,
+    consecutiveFailures: 0,
+    consecutiveSuccesses: 0,
+    lastHeartbeatAt: null,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+  await store.monitors.create(monitor);
+  return monitor;
+}
+
+/**
+ * The starvation of issue 14: tenant `noisy` has `hanging` monitors at a target that never answers,
+ * all overdue (older than anything else); tenant `victim` has one monitor whose target is down.
+ */
+export async function seedNoisyNeighbour(store: Store, target: Target, options: { hanging: number; at: Date }) {
+  target.answer('/hang', { hang: true });
+  target.answer('/victim', { status: 503, body: 'down' });
+  const overdue = new Date(options.at.getTime() - 5 * 60_000).toISOString();
+  for (let i = 0; i < options.hanging; i++) {
+    await seedHttpMonitor(store, {
+      tenantId: 'noisy',
+      id: `hang${String(i).padStart(4, '0')}`,
+      url: target.url('/hang'),
+      nextRunAt: overdue,
+    });
+  }
+  return seedHttpMonitor(store, {
+    tenantId: 'victim',
+    id: 'victim',
+    url: target.url('/victim'),
+    nextRunAt: options.at.toISOString(),
+  });
+}

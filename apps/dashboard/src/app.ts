@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
+import { HTTPException } from 'hono/http-exception';
 import { assets } from './assets.ts';
 import { createKit, type DashboardDeps, refusals } from './kit.ts';
 import { authPage } from './layout.ts';
@@ -9,6 +10,7 @@ import { accountRoutes } from './pages/account.ts';
 import { brandingRoutes } from './pages/branding.ts';
 import { componentRoutes } from './pages/components.ts';
 import { domainRoutes } from './pages/domains.ts';
+import { embedRoutes } from './pages/embeds.ts';
 import { incidentRoutes } from './pages/incidents.ts';
 import { keyRoutes } from './pages/keys.ts';
 import { maintenanceRoutes } from './pages/maintenance.ts';
@@ -83,6 +85,15 @@ export function createDashboard(deps: DashboardDeps): Hono {
   app.use('*', bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.text('Form too large', 413) }));
 
   app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status < 500) {
+      return c.html(
+        authPage(kit.base, {
+          title: 'Bad request',
+          body: html`<h1>Bad request</h1><p>${error.message}. Go back, reload the page and try again.</p><p><a href="${kit.base}">Back to the dashboard</a></p>`,
+        }),
+        error.status,
+      );
+    }
     console.error(
       JSON.stringify({ level: 'error', message: 'dashboard error', path: c.req.path, error: String(error) }),
     );
@@ -116,6 +127,7 @@ export function createDashboard(deps: DashboardDeps): Hono {
   domainRoutes(app, kit);
   keyRoutes(app, kit);
   brandingRoutes(app, kit);
+  embedRoutes(app, kit);
 
   app.all('*', async (c) => {
     // Mounted at `/dashboard`, the overview is `/dashboard`; the trailing-slash form is the same page.

@@ -3,6 +3,7 @@ import type { Branding } from '@upstate/core';
 import type { Store } from '@upstate/store';
 import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ApiResult, callApi } from './api-client.ts';
 import { type PublishView, page, type Section, type Shell, type TenantChoice } from './layout.ts';
@@ -149,7 +150,13 @@ export function createKit(deps: DashboardDeps): Kit {
       );
     },
     async form(c) {
-      const body = await c.req.parseBody();
+      let body: Awaited<ReturnType<typeof c.req.parseBody>>;
+      try {
+        body = await c.req.parseBody();
+      } catch (cause) {
+        // A garbled multipart or urlencoded body is the sender's fault, so a 400, never a 500.
+        throw new HTTPException(400, { message: 'The form could not be read', cause });
+      }
       const out: Record<string, string> = {};
       for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
       return out;

@@ -43,6 +43,7 @@ const nav = [
   ['monitors', '/monitors', 'Monitors'],
   ['subscribers', '/subscribers', 'Subscribers'],
   ['branding', '/branding', 'Branding'],
+  ['embeds', '/embeds', 'Badges & embeds'],
   ['domain', '/domain', 'Custom domain'],
   ['api-keys', '/api-keys', 'API keys'],
   ['audit', '/audit', 'Audit log'],

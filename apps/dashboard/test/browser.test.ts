@@ -93,7 +93,7 @@ async function newContext(options: Parameters<Browser['newContext']>[0] = {}): P
 async function axe(page: Page) {
   let timer: NodeJS.Timeout | undefined;
   const result = await Promise.race([
-    new AxeBuilder({ page }).exclude('iframe[name="preview"]').analyze(),
+    new AxeBuilder({ page }).exclude('iframe[name="preview"]').exclude('iframe.embed-frame-preview').analyze(),
     new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`axe did not finish on ${page.url()} in 60 s`)), 60_000);
     }),
@@ -279,6 +279,7 @@ describe('accessibility', () => {
       '/dashboard/domain',
       '/dashboard/api-keys',
       '/dashboard/branding',
+      '/dashboard/embeds',
       '/dashboard/audit',
       '/dashboard/team',
       '/dashboard/settings',
@@ -386,7 +387,7 @@ describe('accessibility', () => {
     // The navigation is reachable in order and shows where focus is.
     await page.goto(`${origin}/dashboard`);
     const order: string[] = [];
-    for (let i = 0; i < 15; i++) {
+    for (let i = 0; i < 16; i++) {
       await page.keyboard.press('Tab');
       const focused = await page.evaluate(() => ({
         text: (document.activeElement?.textContent ?? '').trim(),
@@ -395,7 +396,7 @@ describe('accessibility', () => {
       expect(focused.outline, focused.text).not.toBe('none');
       order.push(focused.text);
     }
-    expect(order.slice(0, 15)).toEqual([
+    expect(order.slice(0, 16)).toEqual([
       'Skip to content',
       'Upstate',
       'Overview',
@@ -405,6 +406,7 @@ describe('accessibility', () => {
       'Monitors',
       'Subscribers',
       'Branding',
+      'Badges & embeds',
       'Custom domain',
       'API keys',
       'Audit log',

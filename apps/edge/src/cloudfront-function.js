@@ -2,6 +2,8 @@
 // executed by the local edge server, so both route the same way.
 // - "/" and "/x/" serve "index.html" of that directory; "/x" (no extension) serves "/x/index.html".
 // - Paths with dot segments or encoded slashes/dots are refused: they could escape the tenant's prefix.
+// - OPTIONS on /api/v2/* is a CORS preflight from a Statuspage widget: answered here, at the edge,
+//   with the headers of apps/edge/src/headers.ts (corsHeaders); OPTIONS elsewhere is refused.
 function rewrite(uri) {
   if (typeof uri !== 'string' || uri.charAt(0) !== '/') return { status: 400 };
   var lower = uri.toLowerCase();
@@ -23,11 +25,23 @@ function rewrite(uri) {
   return { uri: uri };
 }
 
+var preflightHeaders = {
+  'access-control-allow-origin': { value: '*' },
+  'access-control-allow-methods': { value: 'GET, HEAD, OPTIONS' },
+  'access-control-max-age': { value: '86400' },
+};
+
 async function handler(event) {
   var request = event.request;
   var result = rewrite(request.uri);
   if (result.status) {
     return { statusCode: result.status, statusDescription: 'Bad Request' };
+  }
+  if (request.method === 'OPTIONS') {
+    if (request.uri.indexOf('/api/v2/') === 0) {
+      return { statusCode: 204, statusDescription: 'No Content', headers: preflightHeaders };
+    }
+    return { statusCode: 405, statusDescription: 'Method Not Allowed', headers: { allow: { value: 'GET, HEAD' } } };
   }
   request.uri = result.uri;
   return request;

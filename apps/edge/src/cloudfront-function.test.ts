@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cloudFrontFunctionSource, cloudFrontHandler, rewriteUri } from './cloudfront-function.ts';
+import { corsHeaders } from './headers.ts';
 
 // One table drives both the pure rewrite and the deployed handler, so the edge and CloudFront agree.
 const cases: [uri: string, expected: string | 400][] = [
@@ -10,6 +11,8 @@ const cases: [uri: string, expected: string | 400][] = [
   ['/incidents/01JABC', '/incidents/01JABC/index.html'],
   ['/incidents/01JABC/', '/incidents/01JABC/index.html'],
   ['/feed.rss', '/feed.rss'],
+  ['/history.atom', '/history.atom'],
+  ['/api/v2/incidents/01JABC.json', '/api/v2/incidents/01JABC.json'],
   ['/api/v2/summary.json', '/api/v2/summary.json'],
   ['/api/v2/incidents/unresolved.json', '/api/v2/incidents/unresolved.json'],
   ['/assets/default/abc123.css', '/assets/default/abc123.css'],
@@ -36,6 +39,27 @@ describe('CloudFront viewer-request function', () => {
     const result = await cloudFrontHandler({ request: { uri } });
     if (expected === 400) expect(result).toEqual({ statusCode: 400, statusDescription: 'Bad Request' });
     else expect(result.uri).toBe(expected);
+  });
+
+  it('answers a CORS preflight on /api/v2/* with the headers the API responses carry', async () => {
+    const result = await cloudFrontHandler({ request: { uri: '/api/v2/incidents/abc.json', method: 'OPTIONS' } });
+    expect(result.statusCode).toBe(204);
+    const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, v.value]));
+    expect(headers).toEqual(corsHeaders('/api/v2/incidents/abc.json'));
+  });
+
+  it('refuses OPTIONS outside the v2 API and never turns a preflight into a fetch', async () => {
+    expect(await cloudFrontHandler({ request: { uri: '/', method: 'OPTIONS' } })).toEqual({
+      statusCode: 405,
+      statusDescription: 'Method Not Allowed',
+      headers: { allow: { value: 'GET, HEAD' } },
+    });
+    expect(await cloudFrontHandler({ request: { uri: '/api/v2/../x', method: 'OPTIONS' } })).toMatchObject({
+      statusCode: 400,
+    });
+    expect((await cloudFrontHandler({ request: { uri: '/api/v2/status.json', method: 'GET' } })).uri).toBe(
+      '/api/v2/status.json',
+    );
   });
 
   it('is a plain cloudfront-js-2.0 script: no imports, exports or Node globals', () => {

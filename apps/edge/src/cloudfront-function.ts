@@ -4,7 +4,13 @@ import { readFileSync } from 'node:fs';
 export const cloudFrontFunctionSource = readFileSync(new URL('./cloudfront-function.js', import.meta.url), 'utf8');
 
 type Rewrite = { uri: string; status?: undefined } | { status: number; uri?: undefined };
-type Handler = (event: { request: { uri: string } }) => Promise<{ uri?: string; statusCode?: number }>;
+export interface CloudFrontFunctionResult {
+  uri?: string;
+  statusCode?: number;
+  statusDescription?: string;
+  headers?: Record<string, { value: string }>;
+}
+type Handler = (event: { request: { uri: string; method?: string } }) => Promise<CloudFrontFunctionResult>;
 
 // The deployed file has no exports (CloudFront Functions are plain scripts), so the local edge
 // evaluates that very source rather than a copy.

@@ -7,7 +7,7 @@ import { newId } from '@upstate/core';
 import { createTestStore } from '@upstate/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEdge, type Edge } from './edge.ts';
-import { contentSecurityPolicy } from './headers.ts';
+import { contentSecurityPolicy, embedFrameContentSecurityPolicy } from './headers.ts';
 
 let s3: Awaited<ReturnType<typeof startS3rver>>;
 let store: Awaited<ReturnType<typeof createTestStore>>['store'];
@@ -85,7 +85,7 @@ describe('routing by Host', () => {
       lastCheckedAt: null,
     });
     expect((await get(domain, '/')).status).toBe(404);
-    await store.domains.setStatus(acme.id, domain, 'verified');
+    await store.domains.verify(acme.id, domain);
     const res = await get(`${domain}:443`, '/');
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('acme home');
@@ -115,6 +115,48 @@ describe('routing by Host', () => {
     expect(lookups).toBe(3);
     answers.set('a.example', acme.id);
     expect((await hit()).status).toBe(200);
+  });
+
+  it('checks slugs as strictly as core: a slug core refuses never routes, even if stored', async () => {
+    // Prepare: tenants written straight to the store with slugs sign-up would refuse
+    for (const slug of ['ab', 'login', 'mta-sts']) {
+      const id = newId();
+      await store.tenants.create({ id, slug, name: slug, timezone: 'UTC', createdAt: new Date().toISOString() });
+      await put(siteKey(id, 'index.html'), `<title>${slug} home</title>`, 'text/html; charset=utf-8');
+      // Act + Assess
+      const res = await get(`${slug}.localhost`, '/');
+      expect(res.status, slug).toBe(404);
+      expect(await res.text()).not.toContain(`${slug} home`);
+    }
+  });
+
+  it('answers an origin failure with a 502 that carries the security headers', async () => {
+    // Prepare: an edge whose routing lookup fails
+    const failing = createEdge({
+      s3: s3.client,
+      bucket: s3.bucket,
+      resolveHost: async () => {
+        throw new Error('table unavailable');
+      },
+    });
+    const quiet = console.error;
+    console.error = () => {};
+    try {
+      // Act
+      const res = await failing.fetch(
+        new Request('https://x/', { headers: { host: 'acme.localhost', 'x-forwarded-proto': 'https' } }),
+      );
+      // Assess
+      expect(res.status).toBe(502);
+      expect(res.headers.get('content-security-policy')).toBe(contentSecurityPolicy);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('strict-transport-security')).toBeTruthy();
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(await res.text()).not.toContain('table unavailable');
+    } finally {
+      console.error = quiet;
+    }
   });
 
   it('takes a resolveHost function instead of a store', async () => {
@@ -194,6 +236,29 @@ describe('serving from S3 like CloudFront', () => {
     expect(tiny.headers.get('content-encoding')).toBeNull();
   });
 
+  it('lets other sites frame /embed/frame/ alone; every other path stays DENY', async () => {
+    await put(siteKey(acme.id, 'embed/frame/index.html'), '<p>frame</p>', 'text/html; charset=utf-8');
+    const frame = await get('acme.localhost', '/embed/frame/');
+    expect(frame.status).toBe(200);
+    expect(frame.headers.get('x-frame-options')).toBeNull();
+    expect(frame.headers.get('content-security-policy')).toBe(embedFrameContentSecurityPolicy);
+    expect(embedFrameContentSecurityPolicy).toBe(
+      contentSecurityPolicy.replace("frame-ancestors 'none'", 'frame-ancestors *'),
+    );
+    for (const path of ['/', '/embed/script.js', '/embed/frameX', '/incidents/x/', '/api/v2/summary.json']) {
+      const res = await get('acme.localhost', path);
+      expect({
+        path,
+        xfo: res.headers.get('x-frame-options'),
+        csp: res.headers.get('content-security-policy'),
+      }).toEqual({
+        path,
+        xfo: 'DENY',
+        csp: contentSecurityPolicy,
+      });
+    }
+  });
+
   it('adds the security headers, HSTS only over https', async () => {
     const res = await get('acme.localhost', '/');
     expect(res.headers.get('content-security-policy')).toBe(contentSecurityPolicy);
@@ -216,6 +281,8 @@ describe('serving from S3 like CloudFront', () => {
     const preflight = await get('acme.localhost', '/api/v2/summary.json', {}, 'OPTIONS');
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, HEAD, OPTIONS');
+    expect((await get('acme.localhost', '/', {}, 'OPTIONS')).status).toBe(405);
     expect((await get('acme.localhost', '/')).headers.get('access-control-allow-origin')).toBeNull();
   });
 

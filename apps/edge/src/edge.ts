@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import { readObject, siteKey } from '@upstate/aws';
+import { TenantSlug } from '@upstate/core';
 import { type CachedObject, EdgeCache, sharedTtlMs } from './cache.ts';
 import { cloudFrontHandler } from './cloudfront-function.ts';
 import { compress, type Encoding, isCompressible, negotiate } from './compress.ts';
@@ -46,8 +47,6 @@ export interface Edge {
   listen(port: number, hostname?: string): Promise<{ port: number; close(): Promise<void> }>;
 }
 
-const slugLabel = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
 /** The host a request is for, lower-cased, without port or trailing dot. */
 export function requestHost(request: Request): string {
   const raw = request.headers.get('host') ?? new URL(request.url).host;
@@ -60,7 +59,8 @@ export function storeHostResolver(store: EdgeStore, platformDomain: string): (ho
   return async (host) => {
     if (host.endsWith(suffix)) {
       const slug = host.slice(0, -suffix.length);
-      if (!slugLabel.test(slug)) return null;
+      // Exactly core's rule, so the edge never looks up a slug no tenant can have.
+      if (!TenantSlug.safeParse(slug).success) return null;
       return (await store.tenants.getBySlug(slug))?.tenant.id ?? null;
     }
     if (host === platformDomain || !host.includes('.')) return null;
@@ -185,13 +185,21 @@ export function createEdge(options: EdgeOptions): Edge {
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const https = url.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
-    const security = securityHeaders({ https, ...(options.formAction ? { formAction: options.formAction } : {}) });
     const tenantId = await resolveHost(requestHost(request));
-    if (!tenantId) return plain(404, 'Not found', security, request);
+    if (!tenantId) return plain(404, 'Not found', securityHeaders({ https }), request);
 
     const rawUri = url.pathname;
-    if (request.method === 'OPTIONS' && rawUri.startsWith('/api/v2/')) {
-      return new Response(null, { status: 204, headers: { ...security, ...corsHeaders(rawUri) } });
+    const security = securityHeaders({
+      https,
+      uri: rawUri,
+      ...(options.formAction ? { formAction: options.formAction } : {}),
+    });
+    // The very function infra deploys decides the object key, refuses traversal attempts and
+    // answers CORS preflights.
+    const rewritten = await cloudFrontHandler({ request: { uri: rawUri, method: request.method } });
+    if (request.method === 'OPTIONS' && rewritten.statusCode) {
+      const answered = Object.fromEntries(Object.entries(rewritten.headers ?? {}).map(([k, v]) => [k, v.value]));
+      return new Response(null, { status: rewritten.statusCode, headers: { ...security, ...answered } });
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return new Response('Method not allowed\n', {
@@ -200,8 +208,6 @@ export function createEdge(options: EdgeOptions): Edge {
       });
     }
 
-    // The very function infra deploys decides the object key (and refuses traversal attempts).
-    const rewritten = await cloudFrontHandler({ request: { uri: rawUri } });
     if (rewritten.statusCode || !rewritten.uri) {
       return plain(rewritten.statusCode ?? 400, 'Bad request', security, request);
     }
@@ -225,7 +231,15 @@ export function createEdge(options: EdgeOptions): Edge {
       } catch (error) {
         // CloudFront answers 502 when the origin fails; say so without leaking internals.
         console.error(JSON.stringify({ level: 'error', message: 'edge origin error', error: String(error) }));
-        return new Response('Bad gateway\n', { status: 502, headers: { 'content-type': 'text/plain' } });
+        const https = request.url.startsWith('https:') || request.headers.get('x-forwarded-proto') === 'https';
+        return new Response('Bad gateway\n', {
+          status: 502,
+          headers: {
+            'content-type': 'text/plain; charset=utf-8',
+            'cache-control': 'no-store',
+            ...securityHeaders({ https }),
+          },
+        });
       }
     },
     invalidator: {

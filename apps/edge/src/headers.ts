@@ -18,16 +18,33 @@ export function pagePolicy(formAction?: string): string {
 }
 export const contentSecurityPolicy = pagePolicy();
 
+/**
+ * The iframe variant of the status embed is the one path any site may frame; the same policy
+ * otherwise. Matched on the viewer's path, as CloudFront's `/embed/frame/*` behaviour is.
+ */
+export const embedFramePrefix = '/embed/frame/';
+export const embedFrameContentSecurityPolicy = contentSecurityPolicy.replace(
+  "frame-ancestors 'none'",
+  'frame-ancestors *',
+);
+export const isEmbedFrame = (uri: string) => uri.startsWith(embedFramePrefix);
+
 /** One year; no includeSubDomains, because a custom domain's other subdomains belong to the tenant. */
 export const strictTransportSecurity = 'max-age=31536000';
 
-/** `formAction`: the platform API's origin, where the subscribe form posts. */
-export function securityHeaders(options: { https: boolean; formAction?: string }): Record<string, string> {
+/** `formAction`: the platform API's origin, where the subscribe form posts; `uri` picks the embed frame's policy. */
+export function securityHeaders(options: {
+  https: boolean;
+  formAction?: string;
+  uri?: string;
+}): Record<string, string> {
+  const frame = options.uri !== undefined && isEmbedFrame(options.uri);
+  const policy = pagePolicy(options.formAction);
   return {
-    'content-security-policy': pagePolicy(options.formAction),
+    'content-security-policy': frame ? policy.replace("frame-ancestors 'none'", 'frame-ancestors *') : policy,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'strict-origin-when-cross-origin',
-    'x-frame-options': 'DENY',
+    ...(frame ? {} : { 'x-frame-options': 'DENY' }),
     'permissions-policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
     ...(options.https ? { 'strict-transport-security': strictTransportSecurity } : {}),
   };

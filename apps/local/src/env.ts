@@ -1,7 +1,8 @@
 import { parseEnv } from '@upstate/core';
 import { z } from 'zod';
 
-const Port = z.coerce.number().int().min(1).max(65_535);
+const portError = { error: 'must be a port number from 1 to 65535' };
+const Port = z.coerce.number(portError).int(portError).min(1, portError).max(65_535, portError);
 
 // The only place this app reads process.env.
 const Env = z.object({

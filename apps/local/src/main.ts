@@ -18,7 +18,14 @@ if (unknown.length) {
   process.exit(2);
 }
 
-const env = readEnv();
+let env: ReturnType<typeof readEnv>;
+try {
+  env = readEnv();
+} catch (error) {
+  if (!isAppError(error)) throw error;
+  process.stderr.write(`\nCannot start: ${error.message}\n`);
+  process.exit(2);
+}
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dataDir = env.UPSTATE_DATA_DIR ?? `${root}.upstate`;
 const color = process.stdout.isTTY && env.NO_COLOR === undefined;

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { DnsResolver } from '@upstate/api';
+import type { ApiConfig, DnsResolver } from '@upstate/api';
 import { startApiServer } from '@upstate/api/node';
 import { createSesMailer } from '@upstate/aws';
 import { type MailboxMessage, startS3rver, startSesLocal } from '@upstate/aws/testing';
@@ -15,6 +15,7 @@ import { createLocalPublisher, type Renderer } from '@upstate/publisher';
 import { ensureTheme, themeNames } from '@upstate/render';
 import { createStore, ensureTable, type Store } from '@upstate/store';
 import { createDynamoClient, startDynalite } from '@upstate/store/testing';
+import { claimDataDir, pidFile } from './data-dir.ts';
 import { mountDemoReceiver, seedDemoSubscribers } from './demo-subscribers.ts';
 import { assertPortFree } from './ports.ts';
 import { type DemoCredentials, reissueDemoKey, seedDemo } from './seed.ts';
@@ -35,6 +36,8 @@ export interface PlatformOptions {
   /** TXT lookups for custom-domain verification (default: the system resolver). */
   dnsResolver?: DnsResolver;
   timers?: { checkMs?: number; reconcileMs?: number; rolloverMs?: number };
+  /** API settings over the local defaults (tests: e.g. a monitor cap that makes the seed fail). */
+  apiConfig?: Partial<ApiConfig>;
   /** Renders a tenant's site (default: the compiled themes); the bench wraps it to count renders. */
   renderer?: Renderer;
 }
@@ -57,27 +60,9 @@ export interface Platform {
 }
 
 const tableName = 'upstate';
-const pidFile = 'upstate.pid';
-
-/** One platform per data folder: LevelDB and s3rver's files are not safe to share between processes. */
-function claimDataDir(dataDir: string) {
-  const file = join(dataDir, pidFile);
-  const other = existsSync(file) ? Number(readFileSync(file, 'utf8')) : 0;
-  if (other && other !== process.pid) {
-    let alive = true;
-    try {
-      process.kill(other, 0);
-    } catch {
-      alive = false;
-    }
-    if (alive)
-      throw new AppError('conflict', `Another Upstate (pid ${other}) is already using ${dataDir}. Stop it first.`, {
-        field: 'UPSTATE_DATA_DIR',
-      });
-  }
-  writeFileSync(file, String(process.pid));
-}
 const bucket = 'upstate-sites';
+/** Present while the demo is being seeded; says whether the folder held anything else. */
+const seedingMarker = 'seeding.json';
 
 /**
  * Runs the whole platform in this process with the embedded stand-ins, seeds the demo tenant on
@@ -118,11 +103,28 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     mkdirSync(dataDir, { recursive: true });
     claimDataDir(dataDir);
     closers.push(() => rmSync(join(dataDir, pidFile), { force: true }));
-    if (options.reset) {
+    const clear = () => {
       for (const entry of readdirSync(dataDir)) {
         if (entry !== pidFile) rmSync(join(dataDir, entry), { recursive: true, force: true });
       }
+    };
+    // The demo seed is all-or-nothing: a seed that stopped halfway (error, crash, Ctrl-C) into a
+    // folder that held nothing else is cleared, and seeded again from scratch below.
+    const seedingFile = join(dataDir, seedingMarker);
+    const halfSeeded = existsSync(seedingFile)
+      ? (JSON.parse(readFileSync(seedingFile, 'utf8')) as { fresh?: boolean })
+      : undefined;
+    if (options.reset) {
+      clear();
       say('  ✓ cleared the data folder (--reset)');
+    } else if (halfSeeded?.fresh) {
+      clear();
+      say('  ✓ cleared a demo seed that stopped halfway; seeding it again');
+    } else if (halfSeeded) {
+      warnings.push(
+        `the demo seed stopped halfway in a folder that holds other data; it was kept (--reset starts over)`,
+      );
+      rmSync(seedingFile, { force: true });
     }
     for (const sub of ['dynamodb', 's3']) mkdirSync(join(dataDir, sub), { recursive: true });
     const demoFile = join(dataDir, 'demo.json');
@@ -232,7 +234,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           store,
           publishTrigger: publisher.trigger,
           dnsResolver,
-          config: apiConfig,
+          config: { ...apiConfig, ...options.apiConfig },
           mailer: mail.mailer,
           subscriptions: {
             linkSecret,
@@ -286,13 +288,28 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     }
     let seeded = false;
     if (!demo && options.seed !== false) {
+      const fresh = (await store.tenants.listIds()).length === 0;
+      writeFileSync(seedingFile, `${JSON.stringify({ fresh })}\n`);
       demo = await step(
         'demo tenant seeded',
-        () => seedDemo({ store, apiBase: `http://127.0.0.1:${options.ports.api}`, monitorTarget, config: apiConfig }),
+        () =>
+          seedDemo({
+            store,
+            apiBase: `http://127.0.0.1:${options.ports.api}`,
+            monitorTarget,
+            config: { ...apiConfig, ...options.apiConfig },
+          }),
         () => '(7 components in 3 groups, 90 days of history, 4 incidents, 1 maintenance, 1 monitor)',
-      );
+      ).catch((error: unknown) => {
+        throw new AppError(
+          'internal',
+          `seeding the demo failed (${String(error).slice(0, 300)}); the next start ${fresh ? 'clears it and seeds again' : 'keeps the folder as it is'}`,
+          { cause: error },
+        );
+      });
       writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
       await seedDemoSubscribers({ store, tenantId: demo.tenantId, apiBase, linkSecret });
+      rmSync(seedingFile, { force: true });
       seeded = true;
     }
 

@@ -119,7 +119,8 @@ describe('task handlers', () => {
       return new TextDecoder().decode(file?.body);
     };
     expect(await sitemap()).toContain('<loc>https://tenantdomain.status.example.net/</loc>');
-    await store.domains.add(domain('status.tenant.example', 'verified'));
+    await store.domains.add(domain('status.tenant.example', 'pending'));
+    await store.domains.verify('tenant-domain', 'status.tenant.example');
     expect(await sitemap()).toContain('<loc>https://status.tenant.example/</loc>');
   });
 
@@ -192,6 +193,7 @@ describe('Invalidate retried by Step Functions', () => {
       verifiedAt: '2026-11-20T12:00:00.000Z',
       lastCheckedAt: null,
     });
+    await real.domains.verify(tenantId, 'status.retry.example');
     const client = new CloudFrontClient({ region: 'us-east-1' });
     const cloudFront = mockClient(client);
     const owned = (id: string) => ({

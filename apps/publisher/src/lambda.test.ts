@@ -95,8 +95,11 @@ describe('lambda.ts handlers', () => {
     expect(events[1]?.input).toEqual({ tenantId, owner });
     expect(events[2]?.input).toEqual({ tenantId, owner, version: second, build: expect.stringMatching(/^builds\//) });
     const paths = (events[3]?.input as { paths?: string[] } | undefined)?.paths ?? [];
-    expect(paths).toEqual(expect.arrayContaining(['/index.html', '/api/v2/components.json']));
+    // One component change rewrites a dozen v2 JSON and badge files: their directories collapse to
+    // wildcards, the pages stay exact, and nothing else (robots.txt, the whole site) is invalidated.
+    expect(paths).toEqual(expect.arrayContaining(['/index.html', '/api/*', '/badges/*']));
     expect(paths).not.toContain('/robots.txt');
+    expect(paths).not.toContain('/*');
     expect(cloudFront.commandCalls(CreateInvalidationForDistributionTenantCommand).map((c) => c.args[0].input)).toEqual(
       [
         {

@@ -54,14 +54,24 @@ describe('invalidateDistributionTenant', () => {
     ]);
   });
 
-  it('collapses to one wildcard over the threshold', async () => {
+  it('collapses a directory to its wildcard over the threshold, and the site when that is not enough', async () => {
     const { client, mock } = setup();
     mock.on(CreateInvalidationForDistributionTenantCommand).resolves({});
-    const paths = Array.from({ length: wildcardThreshold + 1 }, (_, i) => `/incidents/${i}/index.html`);
-    await invalidateDistributionTenant({ client, distributionTenantId: 'dt-t1', paths, callerReference: 'ref-1' });
-    expect(
-      mock.commandCalls(CreateInvalidationForDistributionTenantCommand)[0]?.args[0].input.InvalidationBatch?.Paths,
-    ).toEqual({ Quantity: 1, Items: ['/*'] });
+    const incidents = Array.from({ length: wildcardThreshold + 1 }, (_, i) => `/incidents/${i}/index.html`);
+    const roots = Array.from({ length: wildcardThreshold + 1 }, (_, i) => `/page-${i}.html`);
+    // Eleven directories: more than directoryWildcardLimit entries, so site-wide.
+    const dirs = Array.from({ length: 2 * 11 }, (_, i) => `/d${i % 11}/${i}.html`);
+    for (const paths of [[...incidents, '/index.html', '/api/v2/summary.json'], roots, dirs]) {
+      await invalidateDistributionTenant({ client, distributionTenantId: 'dt-t1', paths, callerReference: 'ref-1' });
+    }
+    const sent = mock
+      .commandCalls(CreateInvalidationForDistributionTenantCommand)
+      .map((c) => c.args[0].input.InvalidationBatch?.Paths);
+    expect(sent).toEqual([
+      { Quantity: 3, Items: ['/incidents/*', '/index.html', '/api/v2/summary.json'] },
+      { Quantity: 1, Items: ['/*'] },
+      { Quantity: 1, Items: ['/*'] },
+    ]);
   });
 
   it('retries with backoff on TooManyInvalidationsInProgress under the same caller reference, and gives up on other errors', async () => {

@@ -31,10 +31,27 @@ export interface Invalidator {
 
 /** Over this many paths, one wildcard is cheaper than listing them (CloudFront bills per path). */
 export const wildcardThreshold = 15;
+export const directoryWildcardLimit = 10;
 
+/**
+ * The paths of one invalidation. Over the threshold, the files under one top-level directory
+ * become its wildcard (`/api/*`, `/badges/*`): one component change rewrites a dozen JSON and badge
+ * files there, and a wildcard bills as one path. Root files stay exact (their wildcard is the
+ * whole site). More than `directoryWildcardLimit` entries even so is a site-wide change (a first
+ * publish, a rebrand): the whole site (`/*`).
+ */
 export function collapsePaths(paths: string[]): string[] {
   const unique = [...new Set(paths)];
-  return unique.length > wildcardThreshold ? ['/*'] : unique;
+  if (unique.length <= wildcardThreshold) return unique;
+  const byDirectory = new Map<string, string[]>();
+  for (const path of unique) {
+    const directory = path.indexOf('/', 1) > 0 ? path.slice(1, path.indexOf('/', 1)) : '';
+    byDirectory.set(directory, [...(byDirectory.get(directory) ?? []), path]);
+  }
+  const collapsed = [...byDirectory].flatMap(([directory, list]) =>
+    directory && list.length > 1 ? [`/${directory}/*`] : list,
+  );
+  return collapsed.length > directoryWildcardLimit ? ['/*'] : collapsed;
 }
 
 /**

@@ -2,6 +2,7 @@ export {
   cloudFrontClient,
   collapsePaths,
   createTenantCdnInvalidator,
+  directoryWildcardLimit,
   type InvalidationRun,
   type Invalidator,
   invalidateDistributionTenant,

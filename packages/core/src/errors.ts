@@ -19,6 +19,8 @@ export const errorCodes = {
   unsupported_media_type: 415,
   rate_limited: 429,
   too_large: 422,
+  /** A per-tenant cap (monitors) is reached; nothing was written. */
+  quota_exceeded: 422,
   internal: 500,
 } as const;
 

@@ -7,6 +7,7 @@ export * from './lifecycle.ts';
 export * from './permissions.ts';
 export * from './ports.ts';
 export * from './schemas.ts';
+export * from './slugs.ts';
 export * from './status.ts';
 export * from './statuspage/index.ts';
 export * from './subscribers.ts';

@@ -47,7 +47,11 @@ export interface ComponentStatusRequest {
   status: ComponentStatus;
 }
 
-/** Turns requested statuses into old → new changes, dropping no-ops; unknown components are a 4xx. */
+/**
+ * Turns requested statuses into old → new entries; unknown components are a 4xx. A component
+ * listed with the status it already has stays in (Statuspage shows it under the update's
+ * `affected_components`); `statusChanges` keeps only the entries that change something.
+ */
 export function componentChanges(
   requested: readonly ComponentStatusRequest[],
   current: ReadonlyMap<string, ComponentStatus>,
@@ -68,12 +72,14 @@ export function componentChanges(
       });
     }
     seen.add(request.componentId);
-    if (oldStatus !== request.status) {
-      changes.push({ componentId: request.componentId, oldStatus, newStatus: request.status });
-    }
+    changes.push({ componentId: request.componentId, oldStatus, newStatus: request.status });
   });
   return changes;
 }
+
+/** The entries that change a component's status: what the caller applies. */
+export const statusChanges = (touched: readonly ComponentChange[]): ComponentChange[] =>
+  touched.filter((c) => c.oldStatus !== c.newStatus);
 
 export interface UpdateContext {
   author: Author;
@@ -138,7 +144,7 @@ export function createIncident(
     updates: [update],
     version: 1,
   };
-  return { incident, changes };
+  return { incident, changes: statusChanges(changes) };
 }
 
 export interface IncidentUpdateInput {
@@ -177,7 +183,7 @@ export function appendIncidentUpdate(
       updates: [...incident.updates, update],
       version: incident.version + 1,
     },
-    changes,
+    changes: statusChanges(changes),
   };
 }
 
@@ -233,7 +239,7 @@ export function reopenIncident(
       updates: [...incident.updates, update],
       version: incident.version + 1,
     },
-    changes,
+    changes: statusChanges(changes),
   };
 }
 

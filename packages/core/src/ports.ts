@@ -27,3 +27,14 @@ export interface Mailer {
 export interface NotifyTrigger {
   requestNotify(tenantId: string, publishedVersion: number): Promise<void>;
 }
+
+/** node:dns/promises-compatible TXT lookup, injectable so tests need no real DNS. */
+export interface DnsResolver {
+  resolveTxt(name: string): Promise<string[][]>;
+}
+
+/** What happens on the CDN when a domain is verified or removed (CloudFront distribution tenants on AWS). */
+export interface DomainProvisioner {
+  onVerified(tenantId: string, domain: string): Promise<void>;
+  onRemoved(tenantId: string, domain: string): Promise<void>;
+}

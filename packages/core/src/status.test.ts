@@ -25,13 +25,30 @@ describe('pageStatus roll-up', () => {
   });
 
   it.each([
-    ['degraded_performance', 'minor', 'Minor Service Outage'],
-    ['partial_outage', 'major', 'Partial System Outage'],
-    ['major_outage', 'critical', 'Major System Outage'],
+    ['degraded_performance', 'minor', 'Partially Degraded Service'],
+    ['partial_outage', 'minor', 'Minor Service Outage'],
+    ['major_outage', 'major', 'Partial System Outage'],
   ] as const)('maps a component in %s to %s', (status, indicator, description) => {
     expect(pageStatus({ components: withStatus(2, status), incidents: [], maintenances: [], now })).toEqual({
       indicator,
       description,
+    });
+  });
+
+  it('says Minor Service Outage for a minor incident with nothing degraded, as Statuspage does', () => {
+    expect(
+      pageStatus({ components: allOperational, incidents: [openIncident('minor')], maintenances: [], now }),
+    ).toEqual({
+      indicator: 'minor',
+      description: 'Minor Service Outage',
+    });
+  });
+
+  it('is critical, "Major System Outage", only when every component is in major outage', () => {
+    const allDown = allOperational.map((c) => ({ ...c, status: 'major_outage' as const }));
+    expect(pageStatus({ components: allDown, incidents: [], maintenances: [], now })).toEqual({
+      indicator: 'critical',
+      description: 'Major System Outage',
     });
   });
 
@@ -51,7 +68,7 @@ describe('pageStatus roll-up', () => {
         maintenances: [],
         now,
       }).indicator,
-    ).toBe('critical');
+    ).toBe('major');
     expect(
       pageStatus({ components: allOperational, incidents: [openIncident('none')], maintenances: [], now }).indicator,
     ).toBe('none');

@@ -8,7 +8,11 @@ export interface PageStatus {
   description: string;
 }
 
-/** Statuspage's wording for each indicator. */
+/**
+ * Statuspage's wording for each indicator, as on the real pages captured in statuspage/captures/.
+ * A minor page reads "Partially Degraded Service" when its worst component is degraded, else
+ * "Minor Service Outage" (a partial outage, or a minor incident alone).
+ */
 export const indicatorDescriptions: Record<PageIndicator, string> = {
   none: 'All Systems Operational',
   minor: 'Minor Service Outage',
@@ -17,12 +21,16 @@ export const indicatorDescriptions: Record<PageIndicator, string> = {
   maintenance: 'Service Under Maintenance',
 };
 
+export const degradedDescription = 'Partially Degraded Service';
+
+// Statuspage's roll-up: degraded performance and partial outages are minor, a major outage of some
+// components is major ("Partial System Outage"), of every component critical ("Major System Outage").
 const componentSeverity: Record<ComponentStatus, IncidentImpact> = {
   operational: 'none',
   under_maintenance: 'none',
   degraded_performance: 'minor',
-  partial_outage: 'major',
-  major_outage: 'critical',
+  partial_outage: 'minor',
+  major_outage: 'major',
 };
 
 const impactRank: Record<IncidentImpact, number> = { none: 0, minor: 1, major: 2, critical: 3 };
@@ -46,8 +54,9 @@ export function worstComponentStatus(statuses: Iterable<ComponentStatus>): Compo
 }
 
 /**
- * The page indicator. Precedence: the worst of (a) every component's effective status mapped
- * to a severity and (b) the impact of every unresolved incident; maintenance only shows when
+ * The page indicator, as Statuspage rolls it up. Precedence: the worst of (a) every component's
+ * effective status mapped to a severity (every component in major outage: critical) and (b) the
+ * impact of every unresolved incident; maintenance only shows when
  * nothing is worse than "none" and a maintenance is in progress.
  */
 export function pageStatus(input: {
@@ -57,8 +66,10 @@ export function pageStatus(input: {
   now: Date;
 }): PageStatus {
   const effective = effectiveComponentStatuses(input.components, input.maintenances, input.now);
+  const statuses = [...effective.values()];
   let indicator: IncidentImpact = 'none';
-  for (const status of effective.values()) indicator = worseImpact(indicator, componentSeverity[status]);
+  for (const status of statuses) indicator = worseImpact(indicator, componentSeverity[status]);
+  if (statuses.length && statuses.every((s) => s === 'major_outage')) indicator = 'critical';
   for (const incident of input.incidents) {
     if (isIncidentOpen(incident.status)) indicator = worseImpact(indicator, incident.impact);
   }
@@ -68,5 +79,6 @@ export function pageStatus(input: {
     );
     if (inMaintenance) return { indicator: 'maintenance', description: indicatorDescriptions.maintenance };
   }
-  return { indicator, description: indicatorDescriptions[indicator] };
+  const degraded = indicator === 'minor' && worstComponentStatus(statuses) === 'degraded_performance';
+  return { indicator, description: degraded ? degradedDescription : indicatorDescriptions[indicator] };
 }

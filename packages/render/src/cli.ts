@@ -5,9 +5,13 @@
 import type { ThemeName } from '@upstate/core';
 import { checkBudget } from './budget.ts';
 import { compileTheme, themeNames } from './compile.ts';
+import { embedSize } from './embed.ts';
 
 const [command, ...args] = process.argv.slice(2);
 if (command === 'compile') {
+  const embed = embedSize();
+  console.log(embed.message);
+  if (!embed.ok) process.exit(1);
   for (const name of themeNames) {
     const { ms } = await compileTheme(name);
     const budget = await checkBudget(name);

@@ -2,14 +2,14 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
-import type { ThemeName } from '@upstate/core';
+import { dirname, join, relative } from 'node:path';
+import { ThemeName } from '@upstate/core';
 import { themeDir } from './site.ts';
 
-export const themeNames: ThemeName[] = ['default', 'compact'];
+export const themeNames: readonly ThemeName[] = ThemeName.options;
 
+const require = createRequire(import.meta.url);
 const renderSrc = new URL('./', import.meta.url).pathname;
-const coreSrc = new URL('../../core/src/', import.meta.url).pathname;
 const lockfile = new URL('../../../pnpm-lock.yaml', import.meta.url).pathname;
 const skipped = new Set(['dist', 'node_modules', '.astro', '.compile-lock']);
 
@@ -26,10 +26,11 @@ async function hashTree(hash: ReturnType<typeof createHash>, root: string, dir =
   }
 }
 
-/** Hash of everything a compiled theme depends on: its own sources, the renderer and the domain core. */
-export async function themeSourceHash(name: ThemeName): Promise<string> {
+/** Hash of everything a compiled theme depends on: its own sources, the theme base, the renderer and the domain core. */
+export async function themeSourceHash(name: string): Promise<string> {
   const hash = createHash('sha256');
-  for (const root of [themeDir(name), renderSrc, coreSrc]) await hashTree(hash, root);
+  const roots = [themeDir(name), themeDir('base'), renderSrc, dirname(require.resolve('@upstate/core'))];
+  for (const root of roots) await hashTree(hash, root);
   // Sources alone miss an Astro or Tailwind upgrade: the lockfile pins what builds them.
   hash.update(await readFile(lockfile).catch(() => ''));
   return hash.digest('hex');
@@ -51,7 +52,7 @@ function alive(pid: number): boolean {
  * compile the same theme at once; two `astro build`s in one project clobber each other's output.
  * A lock left by a dead process is taken over.
  */
-async function withThemeLock<T>(name: ThemeName, fn: () => Promise<T>): Promise<T> {
+async function withThemeLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const lock = join(themeDir(name), '.compile-lock');
   for (;;) {
     try {
@@ -72,7 +73,7 @@ async function withThemeLock<T>(name: ThemeName, fn: () => Promise<T>): Promise<
   }
 }
 
-async function astroBuild(name: ThemeName, env: Record<string, string>): Promise<number> {
+async function astroBuild(name: string, env: Record<string, string>): Promise<number> {
   const dir = themeDir(name);
   const astroBin = join(
     createRequire(join(dir, 'package.json')).resolve('astro/package.json'),
@@ -96,10 +97,10 @@ async function astroBuild(name: ThemeName, env: Record<string, string>): Promise
   return performance.now() - started;
 }
 
-const stampFile = (name: ThemeName) => join(themeDir(name), 'dist', '.source-hash');
+const stampFile = (name: string) => join(themeDir(name), 'dist', '.source-hash');
 
 /** `astro build` of one theme (server output through the Upstate adapter), always from source. */
-export async function compileTheme(name: ThemeName, env: Record<string, string> = {}): Promise<{ ms: number }> {
+export async function compileTheme(name: string, env: Record<string, string> = {}): Promise<{ ms: number }> {
   return withThemeLock(name, async () => {
     if (!env.UPSTATE_OUT_DIR) await rm(stampFile(name), { force: true });
     const ms = await astroBuild(name, env);
@@ -112,7 +113,7 @@ export async function compileTheme(name: ThemeName, env: Record<string, string> 
  * Compiles the theme unless its build is up to date with its sources. Safe to call from several
  * processes at once: they wait for one build instead of racing.
  */
-export async function ensureTheme(name: ThemeName): Promise<{ compiled: boolean; ms: number }> {
+export async function ensureTheme(name: string): Promise<{ compiled: boolean; ms: number }> {
   const current = async () =>
     (await readFile(stampFile(name), 'utf8').catch(() => '')) === (await themeSourceHash(name));
   if (await current()) return { compiled: false, ms: 0 };

@@ -1,15 +1,18 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   contrastRatio,
+  incidentFiles,
   readableBrandColor,
   statuspageV2Files,
   type TenantSnapshot,
-  type ThemeName,
 } from '@upstate/core';
-import { buildFeeds } from './feeds.ts';
-import { historyPageCount } from './view.ts';
+import { historyPageCount } from '@upstate/theme-base/view';
+import { badgeFiles } from './badges.ts';
+import { embedScript } from './embed.ts';
+import { buildFeeds, feedNames } from './feeds.ts';
 
 export interface SiteFile {
   /** Tenant files: relative to the site root. Immutable assets: `assets/<theme>/...`, shared at the bucket root. */
@@ -20,15 +23,17 @@ export interface SiteFile {
 }
 
 export interface CompiledTheme {
-  name: ThemeName;
+  name: string;
   dir: string;
   render(request: Request, snapshot: TenantSnapshot): Promise<Response>;
   /** Hashed CSS and other build assets, loaded once. */
   assets: SiteFile[];
 }
 
-const themesRoot = new URL('../../../themes/', import.meta.url);
-export const themeDir = (name: ThemeName) => new URL(`${name}/`, themesRoot).pathname;
+const require = createRequire(import.meta.url);
+/** Package of a theme: `@upstate/theme-<name>`, found by package resolution from this module. */
+export const themePackage = (name: string) => `@upstate/theme-${name}`;
+export const themeDir = (name: string) => dirname(require.resolve(`${themePackage(name)}/package.json`));
 
 const contentTypes: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -53,7 +58,7 @@ async function listFiles(dir: string): Promise<string[]> {
 const loaded = new Map<string, Promise<CompiledTheme>>();
 
 /** Loads a compiled theme (run `compileTheme` first); cached per process. */
-export function loadTheme(name: ThemeName): Promise<CompiledTheme> {
+export function loadTheme(name: string): Promise<CompiledTheme> {
   let theme = loaded.get(name);
   if (!theme) {
     theme = (async () => {
@@ -112,9 +117,12 @@ export function brandCss(brandColor: string): string {
   return `:root{--brand:${brand};--brand-solid:${brand};--brand-dark:${darkVariant(brand)}}\n`;
 }
 
+/** The iframe variant of the embed: the one page other sites may frame. */
+export const embedFramePath = '/embed/frame/';
+
 /** The tenant's pages, in the order a publish renders them. */
 export function sitePages(snapshot: TenantSnapshot): string[] {
-  const pages = ['/', '/history/', '/uptime/'];
+  const pages = ['/', '/history/', '/uptime/', embedFramePath];
   if (snapshot.subscribeUrl) pages.push('/subscribe/');
   for (let p = 2; p <= historyPageCount(snapshot); p++) pages.push(`/history/${p}/`);
   for (const i of snapshot.incidents) pages.push(`/incidents/${encodeURIComponent(i.id)}/`);
@@ -153,11 +161,18 @@ export async function renderSite(
 
   files.push(text('brand.css', brandCss(snapshot.branding.brandColor), 'text/css; charset=utf-8'));
 
-  const feeds = buildFeeds(snapshot);
-  files.push(text('feed.rss', feeds.rss, 'application/rss+xml; charset=utf-8'));
-  files.push(text('feed.atom', feeds.atom, 'application/atom+xml; charset=utf-8'));
+  // Statuspage's feed paths (history.*), which its pages advertise and many readers hard-code,
+  // and the original feed.* paths, each naming itself as its self link.
+  for (const name of feedNames) {
+    const feeds = buildFeeds(snapshot, name);
+    files.push(text(`${name}.rss`, feeds.rss, 'application/rss+xml; charset=utf-8'));
+    files.push(text(`${name}.atom`, feeds.atom, 'application/atom+xml; charset=utf-8'));
+  }
 
-  const urls = pages.map((p) => `<url><loc>${snapshot.baseUrl}${p}</loc></url>`).join('');
+  const urls = pages
+    .filter((p) => p !== embedFramePath)
+    .map((p) => `<url><loc>${snapshot.baseUrl}${p}</loc></url>`)
+    .join('');
   files.push(
     text(
       'sitemap.xml',
@@ -173,7 +188,11 @@ export async function renderSite(
     ),
   );
 
-  for (const [path, body] of Object.entries(statuspageV2Files(snapshot))) {
+  for (const badge of badgeFiles(snapshot)) files.push(text(badge.path, badge.body, badge.contentType));
+  files.push(text('embed/script.js', embedScript, 'text/javascript; charset=utf-8'));
+
+  const v2 = { ...statuspageV2Files(snapshot), ...incidentFiles(snapshot) };
+  for (const [path, body] of Object.entries(v2)) {
     files.push(text(path, JSON.stringify(body), 'application/json; charset=utf-8'));
   }
   return files;

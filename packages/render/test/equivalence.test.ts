@@ -7,10 +7,10 @@ import { compileTheme } from '../src/compile.ts';
 import { renderSite } from '../src/site.ts';
 
 // A full static `astro build` of one tenant must give the same HTML as the fast render path.
-describe.each(['default', 'compact'] as const)('theme %s: static build equals fast render', (theme) => {
+describe.each(['default', 'compact', 'fixture'] as const)('theme %s: static build equals fast render', (theme) => {
   it('matches page for page', async () => {
     const snapshot = fixtureSnapshot();
-    snapshot.branding.theme = theme;
+    snapshot.branding.theme = theme as 'default';
     const dir = mkdtempSync(join(tmpdir(), `upstate-static-${theme}-`));
     const file = join(dir, 'snapshot.json');
     writeFileSync(file, JSON.stringify(snapshot));

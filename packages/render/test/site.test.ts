@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseFeed } from '@rowanmanning/feed-parser';
-import { v2Endpoints } from '@upstate/core';
+import { V2IncidentResponse, v2Endpoints } from '@upstate/core';
 import { fixtureSnapshot } from '@upstate/core/fixtures';
+import { renderMarkdown } from '@upstate/theme-base/markdown';
 import { describe, expect, it } from 'vitest';
 import { budgetBytes, checkBudget } from '../src/budget.ts';
-import { renderMarkdown } from '../src/markdown.ts';
 import { renderSite } from '../src/site.ts';
 
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -28,6 +28,10 @@ describe('the rendered site', async () => {
       '404.html',
       'feed.rss',
       'feed.atom',
+      'history.rss',
+      'history.atom',
+      'api/v2/incidents/inc-past-0.json',
+      'api/v2/incidents/mnt-upcoming.json',
       'sitemap.xml',
       'brand.css',
     ]) {
@@ -63,6 +67,30 @@ describe('the rendered site', async () => {
       }
       expect(existsSync(golden), `golden file for ${path} (run with UPDATE_GOLDEN=1 to create)`).toBe(true);
       expect(body).toEqual(JSON.parse(readFileSync(golden, 'utf8')));
+    }
+  });
+
+  it("advertises Statuspage's feed paths, /history.rss and /history.atom, on every page", () => {
+    // The embed frame is a fragment for other sites, not a page of the site.
+    for (const page of files.filter((f) => f.path.endsWith('.html') && !f.path.startsWith('embed/'))) {
+      const html = decode(page.body);
+      expect(html).toContain(
+        '<link rel="alternate" type="application/rss+xml" title="Acme Cloud status (RSS)" href="/history.rss">',
+      );
+      expect(html).toContain(
+        '<link rel="alternate" type="application/atom+xml" title="Acme Cloud status (Atom)" href="/history.atom">',
+      );
+    }
+    expect(decode(file('history.atom').body)).toBe(
+      decode(file('feed.atom').body).replace('/feed.atom"', '/history.atom"'),
+    );
+  });
+
+  it('serves /api/v2/incidents/{id}.json for every incident and maintenance', () => {
+    for (const item of [...snapshot.incidents, ...snapshot.maintenances]) {
+      const body = JSON.parse(decode(file(`api/v2/incidents/${item.id}.json`).body));
+      expect(V2IncidentResponse.safeParse(body).error?.issues ?? []).toEqual([]);
+      expect(body.incident.id).toBe(item.id);
     }
   });
 

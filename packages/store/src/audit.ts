@@ -58,12 +58,12 @@ export function auditRepo(db: Db) {
           },
           ScanIndexForward: false,
           Limit: options.limit ?? 50,
-          ExclusiveStartKey: db.cursors.decode(tenantId, options.cursor),
+          ExclusiveStartKey: db.cursors.decode(tenantId, 'audit', options.cursor),
         }),
       );
       return {
         items: Items.map((i) => strip<AuditEvent>(i) as AuditEvent),
-        nextCursor: db.cursors.encode(tenantId, LastEvaluatedKey),
+        nextCursor: db.cursors.encode(tenantId, 'audit', LastEvaluatedKey),
       };
     },
   };

@@ -200,12 +200,12 @@ export function incidentsRepo(db: Db) {
           ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': 'INCIDENT#' },
           ScanIndexForward: false,
           Limit: options.limit ?? 25,
-          ExclusiveStartKey: db.cursors.decode(tenantId, options.cursor),
+          ExclusiveStartKey: db.cursors.decode(tenantId, 'incidents', options.cursor),
         }),
       );
       return {
         items: Items.map((i) => readIncident(strip<Incident>(i)) as Incident),
-        nextCursor: db.cursors.encode(tenantId, LastEvaluatedKey),
+        nextCursor: db.cursors.encode(tenantId, 'incidents', LastEvaluatedKey),
       };
     },
     async listUnresolved(tenantId: string): Promise<Incident[]> {
@@ -307,12 +307,12 @@ export function maintenancesRepo(db: Db) {
           ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': 'MAINT#' },
           ScanIndexForward: false,
           Limit: options.limit ?? 25,
-          ExclusiveStartKey: db.cursors.decode(tenantId, options.cursor),
+          ExclusiveStartKey: db.cursors.decode(tenantId, 'maintenance', options.cursor),
         }),
       );
       return {
         items: Items.map((i) => readMaintenance(strip<Maintenance>(i)) as Maintenance),
-        nextCursor: db.cursors.encode(tenantId, LastEvaluatedKey),
+        nextCursor: db.cursors.encode(tenantId, 'maintenance', LastEvaluatedKey),
       };
     },
     /** Not yet completed (the upcoming and the active), whatever their age, by start time; every page. */

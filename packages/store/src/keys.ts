@@ -77,7 +77,13 @@ export const maintenanceKey = (tenantId: string, maintenanceId: string): Key => 
   pk: tenantPk(tenantId),
   sk: `MAINT#${maintenanceId}`,
 });
+/** The domain's one verified owner: the only item that routes. */
 export const domainKey = (domain: string): Key => ({ pk: `DOMAIN#${domain.toLowerCase()}`, sk: 'DOMAIN' });
+/** One tenant's pending claim on a domain; many tenants may hold one until someone proves the TXT record. */
+export const domainClaimKey = (domain: string, tenantId: string): Key => ({
+  pk: `DOMAIN#${domain.toLowerCase()}`,
+  sk: `CLAIM#${tenantId}`,
+});
 export const auditKey = (tenantId: string, at: string, id: string): Key => ({
   pk: `${tenantPk(tenantId)}#AUDIT`,
   sk: `${at}#${id}`,

@@ -161,7 +161,10 @@ export function monitorsRepo(db: Db) {
         'Monitor not found',
       );
     },
-    /** Monitors whose nextRunAt has passed, oldest first, across every shard of the due queue. */
+    /**
+     * Monitors whose nextRunAt has passed, across every shard of the due queue: oldest first within
+     * a tenant, tenants taken in turn (see `fairOrder`), so a page never fills with one tenant's backlog.
+     */
     async listDue(now: Date, limit = 500): Promise<Monitor[]> {
       const perShard = await Promise.all(
         Array.from({ length: monitorShards }, async (_, shard) => {
@@ -184,10 +187,7 @@ export function monitorsRepo(db: Db) {
           return out;
         }),
       );
-      return perShard
-        .flat()
-        .sort((a, b) => a.nextRunAt.localeCompare(b.nextRunAt))
-        .slice(0, limit);
+      return fairOrder(perShard.flat()).slice(0, limit);
     },
     /**
      * Records one checker run on a monitor loaded from `listDue`: only the run state (never the
@@ -456,4 +456,25 @@ export function rollupsRepo(db: Db) {
       return all.flat();
     },
   };
+}
+
+/**
+ * Oldest first within each tenant, then round-robin across tenants (the tenant with the oldest due
+ * monitor goes first in each round). One tenant's hundreds of overdue monitors therefore take one
+ * place per round, and every other tenant's due monitor lands in the first page the checker reads.
+ */
+export function fairOrder(monitors: Monitor[]): Monitor[] {
+  const byTenant = Map.groupBy(
+    [...monitors].sort((a, b) => a.nextRunAt.localeCompare(b.nextRunAt)),
+    (m) => m.tenantId,
+  );
+  const queues = [...byTenant.values()];
+  const out: Monitor[] = [];
+  for (let round = 0; out.length < monitors.length; round++) {
+    for (const queue of queues) {
+      const next = queue[round];
+      if (next) out.push(next);
+    }
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { AppError } from '@upstate/core';
+import { type ApiKeyScope, AppError, type Permission } from '@upstate/core';
 import { type Db, epochSeconds, strip } from './db.ts';
 import { isConditionalFailure } from './errors.ts';
 import { idempotencyKey, itemTypes, rateLimitKey } from './keys.ts';
@@ -19,6 +19,8 @@ export interface IdempotencyRecord {
   contentType: string | null;
   /** Response fields withheld from the stored copy because they held a secret. */
   redacted?: string[];
+  /** The scope the route demanded; a replay is authorised against it first. */
+  scope?: Permission | null;
   expiresAt: number;
 }
 
@@ -105,21 +107,28 @@ export function idempotencyRepo(db: Db) {
     async complete(
       tenantId: string,
       key: string,
-      response: { status: number; body: string; contentType: string; redacted?: string[] },
+      response: {
+        status: number;
+        body: string;
+        contentType: string;
+        redacted?: string[];
+        scope?: IdempotencyRecord['scope'];
+      },
     ): Promise<void> {
       await db.doc.send(
         new UpdateCommand({
           TableName: db.table,
           Key: idempotencyKey(tenantId, key),
           UpdateExpression:
-            'SET #state = :done, #status = :status, body = :body, contentType = :ct, redacted = :redacted',
-          ExpressionAttributeNames: { '#state': 'state', '#status': 'status' },
+            'SET #state = :done, #status = :status, body = :body, contentType = :ct, redacted = :redacted, #scope = :scope',
+          ExpressionAttributeNames: { '#state': 'state', '#status': 'status', '#scope': 'scope' },
           ExpressionAttributeValues: {
             ':done': 'done',
             ':status': response.status,
             ':body': response.body,
             ':ct': response.contentType,
             ':redacted': response.redacted ?? [],
+            ':scope': response.scope ?? null,
           },
         }),
       );

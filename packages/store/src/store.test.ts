@@ -221,6 +221,29 @@ describe('incidents', () => {
     });
   });
 
+  it("refuses another listing's cursor as invalid_cursor instead of handing DynamoDB a foreign start key", async () => {
+    // Prepare: a full page of audit events and of maintenance, so both listings mint a cursor
+    for (let i = 0; i < 3; i++) {
+      await store.audit.append({
+        tenantId: 'cx',
+        author: { kind: 'api_key', id: 'k', label: 'k' },
+        action: 'incident.created',
+        target: { type: 'incident', id: `a${i}` },
+        detail: {},
+      });
+    }
+    const audit = await store.audit.list('cx', { limit: 1 });
+    expect(audit.nextCursor).toBeTruthy();
+    // Act + Assess: each other listing refuses it with the field named
+    for (const list of [
+      () => store.incidents.list('cx', { cursor: audit.nextCursor }),
+      () => store.maintenances.list('cx', { cursor: audit.nextCursor }),
+    ]) {
+      await expect(list()).rejects.toMatchObject({ code: 'invalid_cursor', field: 'cursor' });
+    }
+    expect((await store.audit.list('cx', { limit: 1, cursor: audit.nextCursor })).items).toHaveLength(1);
+  });
+
   it('lists unresolved incidents via the sparse index, and resolving removes them', async () => {
     await store.incidents.create(incident('t1', 'open-1'));
     await store.incidents.create(incident('t1', 'done-1', 'resolved'));
@@ -289,18 +312,34 @@ describe('custom domains', () => {
   it('routes a domain only once verified, and one tenant cannot claim another’s', async () => {
     await store.domains.add(domain('t1', 'status.acme.com'));
     expect(await store.domains.getVerifiedByDomain('status.acme.com')).toBeUndefined();
+    await expect(store.domains.verify('t2', 'status.acme.com')).rejects.toMatchObject({ code: 'not_found' });
+    await store.domains.verify('t1', 'status.acme.com');
+    expect((await store.domains.getVerifiedByDomain('status.acme.com'))?.tenantId).toBe('t1');
     await expect(store.domains.add(domain('t2', 'status.acme.com'))).rejects.toMatchObject({
       code: 'conflict',
       field: 'domain',
     });
-    await expect(store.domains.setStatus('t2', 'status.acme.com', 'verified')).rejects.toMatchObject({
-      code: 'not_found',
-    });
-    await store.domains.setStatus('t1', 'status.acme.com', 'verified');
-    expect((await store.domains.getVerifiedByDomain('status.acme.com'))?.tenantId).toBe('t1');
     expect((await store.domains.list('t1')).map((d) => d.domain)).toEqual(['status.acme.com']);
     expect(await store.domains.list('t2')).toEqual([]);
     await expect(store.domains.remove('t2', 'status.acme.com')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('keeps pending claims per tenant: the first to verify wins and the other claims are dropped', async () => {
+    // Prepare: a squatter claims first, the real owner second
+    await store.domains.add(domain('squatter', 'status.real.com'));
+    await store.domains.add(domain('owner', 'status.real.com'));
+    await expect(store.domains.add(domain('owner', 'status.real.com'))).rejects.toMatchObject({ code: 'conflict' });
+    expect((await store.domains.list('squatter')).map((d) => d.status)).toEqual(['pending']);
+    // Act
+    const verified = await store.domains.verify('owner', 'status.real.com');
+    // Assess
+    expect(verified).toMatchObject({ tenantId: 'owner', status: 'verified' });
+    expect((await store.domains.getVerifiedByDomain('status.real.com'))?.tenantId).toBe('owner');
+    expect(await store.domains.list('squatter')).toEqual([]);
+    expect((await store.domains.list('owner')).map((d) => d.status)).toEqual(['verified']);
+    await expect(store.domains.verify('squatter', 'status.real.com')).rejects.toMatchObject({ code: 'not_found' });
+    expect(await store.domains.remove('owner', 'status.real.com')).toEqual({ wasVerified: true });
+    expect(await store.domains.getVerifiedByDomain('status.real.com')).toBeUndefined();
   });
 });
 

@@ -236,7 +236,7 @@ export function subscribersRepo(db: Db) {
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': subscriberPrefix },
           Limit: Math.min(options.limit ?? 50, maxPage),
-          ExclusiveStartKey: db.cursors.decode(tenantId, options.cursor),
+          ExclusiveStartKey: db.cursors.decode(tenantId, 'subscribers', options.cursor),
         }),
       );
       return {
@@ -246,7 +246,7 @@ export function subscribersRepo(db: Db) {
           };
           return rest;
         }),
-        nextCursor: db.cursors.encode(tenantId, LastEvaluatedKey),
+        nextCursor: db.cursors.encode(tenantId, 'subscribers', LastEvaluatedKey),
       };
     },
     /** Counts by status, reading keys and status only. */
@@ -472,12 +472,12 @@ export function deliveriesRepo(db: Db) {
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': deliveryPartition(tenantId, entryKey) },
           Limit: Math.min(options.limit ?? 100, maxPage),
-          ExclusiveStartKey: db.cursors.decode(tenantId, options.cursor),
+          ExclusiveStartKey: db.cursors.decode(tenantId, 'deliveries', options.cursor),
         }),
       );
       return {
         items: Items.map((i) => strip<Delivery>(i) as Delivery),
-        nextCursor: db.cursors.encode(tenantId, LastEvaluatedKey),
+        nextCursor: db.cursors.encode(tenantId, 'deliveries', LastEvaluatedKey),
       };
     },
   };
@@ -599,12 +599,12 @@ export function notifyEntriesRepo(db: Db) {
           ExpressionAttributeValues: { ':pk': notifyEntryPartition(tenantId) },
           ScanIndexForward: false,
           Limit: Math.min(options.limit ?? 25, 100),
-          ExclusiveStartKey: db.cursors.decode(tenantId, options.cursor),
+          ExclusiveStartKey: db.cursors.decode(tenantId, 'notify-entries', options.cursor),
         }),
       );
       return {
         items: Items.map((i) => strip<NotifyEntry>(i) as NotifyEntry),
-        nextCursor: db.cursors.encode(tenantId, LastEvaluatedKey),
+        nextCursor: db.cursors.encode(tenantId, 'notify-entries', LastEvaluatedKey),
       };
     },
   };

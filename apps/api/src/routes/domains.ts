@@ -1,7 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { AppError, CustomDomain, DomainName, randomToken } from '@upstate/core';
+import { CustomDomain, DomainName } from '@upstate/core';
+import { addDomain } from '@upstate/services/domains/add';
+import { removeDomain } from '@upstate/services/domains/remove';
+import { verifyDomain } from '@upstate/services/domains/verify';
 import type { Env } from '../context.ts';
-import { challengeRecordName } from '../domains.ts';
 import { errorResponses, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
 const DomainView = CustomDomain.extend({
@@ -15,7 +17,15 @@ const DomainParam = z.object({
 });
 
 export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
-  const { store, now } = deps;
+  const { store } = deps;
+  const services = {
+    store,
+    publishTrigger: deps.publishTrigger,
+    now: deps.now,
+    log: deps.log,
+    dnsResolver: deps.dnsResolver,
+    domainProvisioner: deps.domainProvisioner,
+  };
   const view = (d: CustomDomain) => ({
     ...d,
     instructions:
@@ -45,27 +55,19 @@ export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       path: '/v1/domains',
       tags: ['Custom domains'],
       summary: 'Add a custom domain; the response gives the DNS TXT record that proves ownership',
+      description:
+        'Pending claims are per account: another account’s pending claim never blocks yours. The first account to prove the TXT record gets the domain and every other pending claim is dropped; a verified domain answers 409.',
       security,
       request: { body: jsonBody(z.strictObject({ domain: DomainName })) },
       responses: { 201: jsonResponse(DomainView, 'Pending verification'), ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'admin');
-      const { domain } = c.req.valid('json');
-      if (domain.endsWith(`.${deps.config.platformDomain.split(':')[0]}`)) {
-        throw new AppError('validation_failed', 'Use your own domain, not a platform subdomain', { field: 'domain' });
-      }
-      const created = await store.domains.add({
-        tenantId: p.tenantId,
-        domain,
-        status: 'pending',
-        txtRecordName: challengeRecordName(domain),
-        txtRecordValue: `upstate-verify=${randomToken(16)}`,
-        createdAt: now().toISOString(),
-        verifiedAt: null,
-        lastCheckedAt: null,
+      const created = await addDomain(services, {
+        actor: p,
+        domain: c.req.valid('json').domain,
+        platformHost: deps.config.platformDomain,
       });
-      await deps.audit(p, 'domain.added', { type: 'domain', id: domain });
       return c.json(view(created), 201);
     },
   );
@@ -76,36 +78,14 @@ export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       path: '/v1/domains/{domain}/verify',
       tags: ['Custom domains'],
       summary: 'Check the TXT record; a verified domain starts serving the page',
+      description: 'Answers 409 (and drops your claim) when another account proved the domain first.',
       security,
       request: { params: DomainParam },
       responses: { 200: jsonResponse(DomainView, 'Checked; see status'), ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'admin');
-      const domain = c.req.valid('param').domain.toLowerCase();
-      const current = await store.domains.get(p.tenantId, domain);
-      if (!current) throw new AppError('not_found', 'Domain not found');
-      let records: string[][] = [];
-      try {
-        records = await deps.dnsResolver.resolveTxt(current.txtRecordName);
-      } catch {
-        records = [];
-      }
-      const found = records.some((chunks) => chunks.join('') === current.txtRecordValue);
-      const newlyVerified = found && current.status !== 'verified';
-      // The CDN is provisioned before the domain is marked verified: if provisioning fails the
-      // domain stays pending, so the next verify call retries it instead of leaving a verified
-      // domain that nothing serves.
-      if (newlyVerified) await deps.domainProvisioner.onVerified(p.tenantId, domain);
-      const updated = await store.domains.setStatus(
-        p.tenantId,
-        domain,
-        found ? 'verified' : current.status === 'verified' ? 'verified' : 'pending',
-      );
-      if (newlyVerified) {
-        await deps.audit(p, 'domain.verified', { type: 'domain', id: domain });
-        await deps.pageChanged(p.tenantId);
-      }
+      const updated = await verifyDomain(services, { actor: p, domain: c.req.valid('param').domain });
       return c.json(view(updated), 200);
     },
   );
@@ -122,11 +102,7 @@ export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'admin');
-      const domain = c.req.valid('param').domain.toLowerCase();
-      await store.domains.remove(p.tenantId, domain);
-      await deps.domainProvisioner.onRemoved(p.tenantId, domain);
-      await deps.audit(p, 'domain.removed', { type: 'domain', id: domain });
-      await deps.pageChanged(p.tenantId);
+      await removeDomain(services, { actor: p, domain: c.req.valid('param').domain });
       return c.body(null, 204);
     },
   );

@@ -58,7 +58,8 @@ export function monitorRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       path: '/v1/monitors',
       tags: ['Monitors'],
       summary: 'Create an HTTP or heartbeat monitor for a component',
-      description: 'Heartbeat monitors return their secret ping URL once, in `heartbeatUrl`.',
+      description:
+        'Heartbeat monitors return their secret ping URL once, in `heartbeatUrl`. The job may instead POST to `/v1/heartbeats` with the token (the last path segment) in the `X-Heartbeat-Token` header, which keeps it out of URLs and logs.',
       security,
       request: { body: jsonBody(MonitorInput) },
       responses: {
@@ -75,6 +76,7 @@ export function monitorRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
         actorOf(c, p),
         input,
         minted ? sha256(minted) : undefined,
+        deps.config.monitorsPerTenant,
       );
       // A retry after a failure finds the monitor made with the first token, which was never stored in the clear.
       const token = created ? minted : null;
@@ -184,5 +186,24 @@ export function monitorRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
   app.openapi(ping, async (c) => c.json({ ok: true as const, at: await handlePing(c.req.valid('param').token) }, 200));
   app.openapi({ ...ping, method: 'get' }, async (c) =>
     c.json({ ok: true as const, at: await handlePing(c.req.valid('param').token) }, 200),
+  );
+  // The token in a header keeps it out of every URL: access logs, proxies, shell history.
+  const headerPing = createRoute({
+    method: 'post',
+    path: '/v1/heartbeats',
+    tags: ['Monitors'],
+    summary: 'Heartbeat ping with the secret token in the `X-Heartbeat-Token` header',
+    request: {
+      headers: z.object({
+        'x-heartbeat-token': z
+          .string()
+          .regex(/^[0-9a-f]{48}$/)
+          .openapi({ param: { name: 'x-heartbeat-token', in: 'header' } }),
+      }),
+    },
+    responses: { 200: jsonResponse(z.object({ ok: z.literal(true), at: z.string() }), 'Recorded'), ...errorResponses },
+  });
+  app.openapi(headerPing, async (c) =>
+    c.json({ ok: true as const, at: await handlePing(c.req.valid('header')['x-heartbeat-token']) }, 200),
   );
 }

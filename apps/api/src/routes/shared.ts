@@ -30,6 +30,7 @@ export const errorResponses = {
       'Illegal lifecycle transition, or `If-Match` named a stale version (`code: conflict`, `field: If-Match`). Never because another writer got there first when no version was sent.',
   },
   413: { ...errorContent, description: 'Body over 64 KB' },
+  422: { ...errorContent, description: 'Too large, or a per-page cap reached (`quota_exceeded`)' },
   429: { ...errorContent, description: 'Rate limited; see Retry-After' },
 } as const;
 
@@ -91,6 +92,7 @@ export function actorOf(c: Context<Env>, p: Principal): Actor {
 /** The caller, once it holds `permission` (403 naming what is missing otherwise). */
 export function principal(c: Context<Env>, scope: Permission): Principal {
   const p = c.get('principal');
+  c.set('requiredScope', scope);
   requireScope(p, scope);
   return p;
 }

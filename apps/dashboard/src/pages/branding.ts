@@ -97,45 +97,66 @@ function proposedBranding(saved: Branding, f: Record<string, string>): Branding 
   return next as Branding;
 }
 
+/** The tenant's snapshot as a publish would see it (also the embeds page's live preview). */
+export async function snapshotFor(kit: Kit, c: Context, shell: Shell, tenant: TenantView): Promise<TenantSnapshot> {
+  const now = kit.now();
+  if (kit.store) return loadSnapshot(kit.store, tenant.id, { now, baseUrl: shell.pageUrl });
+  const [groups, components, incidents, maintenances] = await Promise.all([
+    kit.call<{ data: ComponentGroup[] }>(c, 'GET', '/v1/component-groups'),
+    kit.call<{ data: Component[] }>(c, 'GET', '/v1/components'),
+    kit.call<{ data: Incident[] }>(c, 'GET', '/v1/incidents?limit=100'),
+    kit.call<{ data: Maintenance[] }>(c, 'GET', '/v1/maintenances?limit=100'),
+  ]);
+  const data = <T>(r: { ok: boolean; data?: { data: T[] } }) => (r.ok && r.data ? r.data.data : []);
+  return {
+    tenant: {
+      id: tenant.id,
+      slug: tenant.slug,
+      name: tenant.name,
+      timezone: tenant.timezone,
+      createdAt: now.toISOString(),
+    },
+    branding: tenant.branding,
+    baseUrl: shell.pageUrl,
+    groups: data(groups),
+    components: data(components),
+    incidents: data(incidents),
+    maintenances: data(maintenances),
+    rollups: [],
+    contentVersion: shell.publish?.contentVersion ?? 0,
+    generatedAt: now.toISOString(),
+  };
+}
+
+/**
+ * A rendered public page made safe to frame in the dashboard: its CSS links point at the
+ * dashboard's copies and a sandboxing CSP forbids scripts, forms and navigation.
+ */
+export function previewDocument(c: Context, base: string, rendered: string, brandColor: string): Response {
+  const color = brandColor.slice(1).toLowerCase();
+  // The theme links its CSS from the site root; in the preview those files come from here.
+  const out = rendered
+    .replace(/<link rel="icon"[^>]*>/g, '')
+    .replace(/href="\/brand\.css(\?[^"]*)?"/g, `href="${base}/branding/preview/brand.css?color=${color}"`)
+    .replace(/href="\/assets\/([a-z]+)\/([A-Za-z0-9_.-]+\.css)"/g, `href="${base}/branding/preview/assets/$1/$2"`);
+  const origin = new URL(c.req.url).origin;
+  c.header(
+    'Content-Security-Policy',
+    `sandbox; default-src 'none'; style-src 'self' ${origin}; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`,
+  );
+  c.header('X-Frame-Options', 'SAMEORIGIN');
+  return c.html(out);
+}
+
 export function brandingRoutes(app: Hono, kit: Kit) {
   const { base } = kit;
-
-  async function snapshotFor(c: Context, shell: Shell, tenant: TenantView): Promise<TenantSnapshot> {
-    const now = kit.now();
-    if (kit.store) return loadSnapshot(kit.store, tenant.id, { now, baseUrl: shell.pageUrl });
-    const [groups, components, incidents, maintenances] = await Promise.all([
-      kit.call<{ data: ComponentGroup[] }>(c, 'GET', '/v1/component-groups'),
-      kit.call<{ data: Component[] }>(c, 'GET', '/v1/components'),
-      kit.call<{ data: Incident[] }>(c, 'GET', '/v1/incidents?limit=100'),
-      kit.call<{ data: Maintenance[] }>(c, 'GET', '/v1/maintenances?limit=100'),
-    ]);
-    const data = <T>(r: { ok: boolean; data?: { data: T[] } }) => (r.ok && r.data ? r.data.data : []);
-    return {
-      tenant: {
-        id: tenant.id,
-        slug: tenant.slug,
-        name: tenant.name,
-        timezone: tenant.timezone,
-        createdAt: now.toISOString(),
-      },
-      branding: tenant.branding,
-      baseUrl: shell.pageUrl,
-      groups: data(groups),
-      components: data(components),
-      incidents: data(incidents),
-      maintenances: data(maintenances),
-      rollups: [],
-      contentVersion: shell.publish?.contentVersion ?? 0,
-      generatedAt: now.toISOString(),
-    };
-  }
 
   async function preview(c: Context, f: Record<string, string> | null) {
     const shell = await kit.shell(c);
     if (shell instanceof Response) return shell;
     const t = await kit.call<TenantView>(c, 'GET', '/v1/tenant');
     if (!t.ok) return kit.notFound(c, shell);
-    const snapshot = await snapshotFor(c, shell, t.data);
+    const snapshot = await snapshotFor(kit, c, shell, t.data);
     const branding = f ? proposedBranding(snapshot.branding, f) : snapshot.branding;
     const name = f?.name?.trim() ? f.name.trim().slice(0, 120) : snapshot.tenant.name;
     const proposed = { ...snapshot, tenant: { ...snapshot.tenant, name }, branding };
@@ -151,19 +172,7 @@ export function brandingRoutes(app: Hono, kit: Kit) {
         503,
       );
     }
-    const color = branding.brandColor.slice(1).toLowerCase();
-    // The theme links its CSS from the site root; in the preview those files come from here.
-    const out = rendered
-      .replace(/<link rel="icon"[^>]*>/g, '')
-      .replace(/href="\/brand\.css(\?[^"]*)?"/g, `href="${base}/branding/preview/brand.css?color=${color}"`)
-      .replace(/href="\/assets\/([a-z]+)\/([A-Za-z0-9_.-]+\.css)"/g, `href="${base}/branding/preview/assets/$1/$2"`);
-    const origin = new URL(c.req.url).origin;
-    c.header(
-      'Content-Security-Policy',
-      `sandbox; default-src 'none'; style-src 'self' ${origin}; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`,
-    );
-    c.header('X-Frame-Options', 'SAMEORIGIN');
-    return c.html(out);
+    return previewDocument(c, base, rendered, branding.brandColor);
   }
 
   app.get('/branding/preview', (c) => preview(c, null));

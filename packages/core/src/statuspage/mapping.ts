@@ -7,7 +7,7 @@ import {
   maintenanceStatusAt,
   publicTimeline,
 } from '../lifecycle.ts';
-import type { Component, ComponentStatus, Incident, Maintenance, TenantSnapshot } from '../schemas.ts';
+import type { Component, ComponentGroup, ComponentStatus, Incident, Maintenance, TenantSnapshot } from '../schemas.ts';
 import { pageStatus, worstComponentStatus } from '../status.ts';
 import type {
   V2Component,
@@ -50,14 +50,14 @@ function context(snapshot: TenantSnapshot): Context {
   return ctx;
 }
 
-function mapComponent(ctx: Context, c: Component): V2Component {
+function mapComponent(ctx: Context, c: Component, position: number): V2Component {
   return {
     id: c.id,
     name: c.name,
     status: ctx.statuses.get(c.id) ?? c.status,
     created_at: c.createdAt,
     updated_at: c.updatedAt,
-    position: c.position,
+    position,
     description: c.description,
     showcase: c.showUptime,
     start_date: c.startDate,
@@ -68,33 +68,56 @@ function mapComponent(ctx: Context, c: Component): V2Component {
   };
 }
 
-/** Groups and components in page order: each group followed by nothing (children reference it). */
+/**
+ * Groups and components as Statuspage lists them: `position` counts from 1 among the top-level
+ * entries (ungrouped components and groups together) and again from 1 inside each group, so a
+ * group's children never collide with the top level. Sorted by position, top level first.
+ */
 function v2Components(ctx: Context): V2Component[] {
   const { snapshot } = ctx;
-  const out: V2Component[] = [];
   const byPosition = <T extends { position: number; name: string }>(a: T, b: T) =>
     a.position - b.position || a.name.localeCompare(b.name);
-  for (const c of [...snapshot.components].sort(byPosition)) out.push(mapComponent(ctx, c));
-  for (const g of [...snapshot.groups].sort(byPosition)) {
-    const children = snapshot.components.filter((c) => c.groupId === g.id).sort(byPosition);
+  const groupIds = new Set(snapshot.groups.map((g) => g.id));
+  type TopLevel = { component: Component; group?: undefined } | { group: ComponentGroup; component?: undefined };
+  const topLevel: TopLevel[] = [
+    ...snapshot.components.filter((c) => !c.groupId || !groupIds.has(c.groupId)).map((component) => ({ component })),
+    ...snapshot.groups.map((group) => ({ group })),
+  ];
+  topLevel.sort((a, b) => byPosition(a.component ?? a.group, b.component ?? b.group));
+  const out: { entry: V2Component; level: number }[] = [];
+  topLevel.forEach(({ component, group: g }, index) => {
+    const position = index + 1;
+    if (component) {
+      out.push({ entry: mapComponent(ctx, { ...component, groupId: null }, position), level: 0 });
+      return;
+    }
+    if (!g) return;
+    const children = snapshot.components.filter((x) => x.groupId === g.id).sort(byPosition);
     out.push({
-      id: g.id,
-      name: g.name,
-      status: worstComponentStatus(children.map((c) => ctx.statuses.get(c.id) ?? c.status)),
-      created_at: g.createdAt,
-      updated_at: g.updatedAt,
-      position: g.position,
-      description: g.description,
-      showcase: false,
-      start_date: null,
-      group_id: null,
-      page_id: snapshot.tenant.id,
-      group: true,
-      only_show_if_degraded: false,
-      components: children.map((c) => c.id),
+      level: 0,
+      entry: {
+        id: g.id,
+        name: g.name,
+        status: worstComponentStatus(children.map((x) => ctx.statuses.get(x.id) ?? x.status)),
+        created_at: g.createdAt,
+        updated_at: g.updatedAt,
+        position,
+        description: g.description,
+        showcase: false,
+        start_date: null,
+        group_id: null,
+        page_id: snapshot.tenant.id,
+        group: true,
+        only_show_if_degraded: false,
+        components: children.map((x) => x.id),
+      },
     });
-  }
-  return out.sort((a, b) => a.position - b.position || Number(b.group) - Number(a.group));
+    children.forEach((child, i) => {
+      out.push({ entry: mapComponent(ctx, child, i + 1), level: 1 });
+    });
+  });
+  // A stable sort keeps page order among equal positions.
+  return out.sort((a, b) => a.entry.position - b.entry.position || a.level - b.level).map((x) => x.entry);
 }
 
 function incidentUrl(ctx: Context, kind: 'incidents' | 'maintenance', id: string): string {
@@ -167,11 +190,13 @@ function mapMaintenance(ctx: Context, maintenance: Maintenance): V2ScheduledMain
     status,
     created_at: maintenance.createdAt,
     updated_at: maintenance.updatedAt,
-    monitoring_at: null,
+    // Statuspage's verifying is its monitoring for maintenance: monitoring_at is when it began.
+    monitoring_at: maintenance.updates.find((u) => u.status === 'verifying')?.createdAt ?? null,
     resolved_at: status === 'completed' ? (maintenance.updates.at(-1)?.displayAt ?? maintenance.scheduledUntil) : null,
-    impact: 'maintenance',
+    impact: maintenance.impact,
     shortlink: incidentUrl(ctx, 'maintenance', maintenance.id),
-    started_at: maintenance.scheduledFor,
+    // Statuspage's started_at of a maintenance is when it was created (posted), not its window.
+    started_at: maintenance.createdAt,
     page_id: ctx.snapshot.tenant.id,
     incident_updates: updates,
     components: maintenance.componentIds.flatMap((id) => {
@@ -277,6 +302,21 @@ export function activeMaintenancesJson(snapshot: TenantSnapshot) {
   const ctx = context(snapshot);
   return { page: ctx.page, scheduled_maintenances: active(ctx) };
 }
+
+/** `/api/v2/incidents/{id}.json` (`{page, incident}`) for every incident and maintenance, as Statuspage serves both. */
+export function incidentFiles(
+  snapshot: TenantSnapshot,
+): Record<string, { page: V2Page; incident: V2Incident | V2ScheduledMaintenance }> {
+  const ctx = context(snapshot);
+  const out: Record<string, { page: V2Page; incident: V2Incident | V2ScheduledMaintenance }> = {};
+  for (const i of snapshot.incidents) out[incidentPath(i.id)] = { page: ctx.page, incident: mapIncident(ctx, i) };
+  for (const m of snapshot.maintenances) out[incidentPath(m.id)] = { page: ctx.page, incident: mapMaintenance(ctx, m) };
+  // `incidents/unresolved.json` is the list endpoint; an id that spelled it must not replace it.
+  delete out[incidentPath('unresolved')];
+  return out;
+}
+
+export const incidentPath = (id: string) => `api/v2/incidents/${encodeURIComponent(id)}.json`;
 
 /** All eight Statuspage v2 endpoints, keyed by their path under the site root. */
 export function statuspageV2Files(snapshot: TenantSnapshot): Record<V2EndpointPath, unknown> {

@@ -106,6 +106,12 @@ export const V2ScheduledMaintenancesResponse = z.strictObject({
   scheduled_maintenances: z.array(V2ScheduledMaintenance),
 });
 
+/** `/api/v2/incidents/{id}.json`: one incident (or scheduled maintenance) with its page. */
+export const V2IncidentResponse = z.strictObject({
+  page: V2Page,
+  incident: z.union([V2Incident, V2ScheduledMaintenance]),
+});
+
 /** Every endpoint's path (relative to the site root) and the shape it must have. */
 export const v2Endpoints = {
   'api/v2/summary.json': V2SummaryResponse,

@@ -24,6 +24,8 @@ export async function createMonitor(
   actor: Actor,
   input: CreateMonitorInput,
   heartbeatTokenHash?: string,
+  /** The per-tenant cap: the checker's slots are shared, so no tenant may flood them (issue 14). */
+  monitorsPerTenant = Number.POSITIVE_INFINITY,
 ): Promise<{ monitor: Monitor; created: boolean }> {
   const operationId = operationIdOf(actor, deps);
   const existing = await deps.store.monitors.get(actor.tenantId, operationId);
@@ -40,6 +42,15 @@ export async function createMonitor(
   }
   if (!(await deps.store.components.get(actor.tenantId, input.componentId))) {
     throw new AppError('validation_failed', 'Unknown component', { field: 'componentId' });
+  }
+  if ((await deps.store.monitors.list(actor.tenantId)).length >= monitorsPerTenant) {
+    throw new AppError(
+      'quota_exceeded',
+      `A page has at most ${monitorsPerTenant} monitors; delete one to add another`,
+      {
+        field: 'componentId',
+      },
+    );
   }
   const at = deps.now().toISOString();
   const monitor: Monitor = {

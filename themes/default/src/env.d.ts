@@ -1,6 +1,0 @@
-/// <reference types="astro/client" />
-declare namespace App {
-  interface Locals {
-    snapshot?: import('@upstate/core').TenantSnapshot;
-  }
-}

@@ -134,19 +134,19 @@ describe('sign-in', () => {
     post(t, '/v1/sessions', { email, password, ...extra }, { 'x-test-client': address });
 
   it('re-hashes an old scrypt hash with argon2id on the next successful login', async () => {
-    await t.signup('legacy');
+    await t.signup('old-hash');
     const salt = Buffer.from('0123456789abcdef');
     const hash = await new Promise<Buffer>((resolve, reject) =>
       scrypt('correct horse battery', salt, 32, { N: 16_384, r: 8, p: 1 }, (e, k) => (e ? reject(e) : resolve(k))),
     );
     const old = `scrypt$16384$8$1$${salt.toString('base64url')}$${hash.toString('base64url')}`;
-    await t.store.users.setPassword('legacy@example.com', old);
-    expect((await login('legacy@example.com', 'wrong password here')).status).toBe(401);
-    expect((await t.store.users.getByEmail('legacy@example.com'))?.passwordHash).toBe(old);
-    expect((await login('legacy@example.com', 'correct horse battery')).status).toBe(200);
-    const upgraded = (await t.store.users.getByEmail('legacy@example.com'))?.passwordHash ?? '';
+    await t.store.users.setPassword('old-hash@example.com', old);
+    expect((await login('old-hash@example.com', 'wrong password here')).status).toBe(401);
+    expect((await t.store.users.getByEmail('old-hash@example.com'))?.passwordHash).toBe(old);
+    expect((await login('old-hash@example.com', 'correct horse battery')).status).toBe(200);
+    const upgraded = (await t.store.users.getByEmail('old-hash@example.com'))?.passwordHash ?? '';
     expect(upgraded).toMatch(/^\$argon2id\$/);
-    expect((await login('legacy@example.com', 'correct horse battery')).status).toBe(200);
+    expect((await login('old-hash@example.com', 'correct horse battery')).status).toBe(200);
   });
 
   it('backs off per email after five failures with 429 and Retry-After, even for the right password', async () => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point for `npm start` / `npm test` / `pnpm bench`. It must run on an old Node (20) with
+// Entry point for `npm start` / `npm test` / `pnpm bench` / `npm run synth` / `npm run deploy`. It must run on an old Node (20) with
 // only npm: it installs the pinned Node and pnpm into .toolchain/ (git-ignored), installs the
 // workspace with a frozen lockfile, then runs the task under the pinned Node. Each step is skipped
 // when already done, so a second run starts straight away.
@@ -19,6 +19,17 @@ const tasks = {
   start: null, // runs apps/local/src/main.ts directly, see below
   test: ['run', 'check'],
   bench: ['run', 'bench:all'],
+  // Deploying: the infra entries run directly under the pinned Node, like `start`. They read the stage
+  // from UPSTATE_* variables; `deploy` also needs Terraform or OpenTofu ≥ 1.10 on PATH.
+  synth: null,
+  deploy: null,
+  cost: null,
+};
+const directEntries = {
+  start: ['--openssl-legacy-provider', join(root, 'apps', 'local', 'src', 'main.ts')],
+  synth: [join(root, 'infra', 'src', 'main.ts')],
+  deploy: [join(root, 'infra', 'src', 'deploy.ts')],
+  cost: ['--openssl-legacy-provider', join(root, 'infra', 'src', 'cost.ts')],
 };
 
 function say(message) {
@@ -135,10 +146,7 @@ ensureDependencies(env);
 // `start` runs the platform's entry directly under the pinned Node (the same command as apps/local's
 // start script): with pnpm and a shell in between, Ctrl-C reached the platform as SIGTERM via a killed
 // shell, and pnpm reported a clean shutdown as a failure.
-const [command, args] =
-  task === 'start'
-    ? [node, ['--openssl-legacy-provider', join(root, 'apps', 'local', 'src', 'main.ts')]]
-    : [join(binDir, 'pnpm'), tasks[task]];
+const [command, args] = directEntries[task] ? [node, directEntries[task]] : [join(binDir, 'pnpm'), tasks[task]];
 const child = spawn(command, [...args, ...process.argv.slice(3)], {
   stdio: 'inherit',
   cwd: root,

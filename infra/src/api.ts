@@ -1,4 +1,6 @@
 import { Apigatewayv2Api } from '@cdktn/provider-aws/lib/apigatewayv2-api/index.js';
+import { Apigatewayv2ApiMapping } from '@cdktn/provider-aws/lib/apigatewayv2-api-mapping/index.js';
+import { Apigatewayv2DomainName } from '@cdktn/provider-aws/lib/apigatewayv2-domain-name/index.js';
 import { Apigatewayv2Integration } from '@cdktn/provider-aws/lib/apigatewayv2-integration/index.js';
 import { Apigatewayv2Route } from '@cdktn/provider-aws/lib/apigatewayv2-route/index.js';
 import { Apigatewayv2Stage } from '@cdktn/provider-aws/lib/apigatewayv2-stage/index.js';
@@ -6,13 +8,16 @@ import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group
 import { DataAwsSecretsmanagerRandomPassword } from '@cdktn/provider-aws/lib/data-aws-secretsmanager-random-password/index.js';
 import type { DynamodbTable } from '@cdktn/provider-aws/lib/dynamodb-table/index.js';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission/index.js';
+import { SchedulerSchedule } from '@cdktn/provider-aws/lib/scheduler-schedule/index.js';
 import { SecretsmanagerSecret } from '@cdktn/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecretsmanagerSecretVersion } from '@cdktn/provider-aws/lib/secretsmanager-secret-version/index.js';
 import type { SfnStateMachine } from '@cdktn/provider-aws/lib/sfn-state-machine/index.js';
+import { stageTagKey } from '@upstate/aws';
 import { Construct } from 'constructs';
 import type { Bundle } from './bundle.ts';
+import { ownTenants, type Statement, serviceRole } from './iam.ts';
 import { NodeFunction } from './node-function.ts';
-import { tableAccess } from './workflow.ts';
+import { indexQuery, tableAccess } from './workflow.ts';
 
 /**
  * Exactly what the domain provisioner (packages/aws/src/domain-provisioner.ts) calls: create a
@@ -37,16 +42,57 @@ export interface ApiProps {
   connectionGroupId: string;
   connectionGroupArn: string;
   distributionTenantArns: string;
+  stage: string;
+  accountId: string;
   platformDomain: string;
   rateLimit: number;
   logRetentionDays: number;
+  /** Host names of the API and the dashboard (`api.{platform}`, `app.{platform}`), both served by this API. */
+  hosts: { api: string; app: string };
+  /** A certificate covering both hosts in the stage's region: HTTP API custom domains are regional. */
+  regionalCertificateArn: string;
 }
 
-/** The management API: an HTTP API (throttled, access-logged) in front of the Hono Lambda. */
+/**
+ * Every `$context` variable the access log may hold. None can carry a path, query string, header or
+ * body: heartbeat tokens travel in paths, API keys and session cookies in headers. `routeKey` is the
+ * route template (`$default` or `GET /v1/heartbeats/{token}`), never the path it matched.
+ */
+export const accessLogVariables = {
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  method: '$context.httpMethod',
+  route: '$context.routeKey',
+  status: '$context.status',
+  latencyMs: '$context.responseLatency',
+  integrationError: '$context.integrationErrorMessage',
+  ip: '$context.identity.sourceIp',
+  domain: '$context.domainName',
+};
+
+/**
+ * Cross-origin callers: the public subscribe form on every tenant page (custom domains included, so
+ * any origin) and API-key scripts. Never credentials: the session cookie is not usable cross-origin.
+ */
+export const apiCors = {
+  allowOrigins: ['*'],
+  allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
+  exposeHeaders: ['etag', 'retry-after', 'idempotent-replayed'],
+  allowCredentials: false,
+  maxAge: 600,
+};
+
+/**
+ * The management API and the dashboard: an HTTP API (throttled, access-logged, CORS for the public
+ * subscribe form) in front of the one Hono Lambda that mounts both, on `api.{platform}` and `app.{platform}`.
+ */
 export class ApiStack extends Construct {
   readonly fn: NodeFunction;
   readonly api: Apigatewayv2Api;
   readonly stage: Apigatewayv2Stage;
+  readonly domains: Record<'api' | 'app', Apigatewayv2DomainName>;
+  readonly provisionReconciler: NodeFunction;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -67,6 +113,39 @@ export class ApiStack extends Construct {
       lifecycle: { ignoreChanges: ['secret_string'] },
     });
 
+    // The domain provisioner's calls, made by the API (sign-up, verify, remove) and by the
+    // provisioning reconciler (retries).
+    const provisioning: Statement[] = [
+      // The service authorization reference lists CreateDistributionTenant as wildcard-only (no
+      // resource type at all): scoped to the distribution or the connection group, as before, every
+      // sign-up got AccessDenied. What can be conditioned is the tag it creates the tenant with.
+      {
+        actions: ['cloudfront:CreateDistributionTenant'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { [`aws:RequestTag/${stageTagKey}`]: props.stage },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [stageTagKey] },
+        },
+      },
+      ownTenants(
+        props.distributionTenantArns,
+        props.stage,
+        domainTenantActions.filter((a) => a !== 'cloudfront:CreateDistributionTenant'),
+      ),
+    ];
+
+    const readCursorSecret: Statement = { actions: ['secretsmanager:GetSecretValue'], resources: [secret.arn] };
+    const environment = {
+      TABLE_NAME: props.table.name,
+      STATE_MACHINE_ARN: props.stateMachine.arn,
+      PLATFORM_DOMAIN: props.platformDomain,
+      PAGE_SCHEME: 'https',
+      CURSOR_SECRET_ARN: secret.arn,
+      CLOUDFRONT_DISTRIBUTION_ID: props.distributionId,
+      CLOUDFRONT_CONNECTION_GROUP_ID: props.connectionGroupId,
+      STAGE: props.stage,
+    };
+
     this.fn = new NodeFunction(this, 'handler', {
       name: `${prefix}-api`,
       bundle: props.bundle,
@@ -74,26 +153,14 @@ export class ApiStack extends Construct {
       memorySize: 1024,
       timeout: 29,
       statements: [
-        tableAccess(props.table, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'], true),
+        tableAccess(props.table, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query']),
+        indexQuery(props.table),
         { actions: ['states:StartExecution'], resources: [props.stateMachine.arn] },
         // Read once per cold start (packages/aws readSecretString); the value never enters the environment.
-        { actions: ['secretsmanager:GetSecretValue'], resources: [secret.arn] },
-        {
-          actions: domainTenantActions,
-          // Distribution tenant ids are generated by CloudFront, so the tenant ARN is the account's
-          // tenant namespace; creation is also bound to this distribution and connection group.
-          resources: [props.distributionTenantArns, props.distributionArn, props.connectionGroupArn],
-        },
+        readCursorSecret,
+        ...provisioning,
       ],
-      environment: {
-        TABLE_NAME: props.table.name,
-        STATE_MACHINE_ARN: props.stateMachine.arn,
-        PLATFORM_DOMAIN: props.platformDomain,
-        PAGE_SCHEME: 'https',
-        CURSOR_SECRET_ARN: secret.arn,
-        CLOUDFRONT_DISTRIBUTION_ID: props.distributionId,
-        CLOUDFRONT_CONNECTION_GROUP_ID: props.connectionGroupId,
-      },
+      environment,
       logRetentionDays: props.logRetentionDays,
       // The first cold start reads the secret: the function is created only once the secret has a value.
       dependsOn: [secretValue],
@@ -102,7 +169,8 @@ export class ApiStack extends Construct {
     this.api = new Apigatewayv2Api(this, 'http-api', {
       name: `${prefix}-api`,
       protocolType: 'HTTP',
-      description: 'Upstate management API',
+      description: 'Upstate management API and dashboard',
+      corsConfiguration: apiCors,
     });
     const integration = new Apigatewayv2Integration(this, 'lambda-integration', {
       apiId: this.api.id,
@@ -129,21 +197,63 @@ export class ApiStack extends Construct {
         throttlingBurstLimit: props.rateLimit * 2,
         detailedMetricsEnabled: true,
       },
-      // No headers or query strings: Authorization and session cookies never reach the logs.
+      // No paths, headers or query strings: tokens, Authorization and session cookies never reach the logs.
       accessLogSettings: {
         destinationArn: accessLogs.arn,
-        format: JSON.stringify({
-          requestId: '$context.requestId',
-          time: '$context.requestTime',
-          method: '$context.httpMethod',
-          path: '$context.path',
-          status: '$context.status',
-          latencyMs: '$context.responseLatency',
-          integrationError: '$context.integrationErrorMessage',
-          ip: '$context.identity.sourceIp',
-        }),
+        format: JSON.stringify(accessLogVariables),
       },
     });
+    this.domains = Object.fromEntries(
+      (['api', 'app'] as const).map((part) => {
+        const domain = new Apigatewayv2DomainName(this, `${part}-domain`, {
+          domainName: props.hosts[part],
+          domainNameConfiguration: {
+            certificateArn: props.regionalCertificateArn,
+            endpointType: 'REGIONAL',
+            securityPolicy: 'TLS_1_2',
+          },
+        });
+        new Apigatewayv2ApiMapping(this, `${part}-mapping`, {
+          apiId: this.api.id,
+          domainName: domain.id,
+          stage: this.stage.id,
+        });
+        return [part, domain];
+      }),
+    ) as Record<'api' | 'app', Apigatewayv2DomainName>;
+    // Failed page-domain provisioning (sign-up, verify) is retried until the CDN accepts it.
+    this.provisionReconciler = new NodeFunction(this, 'provision-reconciler', {
+      name: `${prefix}-provision-reconciler`,
+      bundle: props.bundle,
+      exportName: 'reconcileProvisioning',
+      statements: [
+        tableAccess(props.table, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem']),
+        // The same bundle: its cold start reads the cursor secret too.
+        readCursorSecret,
+        ...provisioning,
+      ],
+      environment,
+      dependsOn: [secretValue],
+      timeout: 120,
+      logRetentionDays: props.logRetentionDays,
+    });
+    const schedulerRole = serviceRole(this, 'provision-scheduler-role', {
+      name: `${prefix}-provision-scheduler`,
+      service: 'scheduler.amazonaws.com',
+      sourceAccount: props.accountId,
+      statements: [{ actions: ['lambda:InvokeFunction'], resources: [this.provisionReconciler.fn.arn] }],
+    });
+    new SchedulerSchedule(this, 'provision-schedule', {
+      name: `${prefix}-provision-reconciler`,
+      scheduleExpression: 'rate(5 minutes)',
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: this.provisionReconciler.fn.arn,
+        roleArn: schedulerRole.arn,
+        retryPolicy: { maximumEventAgeInSeconds: 300, maximumRetryAttempts: 0 },
+      },
+    });
+
     new LambdaPermission(this, 'invoke-from-api', {
       statementId: 'AllowHttpApi',
       action: 'lambda:InvokeFunction',

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -12,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 // nothing but its environment), against dynalite and s3rver.
 
 // Built once for the run by the global setup, exactly as synth builds them.
-const { publisher: bundle, checker } = inject('bundles');
+const { publisher: bundle, checker, api } = inject('bundles');
 let s3: Awaited<ReturnType<typeof startS3rver>>;
 let db: Awaited<ReturnType<typeof createTestStore>>;
 
@@ -100,4 +102,69 @@ describe('publisher archive', () => {
     })) as [{ checked: number; rolledOver: number }];
     expect(run).toEqual({ checked: 0, flips: 0, published: 0, maintenanceTransitions: 0, rolledOver: 0 });
   }, 60_000);
+});
+
+/** An API Gateway HTTP API (payload 2.0) event, as the `$default` route delivers it. */
+function httpEvent(method: string, path: string, headers: Record<string, string> = {}) {
+  const event = JSON.parse(
+    readFileSync(new URL('../../apps/api/src/fixtures/apigw-v2-get-components.json', import.meta.url), 'utf8'),
+  );
+  event.rawPath = path;
+  event.requestContext.http.path = path;
+  event.requestContext.http.method = method;
+  event.headers = { ...event.headers, host: 'app.upstate.page', ...headers };
+  delete event.headers.authorization;
+  return event;
+}
+
+describe('API archive (the API with the dashboard mounted)', () => {
+  it('serves the dashboard login page and renders the branding preview through the bundled theme', async () => {
+    // Prepare: a tenant and a live session, written straight to the table the archive reads.
+    const snapshot = fixtureSnapshot({ tenantId: 'tnt-dash', slug: 'dash', name: 'Dashboard Archive Co', days: 3 });
+    await db.store.tenants.create(snapshot.tenant, snapshot.branding);
+    for (const c of snapshot.components) await db.store.components.create(c);
+    const sessionId = 'archive-test-session-0123456789abcdef';
+    // A session acts as a member: the team names the person and their role.
+    await db.store.teams.create('tnt-dash', {
+      userId: 'usr-dash',
+      email: 'owner@example.com',
+      role: 'owner',
+      addedAt: new Date().toISOString(),
+    });
+    await db.store.sessions.create(createHash('sha256').update(sessionId).digest('hex'), {
+      id: 'ses-dash',
+      userId: 'usr-dash',
+      tenantId: 'tnt-dash',
+      email: 'owner@example.com',
+      csrfToken: 'csrf-archive-test-token',
+      createdAt: new Date().toISOString(),
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
+    const cookie = { cookie: `upstate_session=${sessionId}` };
+
+    // Act: the handler exactly as API Gateway invokes it, in a fresh Node with only its environment.
+    // One fresh Node per request: `invoke` chains each call's result into the next event.
+    const request = async (event: unknown) =>
+      (
+        (await invoke([{ name: 'handler', event }], api, { CURSOR_SECRET: 'archive-test-cursor-secret' })) as {
+          statusCode: number;
+          headers: Record<string, string>;
+          body: string;
+        }[]
+      )[0];
+    const login = await request(httpEvent('GET', '/dashboard/login'));
+    const root = await request(httpEvent('GET', '/'));
+    const preview = await request(httpEvent('GET', '/dashboard/branding/preview', cookie));
+
+    // Assess
+    expect(login?.statusCode).toBe(200);
+    expect(login?.headers['content-type']).toContain('text/html');
+    expect(login?.body).toContain('<form');
+    expect(root?.statusCode).toBe(302);
+    expect(root?.headers.location).toBe('/dashboard');
+    expect(preview?.statusCode).toBe(200);
+    // The real page, rendered by the compiled theme packaged in the archive.
+    expect(preview?.body).toContain('Dashboard Archive Co');
+    expect(preview?.body).toMatch(/href="\/dashboard\/branding\/preview\/assets\/[a-z]+\/[^"]+\.css"/);
+  }, 120_000);
 });

@@ -61,7 +61,7 @@ describe('Lambda bundles', () => {
     expect(JSON.parse(result.body)).toEqual({ ok: true });
   }, 60_000);
 
-  it('the publisher bundle exports every task handler and the reconciler; the checker its handler', () => {
+  it('the publisher bundle exports every task handler and the reconciler; the checker its handler; the API its handler and the provisioning reconciler', () => {
     const exported = (bundle: Bundle, env: Record<string, string>) =>
       inLambdaNode(
         bundle,
@@ -77,5 +77,6 @@ describe('Lambda bundles', () => {
     };
     expect(exported(bundles.publisher, env)).toEqual(expect.arrayContaining([...taskNames, 'reconcile']));
     expect(exported(bundles.checker, env)).toEqual(expect.arrayContaining(['handler']));
+    expect(exported(bundles.api, env)).toEqual(expect.arrayContaining(['handler', 'reconcileProvisioning']));
   }, 60_000);
 });

@@ -69,11 +69,22 @@ export class DataStack extends Construct {
       bucket: this.bucket.id,
       rule: [
         {
+          // Replaced pages stay 30 days for a rollback; a delete marker left with no version behind it
+          // is removed, or every deleted key would keep one forever.
           id: 'expire-replaced-files',
           status: 'Enabled',
           filter: [{ prefix: '' }],
           noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+          expiration: [{ expiredObjectDeleteMarker: true }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+        },
+        {
+          // A build is never rolled back to: its deleted or replaced versions go after a day, not 30
+          // (where rules overlap, S3 applies the earliest expiration).
+          id: 'expire-deleted-builds',
+          status: 'Enabled',
+          filter: [{ prefix: 'builds/' }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
         },
         {
           // A run's build is deleted by its commit; a failed run's build is only litter after a day.

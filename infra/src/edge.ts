@@ -3,8 +3,10 @@ import { CloudfrontConnectionGroup } from '@cdktn/provider-aws/lib/cloudfront-co
 import { CloudfrontFunction } from '@cdktn/provider-aws/lib/cloudfront-function/index.js';
 import { CloudfrontMultitenantDistribution } from '@cdktn/provider-aws/lib/cloudfront-multitenant-distribution/index.js';
 import { CloudfrontOriginAccessControl } from '@cdktn/provider-aws/lib/cloudfront-origin-access-control/index.js';
+import { CloudfrontOriginRequestPolicy } from '@cdktn/provider-aws/lib/cloudfront-origin-request-policy/index.js';
 import { CloudfrontResponseHeadersPolicy } from '@cdktn/provider-aws/lib/cloudfront-response-headers-policy/index.js';
 import type { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket/index.js';
+import { S3BucketCorsConfiguration } from '@cdktn/provider-aws/lib/s3-bucket-cors-configuration/index.js';
 import { S3BucketPolicy } from '@cdktn/provider-aws/lib/s3-bucket-policy/index.js';
 import { tenantParameterName } from '@upstate/aws';
 import { cloudFrontFunctionSource, corsHeaders, embedFramePrefix, securityHeaders } from '@upstate/edge';
@@ -132,6 +134,30 @@ export class EdgeStack extends Construct {
       },
     });
 
+    // A browser preflights a widget's fetch of /api/v2/* (OPTIONS). S3 answers OPTIONS itself from the
+    // bucket's CORS rules, without authorisation, but only when it sees the preflight's headers: the
+    // pages cache policy forwards none, so without this S3 answered 403 and the custom error response
+    // turned that into 404.html, which browsers reject. The headers policy then sets the CORS values.
+    const preflightHeaders = ['origin', 'access-control-request-method', 'access-control-request-headers'];
+    const corsRequest = new CloudfrontOriginRequestPolicy(this, 'cors-request', {
+      name: `${prefix}-statuspage-api-v2-cors`,
+      comment: 'Forwards the CORS preflight headers to S3',
+      cookiesConfig: { cookieBehavior: 'none' },
+      headersConfig: { headerBehavior: 'whitelist', headers: { items: preflightHeaders } },
+      queryStringsConfig: { queryStringBehavior: 'none' },
+    });
+    new S3BucketCorsConfiguration(this, 'sites-cors', {
+      bucket: bucket.id,
+      corsRule: [
+        {
+          allowedMethods: ['GET', 'HEAD'],
+          allowedOrigins: [cors['access-control-allow-origin'] ?? '*'],
+          allowedHeaders: ['*'],
+          maxAgeSeconds: Number(cors['access-control-max-age']),
+        },
+      ],
+    });
+
     const viewerRequest = [{ eventType: 'viewer-request', functionArn: this.viewerRequest.arn }];
     const readOnly = [{ items: ['GET', 'HEAD'], cachedMethods: ['GET', 'HEAD'] }];
     this.distribution = new CloudfrontMultitenantDistribution(this, 'distribution', {
@@ -187,6 +213,7 @@ export class EdgeStack extends Construct {
           compress: true,
           allowedMethods: [{ items: ['GET', 'HEAD', 'OPTIONS'], cachedMethods: ['GET', 'HEAD'] }],
           cachePolicyId: pagesPolicy.id,
+          originRequestPolicyId: corsRequest.id,
           responseHeadersPolicyId: apiHeaders.id,
           functionAssociation: viewerRequest,
         },
@@ -222,6 +249,8 @@ export class EdgeStack extends Construct {
     this.connectionGroup = new CloudfrontConnectionGroup(this, 'connection-group', {
       name: `${prefix}-pages`,
       enabled: true,
+      // Readers on IPv6-only networks reach every page domain (the routing endpoint gets AAAA records).
+      ipv6Enabled: true,
     });
 
     // Only this distribution may read, only GetObject, only the served prefixes (never manifests/).

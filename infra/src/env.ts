@@ -22,6 +22,11 @@ export const StageConfig = z.object({
   emailDomain: z.string().toLowerCase().regex(hostname).optional(),
   /** Remote state: an existing, versioned, encrypted S3 bucket. Unset means local state (development only). */
   stateBucket: z.string().min(3).optional(),
+  /** Region of the state bucket, when it is not the stage's (one state bucket often serves every stage). */
+  stateRegion: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1')
+    .optional(),
   /** Requests per second the HTTP API accepts (steady rate; bursts up to twice that). */
   apiRateLimit: z.coerce.number().int().min(1).max(10_000).default(200),
   /** Days CloudWatch keeps Lambda, workflow and access logs. */
@@ -43,6 +48,7 @@ export function readStageConfig(source: Record<string, string | undefined> = pro
     alarmEmail: source.UPSTATE_ALARM_EMAIL,
     emailDomain: source.UPSTATE_EMAIL_DOMAIN || undefined,
     stateBucket: source.UPSTATE_STATE_BUCKET || undefined,
+    stateRegion: source.UPSTATE_STATE_REGION || undefined,
     apiRateLimit: source.UPSTATE_API_RATE_LIMIT || undefined,
     logRetentionDays: source.UPSTATE_LOG_RETENTION_DAYS || undefined,
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureThemes, themeNames } from '@upstate/render';
 import type { TestProject } from 'vitest/node';
-import { type Bundle, type BundleName, bundleLambda } from './bundle.ts';
+import { type Bundle, type BundleName, bundleAll } from './bundle.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,10 +16,6 @@ export async function setup(project: TestProject) {
   // On a fresh checkout this compiles both Astro themes; later runs find them current.
   await ensureThemes();
   const outdir = mkdtempSync(join(tmpdir(), 'upstate-infra-bundles-'));
-  project.provide('bundles', {
-    api: bundleLambda('api', outdir),
-    publisher: bundleLambda('publisher', outdir, undefined, { themes: themeNames }),
-    checker: bundleLambda('checker', outdir),
-  });
+  project.provide('bundles', bundleAll(outdir, undefined, themeNames));
   return () => rmSync(outdir, { recursive: true, force: true });
 }

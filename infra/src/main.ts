@@ -2,9 +2,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureThemes, themeNames } from '@upstate/render';
 import { App } from 'cdktn';
-import { type Bundle, type BundleName, bundleLambda, lambdaEntries } from './bundle.ts';
+import { type Bundle, type BundleName, bundleAll, lambdaEntries } from './bundle.ts';
 import { readStageConfig, type StageConfig } from './env.ts';
 import { UpstateStack } from './upstate-stack.ts';
+
+/** The Terraform-compatible runtimes a stage applies with (also written as `required_version`). */
+export const terraformTargets = { terraform: '>=1.10.0', opentofu: '>=1.10.0' };
 
 /**
  * Compiles the themes if their sources changed, bundles every Lambda (unless given prebuilt
@@ -19,14 +22,11 @@ export async function synthesize(
   let bundles = options.bundles;
   if (!bundles) {
     await ensureThemes();
-    bundles = {
-      api: bundleLambda('api', outdir, entries.api),
-      // The publisher renders sites: its archive carries the compiled themes.
-      publisher: bundleLambda('publisher', outdir, entries.publisher, { themes: themeNames }),
-      checker: bundleLambda('checker', outdir, entries.checker),
-    };
+    bundles = bundleAll(outdir, entries, themeNames);
   }
-  const app = new App({ outdir });
+  // S3 state locking without DynamoDB (`use_lockfile`) needs Terraform or OpenTofu 1.10; cdktn
+  // refuses the backend unless the project declares it targets those.
+  const app = new App({ outdir, context: { targetVersions: terraformTargets } });
   const id = `upstate-${config.stage}`;
   new UpstateStack(app, id, { config, bundles });
   app.synth();
@@ -35,9 +35,15 @@ export async function synthesize(
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = performance.now();
-  const config = readStageConfig();
-  const outdir = fileURLToPath(new URL('../cdktn.out', import.meta.url));
-  const { stackDir } = await synthesize(config, outdir);
-  console.log(`Synthesised ${config.stage} into ${stackDir} in ${Math.round(performance.now() - started)} ms`);
-  console.log(`Next: terraform -chdir=${stackDir} init && terraform -chdir=${stackDir} apply`);
+  try {
+    const config = readStageConfig();
+    const outdir = fileURLToPath(new URL('../cdktn.out', import.meta.url));
+    const { stackDir } = await synthesize(config, outdir);
+    console.log(`Synthesised ${config.stage} into ${stackDir} in ${Math.round(performance.now() - started)} ms`);
+    console.log('Next: npm run deploy -- plan, then npm run deploy -- apply');
+  } catch (error) {
+    // A configuration mistake is a message naming the variable, not a stack trace.
+    console.error((error as Error).message);
+    process.exit(1);
+  }
 }

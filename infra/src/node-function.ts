@@ -40,9 +40,12 @@ function bundleAsset(scope: Construct, bundle: Bundle): TerraformAsset {
 export class NodeFunction extends Construct {
   readonly fn: LambdaFunction;
   readonly logGroup: CloudwatchLogGroup;
+  /** The function name as a plain string (the resource's attribute is a token). */
+  readonly name: string;
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
+    this.name = props.name;
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.name}`,
       retentionInDays: props.logRetentionDays,

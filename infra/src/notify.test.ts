@@ -29,7 +29,7 @@ function synth(): Json {
     notifierBundle: bundle,
     apiBase: 'https://api.upstate.page',
     mailDomain: 'upstate.page',
-    linkSecretParameter: '/upstate-test/link-secret',
+    linkSecretArn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:upstate-test/link-secret',
     logRetentionDays: 30,
   });
   return JSON.parse(Testing.synth(stack));

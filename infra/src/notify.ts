@@ -2,7 +2,6 @@ import { CloudwatchEventRule } from '@cdktn/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktn/provider-aws/lib/cloudwatch-event-target/index.js';
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group/index.js';
 import { CloudwatchMetricAlarm } from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm/index.js';
-import { DataAwsSsmParameter } from '@cdktn/provider-aws/lib/data-aws-ssm-parameter/index.js';
 import type { DynamodbTable } from '@cdktn/provider-aws/lib/dynamodb-table/index.js';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission/index.js';
 import type { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket/index.js';
@@ -31,8 +30,8 @@ export interface NotifyProps {
   apiBase: string;
   /** The SES identity's domain (`notifications@{mailDomain}`). */
   mailDomain: string;
-  /** A SecureString the operator creates once (`openssl rand -base64 48`), shared with the API. */
-  linkSecretParameter: string;
+  /** The Secrets Manager secret link tokens derive from, shared with the API (which must read the same one). */
+  linkSecretArn: string;
   alarmTopicArn?: string;
   logRetentionDays: number;
 }
@@ -52,6 +51,7 @@ const table = (t: DynamodbTable, actions: string[], withIndexes = false): Statem
  * - finish: mark entries complete (`UpdateItem`).
  * - feedback: find the delivery by message id (`Query` on gsi2), record it, suppress and delete the
  *   subscriber (`GetItem`, `PutItem`, `UpdateItem`, `DeleteItem`).
+ * Every one also reads the link secret (`secretsmanager:GetSecretValue` on that secret only).
  */
 export function notifyStatements(props: Pick<NotifyProps, 'table' | 'bucket'>, sesResources: string[]) {
   const sites: Statement = { actions: ['s3:GetObject'], resources: [`${props.bucket.arn}/sites/*`] };
@@ -90,26 +90,24 @@ export class NotifyStack extends Construct {
       `arn:aws:ses:${props.region}:${props.accountId}:identity/${props.mailDomain}`,
       this.configurationSet.arn,
     ];
-    const linkSecret = new DataAwsSsmParameter(this, 'link-secret', {
-      name: props.linkSecretParameter,
-      withDecryption: true,
-    });
     // The names apps/notifier/src/env.ts reads.
     const environment = {
       TABLE_NAME: props.table.name,
       BUCKET: props.bucket.bucket,
       API_BASE: props.apiBase,
-      LINK_SECRET: linkSecret.value,
+      LINK_SECRET_ARN: props.linkSecretArn,
       MAIL_DOMAIN: props.mailDomain,
       SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
     };
+    // Read once per cold start (packages/aws readSecretString); the value never enters the environment.
+    const readLinkSecret: Statement = { actions: ['secretsmanager:GetSecretValue'], resources: [props.linkSecretArn] };
     const statements = notifyStatements(props, sesResources);
     const fn = (name: NotifyTaskName | 'feedback', timeout: number, memorySize = 512) =>
       new NodeFunction(this, `fn-${name}`, {
         name: `${prefix}-notify-${name}`,
         bundle: props.notifierBundle,
         exportName: name,
-        statements: statements[name],
+        statements: [readLinkSecret, ...statements[name]],
         environment,
         memorySize,
         timeout,

@@ -1,68 +1,150 @@
-import { CloudwatchMetricAlarm } from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm/index.js';
+import {
+  CloudwatchMetricAlarm,
+  type CloudwatchMetricAlarmMetricQuery,
+} from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm/index.js';
+import { KmsKey } from '@cdktn/provider-aws/lib/kms-key/index.js';
+import type { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
 import { SnsTopic } from '@cdktn/provider-aws/lib/sns-topic/index.js';
 import { SnsTopicSubscription } from '@cdktn/provider-aws/lib/sns-topic-subscription/index.js';
 import { Construct } from 'constructs';
 
 export interface ObservabilityProps {
   prefix: string;
+  accountId: string;
+  partition: string;
   alarmEmail: string;
   stateMachineArn: string;
   apiId: string;
+  tableName: string;
+  distributionId: string;
   checkerFunctionName: string;
   reconcilerFunctionName: string;
+  /** Every Lambda of the stage: each gets a throttle alarm. */
+  functionNames: string[];
+  /** The us-east-1 provider when the stage runs elsewhere: CloudFront publishes its metrics only there. */
+  usEast1?: AwsProvider;
 }
 
-/** Alarms that page a human: a publish that failed, an API that answered 5xx, a checker that erred. */
+/** The table operations the code performs: DynamoDB reports SystemErrors per table and operation only. */
+export const tableOperations = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'] as const;
+
+/**
+ * An encrypted alarm topic with its email subscription. A customer-managed key, because an alarm
+ * cannot publish to a topic under the AWS-managed SNS key (CloudWatch may not use that key).
+ */
+function alarmTopic(scope: Construct, id: string, props: ObservabilityProps, provider?: AwsProvider): SnsTopic {
+  const key = new KmsKey(scope, `${id}-key`, {
+    provider,
+    description: `${props.prefix}: encrypts the alarm topic`,
+    enableKeyRotation: true,
+    deletionWindowInDays: 7,
+    policy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AccountAdministers',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:${props.partition}:iam::${props.accountId}:root` },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+        {
+          Sid: 'CloudWatchPublishesAlarms',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
+        },
+      ],
+    }),
+  });
+  const topic = new SnsTopic(scope, id, {
+    provider,
+    name: `${props.prefix}-${id}`,
+    kmsMasterKeyId: key.arn,
+  });
+  new SnsTopicSubscription(scope, `${id}-email`, {
+    provider,
+    topicArn: topic.arn,
+    protocol: 'email',
+    endpoint: props.alarmEmail,
+  });
+  return topic;
+}
+
+/**
+ * Alarms that page a human: a publish that failed or was throttled, an API that answered 5xx, a
+ * checker that erred, any Lambda throttled, DynamoDB errors or throttling, CloudFront serving 5xx.
+ */
 export class ObservabilityStack extends Construct {
   readonly topic: SnsTopic;
+  /** The topic of the CloudFront alarm (us-east-1); the same topic when the stage is in us-east-1. */
+  readonly globalTopic: SnsTopic;
   readonly alarms: CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
-    this.topic = new SnsTopic(this, 'alarms', { name: `${props.prefix}-alarms` });
-    new SnsTopicSubscription(this, 'alarm-email', {
-      topicArn: this.topic.arn,
-      protocol: 'email',
-      endpoint: props.alarmEmail,
-    });
+    this.topic = alarmTopic(this, 'alarms', props);
+    this.globalTopic = props.usEast1 ? alarmTopic(this, 'global-alarms', props, props.usEast1) : this.topic;
+
     const alarm = (
       name: string,
       description: string,
-      metric: { namespace: string; metricName: string; dimensions: Record<string, string> },
+      metric:
+        | { namespace: string; metricName: string; dimensions: Record<string, string> }
+        | { metricQuery: CloudwatchMetricAlarmMetricQuery[] },
       threshold: number,
-    ) =>
-      new CloudwatchMetricAlarm(this, name, {
+      options: { statistic?: string; topic?: SnsTopic; provider?: AwsProvider } = {},
+    ) => {
+      const topic = options.topic ?? this.topic;
+      return new CloudwatchMetricAlarm(this, name, {
+        provider: options.provider,
         alarmName: `${props.prefix}-${name}`,
         alarmDescription: description,
         ...metric,
-        statistic: 'Sum',
-        period: 300,
+        ...('metricQuery' in metric ? {} : { statistic: options.statistic ?? 'Sum', period: 300 }),
         evaluationPeriods: 1,
         threshold,
         comparisonOperator: 'GreaterThanOrEqualToThreshold',
         // No data means nothing failed.
         treatMissingData: 'notBreaching',
-        alarmActions: [this.topic.arn],
-        okActions: [this.topic.arn],
+        alarmActions: [topic.arn],
+        okActions: [topic.arn],
       });
+    };
+    const states = (metricName: string) => ({
+      namespace: 'AWS/States',
+      metricName,
+      dimensions: { StateMachineArn: props.stateMachineArn },
+    });
+    const table = (metricName: string) => ({
+      namespace: 'AWS/DynamoDB',
+      metricName,
+      dimensions: { TableName: props.tableName },
+    });
+
     this.alarms = [
       alarm(
         'publish-failed',
         'A publish execution failed or timed out: a page may be stale until the reconciler retries it',
-        {
-          namespace: 'AWS/States',
-          metricName: 'ExecutionsFailed',
-          dimensions: { StateMachineArn: props.stateMachineArn },
-        },
+        states('ExecutionsFailed'),
+        1,
+      ),
+      alarm('publish-timed-out', 'A publish execution hit its one-hour timeout', states('ExecutionsTimedOut'), 1),
+      alarm(
+        'publish-throttled',
+        'Step Functions throttled publish executions: pages update late',
+        states('ExecutionThrottled'),
         1,
       ),
       alarm(
-        'publish-timed-out',
-        'A publish execution hit its one-hour timeout',
+        'transitions-throttled',
+        'Step Functions throttled state transitions (an account quota): publishes run late',
         {
           namespace: 'AWS/States',
-          metricName: 'ExecutionsTimedOut',
-          dimensions: { StateMachineArn: props.stateMachineArn },
+          metricName: 'ThrottledEvents',
+          dimensions: { ServiceMetric: 'StateTransition' },
         },
         1,
       ),
@@ -85,6 +167,48 @@ export class ObservabilityStack extends Construct {
         'The reconciler failed: lost publish triggers are not being recovered',
         { namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: { FunctionName: props.reconcilerFunctionName } },
         1,
+      ),
+      alarm(
+        'table-system-errors',
+        'DynamoDB answered 5xx to the stage’s table',
+        {
+          metricQuery: [
+            { id: 'errors', expression: tableOperations.map((_, i) => `m${i}`).join(' + '), returnData: true },
+            ...tableOperations.map((operation, i) => ({
+              id: `m${i}`,
+              metric: {
+                namespace: 'AWS/DynamoDB',
+                metricName: 'SystemErrors',
+                dimensions: { TableName: props.tableName, Operation: operation },
+                period: 300,
+                stat: 'Sum',
+              },
+            })),
+          ],
+        },
+        1,
+      ),
+      alarm('table-write-throttled', 'DynamoDB throttled writes to the table', table('WriteThrottleEvents'), 1),
+      alarm('table-read-throttled', 'DynamoDB throttled reads of the table', table('ReadThrottleEvents'), 1),
+      ...props.functionNames.map((functionName) =>
+        alarm(
+          `throttled-${functionName.slice(props.prefix.length + 1)}`,
+          `Lambda throttled ${functionName}: raise the account's concurrency quota or reserve concurrency`,
+          { namespace: 'AWS/Lambda', metricName: 'Throttles', dimensions: { FunctionName: functionName } },
+          1,
+        ),
+      ),
+      // A rate, not a count: a few 5xx among millions of reads is noise; 1% of all reads is an outage.
+      alarm(
+        'cdn-5xx',
+        'CloudFront served 5xx on at least 1% of status page requests',
+        {
+          namespace: 'AWS/CloudFront',
+          metricName: '5xxErrorRate',
+          dimensions: { DistributionId: props.distributionId, Region: 'Global' },
+        },
+        1,
+        { statistic: 'Average', topic: this.globalTopic, provider: props.usEast1 },
       ),
     ];
   }

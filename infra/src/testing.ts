@@ -18,10 +18,10 @@ export const testConfig = StageConfig.parse({
 export type Json = any;
 
 /** Synthesises the whole stage from the run's prebuilt bundles into a temp dir; returns the parsed Terraform JSON. */
-export async function synthTestStage(bundles: Record<BundleName, Bundle>) {
+export async function synthTestStage(bundles: Record<BundleName, Bundle>, overrides: Partial<StageConfig> = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'upstate-infra-'));
   const started = performance.now();
-  const result = await synthesize(testConfig, outdir, { bundles });
+  const result = await synthesize(StageConfig.parse({ ...testConfig, ...overrides }), outdir, { bundles });
   const ms = performance.now() - started;
   const tf: Json = JSON.parse(readFileSync(join(result.stackDir, 'cdk.tf.json'), 'utf8'));
   return { ...result, tf, ms, outdir };

@@ -275,7 +275,9 @@ describe('lambdas', () => {
   it('are all nodejs24.x on arm64, logging JSON to their own log group with retention', () => {
     const functions = Object.values(resourcesOf(tf, 'aws_lambda_function'));
     expect(functions.map((f: Json) => f.function_name).sort()).toEqual(
-      ['api', 'checker', 'reconcile', ...taskNames.map((t) => `publish-${t}`)].map((n) => `${prefix}-${n}`).sort(),
+      ['api', 'provision-reconciler', 'checker', 'reconcile', ...taskNames.map((t) => `publish-${t}`)]
+        .map((n) => `${prefix}-${n}`)
+        .sort(),
     );
     const logGroups = resourcesOf(tf, 'aws_cloudwatch_log_group');
     for (const fn of functions) {
@@ -290,9 +292,10 @@ describe('lambdas', () => {
       });
       expect(fn.logging_config.log_format).toBe('JSON');
     }
-    expect(lambda('api').resource.handler).toBe('index.handler');
     expect(lambda('checker').resource.handler).toBe('index.handler');
-    // The publisher's archive nests its module so the bundled renderer finds the compiled themes.
+    // The archives that render (the publisher; the API for the dashboard's preview) nest their module
+    // so the bundled renderer finds the compiled themes.
+    expect(lambda('api').resource.handler).toBe('app/src/lambda/index.handler');
     expect(lambda('reconcile').resource.handler).toBe('app/src/lambda/index.reconcile');
     for (const t of taskNames) expect(lambda(`publish-${t}`).resource.handler).toBe(`app/src/lambda/index.${t}`);
   });
@@ -325,6 +328,8 @@ describe('least-privilege IAM', () => {
     'logs:PutResourcePolicy',
     'logs:DescribeResourcePolicies',
     'logs:DescribeLogGroups',
+    // Wildcard-only in the service authorization reference; conditioned on the stage tag it creates.
+    'cloudfront:CreateDistributionTenant',
   ]);
 
   it('grants no wildcard action in any policy, and a wildcard resource only for unscopable actions', () => {
@@ -333,8 +338,8 @@ describe('least-privilege IAM', () => {
       ...Object.values(resourcesOf(tf, 'aws_s3_bucket_policy')).map((p: Json) => JSON.parse(p.policy)),
       ...Object.values(resourcesOf(tf, 'aws_iam_role')).map((r: Json) => JSON.parse(r.assume_role_policy)),
     ];
-    // 11 roles (9 functions, the workflow, the scheduler), each with a trust and a permission policy; the bucket's.
-    expect(documents).toHaveLength(23);
+    // 13 roles (10 functions, the workflow, two schedulers), each with a trust and a permission policy; the bucket's.
+    expect(documents).toHaveLength(27);
     let allows = 0;
     for (const doc of documents) {
       for (const s of doc.Statement) {
@@ -355,14 +360,30 @@ describe('least-privilege IAM', () => {
     expect(cloudfront.sort()).toEqual([...domainTenantActions].sort());
     expect(cloudfront).toContain('cloudfront:CreateDistributionTenant');
     expect(cloudfront).toContain('cloudfront:VerifyDnsConfiguration');
-    const statement = policyOf('api').find((s) => s.Action.includes('cloudfront:CreateDistributionTenant'));
-    const distribution = findResource(tf, 'aws_cloudfront_multitenant_distribution');
-    expect(statement?.Resource).toEqual([
-      `arn:\${data.aws_partition.partition.partition}:cloudfront::\${data.aws_caller_identity.account.account_id}:distribution-tenant/*`,
-      distribution.ref('arn'),
-      findResource(tf, 'aws_cloudfront_connection_group').ref('arn'),
-    ]);
-    // Besides the API, only the invalidate task may even look a distribution tenant up; nobody else changes one.
+    const statements = policyOf('api') as { Action: string[]; Resource: string[]; Condition?: Json }[];
+    const create = statements.find((s) => s.Action.includes('cloudfront:CreateDistributionTenant'));
+    expect(create).toMatchObject({
+      Action: ['cloudfront:CreateDistributionTenant'],
+      Resource: ['*'],
+      Condition: {
+        StringEquals: { 'aws:RequestTag/upstate-stage': testConfig.stage },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['upstate-stage'] },
+      },
+    });
+    const existing = statements.find((s) => s.Action.includes('cloudfront:DeleteDistributionTenant'));
+    expect(existing).toMatchObject({
+      Resource: [
+        `arn:\${data.aws_partition.partition.partition}:cloudfront::\${data.aws_caller_identity.account.account_id}:distribution-tenant/*`,
+      ],
+      Condition: { StringEquals: { 'aws:ResourceTag/upstate-stage': testConfig.stage } },
+    });
+    // The provisioning reconciler retries exactly the provisioner's calls.
+    expect(
+      actionsOf('provision-reconciler')
+        .filter((a) => a.startsWith('cloudfront:'))
+        .sort(),
+    ).toEqual([...domainTenantActions].sort());
+    // Besides those two, only the invalidate task may even look a distribution tenant up; nobody else changes one.
     for (const name of ['checker', 'reconcile', ...taskNames.map((t) => `publish-${t}`)]) {
       const tenantActions = actionsOf(name).filter((a) => domainTenantActions.includes(a));
       expect(tenantActions, name).toEqual(
@@ -390,7 +411,7 @@ describe('least-privilege IAM', () => {
     ]) {
       for (const s of policyOf(name)) {
         if (s.Action.some((a) => a === 's3:PutObject' || a === 's3:DeleteObject')) {
-          expect(s.Resource, name).toEqual([`${bucketArn}/builds/*`]);
+          expect(s.Resource, name).toEqual([expect.stringMatching(/\/builds\/(runs|cdn)\/\*$/)]);
         }
       }
     }
@@ -407,12 +428,19 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('expires the builds of failed runs after a day, and replaced files after 30', () => {
+  it('expires the builds of failed runs after a day, deleted builds after a day, replaced files after 30, and orphan delete markers', () => {
     const rules = findResource(tf, 'aws_s3_bucket_lifecycle_configuration').resource.rule;
     expect(rules).toEqual([
       expect.objectContaining({
         id: 'expire-replaced-files',
+        filter: [{ prefix: '' }],
         noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+        expiration: [{ expired_object_delete_marker: true }],
+      }),
+      expect.objectContaining({
+        id: 'expire-deleted-builds',
+        filter: [{ prefix: 'builds/' }],
+        noncurrent_version_expiration: [{ noncurrent_days: 1 }],
       }),
       expect.objectContaining({
         id: 'expire-run-builds',
@@ -426,12 +454,15 @@ describe('least-privilege IAM', () => {
     const trusts = Object.values(resourcesOf(tf, 'aws_iam_role')).map((r: Json) => JSON.parse(r.assume_role_policy));
     const byService = (service: string) => trusts.filter((t) => t.Statement[0].Principal.Service === service);
     expect(trusts.every((t) => t.Statement.length === 1 && t.Statement[0].Action === 'sts:AssumeRole')).toBe(true);
-    expect(byService('lambda.amazonaws.com')).toHaveLength(9);
+    expect(byService('lambda.amazonaws.com')).toHaveLength(10);
+    expect(byService('states.amazonaws.com')).toHaveLength(1);
+    expect(byService('scheduler.amazonaws.com')).toHaveLength(2);
     for (const service of ['states.amazonaws.com', 'scheduler.amazonaws.com']) {
-      expect(byService(service)).toHaveLength(1);
-      expect(byService(service)[0].Statement[0].Condition).toEqual({
-        StringEquals: { 'aws:SourceAccount': `\${data.aws_caller_identity.account.account_id}` },
-      });
+      for (const trust of byService(service)) {
+        expect(trust.Statement[0].Condition).toEqual({
+          StringEquals: { 'aws:SourceAccount': `\${data.aws_caller_identity.account.account_id}` },
+        });
+      }
     }
   });
 });
@@ -467,8 +498,10 @@ describe('api', () => {
 
 describe('observability and email', () => {
   it('alarms on workflow failures, API 5xx and checker errors, to the alarm email', () => {
-    const topic = findResource(tf, 'aws_sns_topic');
-    expect(findResource(tf, 'aws_sns_topic_subscription').resource).toMatchObject({
+    const topic = findResource(tf, 'aws_sns_topic', (t) => t.name === `${prefix}-alarms`);
+    expect(
+      findResource(tf, 'aws_sns_topic_subscription', (s) => s.topic_arn === topic.ref('arn')).resource,
+    ).toMatchObject({
       topic_arn: topic.ref('arn'),
       protocol: 'email',
       endpoint: testConfig.alarmEmail,
@@ -495,7 +528,10 @@ describe('observability and email', () => {
       metric_name: 'Errors',
       dimensions: { FunctionName: lambda('checker').ref('function_name') },
     });
-    for (const alarm of Object.values(alarms)) expect((alarm as Json).alarm_actions).toEqual([topic.ref('arn')]);
+    for (const [name, alarm] of Object.entries(alarms)) {
+      // CloudFront's alarm lives in us-east-1 with its own topic (production.test.ts).
+      if (name !== 'cdn-5xx') expect((alarm as Json).alarm_actions).toEqual([topic.ref('arn')]);
+    }
   });
 
   it('creates the SES identity and the outputs a deploy needs, and hard-codes no account id', () => {

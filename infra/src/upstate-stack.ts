@@ -1,3 +1,5 @@
+import { AcmCertificate } from '@cdktn/provider-aws/lib/acm-certificate/index.js';
+import { AcmCertificateValidation } from '@cdktn/provider-aws/lib/acm-certificate-validation/index.js';
 import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity/index.js';
 import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition/index.js';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
@@ -12,6 +14,28 @@ import type { StageConfig } from './env.ts';
 import { ObservabilityStack } from './observability.ts';
 import { WorkflowStack } from './workflow.ts';
 
+/** The platform's own host names under the platform domain; core reserves both as tenant slugs. */
+export const platformHosts = (platformDomain: string) => ({
+  api: `api.${platformDomain}`,
+  app: `app.${platformDomain}`,
+});
+
+/**
+ * `*.{platform}` in the stage region, DNS-validated. ACM gives a domain name the same validation
+ * CNAME in every region of an account, so the record that validated the us-east-1 certificate
+ * validates this one too, and the apply waits only minutes for it.
+ */
+function regionalCertificate(scope: Construct, config: StageConfig): string {
+  const certificate = new AcmCertificate(scope, 'regional-certificate', {
+    domainName: `*.${config.platformDomain}`,
+    validationMethod: 'DNS',
+    lifecycle: { createBeforeDestroy: true },
+  });
+  return new AcmCertificateValidation(scope, 'regional-certificate-validation', {
+    certificateArn: certificate.arn,
+  }).certificateArn;
+}
+
 /**
  * One stage of Upstate in one Terraform state. The parts (data, edge, workflow, API, observability,
  * email) are constructs rather than separate stacks: they reference each other both ways (the API
@@ -24,21 +48,29 @@ export class UpstateStack extends TerraformStack {
   readonly api: ApiStack;
   readonly observability: ObservabilityStack;
   readonly email: EmailStack;
+  /** Covers `api.` and `app.{platform}` in the stage region (the us-east-1 wildcard when that is the region). */
+  readonly regionalCertificateArn: string;
 
   constructor(scope: Construct, id: string, props: { config: StageConfig; bundles: Record<BundleName, Bundle> }) {
     super(scope, id);
     const { config, bundles } = props;
     const prefix = `upstate-${config.stage}`;
 
-    new AwsProvider(this, 'aws', {
-      region: config.region,
-      defaultTags: [{ tags: { project: 'upstate', stage: config.stage } }],
-    });
+    // Both Terraform and OpenTofu read this; older binaries stop at `init` with a clear message.
+    this.addOverride('terraform.required_version', '>= 1.10.0');
+    const defaultTags = [{ tags: { project: 'upstate', stage: config.stage } }];
+    new AwsProvider(this, 'aws', { region: config.region, defaultTags });
+    // CloudFront's metrics (and so its alarms and their topic) live in us-east-1 whatever the stage region.
+    const usEast1 =
+      config.region === 'us-east-1'
+        ? undefined
+        : new AwsProvider(this, 'aws-us-east-1', { alias: 'us-east-1', region: 'us-east-1', defaultTags });
     if (config.stateBucket) {
       new S3Backend(this, {
         bucket: config.stateBucket,
         key: `upstate/${config.stage}.tfstate`,
-        region: config.region,
+        // The bucket's own region: a shared state bucket elsewhere would fail `init` otherwise.
+        region: config.stateRegion ?? config.region,
         encrypt: true,
         useLockfile: true,
       });
@@ -61,11 +93,17 @@ export class UpstateStack extends TerraformStack {
       bucket: this.data.bucket,
       distributionId: this.edge.distribution.id,
       distributionTenantArns,
+      stage: config.stage,
       platformDomain: config.platformDomain,
       publisherBundle: bundles.publisher,
       checkerBundle: bundles.checker,
     });
+    const hosts = platformHosts(config.platformDomain);
+    this.regionalCertificateArn =
+      config.region === 'us-east-1' ? config.certificateArn : regionalCertificate(this, config);
     this.api = new ApiStack(this, 'api', {
+      hosts,
+      regionalCertificateArn: this.regionalCertificateArn,
       prefix,
       logRetentionDays: config.logRetentionDays,
       bundle: bundles.api,
@@ -76,11 +114,25 @@ export class UpstateStack extends TerraformStack {
       connectionGroupId: this.edge.connectionGroup.id,
       connectionGroupArn: this.edge.connectionGroup.arn,
       distributionTenantArns,
+      stage: config.stage,
+      accountId,
       platformDomain: config.platformDomain,
       rateLimit: config.apiRateLimit,
     });
     this.observability = new ObservabilityStack(this, 'observability', {
       prefix,
+      accountId,
+      partition,
+      usEast1,
+      tableName: this.data.table.name,
+      distributionId: this.edge.distribution.id,
+      functionNames: [
+        this.api.fn,
+        this.api.provisionReconciler,
+        ...Object.values(this.workflow.tasks),
+        this.workflow.reconciler,
+        this.workflow.checker,
+      ].map((f) => f.name),
       alarmEmail: config.alarmEmail,
       stateMachineArn: this.workflow.stateMachine.arn,
       apiId: this.api.api.id,
@@ -90,7 +142,17 @@ export class UpstateStack extends TerraformStack {
     this.email = new EmailStack(this, 'email', { domain: config.emailDomain ?? config.platformDomain });
 
     const outputs: Record<string, { value: string; description: string }> = {
-      api_url: { value: this.api.stage.invokeUrl, description: 'Management API base URL' },
+      api_url: { value: `https://${hosts.api}`, description: 'Management API base URL' },
+      dashboard_url: { value: `https://${hosts.app}/dashboard`, description: 'Tenant dashboard (sign up here)' },
+      api_cname_target: {
+        value: this.api.domains.api.domainNameConfiguration.targetDomainName,
+        description: `CNAME ${hosts.api} to this`,
+      },
+      app_cname_target: {
+        value: this.api.domains.app.domainNameConfiguration.targetDomainName,
+        description: `CNAME ${hosts.app} to this`,
+      },
+      invoke_url: { value: this.api.stage.invokeUrl, description: 'The HTTP API default endpoint (smoke tests)' },
       pages_cname_target: {
         value: this.edge.connectionGroup.routingEndpoint,
         description: `CNAME *.${config.platformDomain} and every custom domain to this`,

@@ -12,7 +12,7 @@ import {
 } from '@upstate/publisher/definition';
 import { Construct } from 'constructs';
 import type { Bundle } from './bundle.ts';
-import { type Statement, serviceRole } from './iam.ts';
+import { ownTenants, type Statement, serviceRole } from './iam.ts';
 import { NodeFunction } from './node-function.ts';
 
 export interface WorkflowProps {
@@ -22,6 +22,7 @@ export interface WorkflowProps {
   bucket: S3Bucket;
   distributionId: string;
   distributionTenantArns: string;
+  stage: string;
   platformDomain: string;
   publisherBundle: Bundle;
   checkerBundle: Bundle;
@@ -29,9 +30,14 @@ export interface WorkflowProps {
 }
 
 /** Statement builders, so each function lists exactly the calls its code makes. */
-export const tableAccess = (table: DynamodbTable, actions: string[], withIndexes = false): Statement => ({
+export const tableAccess = (table: DynamodbTable, actions: string[]): Statement => ({
   actions: actions.map((a) => `dynamodb:${a}`),
-  resources: withIndexes ? [table.arn, `${table.arn}/index/*`] : [table.arn],
+  resources: [table.arn],
+});
+/** An index can only be queried: nothing else is granted on it. */
+export const indexQuery = (table: DynamodbTable): Statement => ({
+  actions: ['dynamodb:Query'],
+  resources: [`${table.arn}/index/*`],
 });
 const objects = (bucket: S3Bucket, actions: string[], prefixes: string[]): Statement => ({
   actions: actions.map((a) => `s3:${a}`),
@@ -41,6 +47,9 @@ const objects = (bucket: S3Bucket, actions: string[], prefixes: string[]): State
 // tenant's first publish reads manifests that do not exist yet. The 404-vs-403 check is made without
 // an s3:prefix, so a prefix condition here would not help: the grant is the bucket, listing only.
 const listing = (bucket: S3Bucket): Statement => ({ actions: ['s3:ListBucket'], resources: [bucket.arn] });
+
+/** Memory of each publish task's Lambda (MB): rendering and syncing a whole site want more. */
+export const taskMemoryMb = (task: TaskName) => ({ render: 1536, sync: 1024 })[task as 'render' | 'sync'] ?? 512;
 
 /**
  * The publish workflow (the very definition the local runner executes), its task Lambdas, and the
@@ -68,28 +77,40 @@ export class WorkflowStack extends Construct {
     const lease = tableAccess(table, ['GetItem', 'UpdateItem']);
     const taskStatements: Record<TaskName, Statement[]> = {
       lease: [lease],
-      render: [lease, tableAccess(table, ['GetItem', 'Query'], true), objects(bucket, ['PutObject'], ['builds/'])],
+      render: [
+        lease,
+        tableAccess(table, ['Query']),
+        indexQuery(table),
+        objects(bucket, ['PutObject'], ['builds/runs/']),
+      ],
+      // Reads the build and the previous manifest; uploads the site, shared assets and the new
+      // manifest; deletes only stale site files (shared assets and manifests are never deleted).
       sync: [
         lease,
-        objects(bucket, ['GetObject', 'PutObject'], ['builds/']),
-        objects(bucket, ['GetObject', 'PutObject', 'DeleteObject'], ['sites/', 'assets/', 'manifests/']),
+        // The build and its pending CDN manifest, the last invalidated manifest, the site manifest.
+        objects(bucket, ['GetObject', 'PutObject'], ['builds/runs/', 'manifests/']),
+        objects(bucket, ['GetObject'], ['builds/cdn/']),
+        objects(bucket, ['PutObject'], ['sites/', 'assets/']),
+        objects(bucket, ['DeleteObject'], ['sites/']),
         listing(bucket),
       ],
       invalidate: [
         lease,
-        tableAccess(table, ['Query'], true),
-        objects(bucket, ['GetObject', 'PutObject'], ['builds/']),
+        tableAccess(table, ['Query']),
+        indexQuery(table),
+        // Reads the run's pending CDN manifest; records it as what the CDN now matches.
+        objects(bucket, ['GetObject'], ['builds/runs/']),
+        objects(bucket, ['PutObject'], ['builds/cdn/']),
         listing(bucket),
         // Finds the distribution tenants serving the tenant's domains, then invalidates each.
-        {
-          actions: ['cloudfront:GetDistributionTenantByDomain', 'cloudfront:CreateInvalidationForDistributionTenant'],
-          resources: [props.distributionTenantArns],
-        },
+        ownTenants(props.distributionTenantArns, props.stage, [
+          'cloudfront:GetDistributionTenantByDomain',
+          'cloudfront:CreateInvalidationForDistributionTenant',
+        ]),
       ],
-      commit: [lease, objects(bucket, ['DeleteObject'], ['builds/'])],
+      commit: [lease, objects(bucket, ['DeleteObject'], ['builds/runs/'])],
       release: [lease],
     };
-    const memory: Partial<Record<TaskName, number>> = { render: 1536, sync: 1024 };
 
     this.tasks = Object.fromEntries(
       taskNames.map((task) => [
@@ -100,7 +121,7 @@ export class WorkflowStack extends Construct {
           exportName: task,
           statements: taskStatements[task],
           environment,
-          memorySize: memory[task] ?? 512,
+          memorySize: taskMemoryMb(task),
           // The Lambda stops no later than the Task state gives up on it.
           timeout: taskTimeoutSeconds[task],
           logRetentionDays: props.logRetentionDays,
@@ -149,7 +170,7 @@ export class WorkflowStack extends Construct {
       name: `${prefix}-reconcile`,
       bundle: props.publisherBundle,
       exportName: 'reconcile',
-      statements: [tableAccess(table, ['GetItem', 'Query', 'UpdateItem'], true), startPublish],
+      statements: [tableAccess(table, ['GetItem', 'Query', 'UpdateItem']), indexQuery(table), startPublish],
       environment: { ...environment, STATE_MACHINE_ARN: this.stateMachine.arn },
       timeout: 60,
       logRetentionDays: props.logRetentionDays,
@@ -159,7 +180,8 @@ export class WorkflowStack extends Construct {
       bundle: props.checkerBundle,
       exportName: 'handler',
       statements: [
-        tableAccess(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem'], true),
+        tableAccess(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem']),
+        indexQuery(table),
         // A status flip or a day rollover publishes the tenant's page.
         startPublish,
       ],

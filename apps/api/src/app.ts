@@ -134,16 +134,25 @@ export function createApp(deps: AppDeps) {
   monitorRoutes(app, routeDeps);
   auditRoutes(app, routeDeps);
   teamRoutes(app, routeDeps);
-  const subscriptions = deps.subscriptions ?? {
-    linkSecret: 'upstate-local-link-secret',
-    apiBase: 'http://localhost:3000',
-    // Without a mailer nobody can confirm, so nobody is ever notified: loud, never silent.
-    sendConfirmation: async () => {
-      log('subscription confirmation not sent: no mailer configured', {});
-    },
-  };
-  subscriberRoutes(app, routeDeps, subscriptions);
-  publicSubscriptionRoutes(app, routeDeps, subscriptions);
+  // Subscriptions need the link secret the notifier shares and a mailer for the opt-in email. Only local
+  // mode has defaults: a deployment without them serves no subscriber routes rather than links signed
+  // with a public secret.
+  const subscriptions =
+    deps.subscriptions ??
+    (config.localMode
+      ? {
+          linkSecret: 'upstate-local-link-secret',
+          apiBase: 'http://localhost:3000',
+          // Without a mailer nobody can confirm, so nobody is ever notified: loud, never silent.
+          sendConfirmation: async () => {
+            log('subscription confirmation not sent: no mailer configured', {});
+          },
+        }
+      : undefined);
+  if (subscriptions) {
+    subscriberRoutes(app, routeDeps, subscriptions);
+    publicSubscriptionRoutes(app, routeDeps, subscriptions);
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -9,6 +9,8 @@ const Env = AwsEnv.extend({
   // Custom domains become CloudFront distribution tenants when both are set (AWS only).
   CLOUDFRONT_DISTRIBUTION_ID: z.string().min(1).optional(),
   CLOUDFRONT_CONNECTION_GROUP_ID: z.string().min(1).optional(),
+  // Tagged on every distribution tenant created; the role may only touch tenants with its stage's tag.
+  STAGE: z.string().min(1).optional(),
   PLATFORM_DOMAIN: z.string().min(1).default('localhost:8080'),
   PAGE_SCHEME: z.enum(['http', 'https']).default('https'),
   /** On AWS: the Secrets Manager secret holding the cursor key, read at cold start (never a plain variable). */

@@ -10,5 +10,6 @@ export {
 } from './checker.ts';
 export { type CheckOutcome, runHttpCheck } from './http-check.ts';
 export { RefusedTarget, type ResolveHost, refusalReason, vetTarget } from './ssrf.ts';
+export { creditTenantStatusTime, defaultMaxCreditMs } from './status-credit.ts';
 export { fetchTransport, nodeTransport, type Transport } from './transport.ts';
 export { foldResult, monitorsMayChange, monitorsStatus } from './verdict.ts';

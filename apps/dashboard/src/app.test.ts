@@ -38,6 +38,23 @@ describe('the mounted app', () => {
     expect(slash.location).toBe('/dashboard');
   });
 
+  it('tells the tenant when its page domain is not on the CDN yet, and stops once provisioning succeeded', async () => {
+    // Prepare: a sign-up whose page domain failed to provision (queued for the reconciler).
+    const b = h.browser();
+    const slug = h.uniqueSlug('cdn');
+    await b.signup(slug);
+    const tenantId = (await h.store.tenants.getBySlug(slug))?.tenant.id ?? '';
+    await h.store.provisioning.recordFailure(tenantId, `${slug}.localhost`, 'Error: internal <detail>');
+
+    // Act + Assess: every page shows it, without the operator-side reason.
+    const pending = await b.get('/dashboard');
+    expect(pending.html).toContain(`${slug}.localhost is not live yet.`);
+    expect(pending.html).toContain('1 attempt so far');
+    expect(pending.html).not.toContain('internal');
+    await h.store.provisioning.resolve(tenantId, `${slug}.localhost`);
+    expect((await b.get('/dashboard')).html).not.toContain('data-cdn-pending');
+  });
+
   it('refuses oversized forms before they reach the API', async () => {
     const b = h.browser();
     const slug = h.uniqueSlug('big');

@@ -89,7 +89,8 @@ export function createKit(deps: DashboardDeps): Kit {
       const key = form?._idem;
       return callApi<T>(deps.api, c, method, path, {
         body,
-        ...(form ? { csrf: form._csrf ?? '' } : {}),
+        // A token that cannot be a header value (say, U+202E) is no token: the API answers 403, never a 500.
+        ...(form ? { csrf: /^[\x21-\x7e]*$/.test(form._csrf ?? '') ? (form._csrf ?? '') : '' } : {}),
         ...(method === 'POST' && idempotent && key && /^[A-Za-z0-9_-]{16,64}$/.test(key)
           ? { idempotencyKey: key }
           : {}),

@@ -8,6 +8,8 @@ export interface PublishView {
   state: 'live' | 'publishing' | 'pending';
   lastPublishedAt: string | null;
   pageUrl: string;
+  /** Page domains the CDN does not serve yet (provisioning failed; the platform retries it). */
+  cdnPending?: { domain: string; attempts: number; lastAttemptAt: string }[];
 }
 
 export interface TenantChoice {
@@ -157,6 +159,10 @@ export function page(
     </header>
     <main id="main" class="content" tabindex="-1">
       ${notice ? html`<div class="notice ok" role="status">${notice}</div>` : ''}
+      ${(shell.publish?.cdnPending ?? []).map(
+        (p) =>
+          html`<div class="notice warn" role="status" data-cdn-pending><p><strong>${p.domain} is not live yet.</strong> Setting it up on our CDN failed; we retry automatically every few minutes (${p.attempts} ${p.attempts === 1 ? 'attempt' : 'attempts'} so far). Nothing is needed from you.</p></div>`,
+      )}
       ${o.body}
     </main>
   </div>

@@ -51,4 +51,14 @@ describe('malformed multipart bodies', () => {
     expect(cut.status).toBe(400);
     expect(await h.store.components.list(tenantId)).toEqual([]);
   });
+
+  it('answers a form whose CSRF token cannot be a header value with 403, not 500 (found by the fuzz)', async () => {
+    // Prepare
+    const b = h.browser();
+    await b.signup(h.uniqueSlug('bidi'));
+    // Act
+    const res = await b.request('POST', '/dashboard/components', { _csrf: '\u202e', name: 'x', status: 'operational' });
+    // Assess
+    expect(res.status).toBe(403);
+  });
 });

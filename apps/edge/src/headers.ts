@@ -32,11 +32,11 @@ export const isEmbedFrame = (uri: string) => uri.startsWith(embedFramePrefix);
 /** One year; no includeSubDomains, because a custom domain's other subdomains belong to the tenant. */
 export const strictTransportSecurity = 'max-age=31536000';
 
-/** `formAction`: the platform API's origin, where the subscribe form posts; `uri` picks the embed frame's policy. */
+/** `formAction`: the platform API's origin, where the subscribe form posts. */
 export function securityHeaders(options: {
   https: boolean;
-  formAction?: string;
   uri?: string;
+  formAction?: string;
 }): Record<string, string> {
   const frame = options.uri !== undefined && isEmbedFrame(options.uri);
   const policy = pagePolicy(options.formAction);

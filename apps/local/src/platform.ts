@@ -353,6 +353,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     every(checkMs, () => checker.runDue());
     every(options.timers?.rolloverMs ?? 60_000, () => checker.rollover());
     every(reconcileMs, () => publisher.reconcile());
+    every(60_000, async () => notifier.remindDue(await store.tenants.listIds()));
     // On close: stop the timers, let running checks and publishes finish (bounded), then close servers.
     closers.push(async () => {
       for (const t of timers) clearInterval(t);

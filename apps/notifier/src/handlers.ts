@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { readSiteJson } from '@upstate/aws';
 import { AppError, type Log, type V2Incident, type V2ScheduledMaintenance } from '@upstate/core';
 import type { ServiceDeps } from '@upstate/services/deps';
-import { announce } from '@upstate/services/notifications/announce';
+import { announce, isReminder } from '@upstate/services/notifications/announce';
 import { type DeliveryOutcome, deliver } from '@upstate/services/notifications/deliver';
 import { linkToken, type Store, targetHash } from '@upstate/store';
 import { z } from 'zod';
@@ -41,6 +41,8 @@ export interface NotifierDeps {
   backoffMs?: number;
   /** Only entries created this recently notify (default 1 hour): older ones are backfilled history. */
   freshMs?: number;
+  /** Lead time of the maintenance reminder (default 60 minutes). */
+  reminderMs?: number;
 }
 
 const Base = z.object({ tenantId: z.string().min(1).max(64), run: z.string().min(1).max(80) });
@@ -125,6 +127,7 @@ export function createNotifyHandlers(deps: NotifierDeps) {
       ]);
       if (!summary) return { tenantId, run, hasWork: false, entryKeys: [], ranges: [] };
       const status: PageStatus = { id: summary.page.id, url: summary.page.url, ...summary.status };
+      const settings = await deps.store.notificationSettings.get(tenantId);
       const { entryKeys } = await announce(services, {
         tenantId,
         run,
@@ -134,6 +137,7 @@ export function createNotifyHandlers(deps: NotifierDeps) {
           maintenances: maintenances?.scheduled_maintenances ?? [],
         },
         ...(deps.freshMs !== undefined ? { freshMs: deps.freshMs } : {}),
+        reminderMs: deps.reminderMs ?? settings.reminderMinutes * 60_000,
       });
       if (entryKeys.length === 0) return { tenantId, run, hasWork: false, entryKeys, ranges: [] };
       const ranges = await deps.store.subscribers.ranges(tenantId, deps.rangeSize ?? 100);
@@ -143,8 +147,9 @@ export function createNotifyHandlers(deps: NotifierDeps) {
     /** Sends every claimed entry to every subscriber of one range: claim → send → log, once each. */
     async page(event: unknown): Promise<Record<DeliveryOutcome, number>> {
       const { tenantId, run, entryKeys, range } = parse(PageInput, event);
-      const [record, components, subscribers, entries] = await Promise.all([
+      const [record, settings, components, subscribers, entries] = await Promise.all([
         deps.store.tenants.require(tenantId),
+        deps.store.notificationSettings.get(tenantId),
         deps.store.components.list(tenantId),
         deps.store.subscribers.inRange(tenantId, range),
         Promise.all(entryKeys.map((key) => deps.store.notifyEntries.get(tenantId, key))),
@@ -157,16 +162,19 @@ export function createNotifyHandlers(deps: NotifierDeps) {
       const counts: Record<DeliveryOutcome, number> = { sent: 0, failed: 0, duplicate: 0, skipped: 0, out_of_scope: 0 };
       const jobs = entries.flatMap((entry) => (entry ? subscribers.map((subscriber) => ({ entry, subscriber })) : []));
       const messages = new Map(
-        entries.flatMap((e) => (e ? [[e.entryKey, entryMessage(e.kind, e.payload)] as const] : [])),
+        entries.flatMap((e) =>
+          e ? [[e.entryKey, entryMessage(e.kind, e.payload, isReminder(e.entryKey))] as const] : [],
+        ),
       );
       await pool(jobs, deps.deliveryConcurrency ?? 16, async ({ entry, subscriber }) => {
         const page = JSON.parse(entry.pageStatus) as PageStatus;
         const brand: EmailBrand = {
           tenantId,
-          tenantName: record.tenant.name,
+          tenantName: settings.senderName ?? record.tenant.name,
           brandColor: record.branding.brandColor,
           mailDomain: deps.mailDomain,
           pageUrl: page.url,
+          replyTo: settings.replyTo,
         };
         const message = messages.get(entry.entryKey);
         if (!message) return;
@@ -192,6 +200,25 @@ export function createNotifyHandlers(deps: NotifierDeps) {
       });
       log('notify range delivered', { tenantId, run, ...counts });
       return counts;
+    },
+
+    /**
+     * Whether the page shows a scheduled maintenance whose reminder is due: the schedule that starts
+     * reminder runs asks this first, so a tenant without one costs a single read.
+     */
+    async reminderDue(tenantId: string): Promise<boolean> {
+      const upcoming = await readSiteJson<{ scheduled_maintenances: V2ScheduledMaintenance[] }>(
+        deps.s3,
+        deps.bucket,
+        tenantId,
+        'api/v2/scheduled-maintenances/upcoming.json',
+      );
+      const lead = deps.reminderMs ?? (await deps.store.notificationSettings.get(tenantId)).reminderMinutes * 60_000;
+      const at = now().getTime();
+      return (upcoming?.scheduled_maintenances ?? []).some((m) => {
+        const start = Date.parse(m.scheduled_for);
+        return start > at && start - at <= lead && Date.parse(m.created_at) <= start - lead;
+      });
     },
 
     /** Marks the run's entries complete, so no later run takes their fan-out over. */

@@ -81,8 +81,8 @@ export function createLocalNotifier(options: LocalNotifierOptions) {
   const history: NotifyExecution[] = [];
 
   /** Starts a run; `force` repeats a name that already ran (what an operator's redrive does). */
-  const start = (tenantId: string, version: number, force = false): NotifyExecution | undefined => {
-    const name = notifyExecutionName(tenantId, version);
+  const start = (tenantId: string, version: number, force = false, runName?: string): NotifyExecution | undefined => {
+    const name = runName ?? notifyExecutionName(tenantId, version);
     if (closed || (started.has(name) && !force)) return undefined;
     started.add(name);
     const record: NotifyExecution = { name, tenantId, version, status: 'RUNNING' };
@@ -116,6 +116,19 @@ export function createLocalNotifier(options: LocalNotifierOptions) {
       const record = start(tenantId, version, true);
       await running.get(notifyExecutionName(tenantId, version));
       return record;
+    },
+    /**
+     * The reminder schedule (every minute): starts a run for each tenant whose page shows a maintenance
+     * due for its reminder. The run name carries the minute, so a minute never starts two runs; the
+     * reminder's own claim keeps it to one message per subscriber however many runs see it.
+     */
+    async remindDue(tenantIds: readonly string[], at: Date = new Date()): Promise<number> {
+      let started = 0;
+      for (const tenantId of tenantIds) {
+        if (!(await handlers.reminderDue(tenantId))) continue;
+        if (start(tenantId, 0, false, `${tenantId}-r${Math.floor(at.getTime() / 60_000)}`.slice(0, 80))) started++;
+      }
+      return started;
     },
     handlers,
     async idle(): Promise<void> {

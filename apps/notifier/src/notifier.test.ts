@@ -140,6 +140,40 @@ describe('notify workflow on the stand-ins', () => {
     expect(log.items.map((d) => [d.subscriberId, d.state, d.attempts])).toEqual([[reader?.id, 'sent', 1]]);
   });
 
+  it('sends once when the publish commit is retried and a newer publish starts while the run is going', async () => {
+    for (let i = 0; i < 12; i++) await emailSubscriber(`race${i}@example.com`);
+    await postIncident();
+    const run = notifier({ rangeSize: 5 });
+
+    // The commit of v5 retried (same run name), then v6 committed while v5 fans out.
+    await Promise.all([
+      run.trigger.requestNotify(tenantId, 5),
+      run.trigger.requestNotify(tenantId, 5),
+      run.trigger.requestNotify(tenantId, 6),
+    ]);
+    await run.idle();
+
+    expect(run.executions().map((e) => e.name)).toEqual([`${tenantId}-n5`, `${tenantId}-n6`]);
+    const to = (await ses.messages()).map((m) => m.to[0]).sort();
+    expect(to).toEqual(Array.from({ length: 12 }, (_, i) => `race${i}@example.com`).sort());
+  });
+
+  it('uses the tenant’s sender name and reply-to', async () => {
+    await store.notificationSettings.put(tenantId, {
+      senderName: 'Acme Ops',
+      replyTo: 'support@acme.test',
+      reminderMinutes: 60,
+    });
+    await emailSubscriber('reader@example.com');
+    await postIncident();
+    const run = notifier();
+    await run.trigger.requestNotify(tenantId, 4);
+    await run.idle();
+    const [message] = await ses.messages();
+    expect(message?.from).toBe('"Acme Ops" <notifications@upstate.test>');
+    expect(message?.replyTo).toEqual(['support@acme.test']);
+  });
+
   it('sends nothing for backfilled history, nor before the page shows the entry', async () => {
     await emailSubscriber('reader@example.com');
     const run = notifier();
@@ -154,6 +188,57 @@ describe('notify workflow on the stand-ins', () => {
     await run.trigger.requestNotify(tenantId, 2);
     await run.idle();
     expect(await ses.messages()).toHaveLength(0);
+  });
+
+  it('reminds once before a scheduled maintenance starts, not for one scheduled inside the lead time', async () => {
+    // Prepare: one maintenance scheduled yesterday for 30 minutes from now, one scheduled just now for the same time.
+    await emailSubscriber('reader@example.com');
+    const start = new Date(clock.getTime() + 30 * 60_000).toISOString();
+    const until = new Date(clock.getTime() + 90 * 60_000).toISOString();
+    const maintenance = (id: string, createdAt: string) => ({
+      id,
+      tenantId,
+      name: `Database upgrade ${id}`,
+      status: 'scheduled' as const,
+      impact: 'minor' as const,
+      componentIds: [],
+      scheduledFor: start,
+      scheduledUntil: until,
+      autoStart: true,
+      autoComplete: true,
+      createdAt,
+      updatedAt: createdAt,
+      updates: [
+        {
+          id: `${id}-u1`,
+          status: 'scheduled' as const,
+          body: 'We will upgrade the database.',
+          displayAt: createdAt,
+          createdAt,
+          author: { kind: 'api_key' as const, id: 'k1', label: 'ops' },
+        },
+      ],
+      version: 1,
+    });
+    snapshot.maintenances = [
+      maintenance('m-old', new Date(clock.getTime() - 86_400_000).toISOString()),
+      maintenance('m-new', new Date(clock.getTime() - 60_000).toISOString()),
+    ];
+    await publishJson(s3.client, s3.bucket, snapshot);
+    const run = notifier();
+
+    // Act: the schedule ticks twice (two minutes); the scheduling notice of m-new goes out with the first.
+    expect(await run.remindDue([tenantId], clock)).toBe(1);
+    await run.idle();
+    expect(await run.remindDue([tenantId], new Date(clock.getTime() + 60_000))).toBe(1);
+    await run.idle();
+
+    // Assess
+    const subjects = (await ses.messages()).map((m) => m.subject).sort();
+    expect(subjects).toEqual([
+      `[Acme "Cloud"] Maintenance reminder: Database upgrade m-old starts ${new Date(start).toUTCString()}`,
+      '[Acme "Cloud"] Maintenance: Database upgrade m-new — Scheduled',
+    ]);
   });
 
   it('posts a signed Statuspage webhook to a real receiver', async () => {

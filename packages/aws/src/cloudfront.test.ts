@@ -10,7 +10,6 @@ import {
   type InvalidationRun,
   invalidateDistributionTenant,
   invalidationCallerReference,
-  wildcardThreshold,
 } from './cloudfront.ts';
 
 // CloudFront has no local stand-in: the SDK is mocked and the exact commands are asserted.
@@ -34,44 +33,31 @@ const owned = (id: string, tenantId: string, distributionId = 'EDIST') => ({
 });
 
 describe('invalidateDistributionTenant', () => {
-  it('invalidates exactly the changed paths, once each, under the given caller reference', async () => {
+  it('invalidates a single changed path as itself, under the given caller reference', async () => {
     const { client, mock } = setup();
     mock.on(CreateInvalidationForDistributionTenantCommand).resolves({});
     await invalidateDistributionTenant({
       client,
       distributionTenantId: 'dt-t1',
-      paths: ['/index.html', '/incidents/a/index.html', '/index.html'],
+      paths: ['/index.html', '/index.html'],
       callerReference: 'ref-1',
     });
     expect(mock.commandCalls(CreateInvalidationForDistributionTenantCommand).map((c) => c.args[0].input)).toEqual([
       {
         Id: 'dt-t1',
-        InvalidationBatch: {
-          CallerReference: 'ref-1',
-          Paths: { Quantity: 2, Items: ['/index.html', '/incidents/a/index.html'] },
-        },
+        InvalidationBatch: { CallerReference: 'ref-1', Paths: { Quantity: 1, Items: ['/index.html'] } },
       },
     ]);
   });
 
-  it('collapses a directory to its wildcard over the threshold, and the site when that is not enough', async () => {
+  it('sends one wildcard (one billed path) as soon as more than one path changed', async () => {
     const { client, mock } = setup();
     mock.on(CreateInvalidationForDistributionTenantCommand).resolves({});
-    const incidents = Array.from({ length: wildcardThreshold + 1 }, (_, i) => `/incidents/${i}/index.html`);
-    const roots = Array.from({ length: wildcardThreshold + 1 }, (_, i) => `/page-${i}.html`);
-    // Eleven directories: more than directoryWildcardLimit entries, so site-wide.
-    const dirs = Array.from({ length: 2 * 11 }, (_, i) => `/d${i % 11}/${i}.html`);
-    for (const paths of [[...incidents, '/index.html', '/api/v2/summary.json'], roots, dirs]) {
-      await invalidateDistributionTenant({ client, distributionTenantId: 'dt-t1', paths, callerReference: 'ref-1' });
-    }
-    const sent = mock
-      .commandCalls(CreateInvalidationForDistributionTenantCommand)
-      .map((c) => c.args[0].input.InvalidationBatch?.Paths);
-    expect(sent).toEqual([
-      { Quantity: 3, Items: ['/incidents/*', '/index.html', '/api/v2/summary.json'] },
-      { Quantity: 1, Items: ['/*'] },
-      { Quantity: 1, Items: ['/*'] },
-    ]);
+    const paths = ['/index.html', '/incidents/a/index.html'];
+    await invalidateDistributionTenant({ client, distributionTenantId: 'dt-t1', paths, callerReference: 'ref-1' });
+    expect(
+      mock.commandCalls(CreateInvalidationForDistributionTenantCommand)[0]?.args[0].input.InvalidationBatch?.Paths,
+    ).toEqual({ Quantity: 1, Items: ['/*'] });
   });
 
   it('retries with backoff on TooManyInvalidationsInProgress under the same caller reference, and gives up on other errors', async () => {
@@ -138,7 +124,8 @@ describe('createTenantCdnInvalidator', () => {
       Id: id,
       InvalidationBatch: {
         CallerReference: invalidationCallerReference(run.build, id),
-        Paths: { Quantity: 2, Items: ['/index.html', '/api/v2/summary.json'] },
+        // Two changed paths: one wildcard per distribution tenant, billed as one path.
+        Paths: { Quantity: 1, Items: ['/*'] },
       },
     });
     expect(mock.commandCalls(CreateInvalidationForDistributionTenantCommand).map((c) => c.args[0].input)).toEqual([

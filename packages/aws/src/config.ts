@@ -15,6 +15,7 @@ export const AwsEnv = z.object({
   CLOUDFRONT_ENDPOINT: Endpoint,
   SFN_ENDPOINT: Endpoint,
   SECRETS_MANAGER_ENDPOINT: Endpoint,
+  SES_ENDPOINT: Endpoint,
 });
 export type AwsEnv = z.infer<typeof AwsEnv>;
 

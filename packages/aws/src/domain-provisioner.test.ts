@@ -9,10 +9,10 @@ import {
 import { AppError } from '@upstate/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { createCloudFrontDomainProvisioner, distributionTenantName } from './domain-provisioner.ts';
+import { createCloudFrontDomainProvisioner, distributionTenantName, stageTagKey } from './domain-provisioner.ts';
 
 // CloudFront has no local stand-in: the SDK is mocked and every command sent is asserted exactly.
-const setup = () => {
+const setup = (options: { stage?: string } = {}) => {
   const client = new CloudFrontClient({ region: 'us-east-1' });
   const mock = mockClient(client);
   const logged: string[] = [];
@@ -21,6 +21,7 @@ const setup = () => {
     distributionId: 'EDIST',
     connectionGroupId: 'cg_1',
     platformDomain: 'upstate.page',
+    ...options,
     log: (message) => logged.push(message),
   });
   const sent = () => mock.calls().map((c) => ({ command: c.args[0].constructor.name, input: c.args[0].input }));
@@ -81,6 +82,17 @@ describe('CloudFront domain provisioner', () => {
     await provisioner.onVerified('t1', 'status.acme.com');
     expect(sent()).toEqual([created, verified]);
     expect(logged).toEqual([]);
+  });
+
+  it('tags the distribution tenant with its stage, so IAM can confine each stage to its own tenants', async () => {
+    const { mock, provisioner } = setup({ stage: 'prod' });
+    mock.on(CreateDistributionTenantCommand).resolves({});
+    mock.on(VerifyDnsConfigurationCommand).resolves({});
+    await provisioner.onVerified('t1', 'status.acme.com');
+    expect(mock.commandCalls(CreateDistributionTenantCommand)[0]?.args[0].input).toEqual({
+      ...created.input,
+      Tags: { Items: [{ Key: stageTagKey, Value: 'prod' }] },
+    });
   });
 
   it('puts a platform subdomain on the distribution’s wildcard certificate, requesting none', async () => {

@@ -19,6 +19,12 @@ export interface CloudFrontDomainProvisioner {
 export const tenantParameterName = 'tenantId';
 
 /**
+ * Every distribution tenant is tagged with its stage at creation. IAM conditions on this tag, so a
+ * stage's roles can only ever touch its own distribution tenants, even with two stages in one account.
+ */
+export const stageTagKey = 'upstate-stage';
+
+/**
  * Distribution tenant names are unique per account and limited to letters, digits, `-` and `.`:
  * a readable prefix of the domain plus a hash, so two domains can never share a name.
  */
@@ -41,6 +47,8 @@ export function createCloudFrontDomainProvisioner(options: {
   connectionGroupId: string;
   /** Pages at `{slug}.{platformDomain}` are covered by the distribution's wildcard certificate. */
   platformDomain?: string;
+  /** The deployed stage: tagged on every distribution tenant created (`stageTagKey`). */
+  stage?: string;
   log?: (message: string, detail: Record<string, unknown>) => void;
 }): CloudFrontDomainProvisioner {
   const { client } = options;
@@ -71,6 +79,7 @@ export function createCloudFrontDomainProvisioner(options: {
         Name: distributionTenantName(domain),
         Domains: [{ Domain: domain }],
         Parameters: [{ Name: tenantParameterName, Value: tenantId }],
+        ...(options.stage ? { Tags: { Items: [{ Key: stageTagKey, Value: options.stage }] } } : {}),
         // CloudFront answers the HTTP validation itself once the domain's CNAME points at the connection group.
         ...(platformSuffix && domain.endsWith(platformSuffix)
           ? {}

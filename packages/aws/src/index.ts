@@ -1,4 +1,5 @@
 export {
+  billedPaths,
   cloudFrontClient,
   collapsePaths,
   createTenantCdnInvalidator,
@@ -14,10 +15,11 @@ export {
   type CloudFrontDomainProvisioner,
   createCloudFrontDomainProvisioner,
   distributionTenantName,
+  stageTagKey,
   tenantParameterName,
 } from './domain-provisioner.ts';
 export { dynamoDbClient } from './dynamodb.ts';
-export { composeMime, createSesClient, createSesMailer } from './mail.ts';
+export { composeMime, createSesClient, createSesMailer, sesClient } from './mail.ts';
 export {
   cacheControl,
   cdnPaths,

@@ -1,6 +1,10 @@
 import { SESv2Client, type SESv2ClientConfig, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingEmail } from '@upstate/core';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { type AwsEnv, clientConfig } from './config.ts';
+
+/** The SES v2 client of an app's environment (`SES_ENDPOINT`: aws-ses-v2-local). */
+export const sesClient = (env: AwsEnv) => new SESv2Client(clientConfig(env, env.SES_ENDPOINT));
 
 /** An SES v2 client; `endpoint` points it at aws-ses-v2-local. */
 export function createSesClient(options: {

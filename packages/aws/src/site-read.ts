@@ -1,5 +1,5 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { siteKey } from './s3.ts';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { readObject, siteKey } from './s3.ts';
 
 /**
  * Reads one published file of a tenant's site as JSON, or undefined when it is not published. The
@@ -11,12 +11,6 @@ export async function readSiteJson<T>(
   tenantId: string,
   path: string,
 ): Promise<T | undefined> {
-  try {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: siteKey(tenantId, path) }));
-    return JSON.parse((await res.Body?.transformToString()) ?? 'null') as T;
-  } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
-    throw error;
-  }
+  const object = await readObject(s3, bucket, siteKey(tenantId, path));
+  return object ? (JSON.parse(new TextDecoder().decode(object.body)) as T) : undefined;
 }

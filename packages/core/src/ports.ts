@@ -23,11 +23,6 @@ export interface Mailer {
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
 }
 
-/** Starts the notify workflow for a committed publish (`{tenantId}-n{version}`; starting it twice is a no-op). */
-export interface NotifyTrigger {
-  requestNotify(tenantId: string, publishedVersion: number): Promise<void>;
-}
-
 /** node:dns/promises-compatible TXT lookup, injectable so tests need no real DNS. */
 export interface DnsResolver {
   resolveTxt(name: string): Promise<string[][]>;
@@ -37,4 +32,9 @@ export interface DnsResolver {
 export interface DomainProvisioner {
   onVerified(tenantId: string, domain: string): Promise<void>;
   onRemoved(tenantId: string, domain: string): Promise<void>;
+}
+
+/** Starts the notify workflow for a committed publish (`{tenantId}-n{version}`; starting it twice is a no-op). */
+export interface NotifyTrigger {
+  requestNotify(tenantId: string, publishedVersion: number): Promise<void>;
 }

@@ -166,6 +166,8 @@ export const IncidentUpdate = z.object({
   componentChanges: z.array(ComponentChange),
   /** For `correction` entries: the update whose text this replaces on the page. */
   correctsUpdateId: Id.nullable(),
+  /** `false`: published without notifying subscribers (Statuspage's `deliver_notifications`). */
+  notify: z.boolean().optional(),
 });
 export type IncidentUpdate = z.infer<typeof IncidentUpdate>;
 
@@ -196,6 +198,8 @@ export const MaintenanceUpdate = z.object({
   displayAt: IsoDateTime,
   createdAt: IsoDateTime,
   author: Author,
+  /** `false`: published without notifying subscribers. */
+  notify: z.boolean().optional(),
 });
 export type MaintenanceUpdate = z.infer<typeof MaintenanceUpdate>;
 

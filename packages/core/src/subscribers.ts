@@ -81,3 +81,23 @@ export function coversEntry(
   const followed = new Set(scope.componentIds);
   return entry.componentIds.some((id) => followed.has(id) || followed.has(groupOf.get(id) ?? ''));
 }
+
+/** A tenant's notification settings: sender name, reply-to and the maintenance reminder lead time. */
+export const NotificationSettings = z.strictObject({
+  /** Shown as the sender (`{senderName} <notifications@platform>`); null: the tenant's name. */
+  senderName: z.string().trim().min(1).max(80).nullable(),
+  replyTo: EmailAddress.nullable(),
+  /** Minutes before a scheduled maintenance starts that its reminder goes out; 0: no reminder. */
+  reminderMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60),
+});
+export type NotificationSettings = z.infer<typeof NotificationSettings>;
+
+export const defaultNotificationSettings: NotificationSettings = {
+  senderName: null,
+  replyTo: null,
+  reminderMinutes: 60,
+};

@@ -61,7 +61,7 @@ function themed(theme: ThemeName, scheme: 'light' | 'dark'): TenantSnapshot {
 
 describe.each(['default', 'compact'] as const)('theme %s', (theme) => {
   it.each(['light', 'dark'] as const)(
-    'has no axe violations on /, an incident page, /history/ and /subscribe/ (%s)',
+    'has no axe violations on /, an incident page, /history/, the embed frame and /subscribe/ (%s)',
     async (scheme) => {
       const { url, server } = await serve(await renderSite(themed(theme, scheme)));
       try {
@@ -71,7 +71,7 @@ describe.each(['default', 'compact'] as const)('theme %s', (theme) => {
         ] as const) {
           const context = await browser.newContext({ viewport: { width, height: 900 } });
           const page = await context.newPage();
-          for (const path of ['/', '/incidents/inc-active-0/', '/history/', '/subscribe/', '/embed/frame/']) {
+          for (const path of ['/', '/incidents/inc-active-0/', '/history/', '/embed/frame/', '/subscribe/']) {
             await page.goto(url + path);
             if (width === 1280) {
               const result = await new AxeBuilder({ page }).analyze();

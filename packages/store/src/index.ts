@@ -6,6 +6,7 @@ export type { Page } from './db.ts';
 export { maxTimelineBytes } from './incidents.ts';
 export * from './keys.ts';
 export { checkRetentionDays, type StatusCredit } from './monitoring.ts';
+export type { PendingProvisioning } from './provisioning.ts';
 export type { PublishState } from './publish-state.ts';
 export { type IdempotencyRecord, idempotencyTtlSeconds } from './requests.ts';
 export { loadSnapshot, snapshotCompletedMaintenanceLimit, snapshotIncidentLimit } from './snapshot.ts';

@@ -28,6 +28,7 @@ export const itemTypes = {
   token: 'TOKEN',
   invite: 'INVITE',
   throttle: 'THROTTLE',
+  provisioning: 'PROVISION',
   subscriber: 'SUBSCRIBER',
   subscriberTarget: 'SUBTARGET',
   subscriberToken: 'SUBTOKEN',
@@ -35,6 +36,7 @@ export const itemTypes = {
   deliveryMessage: 'SESMSG',
   suppression: 'SUPPRESS',
   notifyEntry: 'NOTIFY',
+  notificationSettings: 'NOTIFYSETTINGS',
 } as const;
 
 const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
@@ -107,6 +109,11 @@ export const rollupKey = (tenantId: string, componentId: string, day: string): K
   sk: day,
 });
 
+/** A page domain whose CDN provisioning failed and is being retried, in the one queue partition. */
+export const provisioningKey = (tenantId: string, domain: string): Key => ({
+  pk: provisioningQueue,
+  sk: `${tenantId}#${domain.toLowerCase()}`,
+});
 /** How far the checker has credited the status time of a tenant's unmonitored components. */
 export const statusCreditKey = (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'STATUSCREDIT' });
 
@@ -136,6 +143,7 @@ export const notifyEntryKey = (tenantId: string, entryKey: string): Key => ({
   pk: `${tenantPk(tenantId)}#NOTIFY`,
   sk: entryKey,
 });
+export const notificationSettingsKey = (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'NOTIFYSETTINGS' });
 export const notifyEntryPartition = (tenantId: string) => `${tenantPk(tenantId)}#NOTIFY`;
 
 /** Prefix of every tenant-partition item of one type, for begin_with queries. */
@@ -155,6 +163,8 @@ export const completedMaintenanceByTenant = (tenantId: string) => `${tenantPk(te
 export const monitorShards = 4;
 export const dueShard = (shard: number) => `DUE#${shard}`;
 export const stalePartition = 'STALE';
+/** Domains whose provisioning failed: a small partition (only failures live there), read by the reconciler. */
+export const provisioningQueue = 'PROVISIONING';
 /** Every tenant, for once-a-day work across tenants (the checker's day rollover). */
 export const tenantDirectory = 'TENANTS';
 /** Maintenance with an automatic start or end still to come, by the time it is due. */

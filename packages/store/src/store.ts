@@ -8,9 +8,16 @@ import type { Db } from './db.ts';
 import { domainsRepo } from './domains.ts';
 import { incidentsRepo, maintenancesRepo } from './incidents.ts';
 import { checksRepo, monitorsRepo, rollupsRepo } from './monitoring.ts';
+import { provisioningRepo } from './provisioning.ts';
 import { publishStateRepo } from './publish-state.ts';
 import { idempotencyRepo, rateLimitsRepo } from './requests.ts';
-import { deliveriesRepo, notifyEntriesRepo, subscribersRepo, suppressionsRepo } from './subscribers.ts';
+import {
+  deliveriesRepo,
+  notificationSettingsRepo,
+  notifyEntriesRepo,
+  subscribersRepo,
+  suppressionsRepo,
+} from './subscribers.ts';
 import { tenantsRepo } from './tenants.ts';
 
 export interface StoreOptions {
@@ -60,10 +67,12 @@ export function createStore(options: StoreOptions) {
     monitors: monitorsRepo(db),
     checks: checksRepo(db),
     rollups: rollupsRepo(db),
+    provisioning: provisioningRepo(db),
     subscribers: subscribersRepo(db),
     deliveries: deliveriesRepo(db),
     suppressions: suppressionsRepo(db),
     notifyEntries: notifyEntriesRepo(db),
+    notificationSettings: notificationSettingsRepo(db),
   };
 }
 

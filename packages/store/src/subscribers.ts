@@ -11,6 +11,8 @@ import {
   AppError,
   type Delivery,
   type DeliveryState,
+  defaultNotificationSettings,
+  type NotificationSettings,
   notFound,
   type Subscriber,
   type SubscriberChannel,
@@ -24,6 +26,7 @@ import {
   deliveryMessageKey,
   deliveryPartition,
   itemTypes,
+  notificationSettingsKey,
   notifyEntryKey,
   notifyEntryPartition,
   subscriberKey,
@@ -472,12 +475,12 @@ export function deliveriesRepo(db: Db) {
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': deliveryPartition(tenantId, entryKey) },
           Limit: Math.min(options.limit ?? 100, maxPage),
-          ExclusiveStartKey: db.cursors.decode(tenantId, 'deliveries', options.cursor),
+          ExclusiveStartKey: db.cursors.decode(tenantId, `deliveries:${entryKey}`, options.cursor),
         }),
       );
       return {
         items: Items.map((i) => strip<Delivery>(i) as Delivery),
-        nextCursor: db.cursors.encode(tenantId, 'deliveries', LastEvaluatedKey),
+        nextCursor: db.cursors.encode(tenantId, `deliveries:${entryKey}`, LastEvaluatedKey),
       };
     },
   };
@@ -599,13 +602,36 @@ export function notifyEntriesRepo(db: Db) {
           ExpressionAttributeValues: { ':pk': notifyEntryPartition(tenantId) },
           ScanIndexForward: false,
           Limit: Math.min(options.limit ?? 25, 100),
-          ExclusiveStartKey: db.cursors.decode(tenantId, 'notify-entries', options.cursor),
+          ExclusiveStartKey: db.cursors.decode(tenantId, 'notifications', options.cursor),
         }),
       );
       return {
         items: Items.map((i) => strip<NotifyEntry>(i) as NotifyEntry),
-        nextCursor: db.cursors.encode(tenantId, 'notify-entries', LastEvaluatedKey),
+        nextCursor: db.cursors.encode(tenantId, 'notifications', LastEvaluatedKey),
       };
+    },
+  };
+}
+
+export function notificationSettingsRepo(db: Db) {
+  return {
+    async get(tenantId: string): Promise<NotificationSettings> {
+      const { Item } = await db.doc.send(
+        new GetCommand({ TableName: db.table, Key: notificationSettingsKey(tenantId) }),
+      );
+      if (!Item) return defaultNotificationSettings;
+      const { senderName, replyTo, reminderMinutes } = Item as NotificationSettings;
+      return { senderName, replyTo, reminderMinutes };
+    },
+    /** One item, replaced whole: the settings have no invariant spanning other items. */
+    async put(tenantId: string, settings: NotificationSettings): Promise<NotificationSettings> {
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.table,
+          Item: { ...notificationSettingsKey(tenantId), type: itemTypes.notificationSettings, ...settings },
+        }),
+      );
+      return settings;
     },
   };
 }

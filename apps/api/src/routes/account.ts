@@ -27,6 +27,7 @@ import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { newApiKey, sessionCookie, sessionTtlSeconds } from '../auth.ts';
 import type { Env, Principal } from '../context.ts';
+import { provisionOrQueue } from '../provisioning.ts';
 import { errorResponses, IdParam, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
 export const Email = z.email().max(254).toLowerCase();
@@ -152,17 +153,12 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     async (c) => {
       const verified = await verifyEmail(account, c.req.valid('json'));
       const { tenant } = verified;
-      // The page at {slug}.{platformDomain} needs its own distribution tenant on AWS. A failure here
-      // must not lose the account that already exists, so it is logged; no automatic retry is built
-      // yet (infra/README.md, known gaps).
-      try {
-        await deps.domainProvisioner.onVerified(
-          tenant.tenant.id,
-          `${tenant.tenant.slug}.${deps.config.platformDomain}`,
-        );
-      } catch (error) {
-        deps.log('platform domain provisioning failed', { tenantId: tenant.tenant.id, error: String(error) });
-      }
+      // The page at {slug}.{platformDomain} needs its own distribution tenant on AWS. A failure must
+      // not lose the account that already exists: it is queued for the provisioning reconciler.
+      const tenantId = tenant.tenant.id;
+      await provisionOrQueue(deps, tenantId, `${tenant.tenant.slug}.${deps.config.platformDomain}`).catch((e) =>
+        deps.log('page domain queued', { tenantId, error: String(e) }),
+      );
       await deps.pageChanged(tenant.tenant.id);
       const session = await startSession(account, verified.user, tenant.tenant.id, {
         userAgent: c.req.header('user-agent'),

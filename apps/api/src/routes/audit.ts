@@ -22,6 +22,10 @@ const PublishView = z
     lease: z.object({ owner: z.string(), expiresAt: z.string() }).nullable(),
     lastPublishedAt: z.string().nullable(),
     pageUrl: z.string(),
+    /** Page domains the CDN does not serve yet: provisioning failed and is retried every few minutes. */
+    cdnPending: z.array(
+      z.object({ domain: z.string(), attempts: z.number(), firstFailedAt: z.string(), lastAttemptAt: z.string() }),
+    ),
   })
   .openapi('PublishState');
 
@@ -65,7 +69,11 @@ export function auditRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'read');
-      const [state, tenant] = await Promise.all([store.publish.get(p.tenantId), store.tenants.require(p.tenantId)]);
+      const [state, tenant, pending] = await Promise.all([
+        store.publish.get(p.tenantId),
+        store.tenants.require(p.tenantId),
+        store.provisioning.listForTenant(p.tenantId),
+      ]);
       const live = state.lease && Date.parse(state.lease.expiresAt) > deps.now().getTime();
       return c.json(
         {
@@ -80,6 +88,13 @@ export function auditRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
           lease: state.lease,
           lastPublishedAt: state.lastPublishedAt,
           pageUrl: `${deps.config.pageScheme}://${tenant.tenant.slug}.${deps.config.platformDomain}`,
+          // The reason stays in the operator log: it may name platform internals.
+          cdnPending: pending.map(({ domain, attempts, firstFailedAt, lastAttemptAt }) => ({
+            domain,
+            attempts,
+            firstFailedAt,
+            lastAttemptAt,
+          })),
         },
         200,
       );

@@ -4,7 +4,8 @@ import { addDomain } from '@upstate/services/domains/add';
 import { removeDomain } from '@upstate/services/domains/remove';
 import { verifyDomain } from '@upstate/services/domains/verify';
 import type { Env } from '../context.ts';
-import { errorResponses, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
+import { queueingProvisioner } from '../provisioning.ts';
+import { actorOf, errorResponses, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
 const DomainView = CustomDomain.extend({
   instructions: z.string(),
@@ -24,7 +25,8 @@ export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     now: deps.now,
     log: deps.log,
     dnsResolver: deps.dnsResolver,
-    domainProvisioner: deps.domainProvisioner,
+    // A failed CDN provisioning at verify is queued for the provisioning reconciler (and still fails the request).
+    domainProvisioner: queueingProvisioner(deps),
   };
   const view = (d: CustomDomain) => ({
     ...d,
@@ -64,7 +66,7 @@ export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     async (c) => {
       const p = principal(c, 'admin');
       const created = await addDomain(services, {
-        actor: p,
+        actor: actorOf(c, p),
         domain: c.req.valid('json').domain,
         platformHost: deps.config.platformDomain,
       });
@@ -85,7 +87,7 @@ export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'admin');
-      const updated = await verifyDomain(services, { actor: p, domain: c.req.valid('param').domain });
+      const updated = await verifyDomain(services, { actor: actorOf(c, p), domain: c.req.valid('param').domain });
       return c.json(view(updated), 200);
     },
   );
@@ -102,7 +104,7 @@ export function domainRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'admin');
-      await removeDomain(services, { actor: p, domain: c.req.valid('param').domain });
+      await removeDomain(services, { actor: actorOf(c, p), domain: c.req.valid('param').domain });
       return c.body(null, 204);
     },
   );

@@ -14,9 +14,11 @@ import type { RouteDeps } from './shared.ts';
 /** Sends the opt-in email (the notifier's template through the Mailer); injected so the API stays free of mail code. */
 export type SendConfirmation = (input: {
   tenantId: string;
+  /** The sender name (the tenant's notification settings, else its name). */
   tenantName: string;
   brandColor: string;
   pageUrl: string;
+  replyTo: string | null;
   to: string;
   confirmUrl: string;
 }) => Promise<void>;
@@ -123,9 +125,11 @@ export function publicSubscriptionRoutes(app: OpenAPIHono<Env>, deps: RouteDeps,
         allowHttp: deps.config.localMode,
       });
       if (result.token && result.subscriber) {
+        const settings = await store.notificationSettings.get(record.tenant.id);
         await options.sendConfirmation({
           tenantId: record.tenant.id,
-          tenantName: record.tenant.name,
+          tenantName: settings.senderName ?? record.tenant.name,
+          replyTo: settings.replyTo,
           brandColor: record.branding.brandColor,
           pageUrl: pageUrl(record.tenant.slug),
           to: result.subscriber.target,

@@ -4,11 +4,21 @@ import { createTestApp, type TestTenant } from '../testing.ts';
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let tenant: TestTenant;
 beforeAll(async () => {
-  t = await createTestApp({ config: { localMode: false } });
+  t = await createTestApp({
+    config: { localMode: false },
+    subscriptions: { linkSecret: 'test-link-secret', apiBase: 'https://api.test', sendConfirmation: async () => {} },
+  });
   tenant = await t.signup('subscriber-api');
 });
 
 describe('tenant subscriber API', () => {
+  it('is not served by a deployment without a link secret and mailer', async () => {
+    const bare = await createTestApp({ config: { localMode: false } });
+    const other = await bare.signup('bare');
+    expect((await bare.call(other, 'GET', '/v1/subscribers')).status).toBe(404);
+    expect((await bare.app.request('/public/pages/bare/subscribe', { method: 'POST' })).status).toBe(404);
+  });
+
   it('adds a webhook answering its secret once, never again in a list', async () => {
     const res = await t.call(tenant, 'POST', '/v1/subscribers', {
       channel: 'webhook',
@@ -65,5 +75,31 @@ describe('tenant subscriber API', () => {
     expect(text.split('\n')[0]).toBe('channel,target,status,created_at,confirmed_at,components');
     expect(text).toContain("email,'=cmd@example.com,confirmed");
     expect(text).toContain('slack,https://hooks.slack.com/services/T/B/X,confirmed');
+  });
+
+  it('keeps notification settings, refusing a bad reply-to by name', async () => {
+    expect(await (await t.call(tenant, 'GET', '/v1/notification-settings')).json()).toEqual({
+      senderName: null,
+      replyTo: null,
+      reminderMinutes: 60,
+    });
+    const bad = await t.call(tenant, 'PUT', '/v1/notification-settings', {
+      senderName: 'Ops',
+      replyTo: 'nope',
+      reminderMinutes: 30,
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('replyTo');
+    const ok = await t.call(tenant, 'PUT', '/v1/notification-settings', {
+      senderName: 'Ops',
+      replyTo: 'help@acme.test',
+      reminderMinutes: 0,
+    });
+    expect(ok.status).toBe(200);
+    expect(await (await t.call(tenant, 'GET', '/v1/notification-settings')).json()).toEqual({
+      senderName: 'Ops',
+      replyTo: 'help@acme.test',
+      reminderMinutes: 0,
+    });
   });
 });

@@ -1,5 +1,12 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { Delivery, notFound, Subscriber, SubscriberChannel, SubscriptionScope } from '@upstate/core';
+import {
+  Delivery,
+  NotificationSettings,
+  notFound,
+  Subscriber,
+  SubscriberChannel,
+  SubscriptionScope,
+} from '@upstate/core';
 import type { ServiceDeps } from '@upstate/services/deps';
 import { importSubscribers } from '@upstate/services/subscribers/import';
 import { removeSubscriber } from '@upstate/services/subscribers/remove';
@@ -256,6 +263,39 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
       await removeSubscriber(services(), { tenantId: p.tenantId, subscriberId: id });
       await deps.audit(p, 'subscriber.removed', { type: 'subscriber', id });
       return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/notification-settings',
+      tags: ['Subscribers'],
+      summary: 'Sender name, reply-to and the maintenance reminder lead time',
+      security,
+      responses: { 200: jsonResponse(NotificationSettings, 'Settings'), ...errorResponses },
+    }),
+    async (c) => {
+      const p = principal(c, 'read');
+      return c.json(await store.notificationSettings.get(p.tenantId), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/v1/notification-settings',
+      tags: ['Subscribers'],
+      summary: 'Set the sender name, reply-to and reminder lead time (minutes; 0 turns reminders off)',
+      security,
+      request: { body: jsonBody(NotificationSettings) },
+      responses: { 200: jsonResponse(NotificationSettings, 'Saved'), ...errorResponses },
+    }),
+    async (c) => {
+      const p = principal(c, 'admin');
+      const saved = await store.notificationSettings.put(p.tenantId, c.req.valid('json'));
+      await deps.audit(p, 'notification-settings.updated', { type: 'tenant', id: p.tenantId });
+      return c.json(saved, 200);
     },
   );
 

@@ -4,6 +4,7 @@ import type { EntryMessage } from './email.ts';
 // Tenant text is escaped for each format; no message can mention @everyone or a channel.
 
 const statusLabel = (status: string) => status.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+const statusOf = (message: EntryMessage) => (message.reminder ? 'Starts soon' : statusLabel(message.update.status));
 
 const colors: Record<string, string> = {
   investigating: '#dc2626',
@@ -28,13 +29,13 @@ export function slackMessage(tenantName: string, message: EntryMessage) {
   const { item, update } = message;
   const title = `${tenantName}: ${item.name}`;
   return {
-    text: slackEscape(clip(`${title} — ${statusLabel(update.status)}`, 300)),
+    text: slackEscape(clip(`${title} — ${statusOf(message)}`, 300)),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: clip(title, 150), emoji: false } },
       {
         type: 'section',
         fields: [
-          { type: 'mrkdwn', text: `*Status*\n${slackEscape(statusLabel(update.status))}` },
+          { type: 'mrkdwn', text: `*Status*\n${slackEscape(statusOf(message))}` },
           {
             type: 'mrkdwn',
             text: `*Posted*\n<!date^${Math.floor(Date.parse(update.display_at) / 1000)}^{date_short_pretty} {time}|${update.display_at}>`,
@@ -83,7 +84,7 @@ export function teamsMessage(tenantName: string, message: EntryMessage) {
             {
               type: 'FactSet',
               facts: [
-                { title: 'Status', value: statusLabel(update.status) },
+                { title: 'Status', value: statusOf(message) },
                 { title: 'Posted', value: update.display_at },
               ],
             },
@@ -113,7 +114,7 @@ export function discordMessage(tenantName: string, message: EntryMessage) {
         url: item.shortlink,
         description: clip(update.body, 4096),
         color: Number.parseInt(colorOf(update.status).slice(1), 16),
-        fields: [{ name: 'Status', value: statusLabel(update.status), inline: true }],
+        fields: [{ name: 'Status', value: statusOf(message), inline: true }],
         timestamp: update.display_at,
         footer: { text: clip(tenantName, 2048) },
       },

@@ -109,19 +109,28 @@ export function confirmationEmail(brand: EmailBrand, to: string, confirmUrl: str
 export interface EntryMessage {
   kind: 'incident' | 'maintenance';
   item: V2Incident | V2ScheduledMaintenance;
-  /** The update this message announces. */
+  /** The update this message announces (for a reminder, the latest one). */
   update: V2IncidentUpdate;
+  /** A reminder before a scheduled maintenance starts, not a new update. */
+  reminder?: boolean;
 }
 
 /** The latest update of an entry payload, which is cut at the update it announces. */
-export function entryMessage(kind: 'incident' | 'maintenance', payload: string): EntryMessage {
+export function entryMessage(kind: 'incident' | 'maintenance', payload: string, reminder = false): EntryMessage {
   const item = JSON.parse(payload) as V2Incident | V2ScheduledMaintenance;
   const update = [...item.incident_updates].sort((a, b) => b.created_at.localeCompare(a.created_at))[0];
   if (!update) throw new Error(`entry ${item.id} has no update`);
-  return { kind, item, update };
+  return { kind, item, update, ...(reminder ? { reminder } : {}) };
 }
 
 export function subjectOf(brand: EmailBrand, message: EntryMessage): string {
+  if (message.reminder) {
+    const start = new Date((message.item as V2ScheduledMaintenance).scheduled_for).toUTCString();
+    return `[${brand.tenantName}] Maintenance reminder: ${message.item.name} starts ${start}`.replace(
+      /[\r\n\t]+/g,
+      ' ',
+    );
+  }
   const status = statusLabels[message.update.status] ?? message.update.status;
   const prefix = message.kind === 'maintenance' ? 'Maintenance: ' : '';
   return `[${brand.tenantName}] ${prefix}${message.item.name} — ${status}`.replace(/[\r\n\t]+/g, ' ');
@@ -136,7 +145,7 @@ export function notificationEmail(
 ): OutgoingEmail {
   const { item, update } = message;
   const subject = subjectOf(brand, message);
-  const status = statusLabels[update.status] ?? update.status;
+  const status = message.reminder ? 'Starts soon' : (statusLabels[update.status] ?? update.status);
   const when = new Date(update.display_at).toUTCString();
   const components = item.components.map((c) => c.name);
   const maintenanceWindow =

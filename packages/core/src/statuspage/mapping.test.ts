@@ -65,4 +65,19 @@ describe('Statuspage v2 mapping', () => {
     });
     expect(status.status).toEqual({ indicator: 'major', description: 'Partial System Outage' });
   });
+
+  it('publishes an update sent without notifications as deliver_notifications: false', () => {
+    const quiet = fixtureSnapshot();
+    const incident = quiet.incidents[0];
+    if (!incident?.updates[0]) throw new Error('fixture has no incident update');
+    incident.updates[0] = { ...incident.updates[0], notify: false };
+    const mapped = (
+      statuspageV2Files(quiet)['api/v2/incidents.json'] as {
+        incidents: { id: string; incident_updates: { id: string; deliver_notifications: boolean }[] }[];
+      }
+    ).incidents.find((i) => i.id === incident.id);
+    const flags = Object.fromEntries((mapped?.incident_updates ?? []).map((u) => [u.id, u.deliver_notifications]));
+    expect(flags[incident.updates[0].id]).toBe(false);
+    expect(Object.values(flags).filter((f) => f)).toHaveLength(Object.keys(flags).length - 1);
+  });
 });

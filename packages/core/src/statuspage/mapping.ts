@@ -142,7 +142,7 @@ function mapIncident(ctx: Context, incident: Incident): V2Incident {
           new_status: change.newStatus,
         }))
       : null,
-    deliver_notifications: true,
+    deliver_notifications: u.notify !== false,
     custom_tweet: null,
     tweet_id: null,
   }));
@@ -180,7 +180,7 @@ function mapMaintenance(ctx: Context, maintenance: Maintenance): V2ScheduledMain
       updated_at: u.createdAt,
       display_at: u.displayAt,
       affected_components: null,
-      deliver_notifications: true,
+      deliver_notifications: u.notify !== false,
       custom_tweet: null,
       tweet_id: null,
     }));

@@ -1,6 +1,8 @@
 import { AppError, type CustomDomain, DomainName, randomToken } from '@upstate/core';
+import { audit } from '../audit.ts';
 import type { ServiceDeps } from '../deps.ts';
-import { type Actor, auditDomain, normaliseDomain } from './shared.ts';
+import { type Actor, operationIdOf } from '../operation.ts';
+import { normaliseDomain } from './shared.ts';
 
 // Adds a pending claim on a custom domain for one tenant. Claims are per tenant, so nobody's
 // pending claim blocks anybody else's (the squatting of issue 14): only a verified domain is taken.
@@ -26,6 +28,12 @@ export async function addDomain(deps: ServiceDeps, input: AddDomainInput): Promi
   if (domain === platform || domain.endsWith(`.${platform}`)) {
     throw new AppError('validation_failed', 'Use your own domain, not a platform subdomain', { field: 'domain' });
   }
+  // A retry of an attempt that failed after its claim finds the claim and only finishes (audit).
+  const earlier = input.actor.resumed ? await deps.store.domains.get(input.actor.tenantId, domain) : undefined;
+  if (earlier) {
+    await audit(deps, input.actor, operationIdOf(input.actor, deps), 'domain.added', { type: 'domain', id: domain });
+    return earlier;
+  }
   const created = await deps.store.domains.add({
     tenantId: input.actor.tenantId,
     domain,
@@ -36,6 +44,6 @@ export async function addDomain(deps: ServiceDeps, input: AddDomainInput): Promi
     verifiedAt: null,
     lastCheckedAt: null,
   });
-  await auditDomain(deps, input.actor, 'domain.added', domain);
+  await audit(deps, input.actor, operationIdOf(input.actor, deps), 'domain.added', { type: 'domain', id: domain });
   return created;
 }

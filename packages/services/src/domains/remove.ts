@@ -1,6 +1,9 @@
 import type { DomainProvisioner } from '@upstate/core';
+import { audit } from '../audit.ts';
 import type { ServiceDeps } from '../deps.ts';
-import { type Actor, auditDomain, domainsChanged, normaliseDomain } from './shared.ts';
+import { type Actor, operationIdOf } from '../operation.ts';
+import { pageChanged } from '../page/changed.ts';
+import { normaliseDomain } from './shared.ts';
 
 // Removes a tenant's custom domain: its pending claim, and its ownership if it had verified it.
 //
@@ -22,9 +25,14 @@ export interface RemoveDomainDeps extends ServiceDeps {
 export async function removeDomain(deps: RemoveDomainDeps, input: RemoveDomainInput): Promise<void> {
   const tenantId = input.actor.tenantId;
   const domain = normaliseDomain(input.domain);
-  await deps.store.domains.remove(tenantId, domain);
+  try {
+    await deps.store.domains.remove(tenantId, domain);
+  } catch (error) {
+    // A retry of an attempt that failed after removing it finishes the rest instead of answering 404.
+    if (!(input.actor.resumed && (error as { code?: string }).code === 'not_found')) throw error;
+  }
   // Also after a pending removal: a verify that stopped after provisioning left an alias behind.
   await deps.domainProvisioner.onRemoved(tenantId, domain);
-  await auditDomain(deps, input.actor, 'domain.removed', domain);
-  await domainsChanged(deps, tenantId);
+  await audit(deps, input.actor, operationIdOf(input.actor, deps), 'domain.removed', { type: 'domain', id: domain });
+  await pageChanged(deps, tenantId);
 }

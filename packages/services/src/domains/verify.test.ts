@@ -2,6 +2,7 @@ import type { DomainProvisioner } from '@upstate/core';
 import { createTestStore } from '@upstate/store/testing';
 import { describe, expect, it } from 'vitest';
 import { addDomain } from './add.ts';
+import { removeDomain } from './remove.ts';
 import { verifyDomain } from './verify.ts';
 
 const author = (id: string) => ({ kind: 'api_key' as const, id, label: id });
@@ -86,5 +87,31 @@ describe('verifyDomain', () => {
         platformHost: 'p.test',
       }),
     ).rejects.toMatchObject({ code: 'validation_failed', field: 'domain' });
+  });
+
+  it('finishes a retried add or remove (same operation, earlier attempt failed) instead of refusing it', async () => {
+    // Prepare: an add whose first attempt stored the claim and then failed
+    const { store, deps } = await setup();
+    const domain = 'status.retried.com';
+    const actor = { tenantId: 'ta', author: author('ka'), operationId: '01KAAAAAAAAAAAAAAAAAAAAAAA' };
+    const first = await addDomain(deps, { actor, domain, platformHost: 'p.test' });
+    // Act + Assess: without `resumed` the same add is a 409; as the retry of that attempt it completes
+    await expect(addDomain(deps, { actor, domain, platformHost: 'p.test' })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    const retried = await addDomain(deps, { actor: { ...actor, resumed: true }, domain, platformHost: 'p.test' });
+    expect(retried.txtRecordValue).toBe(first.txtRecordValue);
+    const audits = (await store.audit.list('ta')).items.filter((e) => e.action === 'domain.added');
+    expect(audits).toHaveLength(1);
+    // A remove retried after its first attempt removed the claim finishes rather than answering 404
+    await removeDomain(deps, { actor: { ...actor, operationId: '01KBBBBBBBBBBBBBBBBBBBBBBB' }, domain });
+    await expect(
+      removeDomain(deps, { actor: { ...actor, operationId: '01KBBBBBBBBBBBBBBBBBBBBBBB' }, domain }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await removeDomain(deps, {
+      actor: { ...actor, operationId: '01KBBBBBBBBBBBBBBBBBBBBBBB', resumed: true },
+      domain,
+    });
+    expect(await store.domains.list('ta')).toEqual([]);
   });
 });

@@ -1,6 +1,9 @@
 import { AppError, type CustomDomain, type DnsResolver, type DomainProvisioner, notFound } from '@upstate/core';
+import { audit } from '../audit.ts';
 import type { ServiceDeps } from '../deps.ts';
-import { type Actor, auditDomain, domainsChanged, normaliseDomain } from './shared.ts';
+import { type Actor, operationIdOf } from '../operation.ts';
+import { pageChanged } from '../page/changed.ts';
+import { normaliseDomain } from './shared.ts';
 
 // Checks the TXT record of a tenant's pending claim. The first tenant to prove it owns the domain;
 // every other pending claim is dropped, and a claim on a domain someone else verified is dropped
@@ -55,7 +58,7 @@ export async function verifyDomain(deps: VerifyDomainDeps, input: VerifyDomainIn
     if ((error as { code?: string }).code === 'conflict') await deps.domainProvisioner.onRemoved(tenantId, domain);
     throw error;
   }
-  await auditDomain(deps, input.actor, 'domain.verified', domain);
-  await domainsChanged(deps, tenantId);
+  await audit(deps, input.actor, operationIdOf(input.actor, deps), 'domain.verified', { type: 'domain', id: domain });
+  await pageChanged(deps, tenantId);
   return verified;
 }

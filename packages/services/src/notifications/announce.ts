@@ -4,7 +4,8 @@
 // - Stops after some claims: a repeat of the same run (same execution name) claims them again and
 //   carries on; a later run takes over an unfinished claim once it is stale.
 // Entries older than `freshMs` (backfilled or imported history) and entries published with
-// `deliver_notifications: false` notify nobody.
+// `deliver_notifications: false` notify nobody. A scheduled maintenance starting within the reminder
+// lead time gets one reminder entry (keyed by its start, so a rescheduled one is reminded again).
 import type { V2Incident, V2ScheduledMaintenance } from '@upstate/core';
 import type { ServiceDeps } from '../deps.ts';
 
@@ -23,9 +24,18 @@ export interface AnnounceInput {
   freshMs?: number;
   /** Another run's unfinished claim is taken over after this long (default 15 minutes). */
   staleMs?: number;
+  /** Maintenance starting within this long gets one reminder (default 60 minutes). */
+  reminderMs?: number;
 }
 
+/** Default lead time of the maintenance reminder. */
+export const defaultReminderMs = 60 * 60_000;
+
 export const entryKeyOf = (kind: 'incident' | 'maintenance', updateId: string) => `${kind}_update#${updateId}`;
+/** One reminder per maintenance and start time: a rescheduled maintenance is reminded again. */
+export const reminderKeyOf = (maintenanceId: string, scheduledFor: string) =>
+  `maintenance_reminder#${maintenanceId}#${scheduledFor}`;
+export const isReminder = (entryKey: string) => entryKey.startsWith('maintenance_reminder#');
 
 export async function announce(deps: ServiceDeps, input: AnnounceInput): Promise<{ entryKeys: string[] }> {
   const since = deps.now().getTime() - (input.freshMs ?? 3_600_000);
@@ -61,6 +71,30 @@ export async function announce(deps: ServiceDeps, input: AnnounceInput): Promise
       );
       if (claimed) entryKeys.push(entryKey);
     }
+  }
+  // Reminders: scheduled maintenance the page shows, starting within the lead time. One created inside
+  // the lead time needs none: its scheduling notice just went out.
+  const now = deps.now().getTime();
+  const lead = input.reminderMs ?? defaultReminderMs;
+  for (const item of input.published.maintenances) {
+    const start = Date.parse(item.scheduled_for);
+    if (item.status !== 'scheduled' || start <= now || start - now > lead) continue;
+    if (Date.parse(item.created_at) > start - lead) continue;
+    const entryKey = reminderKeyOf(item.id, item.scheduled_for);
+    const claimed = await deps.store.notifyEntries.claim(
+      {
+        tenantId: input.tenantId,
+        entryKey,
+        kind: 'maintenance',
+        payload: JSON.stringify(item),
+        pageStatus: JSON.stringify(input.published.status),
+        componentIds: item.components.map((c) => c.id),
+        componentChange: false,
+        run: input.run,
+      },
+      staleMs,
+    );
+    if (claimed) entryKeys.push(entryKey);
   }
   if (entryKeys.length)
     deps.log('notify entries claimed', { tenantId: input.tenantId, run: input.run, entries: entryKeys.length });

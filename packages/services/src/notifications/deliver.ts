@@ -77,7 +77,10 @@ export async function deliver(deps: ServiceDeps, input: DeliverInput): Promise<D
       }
       return 'sent';
     } catch (error) {
-      const reason = String((error as Error).message ?? error).slice(0, 500);
+      // Provider errors may quote the address ("… not verified: a@b"): it must reach no log.
+      const reason = String((error as Error).message ?? error)
+        .replace(/[^\s@<>"']+@[^\s@<>"']+/g, '<address>')
+        .slice(0, 500);
       deps.log('delivery attempt failed', {
         tenantId: entry.tenantId,
         entryKey: entry.entryKey,

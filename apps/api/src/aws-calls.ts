@@ -1,0 +1,45 @@
+/**
+ * Every AWS call the deployed API function makes (the management API with the dashboard mounted,
+ * `apps/dashboard/src/lambda.ts`), with the resource each acts on. infra's IAM simulation test
+ * (`infra/src/iam-simulation.test.ts`) checks this table both ways: against the SDK commands in
+ * the bundled code, and against the synthesised policy, which must allow each call and nothing else.
+ *
+ * Resources: `{table}`, `{index}` (each GSI), `{stateMachine}` (publish), `{cursorSecret}`, `{distributionTenant}`
+ * (an existing one tagged with this stage), `{newDistributionTenant}` (`*`: CreateDistributionTenant
+ * has no resource type; the call carries the stage tag).
+ */
+export const awsCalls = {
+  api: [
+    // The store: every repository the routes and the dashboard use.
+    { action: 'dynamodb:GetItem', resource: '{table}' },
+    { action: 'dynamodb:PutItem', resource: '{table}' },
+    { action: 'dynamodb:UpdateItem', resource: '{table}' },
+    { action: 'dynamodb:DeleteItem', resource: '{table}' },
+    { action: 'dynamodb:Query', resource: '{table}' },
+    { action: 'dynamodb:Query', resource: '{index}' },
+    // The cursor key, once per cold start (packages/aws/src/secrets.ts).
+    { action: 'secretsmanager:GetSecretValue', resource: '{cursorSecret}' },
+    // Every write publishes (packages/aws/src/sfn.ts).
+    { action: 'states:StartExecution', resource: '{stateMachine}' },
+    // The domain provisioner (packages/aws/src/domain-provisioner.ts).
+    { action: 'cloudfront:CreateDistributionTenant', resource: '{newDistributionTenant}' },
+    { action: 'cloudfront:GetDistributionTenantByDomain', resource: '{distributionTenant}' },
+    { action: 'cloudfront:VerifyDnsConfiguration', resource: '{distributionTenant}' },
+    { action: 'cloudfront:UpdateDistributionTenant', resource: '{distributionTenant}' },
+    { action: 'cloudfront:DeleteDistributionTenant', resource: '{distributionTenant}' },
+  ],
+  /** The scheduled provisioning reconciler (`reconcileProvisioning`, provisioning.ts), same bundle. */
+  'provision-reconciler': [
+    // The same bundle's cold start.
+    { action: 'secretsmanager:GetSecretValue', resource: '{cursorSecret}' },
+    { action: 'dynamodb:GetItem', resource: '{table}' },
+    { action: 'dynamodb:Query', resource: '{table}' },
+    { action: 'dynamodb:UpdateItem', resource: '{table}' },
+    { action: 'dynamodb:DeleteItem', resource: '{table}' },
+    { action: 'cloudfront:CreateDistributionTenant', resource: '{newDistributionTenant}' },
+    { action: 'cloudfront:GetDistributionTenantByDomain', resource: '{distributionTenant}' },
+    { action: 'cloudfront:VerifyDnsConfiguration', resource: '{distributionTenant}' },
+    { action: 'cloudfront:UpdateDistributionTenant', resource: '{distributionTenant}' },
+    { action: 'cloudfront:DeleteDistributionTenant', resource: '{distributionTenant}' },
+  ],
+} as const;

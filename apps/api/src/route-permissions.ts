@@ -79,6 +79,8 @@ export const routePermissions: Record<string, Permission | 'person' | 'public'> 
   'PUT /v1/subscribers/{id}/scope': 'admin',
   'POST /v1/subscribers/{id}/enable': 'admin',
   'DELETE /v1/subscribers/{id}': 'admin',
+  'GET /v1/notification-settings': 'read',
+  'PUT /v1/notification-settings': 'admin',
   'GET /v1/notifications': 'read',
   'GET /v1/notifications/{entryKey}/deliveries': 'read',
   'GET /v1/team': 'read',

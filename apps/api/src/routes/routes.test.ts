@@ -21,8 +21,6 @@ const pending: Record<string, string[]> = {
     'deps.audit',
     'deps.pageChanged',
   ],
-  // Branch `subscribers`: its audit entries move into its use cases.
-  'subscribers.ts': ['deps.audit'],
   'domains.ts': [
     'store.domains.add',
     'store.domains.setStatus',

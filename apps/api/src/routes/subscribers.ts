@@ -8,6 +8,8 @@ import {
   SubscriptionScope,
 } from '@upstate/core';
 import type { ServiceDeps } from '@upstate/services/deps';
+import { updateNotificationSettings } from '@upstate/services/notifications/update-settings';
+import { enableSubscriber } from '@upstate/services/subscribers/enable';
 import { importSubscribers } from '@upstate/services/subscribers/import';
 import { removeSubscriber } from '@upstate/services/subscribers/remove';
 import { setSubscriptionScope } from '@upstate/services/subscribers/set-scope';
@@ -130,12 +132,6 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
         allowHttp: deps.config.localMode,
       });
       const subscriber = result.subscriber as Subscriber;
-      await deps.audit(
-        p,
-        'subscriber.added',
-        { type: 'subscriber', id: subscriber.id },
-        { channel: subscriber.channel },
-      );
       return c.json({ ...view(subscriber), ...(result.secret ? { secret: result.secret } : {}) }, 201);
     },
   );
@@ -169,7 +165,6 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
         linkSecret: subscriptions.linkSecret,
         allowHttp: deps.config.localMode,
       });
-      await deps.audit(p, 'subscribers.imported', { type: 'subscriber', id: 'import' }, { added: result.added });
       return c.json(result, 200);
     },
   );
@@ -242,8 +237,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
     async (c) => {
       const p = principal(c, 'admin');
       const { id } = c.req.valid('param');
-      await store.subscribers.require(p.tenantId, id);
-      return c.json(view(await store.subscribers.enable(p.tenantId, id)), 200);
+      return c.json(view(await enableSubscriber(services(), { tenantId: p.tenantId, subscriberId: id })), 200);
     },
   );
 
@@ -261,7 +255,6 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
       const p = principal(c, 'admin');
       const id = c.req.valid('param').id;
       await removeSubscriber(services(), { tenantId: p.tenantId, subscriberId: id });
-      await deps.audit(p, 'subscriber.removed', { type: 'subscriber', id });
       return c.body(null, 204);
     },
   );
@@ -293,8 +286,10 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
     }),
     async (c) => {
       const p = principal(c, 'admin');
-      const saved = await store.notificationSettings.put(p.tenantId, c.req.valid('json'));
-      await deps.audit(p, 'notification-settings.updated', { type: 'tenant', id: p.tenantId });
+      const saved = await updateNotificationSettings(services(), {
+        tenantId: p.tenantId,
+        settings: c.req.valid('json'),
+      });
       return c.json(saved, 200);
     },
   );

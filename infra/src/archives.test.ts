@@ -124,7 +124,15 @@ describe('API archive (the API with the dashboard mounted)', () => {
     await db.store.tenants.create(snapshot.tenant, snapshot.branding);
     for (const c of snapshot.components) await db.store.components.create(c);
     const sessionId = 'archive-test-session-0123456789abcdef';
+    // A session acts as a member: the team names the person and their role.
+    await db.store.teams.create('tnt-dash', {
+      userId: 'usr-dash',
+      email: 'owner@example.com',
+      role: 'owner',
+      addedAt: new Date().toISOString(),
+    });
     await db.store.sessions.create(createHash('sha256').update(sessionId).digest('hex'), {
+      id: 'ses-dash',
       userId: 'usr-dash',
       tenantId: 'tnt-dash',
       email: 'owner@example.com',

@@ -47,6 +47,16 @@ describe('dashboard on the local platform', () => {
     await page.getByLabel('Work email').fill(`${slug}@example.com`);
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    // The verification link, from the SES stand-in's mailbox.
+    const link = await poll(async () => {
+      for (const m of await t.platform.mail.messages())
+        if (m.to.includes(`${slug}@example.com`))
+          return /https?:\/\/\S+\/dashboard\/verify\?token=[\w-]+/.exec(m.text)?.[0];
+      return undefined;
+    }, 'the verification email');
+    await page.goto(link);
+    await page.getByRole('button', { name: 'Confirm and create my page' }).click();
     await page.getByRole('heading', { name: 'Your page is live' }).waitFor();
 
     // The live link comes from the platform's pageBaseUrl: the edge, on the tenant's subdomain.

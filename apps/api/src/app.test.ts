@@ -410,7 +410,7 @@ describe('maintenance and monitors', () => {
     );
     const path = new URL(monitor.heartbeatUrl).pathname;
     expect((await t.app.request(path, { method: 'POST' })).status).toBe(200);
-    expect((await t.app.request('/v1/heartbeats/' + 'a'.repeat(48), { method: 'POST' })).status).toBe(404);
+    expect((await t.app.request(`/v1/heartbeats/${'a'.repeat(48)}`, { method: 'POST' })).status).toBe(404);
     const listed = await json(await t.call(acme, 'GET', '/v1/monitors'));
     expect(JSON.stringify(listed)).not.toContain(path.split('/').at(-1));
   });

@@ -1,9 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { AppError } from '@upstate/core';
+import { AppError, type Mailer } from '@upstate/core';
 import { httpStatuspageSource, systemResolveHost, vetSource } from '@upstate/egress/statuspage-source';
 import type { ServiceDeps } from '@upstate/services/deps';
 import { runImport } from '@upstate/services/imports/run';
 import { pageChanged } from '@upstate/services/page/changed';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './auth.ts';
@@ -12,6 +13,7 @@ import { buildDocsAssets, type DocsAssets, docsAssetsPath, docsCsp, renderDocsPa
 import { noopDomainProvisioner } from './domains.ts';
 import { errorResponse, fromZodError, toAppError } from './errors.ts';
 import { idempotency } from './idempotency.ts';
+import { authorise, requirementOf, routePermissions } from './route-permissions.ts';
 import { accountRoutes } from './routes/account.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { componentRoutes } from './routes/components.ts';
@@ -23,6 +25,7 @@ import { monitorRoutes } from './routes/monitors.ts';
 import { publicSubscriptionRoutes } from './routes/public-subscriptions.ts';
 import type { RouteDeps } from './routes/shared.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
+import { teamRoutes } from './routes/team.ts';
 
 export const maxBodyBytes = 64 * 1024;
 /** As many monitors as a page holds components: one each, at the checker's fair share of slots. */
@@ -35,10 +38,27 @@ const defaultConfig: ApiConfig = {
   rateLimitPerMinute: 600,
   monitorsPerTenant: defaultMonitorsPerTenant,
   localMode: true,
+  dashboardUrl: 'http://localhost:8080/dashboard',
+  mailFrom: 'Upstate <no-reply@localhost>',
 };
 
 /** Paths that authenticate themselves (or need no credentials). */
-const publicPaths = [/^\/v1\/signup$/, /^\/v1\/sessions$/, /^\/v1\/heartbeats(\/|$)/];
+
+/** The address API Gateway (Lambda) or the Node socket saw; never a client-set header. */
+function defaultClientAddress(c: Context): string | undefined {
+  const env = c.env as
+    | { requestContext?: { http?: { sourceIp?: string } }; incoming?: { socket?: { remoteAddress?: string } } }
+    | undefined;
+  return env?.requestContext?.http?.sourceIp ?? env?.incoming?.socket?.remoteAddress;
+}
+
+/** Without a configured mailer, account email is logged as unsent (subject only: its links are secrets). */
+const logMailer = (log: (message: string, detail?: Record<string, unknown>) => void): Mailer => ({
+  async send(email) {
+    log('no mailer configured: account email not sent', { subject: email.subject });
+    return { messageId: 'unsent' };
+  },
+});
 
 /**
  * The management API. One app serves Lambda (`lambda.ts`) and Node (`node.ts`).
@@ -76,6 +96,8 @@ export function createApp(deps: AppDeps) {
     config,
     log,
     imports,
+    mailer: deps.mailer ?? logMailer(log),
+    clientAddress: deps.clientAddress ?? defaultClientAddress,
     services,
     pageChanged: (tenantId) => pageChanged(services, tenantId),
     async audit(p: Principal, action, target, detail = {}) {
@@ -101,11 +123,12 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  const auth = authenticate(store, config);
+  const auth = authenticate(store, config, now);
   app.use('/v1/*', async (c, next) => {
-    if (publicPaths.some((re) => re.test(c.req.path))) return next();
+    if (requirementOf(c.req.method, c.req.path) === 'public') return next();
     return auth(c, next);
   });
+  app.use('/v1/*', authorise);
   app.use('/v1/*', async (c, next) => {
     const type = c.req.header('content-type');
     if (
@@ -131,6 +154,7 @@ export function createApp(deps: AppDeps) {
   monitorRoutes(app, routeDeps);
   auditRoutes(app, routeDeps);
   importRoutes(app, routeDeps);
+  teamRoutes(app, routeDeps);
   // Subscriptions need the link secret the notifier shares and a mailer for the opt-in email. Only local
   // mode has defaults: a deployment without them serves no subscriber routes rather than links signed
   // with a public secret.
@@ -171,7 +195,17 @@ export function createApp(deps: AppDeps) {
         'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header: keys are per caller (API key or user), a replay is authorised like the original request, and a retry after a 5xx finishes the failed operation, never repeats it. Concurrency: reads of mutable resources return an `ETag`; a write with a stale `If-Match` is `409 conflict` (field `If-Match`). Without `If-Match`, appends (incident and maintenance updates, corrections, resolve, reopen) never fail because another writer got there first, and a PATCH changes only the fields sent. Times may carry an offset; they are stored and returned as UTC instants (`…sssZ`).',
     },
   };
-  app.doc31('/openapi.json', documentConfig);
+  // Each operation states what it needs (`x-permission`), from the table the middleware enforces.
+  const document = () => {
+    const doc = app.getOpenAPI31Document(documentConfig);
+    for (const [path, ops] of Object.entries(doc.paths ?? {}))
+      for (const [method, op] of Object.entries(ops as Record<string, Record<string, unknown>>)) {
+        const needed = routePermissions[`${method.toUpperCase()} ${path}`];
+        if (needed && typeof op === 'object') op['x-permission'] = needed;
+      }
+    return doc;
+  };
+  app.get('/openapi.json', (c) => c.json(document()));
   // Built on first use: most requests (and every Lambda that never serves /docs) skip the 1 MB read.
   let docsAssets: DocsAssets | undefined;
   const loadDocs = () => {

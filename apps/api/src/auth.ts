@@ -1,70 +1,48 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
-import { type ApiKeyScope, AppError } from '@upstate/core';
+import { timingSafeEqual } from 'node:crypto';
+import {
+  type ApiKeyScope,
+  AppError,
+  type Permission,
+  permissionsOfScopes,
+  type Role,
+  requirePermission,
+  rolePermissions,
+} from '@upstate/core';
+import { sha256 } from '@upstate/services/account/secrets';
+import { roleIn } from '@upstate/services/account/sign-in';
 import type { Store } from '@upstate/store';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { ApiConfig, Env, Principal } from './context.ts';
 
-const scryptAsync = promisify(scrypt) as (
-  password: string,
-  salt: Buffer,
-  keylen: number,
-  options: object,
-) => Promise<Buffer>;
-const scryptParams = { N: 16_384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+export { hashPassword, verifyPassword } from '@upstate/services/account/passwords';
+export { newApiKey, sha256 } from '@upstate/services/account/secrets';
+export { sessionTtlSeconds } from '@upstate/services/account/start-session';
 
 export const sessionCookie = 'upstate_session';
-export const sessionTtlSeconds = 7 * 24 * 3600;
-
-export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-
-/** `scrypt$N$r$p$salt$hash`, all base64url. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await scryptAsync(password, salt, 32, scryptParams);
-  return [
-    'scrypt',
-    scryptParams.N,
-    scryptParams.r,
-    scryptParams.p,
-    salt.toString('base64url'),
-    hash.toString('base64url'),
-  ].join('$');
-}
-
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64url');
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: 64 * 1024 * 1024,
-  });
-  return timingSafeEqual(expected, actual);
-}
-
-/** API keys look like `up_live_<48 hex>`; only the SHA-256 is stored. */
-export function newApiKey(): { key: string; hash: string; prefix: string } {
-  const key = `up_live_${randomBytes(24).toString('hex')}`;
-  return { key, hash: sha256(key), prefix: key.slice(0, 12) };
-}
-
-export function newSessionId(): { id: string; hash: string } {
-  const id = randomBytes(32).toString('base64url');
-  return { id, hash: sha256(id) };
-}
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Scopes shown for a person, for code that still reads `scopes`; `permissions` decides. */
+const roleScopes: Record<Role, ApiKeyScope[]> = {
+  owner: ['admin'],
+  admin: ['admin'],
+  editor: ['incidents', 'components'],
+  viewer: ['read'],
+};
 
 /**
  * Authenticates by `Authorization: Bearer <key>` or the session cookie. Cookie-authenticated
  * writes must carry the session's CSRF token (`X-CSRF-Token` header or `_csrf` form field).
- * API keys are rate limited per key in DynamoDB, so the limit holds across Lambda instances.
+ * Keys are rate limited per key, sessions per person, in DynamoDB, so limits hold across instances.
+ * A session's role is read from the team item on every request: a removed or demoted member is
+ * refused (or limited) on their next request.
  */
-export function authenticate(store: Store, config: ApiConfig): MiddlewareHandler<Env> {
+export function authenticate(store: Store, config: ApiConfig, now: () => Date): MiddlewareHandler<Env> {
+  const limited = (retryAfter: number) =>
+    new AppError('rate_limited', `Rate limit of ${config.rateLimitPerMinute} requests per minute exceeded`, {
+      retryAfter,
+    });
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (header !== undefined) {
@@ -74,16 +52,13 @@ export function authenticate(store: Store, config: ApiConfig): MiddlewareHandler
       const key = await store.apiKeys.getByHash(sha256(match[1]));
       if (!key) throw new AppError('unauthorized', 'Unknown or revoked API key', { field: 'Authorization' });
       const limit = await store.rateLimits.hit(`key:${key.id}`, config.rateLimitPerMinute);
-      if (!limit.allowed) {
-        throw new AppError('rate_limited', `Rate limit of ${config.rateLimitPerMinute} requests per minute exceeded`, {
-          retryAfter: limit.retryAfter,
-        });
-      }
+      if (!limit.allowed) throw limited(limit.retryAfter);
       await store.apiKeys.touchLastUsed(key);
       c.set('principal', {
         tenantId: key.tenantId,
         author: { kind: 'api_key', id: key.id, label: key.name },
         scopes: key.scopes,
+        permissions: permissionsOfScopes(key.scopes),
         via: 'api_key',
         apiKeyId: key.id,
       });
@@ -91,15 +66,27 @@ export function authenticate(store: Store, config: ApiConfig): MiddlewareHandler
     }
     const sessionId = getCookie(c, sessionCookie);
     if (sessionId) {
-      const session = await store.sessions.get(sha256(sessionId));
+      const sessionHash = sha256(sessionId);
+      const session = await store.sessions.get(sessionHash);
       if (session) {
         if (!safeMethods.has(c.req.method)) await checkCsrf(c, session.csrfToken);
+        const limit = await store.rateLimits.hit(`user:${session.userId}`, config.rateLimitPerMinute);
+        if (!limit.allowed) throw limited(limit.retryAfter);
+        const membership = await roleIn({ store, now }, session.tenantId, { id: session.userId, email: session.email });
+        if (!membership) throw new AppError('unauthorized', 'You are no longer a member of this team; sign in again');
+        // A tenant that requires two-factor lets a session without it reach only its own account
+        // settings (to turn two-factor on), never the tenant's data.
+        const blocked = membership.requireTwoFactor && !session.twoFactor;
         c.set('principal', {
           tenantId: session.tenantId,
           author: { kind: 'user', id: session.userId, label: session.email },
-          scopes: ['admin'],
+          scopes: roleScopes[membership.role],
+          permissions: blocked ? [] : rolePermissions[membership.role],
+          role: membership.role,
           via: 'session',
           csrfToken: session.csrfToken,
+          sessionHash,
+          ...(blocked ? { twoFactorMissing: true } : {}),
         });
         return next();
       }
@@ -130,15 +117,12 @@ async function checkCsrf(c: Context<Env>, expected: string): Promise<void> {
   }
 }
 
-const scopeImplies: Record<ApiKeyScope, readonly ApiKeyScope[]> = {
-  admin: ['admin', 'incidents', 'components', 'read'],
-  incidents: ['incidents', 'read'],
-  components: ['components', 'read'],
-  read: ['read'],
-};
-
-export function requireScope(principal: Principal, scope: ApiKeyScope): void {
-  if (!principal.scopes.some((s) => scopeImplies[s].includes(scope))) {
-    throw new AppError('forbidden', `This key lacks the "${scope}" scope`);
-  }
+/** Every route names the permission it needs; `packages/core/src/permissions.ts` says who holds it. */
+export function requireScope(principal: Principal, permission: Permission): void {
+  if (principal.twoFactorMissing)
+    throw new AppError('forbidden', 'This team requires two-factor sign-in: turn it on in your account settings');
+  requirePermission(
+    { ...principal, permissions: principal.permissions ?? permissionsOfScopes(principal.scopes) },
+    permission,
+  );
 }

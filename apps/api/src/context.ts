@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiKeyScope, Author, StatuspageSource } from '@upstate/core';
+import type { ApiKeyScope, Author, Mailer, Permission, Role, StatuspageSource } from '@upstate/core';
 import type { SubscriberImporter } from '@upstate/services/imports/subscribers';
 import type { Store } from '@upstate/store';
 import type { DocsAssets } from './docs.ts';
@@ -19,6 +19,10 @@ export interface ApiConfig {
   monitorsPerTenant: number;
   /** Local mode allows loopback monitor targets (demo and tests). */
   localMode: boolean;
+  /** Absolute URL of the dashboard, for links in account email. */
+  dashboardUrl: string;
+  /** Sender of account email, `Name <address>`. */
+  mailFrom: string;
 }
 
 export interface AppDeps {
@@ -28,6 +32,10 @@ export interface AppDeps {
   domainProvisioner?: DomainProvisioner;
   now?: () => Date;
   config?: Partial<ApiConfig>;
+  /** Account email (verification, reset, invites). */
+  mailer?: Mailer;
+  /** The client's address for sign-in and sign-up limits; defaults to what the Lambda or Node entry saw. */
+  clientAddress?: (c: import('hono').Context) => string | undefined;
   /** Reader subscriptions: the link secret (shared with the notifier), the API's public URL and the opt-in mailer. */
   subscriptions?: import('./routes/public-subscriptions.ts').PublicSubscriptionDeps;
   /** Logger for failures that must not fail the request (publish trigger). */
@@ -64,9 +72,17 @@ export interface Principal {
   tenantId: string;
   author: Author;
   scopes: readonly ApiKeyScope[];
+  /** What this principal may do (from its role or its key's scopes); absent means "what `scopes` grant". */
+  permissions?: readonly Permission[];
+  /** A person's role in the tenant (sessions only). */
+  role?: Role;
   via: 'api_key' | 'session';
   apiKeyId?: string;
   csrfToken?: string;
+  /** Hash of the session cookie (sessions only): the current session in lists. */
+  sessionHash?: string;
+  /** The tenant requires two-factor and this session signed in without it. */
+  twoFactorMissing?: boolean;
 }
 
 export type Env = {
@@ -74,7 +90,7 @@ export type Env = {
     requestId: string;
     principal: Principal;
     /** The scope the route checked; an idempotent replay checks it again before answering. */
-    requiredScope?: ApiKeyScope;
+    requiredScope?: Permission;
     /** Set by the idempotency middleware: one id per Idempotency-Key, kept across retries of a failure. */
     operationId?: string;
     /** True when this request retries an attempt that failed (5xx) under the same Idempotency-Key. */

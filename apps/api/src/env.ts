@@ -22,6 +22,11 @@ const Env = AwsEnv.extend({
   DOCS_ASSETS_DIR: z.string().min(1).optional(),
   /** Set by the Lambda runtime: imports are handed to an asynchronous invocation of this function. */
   AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).optional(),
+  // Account email (verification, reset, invites) goes through SES v2 when MAIL_FROM is set.
+  MAIL_FROM: z.string().min(3).optional(),
+  SES_ENDPOINT: z.url().optional(),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  DASHBOARD_URL: z.url().default('http://localhost:8080/dashboard'),
   MONITORS_PER_TENANT: z.coerce.number().int().min(1).max(10_000).default(200),
   LOCAL_MODE: z
     .enum(['true', 'false', '1', '0'])

@@ -2,13 +2,17 @@ import { startImport } from '@upstate/services/imports/start';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestTenant } from './testing.ts';
 
-// Every route × a foreign tenant's credentials: tenant B must get 404 (never 403, never data)
-// for tenant A's resources, and lists must never contain A's data.
+// Every route × every kind of credential of tenant B (its API key, and a member of each role):
+// A's resources are never shown or changed. B's key and B's owner get 404 (never 403, never data);
+// a member whose role lacks the route's permission gets 403 before any lookup, which says nothing
+// about A either. Lists never contain A's data.
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let a: TestTenant;
 let b: TestTenant;
 const ids: Record<string, string> = {};
+type Caller = { name: string; headers: Record<string, string>; key: TestTenant | null; owner: boolean };
+const callers: Caller[] = [];
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -58,6 +62,19 @@ beforeAll(async () => {
     },
     60_000,
   );
+  ids.invite = (await post('/v1/team/invites', { email: 'A-secret-invitee@example.com', role: 'viewer' })).id;
+  const team = (await (await t.call(a, 'GET', '/v1/team')).json()) as { members: { userId: string }[] };
+  ids.member = team.members[0]?.userId ?? '';
+  const sessions = (await (
+    await t.call(null, 'GET', '/v1/account/sessions', undefined, { cookie: a.cookie })
+  ).json()) as { data: { id: string }[] };
+  ids.session = sessions.data[0]?.id ?? '';
+  callers.push({ name: 'B key', headers: {}, key: b, owner: true });
+  callers.push({ name: 'B owner', headers: { cookie: b.cookie, 'x-csrf-token': b.csrfToken }, key: null, owner: true });
+  for (const role of ['admin', 'editor', 'viewer'] as const) {
+    const m = await t.addMember(b, role);
+    callers.push({ name: `B ${role}`, headers: m.headers, key: null, owner: false });
+  }
 });
 
 const bodies: Record<string, unknown> = {
@@ -70,6 +87,7 @@ const bodies: Record<string, unknown> = {
   'POST /v1/maintenances/{id}/updates': { status: 'completed', body: 'hijack' },
   'PATCH /v1/component-groups/{id}': { name: 'hijack' },
   'PATCH /v1/monitors/{id}': { name: 'hijack' },
+  'PATCH /v1/team/members/{id}': { role: 'viewer' },
   'PUT /v1/subscribers/{id}/scope': { componentIds: null, componentUpdates: true },
 };
 
@@ -81,6 +99,9 @@ function resourceFor(path: string): string {
   if (path.startsWith('/v1/monitors')) return ids.monitor ?? '';
   if (path.startsWith('/v1/api-keys')) return ids.apiKey ?? '';
   if (path.startsWith('/v1/imports')) return ids.import ?? '';
+  if (path.startsWith('/v1/team/invites')) return ids.invite ?? '';
+  if (path.startsWith('/v1/team/members')) return ids.member ?? '';
+  if (path.startsWith('/v1/account/sessions')) return ids.session ?? '';
   if (path.startsWith('/v1/subscribers')) return ids.subscriber ?? '';
   throw new Error(`no fixture for ${path}`);
 }
@@ -102,12 +123,16 @@ describe('tenant isolation matrix', () => {
         .replace('{entryKey}', encodeURIComponent(ids.entryKey ?? ''))
         .replace('{id}', route.path.includes('{id}') ? resourceFor(route.path) : '');
       const body = bodies[`${route.method} ${route.path}`];
-      const res = await t.call(b, route.method, url, body);
-      expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({
-        route: `${route.method} ${route.path}`,
-        status: 404,
-      });
-      expect(await res.text()).not.toContain('A-secret');
+      for (const caller of callers) {
+        // Account routes act for a person: a key is refused before any lookup.
+        const personal = route.path.startsWith('/v1/account/');
+        if (personal && caller.key) continue;
+        const res = await t.call(caller.key, route.method, url, body, caller.headers);
+        const label = `${caller.name} ${route.method} ${route.path}`;
+        const allowed = caller.owner || personal ? [404] : [403, 404];
+        expect({ label, allowed: allowed.includes(res.status) }).toEqual({ label, allowed: true });
+        expect(await res.text()).not.toContain('A-secret');
+      }
     }
   });
 
@@ -124,16 +149,27 @@ describe('tenant isolation matrix', () => {
       '/v1/tenant',
       '/v1/publish',
       '/v1/imports',
+      '/v1/team',
+      '/v1/team/invites',
+      '/v1/account',
+      '/v1/account/sessions',
       '/v1/subscribers',
       '/v1/subscribers?target=a-secret-reader%40example.com',
       '/v1/notifications',
     ]) {
-      const res = await t.call(b, 'GET', path);
-      expect(res.status).toBe(200);
-      const text = await res.text();
-      expect(text).not.toContain('A-secret');
-      expect(text).not.toContain('a-secret');
-      expect(text).not.toContain(a.tenantId);
+      for (const caller of callers) {
+        if (path.startsWith('/v1/account') && caller.key) continue;
+        const res = await t.call(caller.key, 'GET', path, undefined, caller.headers);
+        const text = await res.text();
+        expect({ who: caller.name, path, ok: res.status === 200 || res.status === 403 }).toEqual({
+          who: caller.name,
+          path,
+          ok: true,
+        });
+        expect(text).not.toContain('A-secret');
+        expect(text).not.toContain('a-secret');
+        expect(text).not.toContain(a.tenantId);
+      }
     }
   });
 

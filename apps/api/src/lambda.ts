@@ -3,6 +3,8 @@ import {
   cloudFrontClient,
   createCloudFrontDomainProvisioner,
   createLambdaImportLauncher,
+  createSesClient,
+  createSesMailer,
   dynamoDbClient,
   isImportEvent,
   lambdaClient,
@@ -70,6 +72,17 @@ export const app = createApp({
         },
       }
     : {}),
+  ...(env.MAIL_FROM
+    ? {
+        mailer: createSesMailer({
+          client: createSesClient({
+            region: env.AWS_REGION,
+            ...(env.SES_ENDPOINT ? { endpoint: env.SES_ENDPOINT } : {}),
+          }),
+          ...(env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {}),
+        }),
+      }
+    : {}),
   ...(domainProvisioner ? { domainProvisioner } : {}),
   config: {
     platformDomain: env.PLATFORM_DOMAIN,
@@ -78,6 +91,8 @@ export const app = createApp({
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     monitorsPerTenant: env.MONITORS_PER_TENANT,
     localMode: env.LOCAL_MODE,
+    dashboardUrl: env.DASHBOARD_URL,
+    ...(env.MAIL_FROM ? { mailFrom: env.MAIL_FROM } : {}),
   },
 });
 

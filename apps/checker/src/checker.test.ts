@@ -1,4 +1,5 @@
 import { createApp } from '@upstate/api';
+import { recordingMailer, signUpAndVerify } from '@upstate/api/testing';
 import { type Component, componentUptime, type DailyRollup, type HttpMonitorConfig, type Monitor } from '@upstate/core';
 import { recordingPublishTrigger } from '@upstate/core/testing';
 import type { Store } from '@upstate/store';
@@ -23,12 +24,14 @@ async function platform(options: { start?: string } = {}) {
   let clock = new Date(options.start ?? '2026-11-24T10:00:00.000Z');
   const now = () => clock;
   const { store } = await createTestStore({ now });
+  const mailer = recordingMailer();
   const app = createApp({
     store,
     publishTrigger: recordingPublishTrigger(),
     dnsResolver: { resolveTxt: async () => [] },
     now,
     log: () => {},
+    mailer,
   });
   const publishes = recordingPublishTrigger();
   const logs: string[] = [];
@@ -41,13 +44,13 @@ async function platform(options: { start?: string } = {}) {
   });
 
   const slug = `t-${++pathCounter}-${Date.now().toString(36)}`;
-  const signup = await app.request('/v1/signup', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: slug, slug, email: `${slug}@example.com`, password: 'correct horse battery' }),
+  const signup = await signUpAndVerify(app, mailer, {
+    name: slug,
+    slug,
+    email: `${slug}@example.com`,
+    password: 'correct horse battery',
   });
-  if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${await signup.text()}`);
-  const { apiKey, tenant } = (await signup.json()) as { apiKey: { key: string }; tenant: { id: string } };
+  const { apiKey, tenant } = signup.body as { apiKey: { key: string }; tenant: { id: string } };
 
   async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await app.request(path, {

@@ -10,12 +10,23 @@ describe('sign up', () => {
   it('creates the tenant, starts an HttpOnly session and shows the first API key once', async () => {
     const b = h.browser();
     const slug = h.uniqueSlug('signup');
-    const res = await b.request('POST', '/dashboard/signup', {
+    const started = await b.request('POST', '/dashboard/signup', {
       name: 'Acme <Cloud>',
       slug,
       email: `${slug}@example.com`,
       password: 'correct horse battery',
     });
+    // Nothing exists before the address is confirmed; the page says to check the mailbox.
+    expect(started.status).toBe(202);
+    expect(started.html).toContain('Check your email');
+    expect(started.headers.get('set-cookie')).toBeNull();
+    expect(await h.store.tenants.getBySlug(slug)).toBeUndefined();
+    const token = h.mailer.linkTo(`${slug}@example.com`, '/verify');
+    // Opening the link only shows a button (mail scanners prefetch links); the POST spends it.
+    const landing = await b.get(`/dashboard/verify?token=${token}`);
+    expect(landing.html).toContain('Confirm and create my page');
+    expect(await h.store.tenants.getBySlug(slug)).toBeUndefined();
+    const res = await b.request('POST', '/dashboard/verify', { token });
     expect(res.status).toBe(201);
     expect(res.headers.get('set-cookie')).toMatch(/upstate_session=[^;]+;.*HttpOnly/i);
     expect(res.headers.get('cache-control')).toBe('no-store');

@@ -1,4 +1,5 @@
 import { createApp, recordingPublishTrigger } from '@upstate/api';
+import { recordingMailer } from '@upstate/api/testing';
 import type { Store } from '@upstate/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createHarness, type Harness } from '../test/harness.ts';
@@ -79,14 +80,16 @@ describe('the mounted app', () => {
         ),
     });
     // Routes cannot be added to an app that has served requests: a fresh API app on the same table.
+    const mailer = recordingMailer();
     const api = createApp({
       store: h.store,
       publishTrigger: recordingPublishTrigger(),
       dnsResolver: { resolveTxt: async () => [] },
+      mailer,
     });
     api.route('/dashboard', createDashboard({ api, store: h.store }));
     api.route('/broken', createDashboard({ api, store: broken, config: { basePath: '/broken' } }));
-    const b = new Browser(api);
+    const b = new Browser(api, mailer);
     await b.signup(h.uniqueSlug('broken'));
     const res = await b.get('/broken/branding/preview');
     expect(res.status).toBe(500);

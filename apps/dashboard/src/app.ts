@@ -3,8 +3,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
 import { assets } from './assets.ts';
-import { createKit, type DashboardDeps } from './kit.ts';
+import { createKit, type DashboardDeps, refusals } from './kit.ts';
 import { authPage } from './layout.ts';
+import { accessRoutes } from './pages/access.ts';
 import { accountRoutes } from './pages/account.ts';
 import { brandingRoutes } from './pages/branding.ts';
 import { componentRoutes } from './pages/components.ts';
@@ -16,7 +17,9 @@ import { keyRoutes } from './pages/keys.ts';
 import { maintenanceRoutes } from './pages/maintenance.ts';
 import { monitorRoutes } from './pages/monitors.ts';
 import { overviewRoutes } from './pages/overview.ts';
+import { settingsRoutes } from './pages/settings.ts';
 import { subscriberRoutes } from './pages/subscribers.ts';
+import { teamRoutes } from './pages/team.ts';
 
 const pageCsp = [
   "default-src 'none'",
@@ -57,6 +60,22 @@ export function createDashboard(deps: DashboardDeps): Hono {
       if (!sameOrigin || site === 'cross-site') return c.text('Cross-site request refused', 403);
     }
     await next();
+    // A refusal of the member's role that the page did not show becomes a clear 403 page.
+    const refusal = refusals.get(c.req.raw);
+    const shown = async (message: string) =>
+      c.res.status === 403 && (await c.res.clone().text()).includes(String(await html`${message}`));
+    if (refusal?.message && !(await shown(refusal.message))) {
+      c.res = undefined;
+      c.res = refusal.shell
+        ? await kit.forbidden(c, refusal.shell, refusal.message, 'overview')
+        : await c.html(
+            authPage(kit.base, {
+              title: 'Not allowed',
+              body: html`<h1>Not allowed</h1><p>${refusal.message}</p>`,
+            }),
+            403,
+          );
+    }
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'same-origin');
     if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', pageCsp);
@@ -97,6 +116,9 @@ export function createDashboard(deps: DashboardDeps): Hono {
   }
 
   accountRoutes(app, kit);
+  accessRoutes(app, kit);
+  settingsRoutes(app, kit);
+  teamRoutes(app, kit);
   overviewRoutes(app, kit);
   componentRoutes(app, kit);
   incidentRoutes(app, kit);

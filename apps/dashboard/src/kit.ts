@@ -6,7 +6,7 @@ import { html } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ApiResult, callApi } from './api-client.ts';
-import { type PublishView, page, type Shell } from './layout.ts';
+import { type PublishView, page, type Section, type Shell, type TenantChoice } from './layout.ts';
 import type { Html } from './ui.ts';
 
 export interface DashboardConfig {
@@ -54,8 +54,13 @@ export interface Kit {
    * as the `Idempotency-Key`, so a double-submitted or re-posted form writes once.
    */
   call<T>(c: Context, method: string, path: string, options?: CallOptions): Promise<ApiResult<T>>;
-  /** The signed-in shell, or a redirect to the login page. */
-  shell(c: Context): Promise<Shell | Response>;
+  /**
+   * The signed-in shell, or a redirect to the login page. A member of a team that requires
+   * two-factor who signed in without it is sent to account settings, unless the page is that one.
+   */
+  shell(c: Context, options?: { allowTwoFactorMissing?: boolean }): Promise<Shell | Response>;
+  /** A clear 403 page: the member's role (or key) may not do this. */
+  forbidden(c: Context, shell: Shell, message: string, section: Section): Response | Promise<Response>;
   form(c: Context): Promise<Record<string, string>>;
   /** The tenant's public page: `config.pageBaseUrl` when set, else what the API says. */
   pageUrl(slug: string, fromApi: string): string;
@@ -63,6 +68,13 @@ export interface Kit {
   render(c: Context, body: Html, status?: number): Response | Promise<Response>;
   notFound(c: Context, shell: Shell): Response | Promise<Response>;
 }
+
+/**
+ * Role refusals the API gave while serving a dashboard request, and the shell that request loaded:
+ * the dashboard app turns any refusal a page did not show into a 403 page with the API's message,
+ * so no page ever hides a refusal as "not found" or an empty list.
+ */
+export const refusals = new WeakMap<Request, { message: string; shell?: Shell }>();
 
 export function createKit(deps: DashboardDeps): Kit {
   const base = deps.config?.basePath ?? '/dashboard';
@@ -72,39 +84,71 @@ export function createKit(deps: DashboardDeps): Kit {
     store: deps.store,
     base,
     now,
-    call: (c, method, path, options = {}) => {
+    call<T>(c: Context, method: string, path: string, options: CallOptions = {}) {
       const { form, idempotent = true, body } = options;
       const key = form?._idem;
-      return callApi(deps.api, c, method, path, {
+      return callApi<T>(deps.api, c, method, path, {
         body,
         // A token that cannot be a header value (say, U+202E) is no token: the API answers 403, never a 500.
         ...(form ? { csrf: /^[\x21-\x7e]*$/.test(form._csrf ?? '') ? (form._csrf ?? '') : '' } : {}),
         ...(method === 'POST' && idempotent && key && /^[A-Za-z0-9_-]{16,64}$/.test(key)
           ? { idempotencyKey: key }
           : {}),
+      }).then((r): ApiResult<T> => {
+        if (!r.ok && r.status === 403 && r.error.code === 'forbidden') {
+          const seen = refusals.get(c.req.raw);
+          if (!seen?.message) refusals.set(c.req.raw, { ...seen, message: r.error.message });
+        }
+        return r;
       });
     },
-    async shell(c) {
-      const [session, tenant, publish] = await Promise.all([
-        kit.call<{ tenantId: string; email: string; csrfToken: string }>(c, 'GET', '/v1/sessions/current'),
+    async shell(c, options = {}) {
+      const [session, account, tenant, publish] = await Promise.all([
+        kit.call<{ tenantId: string; email: string; csrfToken: string; role: string }>(
+          c,
+          'GET',
+          '/v1/sessions/current',
+        ),
+        kit.call<{ tenants: TenantChoice[] }>(c, 'GET', '/v1/account'),
         kit.call<TenantView>(c, 'GET', '/v1/tenant'),
         kit.call<PublishView>(c, 'GET', '/v1/publish'),
       ]);
-      if (!session.ok || !tenant.ok) {
+      const twoFactorMissing = !tenant.ok && tenant.status === 403;
+      if (!session.ok || !account.ok || (!tenant.ok && !twoFactorMissing)) {
         const next = c.req.method === 'GET' ? `?next=${encodeURIComponent(c.req.path)}` : '';
         return c.redirect(`${base}/login${next}`, 303);
       }
-      return {
+      if (twoFactorMissing && !options.allowTwoFactorMissing)
+        return kit.redirect(c, '/settings', 'two-factor-required');
+      const current = account.data.tenants.find((t) => t.current);
+      const shell: Shell = {
         base,
         csrf: session.data.csrfToken,
         email: session.data.email,
-        tenantName: tenant.data.name,
-        slug: tenant.data.slug,
-        timezone: tenant.data.timezone,
-        pageUrl: kit.pageUrl(tenant.data.slug, tenant.data.pageUrl),
+        role: session.data.role,
+        tenants: account.data.tenants,
+        tenantName: tenant.ok ? tenant.data.name : (current?.name ?? ''),
+        slug: tenant.ok ? tenant.data.slug : (current?.slug ?? ''),
+        timezone: tenant.ok ? tenant.data.timezone : 'UTC',
+        pageUrl: tenant.ok ? kit.pageUrl(tenant.data.slug, tenant.data.pageUrl) : '',
         publish: publish.ok ? publish.data : null,
         now: now(),
       };
+      // The shell's own reads refused for a missing second factor are expected here, not a page's refusal.
+      const seen = twoFactorMissing ? undefined : refusals.get(c.req.raw);
+      refusals.set(c.req.raw, { message: seen?.message ?? '', shell });
+      return shell;
+    },
+    forbidden(c, shell, message, section) {
+      return kit.render(
+        c,
+        page(shell, {
+          title: 'Not allowed',
+          section,
+          body: html`<div class="card" role="alert"><h1>Not allowed</h1><p>${message}</p><p><a href="${base}">Back to the overview</a></p></div>`,
+        }),
+        403,
+      );
     },
     async form(c) {
       let body: Awaited<ReturnType<typeof c.req.parseBody>>;

@@ -12,11 +12,23 @@ export interface PublishView {
   cdnPending?: { domain: string; attempts: number; lastAttemptAt: string }[];
 }
 
+export interface TenantChoice {
+  id: string;
+  name: string;
+  slug: string;
+  role: string;
+  current: boolean;
+}
+
 /** What every signed-in page knows: who, which tenant, the CSRF token for its forms, publish state. */
 export interface Shell {
   base: string;
   csrf: string;
   email: string;
+  /** The person's role in this tenant. */
+  role: string;
+  /** Every tenant the person belongs to (the switcher). */
+  tenants: TenantChoice[];
   tenantName: string;
   slug: string;
   timezone: string;
@@ -38,6 +50,8 @@ const nav = [
   ['imports', '/imports', 'Import'],
   ['api-keys', '/api-keys', 'API keys'],
   ['audit', '/audit', 'Audit log'],
+  ['team', '/team', 'Team'],
+  ['settings', '/settings', 'Account settings'],
 ] as const;
 
 export type Section = (typeof nav)[number][0];
@@ -68,6 +82,19 @@ export const notices: Record<string, string> = {
   'domain-pending': 'The TXT record was not found yet. DNS changes can take a while; try again soon.',
   'key-revoked': 'API key revoked.',
   'branding-saved': 'Branding saved.',
+  'password-reset': 'Password changed. Every session was signed out; log in with the new password.',
+  'password-changed': 'Password changed. Your other sessions were signed out.',
+  'two-factor-off': 'Two-factor sign-in is off.',
+  'two-factor-required': 'This team requires two-factor sign-in. Set it up here to continue.',
+  'session-ended': 'That session is signed out.',
+  switched: 'Switched.',
+  joined: 'Welcome to the team.',
+  'invite-sent': 'Invite sent.',
+  'invite-resent': 'Invite re-sent with a new link; the old link no longer works.',
+  'invite-revoked': 'Invite revoked.',
+  'role-changed': 'Role changed.',
+  'member-removed': 'Member removed. They are signed out of this team.',
+  'two-factor-rule': 'Two-factor rule saved.',
 };
 
 function head(base: string, title: string): Html {
@@ -102,6 +129,17 @@ export function page(
   <aside class="sidebar">
     <a class="brand-mark" href="${shell.base}"><span class="dot" aria-hidden="true"></span>Upstate</a>
     <div class="tenant-name">${shell.tenantName}</div>
+    <div class="tenant-role">Your role: ${shell.role}</div>
+    ${
+      shell.tenants.length > 1
+        ? html`<form method="post" action="${shell.base}/switch-tenant" class="switcher">${csrfField(shell.csrf)}
+          <label for="tenant-switch" class="small">Switch status page</label>
+          <select id="tenant-switch" name="tenantId">${shell.tenants.map(
+            (t) => html`<option value="${t.id}"${t.current ? html` selected` : ''}>${t.name}</option>`,
+          )}</select>
+          <button class="btn small" type="submit">Switch</button></form>`
+        : ''
+    }
     <nav class="nav" aria-label="Dashboard">
       <ul>
         ${nav.map(

@@ -2,6 +2,9 @@ import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { recordingPublishTrigger } from '@upstate/api';
 import { startApiServer } from '@upstate/api/node';
+import { createSesMailer } from '@upstate/aws';
+import { startSesLocal } from '@upstate/aws/testing';
+import { currentTotp } from '@upstate/services/account/totp';
 import { recordedSource, statuspageRecording } from '@upstate/services/imports/recording';
 import type { Store } from '@upstate/store';
 import { createTestStore } from '@upstate/store/testing';
@@ -17,10 +20,13 @@ let browser: Browser;
 let server: Awaited<ReturnType<typeof startApiServer>>;
 let store: Store;
 let origin: string;
+let ses: Awaited<ReturnType<typeof startSesLocal>>;
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
   ({ store } = await createTestStore());
+  // Account email goes through the SES stand-in; the tests follow links from its mailbox.
+  ses = await startSesLocal();
   server = await startApiServer({
     port: 0,
     deps: {
@@ -29,6 +35,7 @@ beforeAll(async () => {
       dnsResolver: { resolveTxt: async () => [] },
       log: () => {},
       imports: { vet: async () => {}, source: (root) => recordedSource(root, statuspageRecording({ incidents: 12 })) },
+      mailer: createSesMailer({ client: ses.client }),
     },
     extend: (app) => {
       app.route('/dashboard', createDashboard({ api: app, store }));
@@ -53,7 +60,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await ses?.close();
 });
+
+/** The newest `path` link (e.g. `/verify`) in the SES stand-in's mailbox for `to`, on this server. */
+async function mailLink(to: string, path: string): Promise<string> {
+  const pattern = new RegExp(`/dashboard${path}\\?token=([\\w-]+)`);
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    for (const m of [...(await ses.messages())].reverse()) {
+      const token = m.to.includes(to) ? pattern.exec(m.text)?.[1] : undefined;
+      if (token) return `${origin}/dashboard${path}?token=${token}`;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no ${path} link mailed to ${to}`);
+}
 
 /** A context that can reach only the local server: a logo or link elsewhere is never fetched. */
 async function newContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
@@ -107,6 +129,9 @@ async function signUp(page: Page, slug: string) {
   await page.getByLabel('Work email').fill(`${slug}@example.com`);
   await page.getByLabel('Password').fill('correct horse battery');
   await page.getByRole('button', { name: 'Create account' }).click();
+  await visible(page.getByRole('heading', { name: 'Check your email' }));
+  await page.goto(await mailLink(`${slug}@example.com`, '/verify'));
+  await page.getByRole('button', { name: 'Confirm and create my page' }).click();
   await visible(page.getByRole('heading', { name: 'Your page is live' }));
 }
 
@@ -198,7 +223,7 @@ describe('accessibility', () => {
     const context = await newContext();
     const page = await context.newPage();
     const violations: Record<string, string[]> = {};
-    for (const path of ['/dashboard/signup', '/dashboard/login']) {
+    for (const path of ['/dashboard/signup', '/dashboard/login', '/dashboard/reset', '/dashboard/verify?token=x']) {
       await page.goto(origin + path);
       violations[path] = await axe(page);
     }
@@ -259,6 +284,8 @@ describe('accessibility', () => {
       '/dashboard/branding',
       '/dashboard/embeds',
       '/dashboard/audit',
+      '/dashboard/team',
+      '/dashboard/settings',
       '/dashboard/no-such-page',
     ];
     for (const path of pages) {
@@ -285,6 +312,54 @@ describe('accessibility', () => {
     await text(page.locator('#f-branding-brandColor-error')).toContain('contrast');
     violations['branding-error'] = await axe(page);
     await shot(page, 'branding-error');
+
+    // Team and account flows: an invite, its landing page for the invitee, two-factor set-up and
+    // its recovery codes, and a second tenant so the switcher shows.
+    await page.goto(`${origin}/dashboard/team`);
+    await page.getByLabel('Email', { exact: true }).fill(`invitee-${slug}@example.com`);
+    await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+    await page.getByRole('button', { name: 'Send invite' }).click();
+    await notice('Invite sent.');
+    violations['team-invited'] = await axe(page);
+    await shot(page, 'team');
+    const invitee = await newContext();
+    const invitePage = await invitee.newPage();
+    await invitePage.goto(await mailLink(`invitee-${slug}@example.com`, '/invite'));
+    violations['invite-landing'] = await axe(invitePage);
+    await invitePage.getByLabel('Choose a password').fill('short');
+    await invitePage.getByRole('button', { name: 'Join the team' }).click();
+    await text(invitePage.locator('#f-password-error')).toMatch(/at least 10/);
+    violations['invite-error'] = await axe(invitePage);
+    await invitee.close();
+    await page.goto(`${origin}/dashboard/settings`);
+    await page.getByRole('button', { name: 'Set up two-factor' }).click();
+    await visible(page.getByLabel('Code from the app'));
+    violations['two-factor-setup'] = await axe(page);
+    const secret = (await page.getByLabel('Two-factor secret').textContent()) ?? '';
+    await page.getByLabel('Code from the app').fill(currentTotp(secret.trim(), new Date()));
+    await page.getByRole('button', { name: 'Turn on two-factor' }).click();
+    await visible(page.getByLabel('Recovery codes'));
+    violations['two-factor-recovery'] = await axe(page);
+    await shot(page, 'settings-two-factor');
+    const second = await newContext();
+    const other = await second.newPage();
+    const otherSlug = uniqueSlug('axe-other');
+    await signUp(other, otherSlug);
+    await other.goto(`${origin}/dashboard/team`);
+    await other.getByLabel('Email', { exact: true }).fill(`${slug}@example.com`);
+    await other.getByRole('button', { name: 'Send invite' }).click();
+    await visible(other.getByRole('status').filter({ hasText: 'Invite sent.' }));
+    await second.close();
+    await page.goto(await mailLink(`${slug}@example.com`, '/invite'));
+    await page.getByLabel('Your Upstate password').fill('correct horse battery');
+    // A code counts once: wait for the next 30 s step after the one that turned two-factor on.
+    const step = Math.floor(Date.now() / 30_000);
+    while (Math.floor(Date.now() / 30_000) === step) await new Promise((r) => setTimeout(r, 500));
+    await page.getByLabel('Two-factor code').fill(currentTotp(secret.trim(), new Date()));
+    await page.getByRole('button', { name: 'Join the team' }).click();
+    await visible(page.getByLabel('Switch status page'));
+    violations.switcher = await axe(page);
+    await shot(page, 'switcher');
 
     for (const [path, list] of Object.entries(violations)) expect({ path, list }).toEqual({ path, list: [] });
     await context.close();
@@ -322,7 +397,7 @@ describe('accessibility', () => {
     // The navigation is reachable in order and shows where focus is.
     await page.goto(`${origin}/dashboard`);
     const order: string[] = [];
-    for (let i = 0; i < 13; i++) {
+    for (let i = 0; i < 16; i++) {
       await page.keyboard.press('Tab');
       const focused = await page.evaluate(() => ({
         text: (document.activeElement?.textContent ?? '').trim(),
@@ -331,7 +406,7 @@ describe('accessibility', () => {
       expect(focused.outline, focused.text).not.toBe('none');
       order.push(focused.text);
     }
-    expect(order.slice(0, 13)).toEqual([
+    expect(order.slice(0, 16)).toEqual([
       'Skip to content',
       'Upstate',
       'Overview',
@@ -345,6 +420,8 @@ describe('accessibility', () => {
       'Custom domain',
       'API keys',
       'Audit log',
+      'Team',
+      'Account settings',
       'Log out',
     ]);
 

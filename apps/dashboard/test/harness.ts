@@ -1,14 +1,16 @@
 import type { AppDeps, UpstateApp } from '@upstate/api';
-import { createTestApp } from '@upstate/api/testing';
+import { createTestApp, type recordingMailer } from '@upstate/api/testing';
 import { createDashboard } from '../src/index.ts';
+
+type Mailbox = ReturnType<typeof recordingMailer>;
 
 /** The real API on its own dynalite table with the dashboard mounted at /dashboard, as `npm start` does. */
 export async function createHarness(overrides: Partial<AppDeps> = {}) {
-  const { app: api, store, txt, publishTrigger } = await createTestApp(overrides);
+  const { app: api, store, txt, publishTrigger, mailer, addMember } = await createTestApp(overrides);
   api.route('/dashboard', createDashboard({ api, store }));
   let counter = 0;
   const uniqueSlug = (prefix = 'co') => `${prefix}-${++counter}-${Date.now().toString(36)}`;
-  return { api, store, txt, publishTrigger, uniqueSlug, browser: () => new Browser(api) };
+  return { api, store, txt, publishTrigger, mailer, addMember, uniqueSlug, browser: () => new Browser(api, mailer) };
 }
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;
@@ -24,10 +26,12 @@ export interface Page {
 export class Browser {
   readonly cookies = new Map<string, string>();
   readonly api: UpstateApp;
+  readonly mailer: Mailbox;
   csrf = '';
 
-  constructor(api: UpstateApp) {
+  constructor(api: UpstateApp, mailer: Mailbox) {
     this.api = api;
+    this.mailer = mailer;
   }
 
   async request(method: string, path: string, form?: Record<string, string>, headers: Record<string, string> = {}) {
@@ -63,14 +67,18 @@ export class Browser {
     return this.request('POST', path, { _csrf: this.csrf, ...form }, headers);
   }
 
+  /** Signs up through the forms and opens the verification link from the mailbox; the "page is live" page. */
   async signup(slug: string, name = `Company ${slug}`) {
-    const res = await this.request('POST', '/dashboard/signup', {
+    const email = `${slug}@example.com`;
+    const started = await this.request('POST', '/dashboard/signup', {
       name,
       slug,
-      email: `${slug}@example.com`,
+      email,
       password: 'correct horse battery',
     });
-    if (res.status !== 201) throw new Error(`signup failed: ${res.status}`);
+    if (started.status !== 202) throw new Error(`signup failed: ${started.status}`);
+    const res = await this.request('POST', '/dashboard/verify', { token: this.mailer.linkTo(email, '/verify') });
+    if (res.status !== 201) throw new Error(`verify failed: ${res.status}`);
     await this.get('/dashboard');
     return res;
   }

@@ -221,6 +221,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       pageScheme: 'http' as const,
       cookieSecure: false,
       localMode: true,
+      dashboardUrl: `http://localhost:${options.ports.api}/dashboard`,
+      mailFrom: 'Upstate <accounts@upstate.localhost>',
     };
     const monitorTarget = `http://127.0.0.1:${options.ports.api}/demo-target/health`;
     const dnsResolver: DnsResolver = options.dnsResolver ?? (await import('node:dns/promises'));
@@ -233,6 +235,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           publishTrigger: publisher.trigger,
           dnsResolver,
           config: { ...apiConfig, ...options.apiConfig },
+          mailer: mail.mailer,
           subscriptions: {
             linkSecret,
             apiBase,

@@ -6,6 +6,7 @@
 // Run: pnpm --filter @upstate/publisher bench   (compiles the default theme if it is out of date)
 import { parseArgs } from 'node:util';
 import { createApp } from '@upstate/api';
+import { recordingMailer, signUpAndVerify } from '@upstate/api/testing';
 import { startS3rver } from '@upstate/aws/testing';
 import type { TenantSnapshot } from '@upstate/core';
 import { createEdge } from '@upstate/edge';
@@ -54,20 +55,23 @@ const p50s: number[] = [];
 const p95s: number[] = [];
 for (let run = 0; run < runs; run++) {
   const { store, edge, publisher } = await platform();
+  const mailer = recordingMailer();
   const app = createApp({
     store,
     publishTrigger: publisher.trigger,
     dnsResolver: { resolveTxt: async () => [] },
     config: { rateLimitPerMinute: 1_000_000 },
     log: () => {},
+    mailer,
   });
   const slug = `bench-latency-${run}`;
-  const signup = await app.request('/v1/signup', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Bench', slug, email: `${slug}@example.com`, password: 'correct horse battery' }),
+  const signup = await signUpAndVerify(app, mailer, {
+    name: 'Bench',
+    slug,
+    email: `${slug}@example.com`,
+    password: 'correct horse battery',
   });
-  const { apiKey } = (await signup.json()) as { apiKey: { key: string } };
+  const { apiKey } = signup.body as { apiKey: { key: string } };
   const call = (path: string, body: unknown) =>
     app.request(path, {
       method: 'POST',

@@ -4,6 +4,7 @@ export * from './errors.ts';
 export * from './ids.ts';
 export * from './labels.ts';
 export * from './lifecycle.ts';
+export * from './permissions.ts';
 export * from './ports.ts';
 export * from './schemas.ts';
 export * from './slugs.ts';

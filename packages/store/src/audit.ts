@@ -39,13 +39,23 @@ export function auditRepo(db: Db) {
       }
       return full;
     },
-    /** Newest first, paged. */
-    async list(tenantId: string, options: { limit?: number; cursor?: string | null } = {}): Promise<Page<AuditEvent>> {
+    /**
+     * Newest first, paged. `authorId` filters to one person or key; the filter runs after the page
+     * is read, so a filtered page can hold fewer than `limit` entries (follow `nextCursor`).
+     */
+    async list(
+      tenantId: string,
+      options: { limit?: number; cursor?: string | null; authorId?: string } = {},
+    ): Promise<Page<AuditEvent>> {
       const { Items = [], LastEvaluatedKey } = await db.doc.send(
         new QueryCommand({
           TableName: db.table,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': auditPartition(tenantId) },
+          ...(options.authorId ? { FilterExpression: 'author.id = :author' } : {}),
+          ExpressionAttributeValues: {
+            ':pk': auditPartition(tenantId),
+            ...(options.authorId ? { ':author': options.authorId } : {}),
+          },
           ScanIndexForward: false,
           Limit: options.limit ?? 50,
           ExclusiveStartKey: db.cursors.decode(tenantId, 'audit', options.cursor),

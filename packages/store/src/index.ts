@@ -1,5 +1,5 @@
 export type { AuditEvent } from './audit.ts';
-export type { ApiKeyRecord, Session, User } from './auth.ts';
+export type { AccountToken, ApiKeyRecord, Invite, Member, Session, Team, TokenPurpose, User } from './auth.ts';
 export type { StoredComponent, StoredGroup } from './components.ts';
 export { createCursorCodec } from './cursor.ts';
 export type { Page } from './db.ts';

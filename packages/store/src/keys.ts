@@ -24,6 +24,11 @@ export const itemTypes = {
   rollup: 'ROLLUP',
   statusCredit: 'STATUSCREDIT',
   importJob: 'IMPORT',
+  team: 'TEAM',
+  membership: 'MEMBERSHIP',
+  token: 'TOKEN',
+  invite: 'INVITE',
+  throttle: 'THROTTLE',
   provisioning: 'PROVISION',
   subscriber: 'SUBSCRIBER',
   subscriberTarget: 'SUBTARGET',
@@ -41,6 +46,22 @@ export const tenantKey = (tenantId: string): Key => ({ pk: tenantPk(tenantId), s
 export const slugKey = (slug: string): Key => ({ pk: `SLUG#${slug}`, sk: 'SLUG' });
 export const publishStateKey = (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'PUBLISH' });
 export const userKey = (email: string): Key => ({ pk: `USER#${email.toLowerCase()}`, sk: 'USER' });
+/** One item per tenant holding every member's role, so a role change is one conditional write. */
+export const teamKey = (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'TEAM' });
+/** The user's side of a membership (for the tenant switcher), beside the user item. */
+export const membershipKey = (email: string, tenantId: string): Key => ({
+  pk: `USER#${email.toLowerCase()}`,
+  sk: `MEMBERSHIP#${tenantId}`,
+});
+export const membershipPrefix = 'MEMBERSHIP#';
+/** Single-use account tokens (email verification, password reset, invites), by hash. */
+export const tokenKey = (tokenHash: string): Key => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' });
+export const inviteKey = (tenantId: string, inviteId: string): Key => ({
+  pk: tenantPk(tenantId),
+  sk: `INVITE#${inviteId}`,
+});
+/** Failed sign-in attempts and the backoff they earned, per email or client address. */
+export const throttleKey = (subject: string): Key => ({ pk: `THROTTLE#${subject}`, sk: 'THROTTLE' });
 export const sessionKey = (sessionHash: string): Key => ({ pk: `SESSION#${sessionHash}`, sk: 'SESSION' });
 export const apiKeyKey = (keyHash: string): Key => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' });
 export const groupKey = (tenantId: string, groupId: string): Key => ({
@@ -139,6 +160,7 @@ export const rollupPartition = (tenantId: string, componentId: string) => `${ten
 
 // GSI keys ---------------------------------------------------------------------------------------
 export const apiKeysByTenant = (tenantId: string) => `${tenantPk(tenantId)}#APIKEYS`;
+export const sessionsByUser = (userId: string) => `USER#${userId}#SESSIONS`;
 export const domainsByTenant = (tenantId: string) => `${tenantPk(tenantId)}#DOMAINS`;
 export const openIncidentsByTenant = (tenantId: string) => `${tenantPk(tenantId)}#OPEN`;
 export const liveMaintenanceByTenant = (tenantId: string) => `${tenantPk(tenantId)}#LIVEMAINT`;

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type ApiKeyScope, AppError } from '@upstate/core';
+import { type ApiKeyScope, AppError, type Permission } from '@upstate/core';
 import { type Db, epochSeconds, strip } from './db.ts';
 import { isConditionalFailure } from './errors.ts';
 import { idempotencyKey, itemTypes, rateLimitKey } from './keys.ts';
@@ -20,7 +20,7 @@ export interface IdempotencyRecord {
   /** Response fields withheld from the stored copy because they held a secret. */
   redacted?: string[];
   /** The scope the route demanded; a replay is authorised against it first. */
-  scope?: ApiKeyScope | null;
+  scope?: Permission | null;
   expiresAt: number;
 }
 

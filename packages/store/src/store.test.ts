@@ -138,6 +138,7 @@ describe('users, sessions and API keys', () => {
 
   it('expires sessions on read', async () => {
     await store.sessions.create('h1', {
+      id: 's1',
       userId: 'u1',
       tenantId: 't1',
       email: 'a@b.co',

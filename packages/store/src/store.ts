@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { auditRepo } from './audit.ts';
-import { apiKeysRepo, sessionsRepo, usersRepo } from './auth.ts';
+import { apiKeysRepo, invitesRepo, sessionsRepo, teamsRepo, throttlesRepo, tokensRepo, usersRepo } from './auth.ts';
 import { componentsRepo, groupsRepo } from './components.ts';
 import { createCursorCodec } from './cursor.ts';
 import type { Db } from './db.ts';
@@ -53,6 +53,10 @@ export function createStore(options: StoreOptions) {
     users: usersRepo(db),
     sessions: sessionsRepo(db),
     apiKeys: apiKeysRepo(db),
+    teams: teamsRepo(db),
+    tokens: tokensRepo(db),
+    invites: invitesRepo(db),
+    throttles: throttlesRepo(db),
     components: componentsRepo(db),
     groups: groupsRepo(db),
     incidents: incidentsRepo(db),

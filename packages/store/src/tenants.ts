@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Branding, defaultBranding, notFound, type Tenant } from '@upstate/core';
 import { type Db, strip } from './db.ts';
-import { conditional } from './errors.ts';
+import { conditional, isConditionalFailure } from './errors.ts';
 import { itemTypes, slugKey, tenantDirectory, tenantKey } from './keys.ts';
 
 export interface TenantRecord {
@@ -51,6 +51,28 @@ export function tenantsRepo(db: Db) {
         'Tenant already exists',
       );
       return record;
+    },
+
+    /**
+     * Holds a slug for a sign-up that is not verified yet. One conditional put: the slug must be
+     * free or held by a pending claim that lapsed. `create` with the same tenant id turns it into
+     * the tenant's slug. Returns false when the slug is taken.
+     */
+    async claimSlug(slug: string, tenantId: string, pendingUntil: number): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.table,
+            Item: { ...slugKey(slug), type: itemTypes.slug, tenantId, pendingUntil },
+            ConditionExpression: 'attribute_not_exists(pk) OR pendingUntil < :now',
+            ExpressionAttributeValues: { ':now': Math.floor(db.now().getTime() / 1000) },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalFailure(error)) return false;
+        throw error;
+      }
     },
 
     async get(tenantId: string): Promise<TenantRecord | undefined> {

@@ -4,33 +4,39 @@ import {
   AppError,
   Branding,
   checkBrandColor,
-  defaultBranding,
   Name,
   newId,
-  randomToken,
+  Role,
   TenantSlug,
   TimeZone,
 } from '@upstate/core';
+import { changePassword } from '@upstate/services/account/change-password';
+import type { AccountDeps } from '@upstate/services/account/deps';
+import { disableTwoFactor } from '@upstate/services/account/disable-two-factor';
+import { enableTwoFactor } from '@upstate/services/account/enable-two-factor';
+import { endSession } from '@upstate/services/account/end-session';
+import { requestPasswordReset } from '@upstate/services/account/request-password-reset';
+import { resetPassword } from '@upstate/services/account/reset-password';
+import { setUpTwoFactor } from '@upstate/services/account/set-up-two-factor';
+import { roleIn, signIn } from '@upstate/services/account/sign-in';
+import { signUp } from '@upstate/services/account/sign-up';
+import { startSession } from '@upstate/services/account/start-session';
+import { switchTenant } from '@upstate/services/account/switch-tenant';
+import { verifyEmail } from '@upstate/services/account/verify-email';
+import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import {
-  hashPassword,
-  newApiKey,
-  newSessionId,
-  sessionCookie,
-  sessionTtlSeconds,
-  sha256,
-  verifyPassword,
-} from '../auth.ts';
-import type { Env } from '../context.ts';
+import { newApiKey, sessionCookie, sessionTtlSeconds } from '../auth.ts';
+import type { Env, Principal } from '../context.ts';
 import { provisionOrQueue } from '../provisioning.ts';
 import { errorResponses, IdParam, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
-const Email = z.email().max(254).toLowerCase().openapi({ example: 'ops@example.com' });
-const Password = z
+export const Email = z.email().max(254).toLowerCase().openapi({ example: 'ops@example.com' });
+export const Password = z
   .string()
   .min(10, 'must be at least 10 characters')
   .max(200)
   .openapi({ example: 'correct horse battery staple' });
+const Token = z.string().min(20).max(200);
 
 const SignupInput = z
   .strictObject({
@@ -79,11 +85,43 @@ const SessionView = z
     tenantId: z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
     email: z.string().openapi({ example: 'ops@example.com' }),
     csrfToken: CsrfToken,
+    role: Role,
   })
   .openapi('Session');
+const Accepted = (status: string) => z.object({ status: z.literal(status) });
+
+/** Account routes act for a person, so they need a dashboard session (any role). */
+export function person(c: Context<Env>): Principal & { sessionHash: string } {
+  const p = c.get('principal');
+  if (p.via !== 'session' || !p.sessionHash) throw new AppError('unauthorized', 'Sign in to the dashboard for this');
+  return p as Principal & { sessionHash: string };
+}
+
+export function accountDeps(deps: RouteDeps): AccountDeps {
+  return {
+    store: deps.store,
+    publishTrigger: deps.publishTrigger,
+    now: deps.now,
+    log: deps.log,
+    mailer: deps.mailer,
+    dashboardUrl: deps.config.dashboardUrl,
+    mailFrom: deps.config.mailFrom,
+  };
+}
+
+export function setSessionCookie(c: Context<Env>, deps: RouteDeps, value: string) {
+  setCookie(c, sessionCookie, value, {
+    httpOnly: true,
+    secure: deps.config.cookieSecure,
+    sameSite: 'Lax',
+    path: '/',
+    maxAge: sessionTtlSeconds,
+  });
+}
 
 export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
   const { store, now } = deps;
+  const account = accountDeps(deps);
   const pageUrl = (slug: string) => `${deps.config.pageScheme}://${slug}.${deps.config.platformDomain}`;
   const tenantView = (r: Awaited<ReturnType<typeof store.tenants.require>>) => ({
     ...r.tenant,
@@ -92,37 +130,33 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     pageUrl: pageUrl(r.tenant.slug),
   });
 
-  async function startSession(
-    c: Parameters<Parameters<typeof app.openapi>[1]>[0],
-    user: { id: string; tenantId: string; email: string },
-  ) {
-    const { id, hash } = newSessionId();
-    const csrfToken = randomToken(24);
-    await store.sessions.create(hash, {
-      userId: user.id,
-      tenantId: user.tenantId,
-      email: user.email,
-      csrfToken,
-      createdAt: now().toISOString(),
-      expiresAt: Math.floor(now().getTime() / 1000) + sessionTtlSeconds,
-    });
-    setCookie(c, sessionCookie, id, {
-      httpOnly: true,
-      secure: deps.config.cookieSecure,
-      sameSite: 'Lax',
-      path: '/',
-      maxAge: sessionTtlSeconds,
-    });
-    return csrfToken;
-  }
-
   app.openapi(
     createRoute({
       method: 'post',
       path: '/v1/signup',
       tags: ['Account'],
-      summary: 'Sign up: creates a tenant, its owner and a first API key (shown once)',
+      summary: 'Sign up: claims the page address and mails a verification link',
+      description:
+        'Answers 202 whether or not the email already has an account (its owner is told by email instead), so sign-up never reveals who is registered. The tenant, its first API key and a session are created when the link is opened (`POST /v1/signup/verify`). A taken page address is 409 on `slug`. Limited per client address and, with backoff, per email (429 + Retry-After).',
       request: { body: jsonBody(SignupInput) },
+      responses: {
+        202: jsonResponse(Accepted('verification_sent').openapi('SignupAccepted'), 'Check your email'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      return c.json(await signUp(account, { ...input, clientAddress: deps.clientAddress(c) }), 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/signup/verify',
+      tags: ['Account'],
+      summary: 'Open the verification link: creates the tenant, its owner, a first API key (shown once) and a session',
+      request: { body: jsonBody(z.strictObject({ token: Token })) },
       responses: {
         201: jsonResponse(
           z.object({ tenant: TenantView, apiKey: NewApiKey, csrfToken: CsrfToken }).openapi('SignupResult'),
@@ -132,51 +166,27 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       },
     }),
     async (c) => {
-      const input = c.req.valid('json');
-      if (await store.users.getByEmail(input.email)) {
-        throw new AppError('conflict', 'An account with this email already exists', { field: 'email' });
-      }
-      if (await store.tenants.getBySlug(input.slug)) {
-        throw new AppError('conflict', `The page address "${input.slug}" is taken`, { field: 'slug' });
-      }
-      const at = now().toISOString();
-      const tenantId = newId();
-      const record = await store.tenants.create(
-        { id: tenantId, slug: input.slug, name: input.name, timezone: input.timezone ?? 'UTC', createdAt: at },
-        defaultBranding,
-      );
-      const user = await store.users.create({
-        id: newId(),
-        tenantId,
-        email: input.email,
-        passwordHash: await hashPassword(input.password),
-        createdAt: at,
-      });
-      const secret = newApiKey();
-      const key = await store.apiKeys.create({
-        id: newId(),
-        tenantId,
-        name: 'Default key',
-        scopes: ['admin'],
-        prefix: secret.prefix,
-        hash: secret.hash,
-        createdAt: at,
-      });
-      const author = { kind: 'user' as const, id: user.id, label: user.email };
-      await deps.audit({ tenantId, author, scopes: ['admin'], via: 'session' }, 'tenant.created', {
-        type: 'tenant',
-        id: tenantId,
-      });
+      const verified = await verifyEmail(account, c.req.valid('json'));
+      const { tenant } = verified;
       // The page at {slug}.{platformDomain} needs its own distribution tenant on AWS. A failure must
       // not lose the account that already exists: it is queued for the provisioning reconciler.
-      const pageDomain = `${input.slug}.${deps.config.platformDomain}`;
-      await provisionOrQueue(deps, tenantId, pageDomain).catch((e) =>
+      const tenantId = tenant.tenant.id;
+      await provisionOrQueue(deps, tenantId, `${tenant.tenant.slug}.${deps.config.platformDomain}`).catch((e) =>
         deps.log('page domain queued', { tenantId, error: String(e) }),
       );
-      await deps.pageChanged(tenantId);
-      const csrfToken = await startSession(c, user);
-      const { hash, ...view } = key;
-      return c.json({ tenant: tenantView(record), apiKey: { ...view, key: secret.key }, csrfToken }, 201);
+      await deps.pageChanged(tenant.tenant.id);
+      const session = await startSession(account, verified.user, tenant.tenant.id, {
+        userAgent: c.req.header('user-agent'),
+      });
+      setSessionCookie(c, deps, session.cookie);
+      return c.json(
+        {
+          tenant: tenantView(tenant),
+          apiKey: { ...verified.apiKey, lastUsedAt: null, revokedAt: null },
+          csrfToken: session.csrfToken,
+        },
+        201,
+      );
     },
   );
 
@@ -186,26 +196,37 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       path: '/v1/sessions',
       tags: ['Account'],
       summary: 'Log in to the dashboard (HttpOnly session cookie + CSRF token)',
+      description:
+        'With two-factor on, send `code` (the authenticator code or a recovery code); without it the answer is 401 `two_factor_required` on `code`. Failed attempts back off per email and per client address (429 + Retry-After), checked before any password hashing.',
       request: {
         body: jsonBody(
           z.strictObject({
             email: Email,
             password: z.string().min(1).max(200).openapi({ example: 'correct horse battery staple' }),
+            code: z.string().trim().max(20).optional(),
           }),
         ),
       },
       responses: { 200: jsonResponse(SessionView, 'Logged in'), ...errorResponses },
     }),
     async (c) => {
-      const { email, password } = c.req.valid('json');
-      const user = await store.users.getByEmail(email);
-      // Same answer and similar cost for unknown email and wrong password.
-      let ok = false;
-      if (user) ok = await verifyPassword(password, user.passwordHash);
-      else await hashPassword(password);
-      if (!user || !ok) throw new AppError('unauthorized', 'Wrong email or password', { field: 'password' });
-      const csrfToken = await startSession(c, user);
-      return c.json({ tenantId: user.tenantId, email: user.email, csrfToken }, 200);
+      const input = c.req.valid('json');
+      const result = await signIn(account, {
+        ...input,
+        clientAddress: deps.clientAddress(c),
+        userAgent: c.req.header('user-agent'),
+      });
+      setSessionCookie(c, deps, result.cookie);
+      const membership = await roleIn(account, result.tenantId, result.user);
+      return c.json(
+        {
+          tenantId: result.tenantId,
+          email: result.user.email,
+          csrfToken: result.csrfToken,
+          role: membership?.role ?? 'viewer',
+        },
+        200,
+      );
     },
   );
 
@@ -219,9 +240,11 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       responses: { 200: jsonResponse(SessionView, 'The session'), ...errorResponses },
     }),
     async (c) => {
-      const p = principal(c, 'read');
-      if (p.via !== 'session') throw new AppError('unauthorized', 'Not a dashboard session');
-      return c.json({ tenantId: p.tenantId, email: p.author.label, csrfToken: p.csrfToken ?? '' }, 200);
+      const p = person(c);
+      return c.json(
+        { tenantId: p.tenantId, email: p.author.label, csrfToken: p.csrfToken ?? '', role: p.role ?? 'viewer' },
+        200,
+      );
     },
   );
 
@@ -235,10 +258,237 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       responses: { 204: { description: 'Logged out' }, ...errorResponses },
     }),
     async (c) => {
-      principal(c, 'read');
-      const cookie = c.req.header('cookie')?.match(new RegExp(`${sessionCookie}=([^;]+)`))?.[1];
-      if (cookie) await store.sessions.delete(sha256(cookie));
+      const p = person(c);
+      await endSession(account, { userId: p.author.id, sessionHash: p.sessionHash });
       deleteCookie(c, sessionCookie, { path: '/', secure: deps.config.cookieSecure });
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/v1/sessions/current/tenant',
+      tags: ['Account'],
+      summary: 'Switch the session to another tenant you are a member of',
+      security,
+      request: { body: jsonBody(z.strictObject({ tenantId: z.string().min(1).max(64) })) },
+      responses: { 200: jsonResponse(SessionView, 'Switched'), ...errorResponses },
+    }),
+    async (c) => {
+      const p = person(c);
+      const { tenantId } = c.req.valid('json');
+      // Not a member looks the same as no such tenant.
+      const { role } = await switchTenant(account, {
+        sessionHash: p.sessionHash,
+        user: { id: p.author.id, email: p.author.label },
+        tenantId,
+      });
+      return c.json({ tenantId, email: p.author.label, csrfToken: p.csrfToken ?? '', role }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/account',
+      tags: ['Account'],
+      summary: 'The signed-in person: email, two-factor state and every tenant they belong to (tenant switcher)',
+      security,
+      responses: {
+        200: jsonResponse(
+          z
+            .object({
+              userId: z.string(),
+              email: z.string(),
+              twoFactor: z.boolean(),
+              tenants: z.array(
+                z.object({ id: z.string(), name: z.string(), slug: z.string(), role: Role, current: z.boolean() }),
+              ),
+            })
+            .openapi('Account'),
+          'You',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const p = person(c);
+      const user = await store.users.getByEmail(p.author.label);
+      const me = { id: p.author.id, email: p.author.label };
+      const ids = [...new Set([p.tenantId, ...(await store.users.listMemberships(me.email))])];
+      const tenants = [];
+      for (const id of ids) {
+        const [membership, record] = await Promise.all([roleIn(account, id, me), store.tenants.get(id)]);
+        if (membership && record)
+          tenants.push({
+            id,
+            name: record.tenant.name,
+            slug: record.tenant.slug,
+            role: membership.role,
+            current: id === p.tenantId,
+          });
+      }
+      return c.json({ userId: me.id, email: me.email, twoFactor: Boolean(user?.totpSecret), tenants }, 200);
+    },
+  );
+
+  const SessionItem = z
+    .object({ id: z.string(), createdAt: z.string(), userAgent: z.string().nullable(), current: z.boolean() })
+    .openapi('SessionItem');
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/account/sessions',
+      tags: ['Account'],
+      summary: 'Your signed-in sessions',
+      security,
+      responses: { 200: jsonResponse(z.object({ data: z.array(SessionItem) }), 'Sessions'), ...errorResponses },
+    }),
+    async (c) => {
+      const p = person(c);
+      const sessions = await store.sessions.listByUser(p.author.id);
+      return c.json(
+        {
+          data: sessions.map((s) => ({
+            id: s.id,
+            createdAt: s.createdAt,
+            userAgent: s.userAgent ?? null,
+            current: s.hash === p.sessionHash,
+          })),
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/account/sessions/{id}',
+      tags: ['Account'],
+      summary: 'Sign out one of your sessions',
+      security,
+      request: { params: IdParam },
+      responses: { 204: { description: 'Ended' }, ...errorResponses },
+    }),
+    async (c) => {
+      const p = person(c);
+      const { id } = c.req.valid('param');
+      await endSession(account, { userId: p.author.id, sessionId: id });
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/account/password',
+      tags: ['Account'],
+      summary: 'Change your password (signs out your other sessions)',
+      security,
+      request: { body: jsonBody(z.strictObject({ current: z.string().min(1).max(200), password: Password })) },
+      responses: { 204: { description: 'Changed' }, ...errorResponses },
+    }),
+    async (c) => {
+      const p = person(c);
+      const input = c.req.valid('json');
+      await changePassword(account, {
+        email: p.author.label,
+        current: input.current,
+        next: input.password,
+        keepSessionHash: p.sessionHash,
+      });
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/account/two-factor/setup',
+      tags: ['Account'],
+      summary: 'Start two-factor set-up: a TOTP secret (RFC 6238) to add to an authenticator app',
+      security,
+      responses: {
+        200: jsonResponse(z.object({ secret: z.string(), otpauthUri: z.string() }), 'The pending secret'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const p = person(c);
+      return c.json(await setUpTwoFactor(account, { email: p.author.label }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/account/two-factor/enable',
+      tags: ['Account'],
+      summary: 'Confirm a code from the pending secret; returns ten single-use recovery codes (shown once)',
+      security,
+      request: { body: jsonBody(z.strictObject({ code: z.string().trim().min(6).max(10) })) },
+      responses: {
+        200: jsonResponse(z.object({ recoveryCodes: z.array(z.string()) }), 'Two-factor is on'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const p = person(c);
+      const result = await enableTwoFactor(account, {
+        email: p.author.label,
+        code: c.req.valid('json').code,
+        sessionHash: p.sessionHash,
+      });
+      return c.json(result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/account/two-factor/disable',
+      tags: ['Account'],
+      summary: 'Turn two-factor off (needs your password; refused while a team of yours requires it)',
+      security,
+      request: { body: jsonBody(z.strictObject({ password: z.string().min(1).max(200) })) },
+      responses: { 204: { description: 'Off' }, ...errorResponses },
+    }),
+    async (c) => {
+      const p = person(c);
+      await disableTwoFactor(account, {
+        email: p.author.label,
+        userId: p.author.id,
+        password: c.req.valid('json').password,
+      });
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/password-resets',
+      tags: ['Account'],
+      summary: 'Mail a password-reset link (answers the same for any address)',
+      request: { body: jsonBody(z.strictObject({ email: Email })) },
+      responses: { 202: jsonResponse(Accepted('reset_sent'), 'Check your email'), ...errorResponses },
+    }),
+    async (c) => c.json(await requestPasswordReset(account, c.req.valid('json')), 202),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/password-resets/confirm',
+      tags: ['Account'],
+      summary: 'Set a new password with a reset link (single use, 1 hour); signs out every session',
+      request: { body: jsonBody(z.strictObject({ token: Token, password: Password })) },
+      responses: { 204: { description: 'Password set' }, ...errorResponses },
+    }),
+    async (c) => {
+      await resetPassword(account, c.req.valid('json'));
       return c.body(null, 204);
     },
   );

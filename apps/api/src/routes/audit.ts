@@ -51,16 +51,22 @@ export function auditRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       tags: ['Audit'],
       summary: 'Audit log, newest first (paged)',
       security,
-      request: { query: PageQuery },
+      description: '`author` narrows the log to one member (user id) or API key (key id).',
+      request: { query: PageQuery.extend({ author: z.string().min(1).max(128).optional() }) },
       responses: {
         200: jsonResponse(z.object({ data: z.array(AuditEventView), nextCursor: NextCursor }), 'A page'),
         ...errorResponses,
       },
     }),
     async (c) => {
-      const p = principal(c, 'admin');
+      // Every member reads the trail (viewers read everything); it names people by email, never secrets.
+      const p = principal(c, 'read');
       const q = c.req.valid('query');
-      const page = await store.audit.list(p.tenantId, { limit: q.limit ?? 50, cursor: q.cursor ?? null });
+      const page = await store.audit.list(p.tenantId, {
+        limit: q.limit ?? 50,
+        cursor: q.cursor ?? null,
+        ...(q.author ? { authorId: q.author } : {}),
+      });
       return c.json({ data: page.items.map(({ tenantId, ...e }) => e), nextCursor: page.nextCursor }, 200);
     },
   );

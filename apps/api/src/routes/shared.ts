@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { type ApiKeyScope, AppError } from '@upstate/core';
+import { AppError, type Permission } from '@upstate/core';
 import type { ServiceDeps } from '@upstate/services/deps';
 import type { Actor } from '@upstate/services/operation';
 import type { Context } from 'hono';
@@ -22,7 +22,7 @@ const errorContent = { content: { 'application/json': { schema: ErrorBody } } };
 export const errorResponses = {
   400: { ...errorContent, description: 'Invalid input: `code` and `field` say what' },
   401: { ...errorContent, description: 'Missing or invalid credentials' },
-  403: { ...errorContent, description: 'Missing scope or CSRF token' },
+  403: { ...errorContent, description: 'Your role or key lacks the permission, or the CSRF token is missing' },
   404: { ...errorContent, description: 'Not found (also for other tenants’ resources)' },
   409: {
     ...errorContent,
@@ -92,7 +92,8 @@ export function actorOf(c: Context<Env>, p: Principal): Actor {
   };
 }
 
-export function principal(c: Context<Env>, scope: ApiKeyScope): Principal {
+/** The caller, once it holds `permission` (403 naming what is missing otherwise). */
+export function principal(c: Context<Env>, scope: Permission): Principal {
   const p = c.get('principal');
   c.set('requiredScope', scope);
   requireScope(p, scope);
@@ -106,6 +107,8 @@ export interface RouteDeps extends Required<Pick<AppDeps, 'store' | 'publishTrig
   log: NonNullable<AppDeps['log']>;
   imports: Required<Pick<import('../context.ts').ImportDeps, 'vet' | 'source' | 'launch'>> &
     import('../context.ts').ImportDeps;
+  mailer: NonNullable<AppDeps['mailer']>;
+  clientAddress: NonNullable<AppDeps['clientAddress']>;
   /** What use cases are given; routes change data only through them. */
   services: ServiceDeps;
   /** Bumps contentVersion and triggers a publish; a failing trigger is retried, logged, never thrown. */

@@ -5,7 +5,7 @@ import { authPage } from '../layout.ts';
 import { errorSummary, type FormState, formState, input, withApiError } from '../ui.ts';
 
 const signupFields = ['name', 'slug', 'email', 'password'] as const;
-const loginFields = ['email', 'password'] as const;
+const loginFields = ['email', 'password', 'code'] as const;
 
 /** Only local dashboard paths are followed after login, never another site. */
 function safeNext(base: string, next: string | undefined): string {
@@ -60,8 +60,17 @@ export function accountRoutes(app: Hono, kit: Kit) {
           <input type="hidden" name="next" value="${next ?? ''}">
           ${input(state, { name: 'email', label: 'Email', type: 'email', required: true, attrs: { autocomplete: 'email' } })}
           ${input(state, { name: 'password', label: 'Password', type: 'password', required: true, attrs: { autocomplete: 'current-password' } })}
+          ${input(state, {
+            name: 'code',
+            label: 'Two-factor code',
+            hint: 'Only if you turned on two-factor sign-in: the 6-digit code from your app, or a recovery code.',
+            noOptionalMark: true,
+            value: '',
+            attrs: { autocomplete: 'one-time-code', inputmode: 'text', maxlength: 20 },
+          })}
           <div class="actions"><button class="btn primary" type="submit">Log in</button></div>
         </form>
+        <p class="small muted"><a href="${base}/reset">Forgot your password?</a></p>
         <p class="small muted">New to Upstate? <a href="${base}/signup">Create a status page</a></p>`,
     });
 
@@ -70,15 +79,56 @@ export function accountRoutes(app: Hono, kit: Kit) {
   app.post('/signup', async (c) => {
     const f = await kit.form(c);
     const values = { name: f.name ?? '', slug: (f.slug ?? '').trim(), email: (f.email ?? '').trim(), password: '' };
+    const r = await kit.call(c, 'POST', '/v1/signup', {
+      body: { name: f.name ?? '', slug: values.slug, email: values.email, password: f.password ?? '' },
+    });
+    if (!r.ok) return kit.render(c, signupPage(withApiError(formState(values), r.error, signupFields)), r.status);
+    // The same page whether or not the address already has an account: the email says which.
+    return kit.render(
+      c,
+      authPage(base, {
+        title: 'Check your email',
+        body: html`<h1>Check your email</h1>
+          <p>We sent a link to <strong>${values.email}</strong>. Open it to confirm the address and create your status page.</p>
+          <p class="small muted">The link works once and expires in 24 hours. Nothing is published until you confirm.</p>`,
+      }),
+      202,
+    );
+  });
+
+  // Mail scanners fetch links: opening the link shows a button, and only the button's POST spends the token.
+  app.get('/verify', (c) =>
+    kit.render(
+      c,
+      authPage(base, {
+        title: 'Confirm your email',
+        body: html`<h1>Confirm your email</h1>
+          <form method="post" action="${base}/verify">
+            <input type="hidden" name="token" value="${c.req.query('token') ?? ''}">
+            <div class="actions"><button class="btn primary" type="submit">Confirm and create my page</button></div>
+          </form>`,
+      }),
+    ),
+  );
+
+  app.post('/verify', async (c) => {
+    const f = await kit.form(c);
     const r = await kit.call<{ apiKey: { key: string }; tenant: { slug: string; pageUrl: string } }>(
       c,
       'POST',
-      '/v1/signup',
-      {
-        body: { name: f.name ?? '', slug: values.slug, email: values.email, password: f.password ?? '' },
-      },
+      '/v1/signup/verify',
+      { body: { token: f.token ?? '' } },
     );
-    if (!r.ok) return kit.render(c, signupPage(withApiError(formState(values), r.error, signupFields)), r.status);
+    if (!r.ok)
+      return kit.render(
+        c,
+        authPage(base, {
+          title: 'Link expired',
+          body: html`<h1>This link has expired or was already used</h1>
+            <p>If you already confirmed, <a href="${base}/login">log in</a>. Otherwise log in with the password you chose and we will send a new link.</p>`,
+        }),
+        r.status,
+      );
     withCookies(c, r.setCookies);
     c.header('Cache-Control', 'no-store');
     // The first API key exists only in this response: show it once, here, rather than redirecting.
@@ -106,8 +156,9 @@ export function accountRoutes(app: Hono, kit: Kit) {
 
   app.post('/login', async (c) => {
     const f = await kit.form(c);
+    const code = (f.code ?? '').trim();
     const r = await kit.call(c, 'POST', '/v1/sessions', {
-      body: { email: (f.email ?? '').trim(), password: f.password ?? '' },
+      body: { email: (f.email ?? '').trim(), password: f.password ?? '', ...(code ? { code } : {}) },
     });
     if (!r.ok) {
       const state = withApiError(formState({ email: f.email ?? '' }), r.error, loginFields);

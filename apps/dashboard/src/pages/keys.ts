@@ -40,6 +40,7 @@ export function keyRoutes(app: Hono, kit: Kit) {
     status = 200,
   ) {
     const r = await kit.call<{ data: ApiKeyView[] }>(c, 'GET', '/v1/api-keys');
+    if (!r.ok && r.status === 403) return kit.forbidden(c, shell, r.error.message, 'api-keys');
     const keys = r.ok ? r.data.data : [];
     const state = o.state ?? formState();
     const tz = shell.timezone;

@@ -95,15 +95,30 @@ export function overviewRoutes(app: Hono, kit: Kit) {
     const shell = await kit.shell(c);
     if (shell instanceof Response) return shell;
     const cursor = c.req.query('cursor');
-    const r = await kit.call<{ data: AuditEvent[]; nextCursor: string | null }>(
-      c,
-      'GET',
-      `/v1/audit-log?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
+    const author = c.req.query('author') ?? '';
+    const [r, team] = await Promise.all([
+      kit.call<{ data: AuditEvent[]; nextCursor: string | null }>(
+        c,
+        'GET',
+        `/v1/audit-log?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}${author ? `&author=${encodeURIComponent(author)}` : ''}`,
+      ),
+      kit.call<{ members: { userId: string; email: string }[] }>(c, 'GET', '/v1/team'),
+    ]);
+    if (!r.ok && r.status === 403) return kit.forbidden(c, shell, r.error.message, 'audit');
     const events = r.ok ? r.data.data : [];
+    const members = team.ok ? team.data.members : [];
+    const more = (next: string) =>
+      `${base}/audit?cursor=${encodeURIComponent(next)}${author ? `&author=${encodeURIComponent(author)}` : ''}`;
     const body = html`<div class="page-head"><div><h1>Audit log</h1><p>Every change, with who made it. Entries are never rewritten.</p></div></div>
+      <form method="get" action="${base}/audit" class="card filters" role="search" aria-label="Filter the audit log">
+        <label for="f-author">Member</label>
+        <select id="f-author" name="author"><option value="">Everyone</option>${members.map(
+          (m) => html`<option value="${m.userId}"${m.userId === author ? html` selected` : ''}>${m.email}</option>`,
+        )}</select>
+        <button class="btn small" type="submit">Filter</button>
+      </form>
       <section class="card" aria-label="Audit events">${auditTable(events, shell.timezone)}
-      ${r.ok && r.data.nextCursor ? html`<p><a href="${base}/audit?cursor=${encodeURIComponent(r.data.nextCursor)}">Older entries</a></p>` : ''}
+      ${r.ok && r.data.nextCursor ? html`<p><a href="${more(r.data.nextCursor)}">Older entries</a></p>` : ''}
       </section>`;
     return kit.render(c, page(shell, { title: 'Audit log', section: 'audit', body }));
   });

@@ -9,7 +9,8 @@ import type { Actor } from './actor.ts';
 
 export async function changeRole(deps: AccountDeps, actor: Actor, input: { userId: string; role: Role }) {
   const team = await deps.store.teams.get(actor.tenantId);
-  const member = team?.members[input.userId];
+  // An own property only: an id such as `__proto__` names no member.
+  const member = team && Object.hasOwn(team.members, input.userId) ? team.members[input.userId] : undefined;
   if (!member) throw notFound('Member');
   if ((member.role === 'owner' || input.role === 'owner') && !actor.permissions.includes('owner'))
     throw new AppError('forbidden', 'Only an owner can make or unmake owners', { field: 'role' });

@@ -157,6 +157,12 @@ export class ApiStack extends Construct {
         tableAccess(props.table, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query']),
         indexQuery(props.table),
         { actions: ['states:StartExecution'], resources: [props.stateMachine.arn] },
+        // Imports run in an asynchronous invocation of this function (its own ARN, built from its name to
+        // avoid a reference cycle between the function and its role).
+        {
+          actions: ['lambda:InvokeFunction'],
+          resources: [`arn:aws:lambda:*:${props.accountId}:function:${prefix}-api`],
+        },
         // Read once per cold start (packages/aws readSecretString); the value never enters the environment.
         readCursorSecret,
         ...provisioning,

@@ -51,6 +51,8 @@ export const bundledButUncalled: Record<BundleName, Record<string, string>> = {
   api: {
     'cloudfront:CreateInvalidationForDistributionTenant':
       'packages/aws/src/cloudfront.ts is in for cloudFrontClient; only the publisher invalidates',
+    'ses:SendEmail':
+      'the account mailer (packages/aws/src/mail.ts) is used only when MAIL_FROM is set, which the stack does not set yet: on AWS account email goes to the log',
   },
   publisher: Object.fromEntries(
     ['CreateDistributionTenant', 'UpdateDistributionTenant', 'DeleteDistributionTenant', 'VerifyDnsConfiguration'].map(
@@ -89,6 +91,7 @@ const documentClientActions: Record<string, string> = {
 const renamed: Record<string, string> = {
   ListObjectsV2Command: 's3:ListBucket',
   HeadObjectCommand: 's3:GetObject',
+  InvokeCommand: 'lambda:InvokeFunction',
   // S3 authorises a multi-object delete as DeleteObject on each key.
   DeleteObjectsCommand: 's3:DeleteObject',
 };

@@ -1,5 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createApp, recordingPublishTrigger } from '@upstate/api';
+import { recordingMailer, signUpAndVerify } from '@upstate/api/testing';
 import { startS3rver } from '@upstate/aws/testing';
 import { createChecker } from '@upstate/checker';
 import { fixtureSnapshot } from '@upstate/core/fixtures';
@@ -166,25 +167,24 @@ describe('AWS calls recorded on the stand-ins stay within each function’s tabl
     const db = await createTestStore();
     const calls: Recorded[] = [];
     record(db.client, () => calls);
+    const mailer = recordingMailer();
     const app = createApp({
       store: db.store,
       publishTrigger: recordingPublishTrigger(),
       dnsResolver: { resolveTxt: async () => [] },
       log: () => {},
+      mailer,
     });
     const json = { 'content-type': 'application/json' };
-    const signup = await app.request('/v1/signup', {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify({
-        name: 'Rec',
-        slug: 'rec-api',
-        email: 'rec@example.com',
-        password: 'correct horse battery',
-      }),
+    // Sign-up is verified by email: the account exists once the emailed link is followed.
+    const signup = await signUpAndVerify(app, mailer, {
+      name: 'Rec',
+      slug: 'rec-api',
+      email: 'rec@example.com',
+      password: 'correct horse battery',
     });
-    expect(signup.status).toBe(201);
-    const key = ((await signup.json()) as { apiKey: { key: string } }).apiKey.key;
+    expect(signup.response.status).toBe(201);
+    const key = (signup.body as { apiKey: { key: string } }).apiKey.key;
     const auth = { ...json, authorization: `Bearer ${key}` };
     const call = (method: string, path: string, body?: unknown) =>
       app.request(path, { method, headers: auth, ...(body ? { body: JSON.stringify(body) } : {}) });

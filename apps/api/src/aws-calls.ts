@@ -19,6 +19,8 @@ export const awsCalls = {
     { action: 'dynamodb:Query', resource: '{index}' },
     // The cursor key, once per cold start (packages/aws/src/secrets.ts).
     { action: 'secretsmanager:GetSecretValue', resource: '{cursorSecret}' },
+    // An import runs in an asynchronous invocation of this same function (packages/aws/src/import-launcher.ts).
+    { action: 'lambda:InvokeFunction', resource: '{function:api}' },
     // Every write publishes (packages/aws/src/sfn.ts).
     { action: 'states:StartExecution', resource: '{stateMachine}' },
     // The domain provisioner (packages/aws/src/domain-provisioner.ts).

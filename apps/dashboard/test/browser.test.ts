@@ -397,7 +397,7 @@ describe('accessibility', () => {
     // The navigation is reachable in order and shows where focus is.
     await page.goto(`${origin}/dashboard`);
     const order: string[] = [];
-    for (let i = 0; i < 16; i++) {
+    for (let i = 0; i < 17; i++) {
       await page.keyboard.press('Tab');
       const focused = await page.evaluate(() => ({
         text: (document.activeElement?.textContent ?? '').trim(),
@@ -406,7 +406,7 @@ describe('accessibility', () => {
       expect(focused.outline, focused.text).not.toBe('none');
       order.push(focused.text);
     }
-    expect(order.slice(0, 16)).toEqual([
+    expect(order.slice(0, 17)).toEqual([
       'Skip to content',
       'Upstate',
       'Overview',
@@ -418,6 +418,7 @@ describe('accessibility', () => {
       'Branding',
       'Badges & embeds',
       'Custom domain',
+      'Import',
       'API keys',
       'Audit log',
       'Team',

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { recordingPublishTrigger } from '@upstate/api';
 import { startApiServer } from '@upstate/api/node';
+import { recordingMailer, signUpAndVerify } from '@upstate/api/testing';
 import { recordedSource, statuspageRecording } from '@upstate/services/imports/recording';
 import { createTestStore } from '@upstate/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ const recording = statuspageRecording({ incidents: 40, maintenances: 2, seed: 3 
 
 beforeAll(async () => {
   const { store } = await createTestStore();
+  const mailer = recordingMailer();
   server = await startApiServer({
     port: 0,
     deps: {
@@ -20,19 +22,18 @@ beforeAll(async () => {
       publishTrigger: recordingPublishTrigger(),
       dnsResolver: { resolveTxt: async () => [] },
       imports: { vet: async () => {}, source: (root) => recordedSource(root, recording) },
+      mailer,
     },
   });
-  const res = await fetch(`http://127.0.0.1:${server.port}/v1/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: 'CLI',
-      slug: 'cli-import',
-      email: 'cli@example.com',
-      password: 'correct horse battery',
-    }),
+  // Sign-up is verified by email: the account exists once the emailed link is followed.
+  const api = { request: (path: string, init: RequestInit) => fetch(`http://127.0.0.1:${server.port}${path}`, init) };
+  const { body } = await signUpAndVerify(api, mailer, {
+    name: 'CLI',
+    slug: 'cli-import',
+    email: 'cli@example.com',
+    password: 'correct horse battery',
   });
-  apiKey = ((await res.json()) as { apiKey: { key: string } }).apiKey.key;
+  apiKey = (body as { apiKey: { key: string } }).apiKey.key;
 });
 
 afterAll(async () => {

@@ -204,7 +204,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       mailDomain: platformDomain,
       log,
     });
-    closers.push(() => notifier.close());
+    // On the way down, let a running fan-out finish (bounded) before the stores close under it.
+    closers.push(async () => {
+      await Promise.race([notifier.idle(), new Promise((r) => setTimeout(r, 5_000).unref())]);
+      await notifier.close();
+    });
     const publisher = createLocalPublisher({
       store,
       s3: s3.client,
@@ -215,7 +219,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       log,
       ...(options.renderer ? { renderer: options.renderer } : {}),
     });
-    closers.push(() => publisher.close());
+    // On the way down, let a running publish finish (bounded) before the stores close under it: an
+    // aborted execution's task could still write to a closed dynalite or s3rver.
+    closers.push(async () => {
+      await Promise.race([publisher.idle(), new Promise((r) => setTimeout(r, 5_000).unref())]);
+      await publisher.close();
+    });
     const apiConfig = {
       platformDomain: pageHost,
       pageScheme: 'http' as const,

@@ -3,9 +3,14 @@ import { createApp, recordingPublishTrigger } from '@upstate/api';
 import { recordingMailer, signUpAndVerify } from '@upstate/api/testing';
 import { startS3rver } from '@upstate/aws/testing';
 import { createChecker } from '@upstate/checker';
+import { type Component, newId } from '@upstate/core';
 import { fixtureSnapshot } from '@upstate/core/fixtures';
+import { createNotifyHandlers, createSenders } from '@upstate/notifier';
+import { freshIncident, publishJson } from '@upstate/notifier/testing';
 import { createHandlers, reconcileStale } from '@upstate/publisher';
 import { ensureTheme, renderSite } from '@upstate/render';
+import { recordFeedback } from '@upstate/services/notifications/record-feedback';
+import { subscribe } from '@upstate/services/subscribers/subscribe';
 import { createTestStore } from '@upstate/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsCall, roleCalls } from './iam-calls.ts';
@@ -25,6 +30,9 @@ const dynamoActions: Record<string, string> = {
   UpdateCommand: 'dynamodb:UpdateItem',
   DeleteCommand: 'dynamodb:DeleteItem',
   QueryCommand: 'dynamodb:Query',
+  BatchGetCommand: 'dynamodb:BatchGetItem',
+  BatchWriteCommand: 'dynamodb:BatchWriteItem',
+  BatchGetItemCommand: 'dynamodb:BatchGetItem',
   GetItemCommand: 'dynamodb:GetItem',
   PutItemCommand: 'dynamodb:PutItem',
   UpdateItemCommand: 'dynamodb:UpdateItem',
@@ -79,9 +87,12 @@ function expectWithinTable(role: string, recorded: Recorded[]) {
 }
 
 let s3: Awaited<ReturnType<typeof startS3rver>>;
+// One S3 client for the file, so one recorder on it: each test points it at its own sink.
+let s3Sink: () => Recorded[] | undefined = () => undefined;
 beforeAll(async () => {
   await ensureTheme('default');
   s3 = await startS3rver();
+  record(s3.client, () => s3Sink());
 });
 afterAll(() => s3?.close());
 
@@ -96,7 +107,7 @@ describe('AWS calls recorded on the stand-ins stay within each function’s tabl
       return calls[current];
     };
     record(db.client, sink);
-    record(s3.client, sink);
+    s3Sink = sink;
     const snapshot = fixtureSnapshot({ tenantId: 'tnt-rec', slug: 'rec', days: 3 });
     await db.store.tenants.create(snapshot.tenant, snapshot.branding);
     for (const c of snapshot.components) await db.store.components.create(c);
@@ -205,4 +216,82 @@ describe('AWS calls recorded on the stand-ins stay within each function’s tabl
     await call('DELETE', `/v1/components/${component.id}`);
     expectWithinTable('api', calls);
   });
+});
+
+describe('AWS calls of the notifier on the stand-ins stay within each function’s table', () => {
+  it('collect, page and finish of a run; the reminder check; a permanent bounce', async () => {
+    const db = await createTestStore();
+    const calls: Record<string, Recorded[]> = {};
+    let current: string | undefined;
+    const sink = () => {
+      if (!current) return undefined;
+      calls[current] = calls[current] ?? [];
+      return calls[current];
+    };
+    record(db.client, sink);
+    s3Sink = sink;
+    const as = async <T>(role: string, run: () => Promise<T>) => {
+      current = role;
+      try {
+        return await run();
+      } finally {
+        current = undefined;
+      }
+    };
+    // Prepare (unrecorded): a tenant whose page shows a fresh incident, and two confirmed subscribers.
+    const tenantId = `tnt-ntf-${newId()}`;
+    const now = new Date();
+    const snapshot = fixtureSnapshot({
+      tenantId,
+      slug: 'ntf',
+      days: 1,
+      now: new Date(now.getTime() - 2 * 86_400_000).toISOString(),
+    });
+    await db.store.tenants.create(snapshot.tenant, snapshot.branding);
+    for (const c of snapshot.components) await db.store.components.create(c as Component);
+    const services = {
+      store: db.store,
+      publishTrigger: recordingPublishTrigger(),
+      now: () => new Date(),
+      log: () => {},
+    };
+    for (const target of ['one@example.com', 'two@example.com']) {
+      await subscribe(services, { tenantId, channel: 'email', target, confirmed: true, linkSecret: 'link-secret' });
+    }
+    snapshot.incidents.unshift(freshIncident(tenantId, `inc-${newId()}`, now.toISOString(), []));
+    await publishJson(s3.client as S3Client, s3.bucket, snapshot);
+    const mailer = recordingMailer();
+    const handlers = createNotifyHandlers({
+      store: db.store,
+      s3: s3.client as S3Client,
+      bucket: s3.bucket,
+      senders: createSenders({ mailer, policy: { allowPrivateTargets: false, resolveHost: async () => [] } }),
+      links: { apiBase: 'https://api.upstate.page', linkSecret: 'link-secret' },
+      mailDomain: 'upstate.page',
+      backoffMs: 1,
+    });
+
+    // Act: one run, as Step Functions drives it, then the schedule and SES's feedback
+    const run = `${tenantId}-n1`;
+    const collected = await as('notify-collect', () => handlers.collect({ tenantId, version: 1, run }));
+    expect(collected.hasWork).toBe(true);
+    for (const range of collected.ranges) {
+      await as('notify-page', () => handlers.page({ tenantId, run, entryKeys: collected.entryKeys, range }));
+    }
+    await as('notify-finish', () => handlers.finish({ tenantId, entryKeys: collected.entryKeys }));
+    // What `remind` (apps/notifier/src/lambda.ts) does before it starts a run.
+    await as('notify-remind', async () => {
+      for (const id of await db.store.tenants.listIds()) await handlers.reminderDue(id);
+    });
+    expect(mailer.sent).toHaveLength(2);
+    const feedback = await as('notify-feedback', () =>
+      recordFeedback(services, { messageId: 'm1', type: 'Bounce', bounceType: 'Permanent' }),
+    );
+
+    // Assess
+    expect(feedback).toEqual({ handled: true });
+    for (const role of ['collect', 'page', 'finish', 'remind', 'feedback'].map((t) => `notify-${t}`)) {
+      expectWithinTable(role, calls[role] ?? []);
+    }
+  }, 120_000);
 });

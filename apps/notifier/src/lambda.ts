@@ -3,9 +3,13 @@ import {
   createSesMailer,
   dynamoDbClient,
   readSecretString,
+  reminderExecutionName,
+  type StartPublish,
   s3Client,
   secretsManagerClient,
   sesClient,
+  sfnClient,
+  sfnStartPublish,
 } from '@upstate/aws';
 import { recordFeedback, type SesFeedback } from '@upstate/services/notifications/record-feedback';
 import { createStore } from '@upstate/store';
@@ -14,7 +18,7 @@ import { createNotifyHandlers, type NotifyHandlers } from './handlers.ts';
 import { createSenders } from './senders.ts';
 
 // Lambda entry points: one per Task state of the notify definition, plus `feedback` for SES events
-// (EventBridge). The link secret and clients are made once per container and reused while warm.
+// (EventBridge) and `remind`, the maintenance-reminder schedule (what the local notifier's `remindDue` does). The link secret and clients are made once per container and reused while warm.
 
 const log = (message: string, detail: Record<string, unknown> = {}) =>
   console.log(JSON.stringify({ level: 'info', message, ...detail }));
@@ -72,4 +76,23 @@ export const feedback = async (event: {
     { store, publishTrigger: { requestPublish: async () => {} }, now: () => new Date(), log },
     input,
   );
+};
+
+let startRun: StartPublish | undefined;
+
+/**
+ * Scheduled every minute: starts a notify run for each tenant whose page shows a maintenance due for its
+ * reminder. The run name carries the minute, so a minute never starts two runs for one tenant.
+ */
+export const remind = async (_event?: unknown): Promise<{ started: number }> => {
+  if (!env.NOTIFY_STATE_MACHINE_ARN) throw new Error('NOTIFY_STATE_MACHINE_ARN is not set');
+  startRun ??= sfnStartPublish({ client: sfnClient(env), stateMachineArn: env.NOTIFY_STATE_MACHINE_ARN });
+  const at = new Date();
+  let started = 0;
+  for (const tenantId of await store.tenants.listIds()) {
+    if (!(await handlers().reminderDue(tenantId))) continue;
+    if (await startRun(tenantId, 0, reminderExecutionName(tenantId, at))) started++;
+  }
+  if (started) log('maintenance reminders started', { started });
+  return { started };
 };

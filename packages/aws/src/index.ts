@@ -39,9 +39,12 @@ export {
 export { readSecretString, secretsManagerClient } from './secrets.ts';
 export {
   executionName,
+  notifyExecutionName,
   reconcileExecutionName,
+  reminderExecutionName,
   type StartPublish,
   sfnClient,
+  sfnNotifyTrigger,
   sfnPublishTrigger,
   sfnStartPublish,
 } from './sfn.ts';

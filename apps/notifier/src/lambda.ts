@@ -79,6 +79,7 @@ export const feedback = async (event: {
 };
 
 let startRun: StartPublish | undefined;
+const reminderLanes = 16;
 
 /**
  * Scheduled every minute: starts a notify run for each tenant whose page shows a maintenance due for its
@@ -87,12 +88,21 @@ let startRun: StartPublish | undefined;
 export const remind = async (_event?: unknown): Promise<{ started: number }> => {
   if (!env.NOTIFY_STATE_MACHINE_ARN) throw new Error('NOTIFY_STATE_MACHINE_ARN is not set');
   startRun ??= sfnStartPublish({ client: sfnClient(env), stateMachineArn: env.NOTIFY_STATE_MACHINE_ARN });
+  const start = startRun;
   const at = new Date();
+  const tenantIds = await store.tenants.listIds();
   let started = 0;
-  for (const tenantId of await store.tenants.listIds()) {
-    if (!(await handlers().reminderDue(tenantId))) continue;
-    if (await startRun(tenantId, 0, reminderExecutionName(tenantId, at))) started++;
-  }
+  let next = 0;
+  // Each check is one S3 read and one item read: in lanes, so a minute's tick covers thousands of tenants
+  // within the function's 55 s (sequentially, 10,000 tenants at ~15 ms each would not).
+  const lane = async () => {
+    while (next < tenantIds.length) {
+      const tenantId = tenantIds[next++] as string;
+      if (!(await handlers().reminderDue(tenantId))) continue;
+      if (await start(tenantId, 0, reminderExecutionName(tenantId, at))) started++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(reminderLanes, tenantIds.length) }, lane));
   if (started) log('maintenance reminders started', { started });
   return { started };
 };

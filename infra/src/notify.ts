@@ -25,6 +25,9 @@ import { indexQuery, listing, objects, tableAccess } from './workflow.ts';
 /** The notifier bundle's functions: the Task states, SES feedback and the reminder schedule. */
 export type NotifyFunctionName = NotifyTaskName | 'feedback' | 'remind';
 
+/** Memory of each notify function's Lambda (MB): a range sends with bounded concurrency, and more memory is more CPU for MIME and TLS. */
+export const notifyMemoryMb = (name: NotifyFunctionName) => (name === 'page' ? 1024 : 512);
+
 export interface NotifyProps {
   prefix: string;
   accountId: string;
@@ -112,14 +115,14 @@ export class NotifyStack extends Construct {
     // Read once per cold start (packages/aws readSecretString); the value never enters the environment.
     const readLinkSecret: Statement = { actions: ['secretsmanager:GetSecretValue'], resources: [props.linkSecretArn] };
     const statements = notifyStatements(props, this.sesResources, stateMachineArn);
-    const fn = (name: NotifyFunctionName, timeout: number, memorySize = 512, extra: Record<string, string> = {}) =>
+    const fn = (name: NotifyFunctionName, timeout: number, extra: Record<string, string> = {}) =>
       new NodeFunction(this, `fn-${name}`, {
         name: `${prefix}-notify-${name}`,
         bundle: props.notifierBundle,
         exportName: name,
         statements: [readLinkSecret, ...statements[name]],
         environment: { ...environment, ...extra },
-        memorySize,
+        memorySize: notifyMemoryMb(name),
         // The Lambda stops no later than the Task state gives up on it.
         timeout,
         logRetentionDays: props.logRetentionDays,
@@ -127,13 +130,12 @@ export class NotifyStack extends Construct {
       });
     this.tasks = {
       collect: fn('collect', notifyTaskTimeoutSeconds.collect),
-      // Sends a range with bounded concurrency: more memory is more CPU for MIME and TLS.
-      page: fn('page', notifyTaskTimeoutSeconds.page, 1024),
+      page: fn('page', notifyTaskTimeoutSeconds.page),
       finish: fn('finish', notifyTaskTimeoutSeconds.finish),
     };
     this.feedback = fn('feedback', 30);
     // A run must finish before the next minute's run starts.
-    this.remind = fn('remind', 55, 512, { NOTIFY_STATE_MACHINE_ARN: stateMachineArn });
+    this.remind = fn('remind', 55, { NOTIFY_STATE_MACHINE_ARN: stateMachineArn });
     const resources = Object.fromEntries(
       notifyTaskNames.map((t) => [t, this.tasks[t].fn.arn]),
     ) as unknown as NotifyResources;

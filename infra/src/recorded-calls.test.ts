@@ -96,18 +96,32 @@ beforeAll(async () => {
 });
 afterAll(() => s3?.close());
 
+/** Records the table's and the bucket's calls by the role `as` runs, per role. */
+function perRole(dynamo: unknown) {
+  const calls: Record<string, Recorded[]> = {};
+  let current: string | undefined;
+  const sink = () => {
+    if (!current) return undefined;
+    calls[current] = calls[current] ?? [];
+    return calls[current];
+  };
+  record(dynamo, sink);
+  s3Sink = sink;
+  const as = async <T>(role: string, run: () => Promise<T>) => {
+    current = role;
+    try {
+      return await run();
+    } finally {
+      current = undefined;
+    }
+  };
+  return { calls, as };
+}
+
 describe('AWS calls recorded on the stand-ins stay within each function’s table', () => {
   it('the publish tasks and the reconciler', async () => {
     const db = await createTestStore();
-    const calls: Record<string, Recorded[]> = {};
-    let current: string | undefined;
-    const sink = () => {
-      if (!current) return undefined;
-      calls[current] = calls[current] ?? [];
-      return calls[current];
-    };
-    record(db.client, sink);
-    s3Sink = sink;
+    const { calls, as } = perRole(db.client);
     const snapshot = fixtureSnapshot({ tenantId: 'tnt-rec', slug: 'rec', days: 3 });
     await db.store.tenants.create(snapshot.tenant, snapshot.branding);
     for (const c of snapshot.components) await db.store.components.create(c);
@@ -119,14 +133,6 @@ describe('AWS calls recorded on the stand-ins stay within each function’s tabl
       renderer: renderSite,
       site: { scheme: 'https', platformDomain: 'upstate.page' },
     });
-    const as = async <T>(role: string, run: () => Promise<T>) => {
-      current = role;
-      try {
-        return await run();
-      } finally {
-        current = undefined;
-      }
-    };
     // Two publishes: the first uploads everything, the second replaces and deletes stale files.
     for (let round = 0; round < 2; round++) {
       if (round === 1) {
@@ -221,23 +227,7 @@ describe('AWS calls recorded on the stand-ins stay within each function’s tabl
 describe('AWS calls of the notifier on the stand-ins stay within each function’s table', () => {
   it('collect, page and finish of a run; the reminder check; a permanent bounce', async () => {
     const db = await createTestStore();
-    const calls: Record<string, Recorded[]> = {};
-    let current: string | undefined;
-    const sink = () => {
-      if (!current) return undefined;
-      calls[current] = calls[current] ?? [];
-      return calls[current];
-    };
-    record(db.client, sink);
-    s3Sink = sink;
-    const as = async <T>(role: string, run: () => Promise<T>) => {
-      current = role;
-      try {
-        return await run();
-      } finally {
-        current = undefined;
-      }
-    };
+    const { calls, as } = perRole(db.client);
     // Prepare (unrecorded): a tenant whose page shows a fresh incident, and two confirmed subscribers.
     const tenantId = `tnt-ntf-${newId()}`;
     const now = new Date();

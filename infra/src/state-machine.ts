@@ -1,19 +1,8 @@
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group/index.js';
 import { SfnStateMachine } from '@cdktn/provider-aws/lib/sfn-state-machine/index.js';
+import { logDeliveryActions } from '@upstate/aws';
 import type { Construct } from 'constructs';
 import { serviceRole } from './iam.ts';
-
-/** Step Functions' log delivery API takes no resource ARN: these actions only accept `*`. */
-export const logDeliveryActions = [
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
-  'logs:DescribeLogGroups',
-];
 
 /**
  * A standard state machine with its own role (invoke exactly its task Lambdas, deliver its logs; assumable
@@ -43,7 +32,8 @@ export function loggedStateMachine(
     sourceAccount: props.accountId,
     statements: [
       { actions: ['lambda:InvokeFunction'], resources: props.taskArns },
-      { actions: logDeliveryActions, resources: ['*'] },
+      // Step Functions' log delivery API takes no resource ARN: these actions only accept `*`.
+      { actions: [...logDeliveryActions], resources: ['*'] },
     ],
   });
   return new SfnStateMachine(scope, id, {

@@ -1,3 +1,5 @@
+import { logDeliveryActions } from '@upstate/aws';
+
 /**
  * Every AWS call each notifier function makes (one per Task state of the notify definition, `feedback`
  * for SES events, `remind` on the reminder schedule) and the calls Step Functions makes for the notify
@@ -62,17 +64,6 @@ export const awsCalls = {
       (task) => ({ action: 'lambda:InvokeFunction', resource: `{function:notify-${task}}` }) as const,
     ),
     // Step Functions' log delivery API takes no resource ARN.
-    ...(
-      [
-        'CreateLogDelivery',
-        'GetLogDelivery',
-        'UpdateLogDelivery',
-        'DeleteLogDelivery',
-        'ListLogDeliveries',
-        'PutResourcePolicy',
-        'DescribeResourcePolicies',
-        'DescribeLogGroups',
-      ] as const
-    ).map((action) => ({ action: `logs:${action}`, resource: '*' }) as const),
+    ...logDeliveryActions.map((action) => ({ action, resource: '*' }) as const),
   ],
 } as const;

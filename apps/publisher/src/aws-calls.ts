@@ -1,3 +1,5 @@
+import { logDeliveryActions } from '@upstate/aws';
+
 /**
  * Every AWS call each publisher function makes (one per Task state, the reconciler) and the calls
  * Step Functions makes for the publish state machine, with the resource each acts on; checked by
@@ -65,17 +67,6 @@ export const awsCalls = {
       (task) => ({ action: 'lambda:InvokeFunction', resource: `{function:publish-${task}}` }) as const,
     ),
     // Step Functions' log delivery API takes no resource ARN.
-    ...(
-      [
-        'CreateLogDelivery',
-        'GetLogDelivery',
-        'UpdateLogDelivery',
-        'DeleteLogDelivery',
-        'ListLogDeliveries',
-        'PutResourcePolicy',
-        'DescribeResourcePolicies',
-        'DescribeLogGroups',
-      ] as const
-    ).map((action) => ({ action: `logs:${action}`, resource: '*' }) as const),
+    ...logDeliveryActions.map((action) => ({ action, resource: '*' }) as const),
   ],
 } as const;

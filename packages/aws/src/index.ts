@@ -39,6 +39,7 @@ export {
 export { readSecretString, secretsManagerClient } from './secrets.ts';
 export {
   executionName,
+  logDeliveryActions,
   notifyExecutionName,
   reconcileExecutionName,
   reminderExecutionName,

@@ -34,6 +34,18 @@ export const notifyExecutionName = (tenantId: string, version: number) =>
 export const reminderExecutionName = (tenantId: string, at: Date) =>
   `${tenantId}-r${Math.floor(at.getTime() / 60_000)}`.slice(0, maxNameLength);
 
+/** Step Functions' log delivery API takes no resource ARN: a state machine's role needs these on `*`. */
+export const logDeliveryActions = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+] as const;
+
 /** Starts an execution of a workflow; resolves false when one of that name already exists. */
 export type StartPublish = (tenantId: string, version: number, name: string) => Promise<boolean>;
 

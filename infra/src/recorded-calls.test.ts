@@ -180,7 +180,7 @@ describe('AWS calls recorded on the stand-ins stay within each function’s tabl
     expectWithinTable('checker', calls);
   });
 
-  it('the API and the dashboard’s routes: sign-up, components, incidents, domains, keys', async () => {
+  it('the API and the dashboard’s routes: sign-up, components, incidents, domains, keys, subscribers', async () => {
     const db = await createTestStore();
     const calls: Recorded[] = [];
     record(db.client, () => calls);
@@ -191,6 +191,12 @@ describe('AWS calls recorded on the stand-ins stay within each function’s tabl
       dnsResolver: { resolveTxt: async () => [] },
       log: () => {},
       mailer,
+      // As apps/api/src/lambda.ts configures it on AWS: the subscriber routes are served.
+      subscriptions: {
+        linkSecret: 'link-secret',
+        apiBase: 'https://api.upstate.page',
+        sendConfirmation: async () => {},
+      },
     });
     const json = { 'content-type': 'application/json' };
     // Sign-up is verified by email: the account exists once the emailed link is followed.
@@ -219,6 +225,20 @@ describe('AWS calls recorded on the stand-ins stay within each function’s tabl
     await call('DELETE', '/v1/domains/status.rec.example');
     await call('GET', '/v1/audit-log');
     await call('GET', '/v1/publish');
+    // A reader subscribes on the page; the tenant lists, scopes and removes subscribers.
+    const subscribed = await app.request('/public/pages/rec-api/subscribe', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'email=reader%40example.com',
+    });
+    expect(subscribed.status).toBe(202);
+    const adding = await call('POST', '/v1/subscribers', { channel: 'email', target: 'ops@example.com' });
+    expect(adding.status).toBe(201);
+    const added = (await adding.json()) as { id: string };
+    await call('GET', '/v1/subscribers');
+    await call('GET', '/v1/subscribers/count');
+    await call('PUT', `/v1/subscribers/${added.id}/scope`, { componentIds: null, componentUpdates: true });
+    expect((await call('DELETE', `/v1/subscribers/${added.id}`)).status).toBe(204);
     await call('DELETE', `/v1/components/${component.id}`);
     expectWithinTable('api', calls);
   });

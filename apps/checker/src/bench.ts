@@ -5,10 +5,10 @@
 
 import type { Component, Monitor } from '@upstate/core';
 import { recordingPublishTrigger } from '@upstate/core/testing';
+import { mapPool } from '@upstate/services/pool';
 import { createTestStore } from '@upstate/store/testing';
 import { createChecker } from './checker.ts';
 import { runHttpCheck } from './http-check.ts';
-import { mapPool } from './pool.ts';
 import { startTarget } from './testing.ts';
 import { nodeTransport } from './transport.ts';
 

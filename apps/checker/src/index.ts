@@ -1,4 +1,5 @@
-export { cadenceSeconds } from './cadence.ts';
+export { cadenceSeconds } from '@upstate/core';
+export { defaultMaxCreditMs } from '@upstate/services/uptime/credit-status';
 export {
   type Checker,
   type CheckerDeps,
@@ -10,6 +11,6 @@ export {
 } from './checker.ts';
 export { type CheckOutcome, runHttpCheck } from './http-check.ts';
 export { RefusedTarget, type ResolveHost, refusalReason, vetTarget } from './ssrf.ts';
-export { creditTenantStatusTime, defaultMaxCreditMs } from './status-credit.ts';
+export { creditTenantStatusTime } from './status-credit.ts';
 export { fetchTransport, nodeTransport, type Transport } from './transport.ts';
 export { foldResult, monitorsMayChange, monitorsStatus } from './verdict.ts';

@@ -13,6 +13,7 @@ import { createEdge } from '@upstate/edge';
 import { confirmationEmail, createLocalNotifier, createSenders } from '@upstate/notifier';
 import { createLocalPublisher, type Renderer } from '@upstate/publisher';
 import { ensureTheme, themeNames } from '@upstate/render';
+import { republishAll } from '@upstate/services/page/republish';
 import { createStore, ensureTable, type Store } from '@upstate/store';
 import { createDynamoClient, startDynalite } from '@upstate/store/testing';
 import { claimDataDir, pidFile } from './data-dir.ts';
@@ -325,7 +326,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await step('pages published', async () => {
       // A recompiled theme changes every page of its tenants: republish them all.
       if (themesChanged && !seeded) {
-        for (const tenantId of await store.tenants.listIds()) await store.publish.bumpContentVersion(tenantId);
+        await republishAll({ store });
       }
       await publisher.reconcile();
       await publisher.idle();

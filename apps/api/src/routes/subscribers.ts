@@ -16,6 +16,7 @@ import { setSubscriptionScope } from '@upstate/services/subscribers/set-scope';
 import { subscribe } from '@upstate/services/subscribers/subscribe';
 import type { Env } from '../context.ts';
 import {
+  actorOf,
   errorResponses,
   IdParam,
   jsonBody,
@@ -254,7 +255,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
     async (c) => {
       const p = principal(c, 'admin');
       const id = c.req.valid('param').id;
-      await removeSubscriber(services(), { tenantId: p.tenantId, subscriberId: id });
+      await removeSubscriber(services(), actorOf(c, p), id);
       return c.body(null, 204);
     },
   );

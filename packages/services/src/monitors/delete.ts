@@ -3,7 +3,11 @@ import { audit } from '../audit.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { type Actor, operationIdOf } from '../operation.ts';
 
-/** Deletes a monitor. Writes: delete, then audit (no entry for a delete that did not happen). */
+/**
+ * Deletes a monitor. Writes: delete, then audit (no entry for a delete that did not happen). A stop
+ * after the delete: the audit event is missing until a retry under the same Idempotency-Key
+ * (`actor.resumed`) finds the monitor gone and only audits, once (its id derives from the operation).
+ */
 export async function deleteMonitor(deps: ServiceDeps, actor: Actor, id: string): Promise<void> {
   const operationId = operationIdOf(actor, deps);
   const current = await deps.store.monitors.get(actor.tenantId, id);

@@ -10,6 +10,8 @@ import {
   type PublishTrigger,
   utcDay,
 } from '@upstate/core';
+import type { ResolveHost, TargetPolicy } from '@upstate/egress/ssrf';
+import { fetchTransport, nodeTransport, type Transport } from '@upstate/egress/transport';
 import { type AutomaticStatus, setAutomaticStatuses } from '@upstate/services/components/set-automatic-status';
 import type { ServiceDeps } from '@upstate/services/deps';
 import { applyDueMaintenanceTransitions } from '@upstate/services/maintenance/apply-auto-transitions';
@@ -21,9 +23,7 @@ import { defaultMaxCreditMs } from '@upstate/services/uptime/credit-status';
 import type { Store } from '@upstate/store';
 import { type CheckOutcome, runHttpCheck } from './http-check.ts';
 import { fairPool } from './pool.ts';
-import type { ResolveHost, TargetPolicy } from './ssrf.ts';
 import { statusCreditor } from './status-credit.ts';
-import { fetchTransport, nodeTransport, type Transport } from './transport.ts';
 import { foldResult, monitorsMayChange, monitorsStatus, type RunState, type Verdict } from './verdict.ts';
 
 export type { Log } from '@upstate/core';

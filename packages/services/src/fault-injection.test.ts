@@ -1,4 +1,5 @@
-import { type Author, type Component, type Monitor, newId, type PublishTrigger } from '@upstate/core';
+import { type Author, type Component, newId, type PublishTrigger } from '@upstate/core';
+import { httpMonitorFixture } from '@upstate/core/testing';
 import { type AuditEvent, loadSnapshot, type Store } from '@upstate/store';
 import { createTestStore } from '@upstate/store/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -155,38 +156,8 @@ interface World {
 }
 
 /** A monitor of `componentId`, due now (the checker's fixtures are plain store records). */
-function monitorOf(tenantId: string, componentId: string, id: string): Monitor {
-  const at = now().toISOString();
-  return {
-    id,
-    tenantId,
-    componentId,
-    name: 'Health',
-    config: {
-      kind: 'http',
-      url: 'https://api.example.com/health',
-      method: 'GET',
-      expectedStatus: { min: 200, max: 299 },
-      keyword: null,
-      timeoutMs: 5000,
-      followRedirects: false,
-      headers: {},
-      degradedThresholdMs: 2000,
-    },
-    intervalSeconds: 60,
-    failureThreshold: 1,
-    recoveryThreshold: 1,
-    paused: false,
-    nextRunAt: at,
-    lastResult: null,
-    consecutiveFailures: 0,
-    consecutiveSuccesses: 0,
-    lastHeartbeatAt: null,
-    createdAt: at,
-    updatedAt: at,
-    version: 1,
-  };
-}
+const monitorOf = (tenantId: string, componentId: string, id: string) =>
+  httpMonitorFixture({ id, tenantId, componentId, url: 'https://api.example.com/health', at: now().toISOString() });
 
 /**
  * A tenant with two components (one monitored), an open and a resolved incident, a maintenance, a

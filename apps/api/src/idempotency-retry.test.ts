@@ -1,3 +1,4 @@
+import { httpMonitorFixture } from '@upstate/core/testing';
 import type { Store } from '@upstate/store';
 import { createTestStore } from '@upstate/store/testing';
 import { describe, expect, it } from 'vitest';
@@ -80,21 +81,17 @@ describe('a retry with the same Idempotency-Key after a failure', () => {
   );
 });
 
-const httpMonitor = (componentId: string) => ({
-  componentId,
-  name: 'API health',
-  config: {
-    kind: 'http',
+/** The create body of an HTTP monitor of `componentId` (the check of core's fixture). */
+const httpMonitor = (componentId: string) => {
+  const fixture = httpMonitorFixture({
+    id: 'm',
+    tenantId: 't',
+    componentId,
     url: 'https://api.example.com/health',
-    method: 'GET',
-    expectedStatus: { min: 200, max: 299 },
-    keyword: null,
-    timeoutMs: 5000,
-    followRedirects: false,
-    headers: {},
-    degradedThresholdMs: 2000,
-  },
-});
+    at: '',
+  });
+  return { componentId, name: 'API health', config: fixture.config };
+};
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 type Tenant = Awaited<ReturnType<TestApp['signup']>>;

@@ -35,7 +35,8 @@ import { creditStatusTime } from './uptime/credit-status.ts';
 // once ("transient": the use case sees the error and carries on cleaning up) or from then on
 // ("crash": the process is gone). Then (a) the reconciler alone brings the public snapshot in line
 // with the store, (c) no audit event describes a change that is not stored, and (b) a retry under
-// the same operation id (one Idempotency-Key) leaves exactly one entry.
+// the same operation id (one Idempotency-Key) leaves exactly one entry. A delete that happened is
+// audited once by the reconciler alone, before any retry.
 
 let clock = Date.parse('2026-12-01T10:00:00.000Z');
 const now = () => new Date(clock);
@@ -462,6 +463,15 @@ describe('a write that fails at any point is never lost, doubled or misreported'
           // Assess (a): the reconciler alone brings the page in line with the store
           await reconcile();
           expect(published.get(w.tenantId), `${where}: page after reconcile`).toEqual(await view(w.tenantId));
+
+          // Assess: a delete that happened is audited once even before any retry; one that did not, never
+          if (c.audited) {
+            const done = (await c.entries(w, operationId)) === 1;
+            const audited = (await store.audit.list(w.tenantId, { limit: 100 })).items.filter(
+              (e) => e.action === c.audited,
+            );
+            expect(audited.length, `${where}: ${c.audited} after reconcile, no retry`).toBe(done ? 1 : 0);
+          }
 
           // Act: the client retries under the same Idempotency-Key (same operation id)
           await c.run(deps, { ...actor, resumed: true }, w);

@@ -92,6 +92,12 @@ export function createApp(deps: AppDeps) {
     publishTrigger,
     dnsResolver: deps.dnsResolver,
     domainProvisioner: deps.domainProvisioner ?? noopDomainProvisioner,
+    siteTakedown: deps.siteTakedown ?? {
+      // Loud, never silent: the deletion stays queued (and invisible) until a deployment can take pages down.
+      async takeDown() {
+        throw new Error('no site takedown configured (SITE_BUCKET)');
+      },
+    },
     now,
     config,
     log,

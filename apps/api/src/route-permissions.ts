@@ -33,6 +33,7 @@ export const routePermissions: Record<string, Permission | 'person' | 'public'> 
   'DELETE /v1/api-keys/{id}': 'admin',
   'GET /v1/tenant': 'read',
   'PATCH /v1/tenant': 'admin',
+  'DELETE /v1/tenant': 'owner',
   'GET /v1/components': 'read',
   'POST /v1/components': 'components',
   'GET /v1/components/{id}': 'read',

@@ -20,8 +20,11 @@ import {
 
 export interface User {
   id: string;
-  /** The tenant the account was created with (accounts made before teams belong to it as owner). */
-  tenantId: string;
+  /**
+   * The tenant the account was created with (accounts made before teams belong to it as owner).
+   * Absent once that tenant was deleted and the account belongs to no other: a login with no team.
+   */
+  tenantId?: string;
   email: string;
   passwordHash: string;
   createdAt: string;
@@ -79,6 +82,8 @@ export interface Team {
   /** Kept in the same item as the roles so "never remove the last owner" is one conditional write. */
   ownerCount: number;
   requireTwoFactor: boolean;
+  /** Set when the tenant's deletion starts: no member acts from then on. */
+  deletingAt?: string;
 }
 
 export type TokenPurpose = 'verify' | 'reset' | 'invite';

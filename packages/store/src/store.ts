@@ -19,6 +19,7 @@ import {
   subscribersRepo,
   suppressionsRepo,
 } from './subscribers.ts';
+import { tenantDeletionRepo } from './tenant-deletion.ts';
 import { tenantsRepo } from './tenants.ts';
 
 export interface StoreOptions {
@@ -49,6 +50,7 @@ export function createStore(options: StoreOptions) {
   return {
     db,
     tenants: tenantsRepo(db),
+    tenantDeletion: tenantDeletionRepo(db),
     publish: publishStateRepo(db),
     users: usersRepo(db),
     sessions: sessionsRepo(db),

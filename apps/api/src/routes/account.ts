@@ -23,12 +23,22 @@ import { signUp } from '@upstate/services/account/sign-up';
 import { startSession } from '@upstate/services/account/start-session';
 import { switchTenant } from '@upstate/services/account/switch-tenant';
 import { verifyEmail } from '@upstate/services/account/verify-email';
+import { deleteTenant } from '@upstate/services/tenant/delete';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { newApiKey, sessionCookie, sessionTtlSeconds } from '../auth.ts';
 import type { Env, Principal } from '../context.ts';
 import { provisionOrQueue } from '../provisioning.ts';
-import { errorResponses, IdParam, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
+import {
+  actorOf,
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  principal,
+  type RouteDeps,
+  security,
+} from './shared.ts';
 
 export const Email = z.email().max(254).toLowerCase().openapi({ example: 'ops@example.com' });
 export const Password = z
@@ -632,6 +642,50 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       await deps.audit(p, 'tenant.updated', { type: 'tenant', id: p.tenantId }, { fields: Object.keys(input) });
       await deps.pageChanged(p.tenantId);
       return c.json(tenantView(updated), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/tenant',
+      tags: ['Tenant'],
+      summary: 'Delete the tenant: its page, domains, data and slug (owners only; type the page address to confirm)',
+      description:
+        'Marks the tenant deleted at once (its page stops routing, every member and key is refused), then takes the page off the CDN, releases its custom domains, removes every item it holds (subscriber addresses included) and frees the page address. `deleted` when all of it is done; `deleting` when a step failed and the reconciler finishes it. Members keep their accounts; one whose only tenant this was keeps a login with no team (sign-in answers 403 `no_team`; an invite still joins a team). Repeating it after the first call is refused like any request of a deleted tenant.',
+      security,
+      request: {
+        query: z.object({
+          confirm: z
+            .string()
+            .min(1)
+            .max(64)
+            .openapi({ example: 'acme', description: 'The page address (slug), typed to confirm' }),
+        }),
+      },
+      responses: {
+        202: jsonResponse(
+          z
+            .object({ status: z.enum(['deleted', 'deleting']).openapi({ example: 'deleted' }) })
+            .openapi('TenantDeleted'),
+          'Deleted, or under way',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const p = principal(c, 'owner');
+      const result = await deleteTenant(
+        {
+          ...deps.services,
+          siteTakedown: deps.siteTakedown,
+          domainProvisioner: deps.domainProvisioner,
+          platformDomain: deps.config.platformDomain,
+        },
+        { actor: actorOf(c, p), confirm: c.req.valid('query').confirm },
+      );
+      if (p.via === 'session') deleteCookie(c, sessionCookie, { path: '/', secure: deps.config.cookieSecure });
+      return c.json(result, 202);
     },
   );
 }

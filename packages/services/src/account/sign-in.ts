@@ -92,6 +92,11 @@ export async function signIn(deps: AccountDeps, input: SignInInput) {
   if (needsRehash(user.passwordHash))
     await deps.store.users.upgradePassword(email, user.passwordHash, await hashPassword(input.password));
   const tenantId = await homeTenant(deps, user);
+  // The account outlived its only tenant (deleted): the login stays, for invites to come.
+  if (!tenantId)
+    throw new AppError('no_team', 'Your account belongs to no team any more: accept an invite to join one', {
+      field: 'email',
+    });
   const session = await startSession(deps, user, tenantId, {
     twoFactor: Boolean(user.totpSecret),
     userAgent: input.userAgent,
@@ -100,12 +105,12 @@ export async function signIn(deps: AccountDeps, input: SignInInput) {
 }
 
 /** The tenant a session opens on: the sign-up tenant while the person is still in it, else their first. */
-async function homeTenant(deps: AccountDeps, user: User): Promise<string> {
+async function homeTenant(deps: AccountDeps, user: User): Promise<string | undefined> {
   const tenants = await deps.store.users.listMemberships(user.email);
-  if (tenants.length === 0 || tenants.includes(user.tenantId)) return user.tenantId;
+  if (user.tenantId && (tenants.length === 0 || tenants.includes(user.tenantId))) return user.tenantId;
   for (const tenantId of tenants) {
     const team = await deps.store.teams.get(tenantId);
-    if (team?.members[user.id]) return tenantId;
+    if (team?.members[user.id] && !team.deletingAt) return tenantId;
   }
   return user.tenantId;
 }
@@ -118,6 +123,8 @@ export async function roleIn(
 ): Promise<{ role: Role; requireTwoFactor: boolean } | undefined> {
   const team = await deps.store.teams.get(tenantId);
   if (team) {
+    // A tenant being deleted has no members that may act (`tenant/delete.ts`).
+    if (team.deletingAt) return undefined;
     const member = team.members[user.id];
     return member ? { role: member.role, requireTwoFactor: team.requireTwoFactor } : undefined;
   }

@@ -59,6 +59,7 @@ export type Section = (typeof nav)[number][0];
 /** Fixed notices shown after a redirect; the query names one, so no text is ever reflected. */
 export const notices: Record<string, string> = {
   'signed-out': 'You are signed out.',
+  'page-deleted': 'The status page is deleted and you are signed out. Your login stays, for other teams and invites.',
   'component-created': 'Component added.',
   'component-saved': 'Component saved.',
   'component-deleted': 'Component deleted.',

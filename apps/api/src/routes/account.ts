@@ -1,15 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import {
-  ApiKeyScope,
-  AppError,
-  Branding,
-  checkBrandColor,
-  Name,
-  newId,
-  Role,
-  TenantSlug,
-  TimeZone,
-} from '@upstate/core';
+import { ApiKeyScope, AppError, Branding, Name, Role, TenantSlug, TimeZone } from '@upstate/core';
 import { changePassword } from '@upstate/services/account/change-password';
 import type { AccountDeps } from '@upstate/services/account/deps';
 import { disableTwoFactor } from '@upstate/services/account/disable-two-factor';
@@ -23,7 +13,11 @@ import { signUp } from '@upstate/services/account/sign-up';
 import { startSession } from '@upstate/services/account/start-session';
 import { switchTenant } from '@upstate/services/account/switch-tenant';
 import { verifyEmail } from '@upstate/services/account/verify-email';
+import { createApiKey } from '@upstate/services/api-keys/create';
+import { revokeApiKey } from '@upstate/services/api-keys/revoke';
+import { pageChanged } from '@upstate/services/page/changed';
 import { deleteTenant } from '@upstate/services/tenant/delete';
+import { updateTenantSettings } from '@upstate/services/tenant/update-settings';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { newApiKey, sessionCookie, sessionTtlSeconds } from '../auth.ts';
@@ -130,7 +124,7 @@ export function setSessionCookie(c: Context<Env>, deps: RouteDeps, value: string
 }
 
 export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
-  const { store, now } = deps;
+  const { store } = deps;
   const account = accountDeps(deps);
   const pageUrl = (slug: string) => `${deps.config.pageScheme}://${slug}.${deps.config.platformDomain}`;
   const tenantView = (r: Awaited<ReturnType<typeof store.tenants.require>>) => ({
@@ -184,7 +178,7 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       await provisionOrQueue(deps, tenantId, `${tenant.tenant.slug}.${deps.config.platformDomain}`).catch((e) =>
         deps.log('page domain queued', { tenantId, error: String(e) }),
       );
-      await deps.pageChanged(tenant.tenant.id);
+      await pageChanged(deps.services, tenant.tenant.id);
       const session = await startSession(account, verified.user, tenant.tenant.id, {
         userAgent: c.req.header('user-agent'),
       });
@@ -545,16 +539,7 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       const p = principal(c, 'admin');
       const input = c.req.valid('json');
       const secret = newApiKey();
-      const key = await store.apiKeys.create({
-        id: newId(),
-        tenantId: p.tenantId,
-        name: input.name,
-        scopes: [...new Set(input.scopes)],
-        prefix: secret.prefix,
-        hash: secret.hash,
-        createdAt: now().toISOString(),
-      });
-      await deps.audit(p, 'api_key.created', { type: 'api_key', id: key.id }, { name: key.name, scopes: key.scopes });
+      const key = await createApiKey(deps.services, actorOf(c, p), input, secret);
       const { hash, tenantId, ...view } = key;
       return c.json({ ...view, key: secret.key }, 201);
     },
@@ -573,8 +558,7 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     async (c) => {
       const p = principal(c, 'admin');
       const { id } = c.req.valid('param');
-      await store.apiKeys.revoke(p.tenantId, id);
-      await deps.audit(p, 'api_key.revoked', { type: 'api_key', id });
+      await revokeApiKey(deps.services, actorOf(c, p), id);
       return c.body(null, 204);
     },
   );
@@ -621,26 +605,8 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'admin');
-      const input = c.req.valid('json');
-      const current = await store.tenants.require(p.tenantId);
-      const branding = { ...current.branding, ...input.branding };
-      if (input.branding?.brandColor) {
-        const check = checkBrandColor(input.branding.brandColor);
-        if (!check.ok) {
-          if (!input.acceptAdjustedColor) {
-            throw new AppError('validation_failed', check.message ?? 'Insufficient contrast', {
-              field: 'branding.brandColor',
-            });
-          }
-          branding.brandColor = check.suggestion ?? branding.brandColor;
-        }
-      }
-      const updated = await store.tenants.update(p.tenantId, input.version ?? current.version, {
-        tenant: { name: input.name ?? current.tenant.name, timezone: input.timezone ?? current.tenant.timezone },
-        branding,
-      });
-      await deps.audit(p, 'tenant.updated', { type: 'tenant', id: p.tenantId }, { fields: Object.keys(input) });
-      await deps.pageChanged(p.tenantId);
+      const { version, ...input } = c.req.valid('json');
+      const updated = await updateTenantSettings(deps.services, actorOf(c, p), input, version);
       return c.json(tenantView(updated), 200);
     },
   );

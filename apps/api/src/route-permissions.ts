@@ -89,6 +89,7 @@ export const routePermissions: Record<string, Permission | 'person' | 'public'> 
   'GET /v1/imports/{id}': 'read',
   'GET /v1/team': 'read',
   'PATCH /v1/team': 'owner',
+  'POST /v1/team/ownership': 'owner',
   'PATCH /v1/team/members/{id}': 'team',
   'DELETE /v1/team/members/{id}': 'team',
   'GET /v1/team/invites': 'team',

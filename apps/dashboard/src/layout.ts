@@ -94,6 +94,7 @@ export const notices: Record<string, string> = {
   'invite-resent': 'Invite re-sent with a new link; the old link no longer works.',
   'invite-revoked': 'Invite revoked.',
   'role-changed': 'Role changed.',
+  'ownership-transferred': 'Ownership handed over. You are an admin of this page now.',
   'member-removed': 'Member removed. They are signed out of this team.',
   'two-factor-rule': 'Two-factor rule saved.',
 };

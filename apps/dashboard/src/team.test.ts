@@ -103,4 +103,33 @@ describe('team pages', () => {
     expect(settings.html).toContain('This team requires two-factor sign-in');
     expect(settings.html).toContain('Set up two-factor');
   });
+
+  it('lets an owner hand over ownership from the Team page, after which they are an admin', async () => {
+    const { b, tenant } = await ownerOf(h.uniqueSlug('handover'));
+    const member = await h.addMember(tenant, 'editor');
+    const admin = as((await h.addMember(tenant, 'admin')).cookie);
+    // Admins see no hand-over control; the owner does, listing only members who are not owners.
+    expect((await admin.get('/dashboard/team')).html).not.toContain('Hand over ownership');
+    const page = await b.get('/dashboard/team');
+    expect(page.html).toContain('Hand over ownership');
+    const userId = /<option value="([0-9A-Z]{26})">([^<]+) \(editor\)<\/option>/.exec(page.html);
+    expect(userId?.[2]).toBe(member.email);
+    const done = await b.post('/dashboard/team/ownership', { userId: userId?.[1] ?? '' });
+    expect(done.location).toContain('notice=ownership-transferred');
+    const after = await b.get(done.location ?? '');
+    expect(after.html).toContain('Ownership handed over');
+    expect(after.html).not.toContain('Hand over ownership');
+    const team = await h.store.teams.get(tenant.tenantId);
+    expect(
+      Object.values(team?.members ?? {})
+        .map((m) => [m.email, m.role])
+        .sort(),
+    ).toEqual(
+      [
+        [`${tenant.slug}@example.com`, 'admin'],
+        [member.email, 'owner'],
+        [expect.any(String), 'admin'],
+      ].sort(),
+    );
+  });
 });

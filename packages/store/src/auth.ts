@@ -526,6 +526,25 @@ export function teamsRepo(db: Db) {
         'role',
       );
     },
+    /**
+     * Hands ownership from one owner to a member: the member becomes owner and the owner admin, in one
+     * write conditional on both roles as read, so of racing transfers exactly one lands and the
+     * owner count never moves.
+     */
+    async transferOwnership(tenantId: string, fromUserId: string, toUserId: string, toRole: Role): Promise<void> {
+      await send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: teamKey(tenantId),
+          UpdateExpression: 'SET members.#from.#role = :admin, members.#to.#role = :owner',
+          ConditionExpression: 'members.#from.#role = :owner AND members.#to.#role = :toRole',
+          ExpressionAttributeNames: { '#from': fromUserId, '#to': toUserId, '#role': 'role' },
+          ExpressionAttributeValues: { ':admin': 'admin', ':owner': 'owner', ':toRole': toRole },
+        }),
+        'Ownership changed meanwhile; reload',
+        'userId',
+      );
+    },
     async removeMember(tenantId: string, userId: string, role: Role): Promise<void> {
       await send(
         new UpdateCommand({

@@ -8,6 +8,7 @@ import { removeMember } from '@upstate/services/team/remove-member';
 import { requireTwoFactor } from '@upstate/services/team/require-two-factor';
 import { resendInvite } from '@upstate/services/team/resend-invite';
 import { revokeInvite } from '@upstate/services/team/revoke-invite';
+import { transferOwnership } from '@upstate/services/team/transfer-ownership';
 import type { Invite } from '@upstate/store';
 import type { Env, Principal } from '../context.ts';
 import { accountDeps, Email, setSessionCookie } from './account.ts';
@@ -107,6 +108,30 @@ export function teamRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
         role: c.req.valid('json').role,
       });
       return c.json(member, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/team/ownership',
+      tags: ['Team'],
+      summary: 'Hand ownership to another member: they become owner, you become admin (owners only)',
+      description:
+        'One conditional write: of two transfers at once exactly one lands, the other is 409 on `userId`. The target must be a member who is not an owner yet.',
+      security,
+      request: {
+        body: jsonBody(
+          z
+            .strictObject({ userId: z.string().min(1).max(64).openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }) })
+            .openapi('OwnershipTransfer'),
+        ),
+      },
+      responses: { 200: jsonResponse(MemberView, 'The new owner'), ...errorResponses },
+    }),
+    async (c) => {
+      const p = principal(c, 'owner');
+      return c.json(await transferOwnership(account, actor(p), { userId: c.req.valid('json').userId }), 200);
     },
   );
 

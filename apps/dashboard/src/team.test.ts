@@ -132,4 +132,31 @@ describe('team pages', () => {
       ].sort(),
     );
   });
+
+  it('filters the audit log by API key as well as by member, for admins and viewers alike', async () => {
+    const { b, tenant } = await ownerOf(h.uniqueSlug('audit-keys'));
+    const headers = { 'content-type': 'application/json', cookie: tenant.cookie, 'x-csrf-token': tenant.csrfToken };
+    const created = await h.api.request('/v1/api-keys', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'deploy-bot', scopes: ['components'] }),
+    });
+    const key = (await created.json()) as { id: string; key: string };
+    await h.api.request('/v1/components', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key.key}` },
+      body: JSON.stringify({ name: 'Made by the bot' }),
+    });
+    const page = await b.get('/dashboard/audit');
+    expect(page.html).toMatch(
+      new RegExp(`<optgroup label="API keys">.*<option value="${key.id}">deploy-bot \\(up_live_`),
+    );
+    const filtered = await b.get(`/dashboard/audit?author=${key.id}`);
+    expect(filtered.html).toContain('component.created');
+    expect(filtered.html).not.toContain('api_key.created');
+    // A viewer cannot list keys, yet the keys named by the entries they read are offered.
+    const viewer = as((await h.addMember(tenant, 'viewer')).cookie);
+    const seen = await viewer.get('/dashboard/audit');
+    expect(seen.html).toContain(`<option value="${key.id}">deploy-bot</option>`);
+  });
 });

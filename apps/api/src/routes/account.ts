@@ -40,7 +40,8 @@ export const Password = z
   .min(10, 'must be at least 10 characters')
   .max(200)
   .openapi({ example: 'correct horse battery staple' });
-const Token = z.string().min(20).max(200);
+const Token = z.string().min(20).max(200).openapi({ example: 'Qm9vdHN0cmFwLXRva2VuLWV4YW1wbGUtMTIzNDU2' });
+const Code = (example: string) => z.string().trim().openapi({ example });
 
 const SignupInput = z
   .strictObject({
@@ -207,7 +208,7 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
           z.strictObject({
             email: Email,
             password: z.string().min(1).max(200).openapi({ example: 'correct horse battery staple' }),
-            code: z.string().trim().max(20).optional(),
+            code: Code('492039').max(20).optional(),
           }),
         ),
       },
@@ -276,7 +277,11 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       tags: ['Account'],
       summary: 'Switch the session to another tenant you are a member of',
       security,
-      request: { body: jsonBody(z.strictObject({ tenantId: z.string().min(1).max(64) })) },
+      request: {
+        body: jsonBody(
+          z.strictObject({ tenantId: z.string().min(1).max(64).openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }) }),
+        ),
+      },
       responses: { 200: jsonResponse(SessionView, 'Switched'), ...errorResponses },
     }),
     async (c) => {
@@ -303,11 +308,17 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
         200: jsonResponse(
           z
             .object({
-              userId: z.string(),
-              email: z.string(),
+              userId: z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
+              email: z.string().openapi({ example: 'ops@example.com' }),
               twoFactor: z.boolean(),
               tenants: z.array(
-                z.object({ id: z.string(), name: z.string(), slug: z.string(), role: Role, current: z.boolean() }),
+                z.object({
+                  id: z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
+                  name: z.string().openapi({ example: 'Acme Cloud' }),
+                  slug: z.string().openapi({ example: 'acme' }),
+                  role: Role,
+                  current: z.boolean(),
+                }),
               ),
             })
             .openapi('Account'),
@@ -338,7 +349,15 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
   );
 
   const SessionItem = z
-    .object({ id: z.string(), createdAt: z.string(), userAgent: z.string().nullable(), current: z.boolean() })
+    .object({
+      id: z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
+      createdAt: z.string().openapi({ example: '2026-03-14T09:26:53.000Z' }),
+      userAgent: z
+        .string()
+        .nullable()
+        .openapi({ example: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) Firefox/125.0' }),
+      current: z.boolean(),
+    })
     .openapi('SessionItem');
   app.openapi(
     createRoute({
@@ -391,7 +410,14 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       tags: ['Account'],
       summary: 'Change your password (signs out your other sessions)',
       security,
-      request: { body: jsonBody(z.strictObject({ current: z.string().min(1).max(200), password: Password })) },
+      request: {
+        body: jsonBody(
+          z.strictObject({
+            current: z.string().min(1).max(200).openapi({ example: 'my old passphrase 1' }),
+            password: Password,
+          }),
+        ),
+      },
       responses: { 204: { description: 'Changed' }, ...errorResponses },
     }),
     async (c) => {
@@ -415,7 +441,16 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       summary: 'Start two-factor set-up: a TOTP secret (RFC 6238) to add to an authenticator app',
       security,
       responses: {
-        200: jsonResponse(z.object({ secret: z.string(), otpauthUri: z.string() }), 'The pending secret'),
+        200: jsonResponse(
+          z.object({
+            secret: z.string().openapi({ example: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }),
+            otpauthUri: z.string().openapi({
+              example:
+                'otpauth://totp/Upstate:ops%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Upstate',
+            }),
+          }),
+          'The pending secret',
+        ),
         ...errorResponses,
       },
     }),
@@ -432,9 +467,12 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       tags: ['Account'],
       summary: 'Confirm a code from the pending secret; returns ten single-use recovery codes (shown once)',
       security,
-      request: { body: jsonBody(z.strictObject({ code: z.string().trim().min(6).max(10) })) },
+      request: { body: jsonBody(z.strictObject({ code: Code('492039').min(6).max(10) })) },
       responses: {
-        200: jsonResponse(z.object({ recoveryCodes: z.array(z.string()) }), 'Two-factor is on'),
+        200: jsonResponse(
+          z.object({ recoveryCodes: z.array(z.string().openapi({ example: 'k3f9-2m7q' })) }),
+          'Two-factor is on',
+        ),
         ...errorResponses,
       },
     }),
@@ -456,7 +494,11 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       tags: ['Account'],
       summary: 'Turn two-factor off (needs your password; refused while a team of yours requires it)',
       security,
-      request: { body: jsonBody(z.strictObject({ password: z.string().min(1).max(200) })) },
+      request: {
+        body: jsonBody(
+          z.strictObject({ password: z.string().min(1).max(200).openapi({ example: 'correct horse battery staple' }) }),
+        ),
+      },
       responses: { 204: { description: 'Off' }, ...errorResponses },
     }),
     async (c) => {

@@ -14,21 +14,22 @@ import type { Env, Principal } from '../context.ts';
 import { accountDeps, Email, setSessionCookie } from './account.ts';
 import { errorResponses, IdParam, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
-const MemberView = z
-  .object({ userId: z.string(), email: z.string(), role: Role, addedAt: z.string() })
-  .openapi('Member');
+const Id = z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' });
+const When = z.string().openapi({ example: '2026-03-14T09:26:53.000Z' });
+const Address = z.string().openapi({ example: 'sam@acme.example' });
+const MemberView = z.object({ userId: Id, email: Address, role: Role, addedAt: When }).openapi('Member');
 const InviteView = z
   .object({
-    id: z.string(),
-    email: z.string(),
+    id: Id,
+    email: Address,
     role: Role,
-    invitedBy: z.string(),
-    createdAt: z.string(),
-    expiresAt: z.string(),
+    invitedBy: z.string().openapi({ example: 'ops@acme.example' }),
+    createdAt: When,
+    expiresAt: z.string().openapi({ example: '2026-03-21T09:26:53.000Z' }),
     status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
   })
   .openapi('Invite');
-const Token = z.string().min(20).max(200);
+const Token = z.string().min(20).max(200).openapi({ example: 'Qm9vdHN0cmFwLXRva2VuLWV4YW1wbGUtMTIzNDU2' });
 
 const actor = (p: Principal): Actor => ({
   tenantId: p.tenantId,
@@ -225,7 +226,12 @@ export function teamRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       request: { body: jsonBody(z.strictObject({ token: Token })) },
       responses: {
         200: jsonResponse(
-          z.object({ email: z.string(), role: Role, tenantName: z.string(), hasAccount: z.boolean() }),
+          z.object({
+            email: Address,
+            role: Role,
+            tenantName: z.string().openapi({ example: 'Acme Cloud' }),
+            hasAccount: z.boolean(),
+          }),
           'The invite',
         ),
         ...errorResponses,
@@ -255,19 +261,25 @@ export function teamRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
         body: jsonBody(
           z.strictObject({
             token: Token,
-            password: z.string().min(1).max(200),
+            password: z.string().min(1).max(200).openapi({ example: 'correct horse battery staple' }),
             code: z
               .string()
               .trim()
               .max(20)
               .optional()
-              .describe('Two-factor code, for an existing account that has it on'),
+              .describe('Two-factor code, for an existing account that has it on')
+              .openapi({ example: '492039' }),
           }),
         ),
       },
       responses: {
         200: jsonResponse(
-          z.object({ tenantId: z.string(), email: z.string(), csrfToken: z.string(), role: Role }),
+          z.object({
+            tenantId: Id,
+            email: Address,
+            csrfToken: z.string().openapi({ example: 'b4c1e0f29a7d4e6c8f3a1b2c3d4e5f60' }),
+            role: Role,
+          }),
           'Joined',
         ),
         ...errorResponses,

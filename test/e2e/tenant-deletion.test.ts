@@ -1,7 +1,7 @@
 import { readObject } from '@upstate/aws';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpGet, launchChromium, poll, startTestPlatform, type TestPlatform } from './support.ts';
+import { httpGet, launchChromium, poll, signUpInDashboard, startTestPlatform, type TestPlatform } from './support.ts';
 
 // Issue 16, tenant deletion on the started platform: the real publisher puts the page on s3rver, the
 // edge serves it; after the owner deletes the tenant from the dashboard, the edge answers 404, the
@@ -21,29 +21,8 @@ afterAll(async () => {
 });
 
 const dashboard = (path = '') => `http://localhost:${t.ports.api}/dashboard${path}`;
-const mailedLink = (to: string, path: string) =>
-  poll(async () => {
-    for (const m of [...(await t.platform.mail.messages())].reverse()) {
-      const link = m.to.includes(to)
-        ? new RegExp(`https?://\\S+/dashboard${path}\\?token=[\\w-]+`).exec(m.text)?.[0]
-        : undefined;
-      if (link) return link;
-    }
-    return undefined;
-  }, `a ${path} link mailed to ${to}`);
-
-async function signUp(page: Page, slug: string, email: string) {
-  await page.goto(dashboard('/signup'));
-  await page.getByLabel('Company name').fill('Short Lived Co');
-  await page.getByLabel('Page address').fill(slug);
-  await page.getByLabel('Work email').fill(email);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-  await page.goto(await mailedLink(email, '/verify'));
-  await page.getByRole('button', { name: 'Confirm and create my page' }).click();
-  await page.getByRole('heading', { name: 'Your page is live' }).waitFor();
-}
+const signUp = (page: Page, slug: string, email: string) =>
+  signUpInDashboard(t, page, { slug, email, name: 'Short Lived Co' });
 
 const stored = async (key: string) => (await readObject(t.platform.s3.client, t.platform.s3.bucket, key)) !== null;
 const pageStatus = async (slug: string) => (await httpGet(t.ports.edge, `${slug}.localhost`, '/')).status;

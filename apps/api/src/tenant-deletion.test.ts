@@ -198,6 +198,40 @@ describe('DELETE /v1/tenant', () => {
     expect((await json(ownerIn)).error).toMatchObject({ code: 'no_team', field: 'email' });
   });
 
+  it('waits for a running publish: nothing is taken down while it holds the lease, the reconciler finishes after', async () => {
+    // Prepare: a tenant whose publish is mid-run
+    const { owner } = await populated('publishing');
+    expect(await t.store.publish.acquireLease(owner.tenantId, 'publish-run-1', 60_000)).toBe(true);
+
+    // Act
+    const res = await t.call(null, 'DELETE', '/v1/tenant?confirm=publishing', undefined, session(owner));
+
+    // Assess: under way, invisible, refused, but the objects are still there for the running publish
+    expect(await json(res)).toEqual({ status: 'deleting' });
+    expect(await t.store.tenants.getBySlug('publishing')).toBeUndefined();
+    await expectStatus(t.call(owner, 'GET', '/v1/tenant'), 401);
+    expect(await objects(`sites/${owner.tenantId}/`)).toHaveLength(2);
+    expect(cdn.commandCalls(CreateInvalidationForDistributionTenantCommand)).toHaveLength(0);
+    // The run ends; the reconciler's next pass finishes the deletion
+    expect(await t.store.publish.releaseLease(owner.tenantId, 'publish-run-1')).toBe(true);
+    const finished = await resumeTenantDeletions({
+      store: t.store,
+      publishTrigger: t.publishTrigger,
+      now: () => new Date(),
+      log: () => {},
+      siteTakedown: createSiteTakedown({
+        s3: s3.client,
+        bucket: s3.bucket,
+        invalidator: createTenantCdnInvalidator({ client: cloudFront, distributionId: 'EDIST' }),
+      }),
+      domainProvisioner: provisioner,
+      platformDomain: 'localhost:8080',
+    });
+    expect(finished).toBe(1);
+    expect(mentioning(await scan(t.store), owner.tenantId)).toEqual([]);
+    expect(await objects(`sites/${owner.tenantId}/`)).toEqual([]);
+  });
+
   it('is finished by a retry after a crash at any of its writes, and a crashed deletion never serves', async () => {
     let crashes = 0;
     for (let n = 1; ; n++) {

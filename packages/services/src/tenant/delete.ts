@@ -13,7 +13,8 @@ import type { Actor } from '../operation.ts';
 //      (`resumeTenantDeletions`) finishes by running this whole sequence again.
 //  (2) the team item is marked: every member's session is refused from this write on.
 //  (3) the API keys are deleted: no key acts any more.
-//  (4) the page is taken down: the site bucket's objects of the tenant, then the CDN's cache.
+//  (4) the page is taken down: the site bucket's objects of the tenant, then the CDN's cache; not while
+//      a publish holds the tenant's lease (it could upload after the takedown): the retry waits it out.
 //  (5) custom domains are released (ownership and claims, then the CDN alias) so another tenant can
 //      claim them; the page subdomain's alias and any queued provisioning of it go too.
 //  (6) every other item (sessions of members on this tenant, then everything found through another
@@ -73,6 +74,11 @@ export async function finishTenantDeletion(deps: DeleteTenantDeps, tenantId: str
   await store.tenantDeletion.markTeam(tenantId);
   await store.tenantDeletion.deleteItems(await store.tenantDeletion.apiKeyItems(tenantId));
 
+  // A publish that rendered before the mark could still upload after the takedown: wait for its lease
+  // (the next run of this finds no tenant to render, so none starts after it).
+  const { lease } = await store.publish.get(tenantId);
+  if (lease && Date.parse(lease.expiresAt) > deps.now().getTime())
+    throw new AppError('conflict', 'A publish of this page is still running; the deletion finishes after it');
   const pageHost = `${slug}.${deps.platformDomain}`;
   const domains = await store.domains.list(tenantId);
   await deps.siteTakedown.takeDown(tenantId, [

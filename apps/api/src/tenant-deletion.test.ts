@@ -196,6 +196,16 @@ describe('DELETE /v1/tenant', () => {
     const ownerIn = await signIn('doomed@example.com', 'correct horse battery');
     expect(ownerIn.status).toBe(403);
     expect((await json(ownerIn)).error).toMatchObject({ code: 'no_team', field: 'email' });
+    // An invite still adds a team to that login, with its password
+    await expectStatus(t.call(other, 'POST', '/v1/team/invites', { email: 'doomed@example.com', role: 'viewer' }), 201);
+    const accepted = await t.call(null, 'POST', '/v1/invites/accept', {
+      token: t.mailer.linkTo('doomed@example.com', '/invite'),
+      password: 'correct horse battery',
+    });
+    expect(await expectStatus(accepted, 200)).toMatchObject({ tenantId: other.tenantId, role: 'viewer' });
+    expect(await expectStatus(signIn('doomed@example.com', 'correct horse battery'), 200)).toMatchObject({
+      tenantId: other.tenantId,
+    });
   });
 
   it('waits for a running publish: nothing is taken down while it holds the lease, the reconciler finishes after', async () => {

@@ -9,10 +9,11 @@ import type { Actor } from '../operation.ts';
 // Writes, in order, each idempotent:
 //  (1) the tenant item is marked `deletingAt` and moves from the tenant directory to the DELETING
 //      queue. From here `tenants.get` and `getBySlug` answer "no such tenant": the edge stops routing
-//      the slug, publishes stop, the API 404s. A crash after (1) leaves a tenant the reconciler
-//      (`resumeTenantDeletions`) finishes by running this whole sequence again.
-//  (2) the team item is marked: every member's session is refused from this write on.
-//  (3) the API keys are deleted: no key acts any more.
+//      the slug, publishes stop, and authentication (which reads the tenant) refuses every key and
+//      session of it. A crash after (1) leaves a tenant the reconciler (`resumeTenantDeletions`)
+//      finishes by running this whole sequence again.
+//  (2) the team item is marked: sign-in and the tenant switcher no longer open it.
+//  (3) the API keys (and their idempotency records) are deleted.
 //  (4) the page is taken down: the site bucket's objects of the tenant, then the CDN's cache; not while
 //      a publish holds the tenant's lease (it could upload after the takedown): the retry waits it out.
 //  (5) custom domains are released (ownership and claims, then the CDN alias) so another tenant can
@@ -24,9 +25,8 @@ import type { Actor } from '../operation.ts';
 //  (8) the team item, (9) the slug (conditional on this tenant holding it), (10) the tenant item,
 //      which takes it out of the DELETING queue: the deletion is done.
 // A crash after any of (2)–(9) leaves the tenant item in the queue, already invisible and inert;
-// the retry re-reads what is left and deletes it. A request that passed authentication just before
-// (2) and writes after (6) leaves an unreachable item (no slug, no team, no key); requests are
-// bounded by the API's timeout, so the reconciler's later pass over a still-queued tenant finds it.
+// the retry re-reads what is left and deletes it. Not covered: a request that passed authentication
+// just before (1) and writes after (6) leaves an item nothing reaches any more (no slug, team or key).
 
 export interface DeleteTenantDeps extends ServiceDeps {
   siteTakedown: SiteTakedown;

@@ -93,9 +93,11 @@ export function createApp(deps: AppDeps) {
     dnsResolver: deps.dnsResolver,
     domainProvisioner: deps.domainProvisioner ?? noopDomainProvisioner,
     siteTakedown: deps.siteTakedown ?? {
-      // Loud, never silent: the deletion stays queued (and invisible) until a deployment can take pages down.
-      async takeDown() {
-        throw new Error('no site takedown configured (SITE_BUCKET)');
+      // Without bucket access (the deployed API role has none yet) the page still goes: the deletion
+      // removes its CDN aliases through the domain provisioner. Its published objects stay in the bucket,
+      // unreachable, and the log says so for each tenant (they hold no subscriber address).
+      async takeDown(tenantId) {
+        log('site objects kept: no site takedown configured', { tenantId });
       },
     },
     now,

@@ -30,7 +30,7 @@ export interface AppDeps {
   publishTrigger: PublishTrigger;
   dnsResolver: DnsResolver;
   domainProvisioner?: DomainProvisioner;
-  /** Takes a deleted tenant's page down (site bucket + CDN). Without it a deletion stays under way (logged). */
+  /** Takes a deleted tenant's page down (site bucket + CDN). Without it the objects stay in the bucket (logged). */
   siteTakedown?: SiteTakedown;
   now?: () => Date;
   config?: Partial<ApiConfig>;

@@ -26,6 +26,7 @@ import { publicSubscriptionRoutes } from './routes/public-subscriptions.ts';
 import type { RouteDeps } from './routes/shared.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 import { teamRoutes } from './routes/team.ts';
+import { keepingSiteObjects } from './site-takedown.ts';
 
 export const maxBodyBytes = 64 * 1024;
 /** As many monitors as a page holds components: one each, at the checker's fair share of slots. */
@@ -92,14 +93,7 @@ export function createApp(deps: AppDeps) {
     publishTrigger,
     dnsResolver: deps.dnsResolver,
     domainProvisioner: deps.domainProvisioner ?? noopDomainProvisioner,
-    siteTakedown: deps.siteTakedown ?? {
-      // Without bucket access (the deployed API role has none yet) the page still goes: the deletion
-      // removes its CDN aliases through the domain provisioner. Its published objects stay in the bucket,
-      // unreachable, and the log says so for each tenant (they hold no subscriber address).
-      async takeDown(tenantId) {
-        log('site objects kept: no site takedown configured', { tenantId });
-      },
-    },
+    siteTakedown: deps.siteTakedown ?? keepingSiteObjects(log),
     now,
     config,
     log,

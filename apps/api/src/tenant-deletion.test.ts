@@ -208,6 +208,26 @@ describe('DELETE /v1/tenant', () => {
     });
   });
 
+  it('without a site takedown (the deployed API today) completes, keeping the objects and saying so', async () => {
+    // Prepare: an app with no bucket access, and a published page
+    const logged: { message: string; tenantId?: unknown }[] = [];
+    const bare = await createTestApp({ log: (message, detail) => logged.push({ message, ...detail }) });
+    const owner = await bare.signup('no-bucket');
+    await publishSomething(owner.tenantId);
+
+    // Act
+    const res = await bare.call(null, 'DELETE', '/v1/tenant?confirm=no-bucket', undefined, session(owner));
+
+    // Assess: deleted in the store, the objects stay, and the log names the tenant
+    expect(await json(res)).toEqual({ status: 'deleted' });
+    expect(mentioning(await scan(bare.store), owner.tenantId)).toEqual([]);
+    expect(await objects(`sites/${owner.tenantId}/`)).toHaveLength(2);
+    expect(logged).toContainEqual({
+      message: 'site objects kept: no site takedown configured',
+      tenantId: owner.tenantId,
+    });
+  });
+
   it('waits for a running publish: nothing is taken down while it holds the lease, the reconciler finishes after', async () => {
     // Prepare: a tenant whose publish is mid-run
     const { owner } = await populated('publishing');

@@ -26,6 +26,7 @@ import { publicSubscriptionRoutes } from './routes/public-subscriptions.ts';
 import type { RouteDeps } from './routes/shared.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 import { teamRoutes } from './routes/team.ts';
+import { keepingSiteObjects } from './site-takedown.ts';
 
 export const maxBodyBytes = 64 * 1024;
 /** As many monitors as a page holds components: one each, at the checker's fair share of slots. */
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps) {
     publishTrigger,
     dnsResolver: deps.dnsResolver,
     domainProvisioner: deps.domainProvisioner ?? noopDomainProvisioner,
+    siteTakedown: deps.siteTakedown ?? keepingSiteObjects(log),
     now,
     config,
     log,

@@ -19,6 +19,7 @@ import {
   subscribersRepo,
   suppressionsRepo,
 } from './subscribers.ts';
+import { tenantDeletionRepo } from './tenant-deletion.ts';
 import { tenantsRepo } from './tenants.ts';
 
 export interface StoreOptions {
@@ -75,6 +76,7 @@ export function createStore(options: StoreOptions) {
   return {
     db,
     tenants: tenantsRepo(db),
+    tenantDeletion: tenantDeletionRepo(db),
     publish: publishStateRepo(db, async (event) => {
       if (await deleted(event)) await audit.append(event);
     }),

@@ -152,8 +152,25 @@ export const Component = z.object({
   startDate: z.iso.date().meta({ example: '2026-01-01' }),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
+  /**
+   * The last status change made outside an incident or maintenance (a person, a key, a monitor): what a
+   * component notification announces once the page shows it. Absent until the first such change.
+   */
+  statusChange: z
+    .object({
+      id: Id,
+      oldStatus: ComponentStatus,
+      newStatus: ComponentStatus,
+      /** When the latest change folded into this one happened (the quiet window counts from here). */
+      at: IsoDateTime,
+      /** When the first change folded into this one happened (the hold limit counts from here). */
+      since: IsoDateTime,
+      notify: z.boolean(),
+    })
+    .optional(),
 });
 export type Component = z.infer<typeof Component>;
+export type ComponentStatusChange = NonNullable<Component['statusChange']>;
 
 export const IncidentImpact = z.enum(['none', 'minor', 'major', 'critical']);
 export type IncidentImpact = z.infer<typeof IncidentImpact>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime } from './schemas.ts';
+import { type ComponentStatus, type ComponentStatusChange, Id, IsoDateTime } from './schemas.ts';
 
 export const SubscriberChannel = z.enum(['email', 'webhook', 'slack', 'teams', 'discord']);
 export type SubscriberChannel = z.infer<typeof SubscriberChannel>;
@@ -101,3 +101,36 @@ export const defaultNotificationSettings: NotificationSettings = {
   replyTo: null,
   reminderMinutes: 60,
 };
+
+/**
+ * Component notifications wait for the status to hold this long, so a flapping component sends one
+ * message for its net change instead of one per flip.
+ */
+export const componentQuietMs = 60_000;
+/** ...but a component that keeps flapping is announced after this long all the same. */
+export const componentHoldMs = 10 * 60_000;
+
+/**
+ * The status change to record when a component moves outside an incident. A change inside the quiet
+ * window of an unannounced earlier one folds into it: subscribers have not heard of the earlier one,
+ * so what they hear is from the status they last heard of to the latest. An earlier change past the
+ * window or the hold limit may have been announced, so it is never folded into.
+ */
+export function foldStatusChange(
+  previous: ComponentStatusChange | undefined,
+  change: { id: string; oldStatus: ComponentStatus; newStatus: ComponentStatus; at: string; notify: boolean },
+): ComponentStatusChange {
+  const at = Date.parse(change.at);
+  const fold =
+    previous !== undefined &&
+    at - Date.parse(previous.at) < componentQuietMs &&
+    at - Date.parse(previous.since) < componentHoldMs;
+  if (!fold) return { ...change, since: change.at };
+  return { ...change, oldStatus: previous.oldStatus, since: previous.since };
+}
+
+/** Whether a recorded change is due for announcing at `now`: it held for the quiet window, or the hold limit passed. */
+export function statusChangeDue(change: ComponentStatusChange, now: Date): boolean {
+  const t = now.getTime();
+  return t - Date.parse(change.at) >= componentQuietMs || t - Date.parse(change.since) >= componentHoldMs;
+}

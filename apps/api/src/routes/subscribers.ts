@@ -40,7 +40,7 @@ const view = (s: Subscriber) => {
 };
 const NotificationView = z.object({
   entryKey: z.string(),
-  kind: z.enum(['incident', 'maintenance']),
+  kind: z.enum(['incident', 'maintenance', 'component']),
   run: z.string(),
   claimedAt: z.string(),
   completedAt: z.string().nullable(),

@@ -1,4 +1,4 @@
-import { type ComponentStatus, isAppError, newId } from '@upstate/core';
+import { type ComponentStatus, foldStatusChange, isAppError, newId } from '@upstate/core';
 import type { ServiceDeps } from '../deps.ts';
 import { changePage } from '../page/change.ts';
 
@@ -22,11 +22,25 @@ export async function setAutomaticStatuses(
 ): Promise<string[]> {
   if (statuses.length === 0) return [];
   const changed: string[] = [];
-  await changePage(deps, tenantId, newId(deps.now().getTime()), async (write) => {
+  const operationId = newId(deps.now().getTime());
+  // The write is conditional on the version judged, so the status read at that version is the old one.
+  const current = new Map((await deps.store.components.list(tenantId)).map((c) => [c.id, c]));
+  await changePage(deps, tenantId, operationId, async (write) => {
     for (const s of statuses) {
+      const before = current.get(s.componentId);
+      const change =
+        before && before.version === s.expectedVersion && before.status !== s.status
+          ? foldStatusChange(before.statusChange, {
+              id: newId(deps.now().getTime()),
+              oldStatus: before.status,
+              newStatus: s.status,
+              at: deps.now().toISOString(),
+              notify: true,
+            })
+          : undefined;
       try {
         await write(() =>
-          deps.store.components.setStatus(tenantId, s.componentId, s.status, 'monitor', s.expectedVersion),
+          deps.store.components.setStatus(tenantId, s.componentId, s.status, 'monitor', s.expectedVersion, change),
         );
         changed.push(s.componentId);
       } catch (error) {

@@ -179,7 +179,8 @@ export const IncidentStatus = z.enum(['investigating', 'identified', 'monitoring
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
 
 export const Author = z.object({
-  kind: z.enum(['user', 'api_key', 'system']),
+  /** `reader`: a subscriber acting on their own subscription (the page's form, an emailed link). */
+  kind: z.enum(['user', 'api_key', 'system', 'reader']),
   id: z.string().max(128).meta({ example: '01JDZ3M2A4B6C8D0E2F4G6H8J0' }),
   /** Display label, e.g. the key's name or the user's email. Never a secret. */
   label: z.string().max(200).meta({ example: 'deploy-bot' }),

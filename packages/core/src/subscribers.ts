@@ -134,3 +134,20 @@ export function statusChangeDue(change: ComponentStatusChange, now: Date): boole
   const t = now.getTime();
   return t - Date.parse(change.at) >= componentQuietMs || t - Date.parse(change.since) >= componentHoldMs;
 }
+
+/**
+ * A subscription target as the audit log shows it: enough for a person to recognise it, never the
+ * address itself (`r…@example.com`, `https://hooks.slack.com/…`).
+ */
+export function maskTarget(channel: SubscriberChannel, target: string): string {
+  if (channel === 'email') {
+    const at = target.lastIndexOf('@');
+    return at > 0 ? `${target.slice(0, 1)}…${target.slice(at)}` : '…';
+  }
+  try {
+    const url = new URL(target);
+    return `${url.protocol}//${url.host}/…`;
+  } catch {
+    return '…';
+  }
+}

@@ -16,6 +16,7 @@ import { setSubscriptionScope } from '@upstate/services/subscribers/set-scope';
 import { subscribe } from '@upstate/services/subscribers/subscribe';
 import type { Env } from '../context.ts';
 import {
+  actorOf,
   errorResponses,
   IdParam,
   jsonBody,
@@ -130,6 +131,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
         confirmed: true,
         linkSecret: subscriptions.linkSecret,
         allowHttp: deps.config.localMode,
+        by: actorOf(c, p),
       });
       const subscriber = result.subscriber as Subscriber;
       return c.json({ ...view(subscriber), ...(result.secret ? { secret: result.secret } : {}) }, 201);
@@ -164,6 +166,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
         csv: c.req.valid('json').csv,
         linkSecret: subscriptions.linkSecret,
         allowHttp: deps.config.localMode,
+        by: actorOf(c, p),
       });
       return c.json(result, 200);
     },
@@ -219,6 +222,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
         tenantId: p.tenantId,
         subscriberId: c.req.valid('param').id,
         scope: c.req.valid('json'),
+        by: actorOf(c, p),
       });
       return c.json(view(updated), 200);
     },
@@ -237,7 +241,10 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
     async (c) => {
       const p = principal(c, 'admin');
       const { id } = c.req.valid('param');
-      return c.json(view(await enableSubscriber(services(), { tenantId: p.tenantId, subscriberId: id })), 200);
+      return c.json(
+        view(await enableSubscriber(services(), { tenantId: p.tenantId, subscriberId: id, by: actorOf(c, p) })),
+        200,
+      );
     },
   );
 
@@ -254,7 +261,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
     async (c) => {
       const p = principal(c, 'admin');
       const id = c.req.valid('param').id;
-      await removeSubscriber(services(), { tenantId: p.tenantId, subscriberId: id });
+      await removeSubscriber(services(), { tenantId: p.tenantId, subscriberId: id, by: actorOf(c, p) });
       return c.body(null, 204);
     },
   );
@@ -289,6 +296,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
       const saved = await updateNotificationSettings(services(), {
         tenantId: p.tenantId,
         settings: c.req.valid('json'),
+        by: actorOf(c, p),
       });
       return c.json(saved, 200);
     },

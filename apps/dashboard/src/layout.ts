@@ -95,6 +95,7 @@ export const notices: Record<string, string> = {
   'role-changed': 'Role changed.',
   'member-removed': 'Member removed. They are signed out of this team.',
   'two-factor-rule': 'Two-factor rule saved.',
+  'notification-settings-saved': 'Notification settings saved.',
 };
 
 function head(base: string, title: string): Html {

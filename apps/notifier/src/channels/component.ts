@@ -174,6 +174,7 @@ export function componentDiscordMessage(tenantName: string, message: ComponentMe
         url: pageUrl,
         description: clip(`${s.from} → ${s.to}`, 4096),
         color: Number.parseInt(s.color.slice(1), 16),
+        fields: [{ name: 'Status', value: s.to, inline: true }],
         timestamp: s.at,
         footer: { text: clip(tenantName, 2048) },
       },

@@ -101,7 +101,7 @@ async function axe(page: Page): Promise<string[]> {
 }
 
 describe('notifications in the dashboard, without JavaScript', () => {
-  it('offers “Notify subscribers” ticked on every incident form; unticked, the entry notifies nobody', async () => {
+  it('offers “Notify subscribers” ticked on the incident and maintenance forms; unticked, nobody is told', async () => {
     const slug = `notify-${Date.now().toString(36)}`;
     const page = await signedIn(slug);
     const tenantId = (await store.tenants.getBySlug(slug))?.tenant.id as string;
@@ -128,6 +128,17 @@ describe('notifications in the dashboard, without JavaScript', () => {
 
     const [incident] = (await store.incidents.list(tenantId)).items;
     expect(incident?.updates.map((u) => u.notify)).toEqual([false, undefined]);
+
+    // The maintenance form has the same box: unticked, the scheduling notice notifies nobody.
+    await page.goto(`${origin}/dashboard/maintenance`);
+    await page.getByLabel('Title').fill('Quiet upgrade');
+    await page.getByLabel('Details for your customers').fill('Short window.');
+    await expect(page.getByLabel('Notify subscribers').isChecked()).resolves.toBe(true);
+    await page.getByLabel('Notify subscribers').uncheck();
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    await page.getByRole('status').filter({ hasText: 'Maintenance scheduled.' }).waitFor();
+    const [maintenance] = (await store.maintenances.list(tenantId)).items;
+    expect(maintenance?.updates.map((u) => u.notify)).toEqual([false]);
     await page.context().close();
   });
 

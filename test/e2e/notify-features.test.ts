@@ -204,3 +204,48 @@ describe('POST /api/v2/subscribers.json on the page host, through the local edge
     expect(JSON.parse(summary.body).page.name).toBe('Demo Cloud');
   });
 });
+
+describe('component status changes, through the API, the publisher and the notifier', () => {
+  it('tell an opted-in subscriber once the page shows the new status, and nobody who did not opt in', async () => {
+    const watcher = `watcher-${Date.now().toString(36)}@example.com`;
+    const added = await api(t.platform, t.ports.api, 'POST', '/v1/subscribers', {
+      channel: 'email',
+      target: watcher,
+      scope: { componentIds: [t.platform.demo.apiComponentId], componentUpdates: true },
+    });
+    expect(added.status).toBe(201);
+    const patched = await api(t.platform, t.ports.api, 'PATCH', `/v1/components/${t.platform.demo.apiComponentId}`, {
+      status: 'partial_outage',
+    });
+    expect(patched.status).toBe(200);
+
+    const [notice] = await poll(async () => {
+      const got = await mailTo(watcher);
+      return got.length ? got : undefined;
+    }, 'the component change email');
+    await t.platform.idle();
+    const summary = JSON.parse((await httpGet(t.ports.edge, pageHost(), '/api/v2/summary.json')).body) as {
+      components: { id: string; status: string }[];
+    };
+    expect(summary.components.find((c) => c.id === t.platform.demo.apiComponentId)?.status).toBe('partial_outage');
+    expect(notice?.subject).toMatch(/ is Partial Outage$/);
+    expect(notice?.text).toContain('Operational → Partial Outage');
+    expect(await mailTo(watcher)).toHaveLength(1);
+    expect((await mailTo(demoReader)).filter((m) => m.subject.includes('Partial Outage'))).toEqual([]);
+
+    // Straight back: inside the quiet window, so it is held (folded with any further flip), not sent yet.
+    await api(t.platform, t.ports.api, 'PATCH', `/v1/components/${t.platform.demo.apiComponentId}`, {
+      status: 'operational',
+    });
+    await poll(async () => {
+      const res = JSON.parse((await httpGet(t.ports.edge, pageHost(), '/api/v2/summary.json')).body) as {
+        components: { id: string; status: string }[];
+      };
+      return res.components.find((c) => c.id === t.platform.demo.apiComponentId)?.status === 'operational'
+        ? res
+        : undefined;
+    }, 'the page showing the component back');
+    await t.platform.idle();
+    expect(await mailTo(watcher)).toHaveLength(1);
+  });
+});

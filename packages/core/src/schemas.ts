@@ -165,6 +165,8 @@ export const Component = z.object({
       at: IsoDateTime,
       /** When the first change folded into this one happened (the hold limit counts from here). */
       since: IsoDateTime,
+      /** The first change after a quiet spell: announced at once; later ones wait out the quiet window. */
+      leading: z.boolean(),
       notify: z.boolean(),
     })
     .optional(),

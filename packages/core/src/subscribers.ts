@@ -103,36 +103,38 @@ export const defaultNotificationSettings: NotificationSettings = {
 };
 
 /**
- * Component notifications wait for the status to hold this long, so a flapping component sends one
- * message for its net change instead of one per flip.
+ * Flapping: the first status change after a quiet spell is announced at once; a change within this
+ * long of the previous one waits until the status has held this long, folding every change in between
+ * into one message for their net change.
  */
 export const componentQuietMs = 60_000;
 /** ...but a component that keeps flapping is announced after this long all the same. */
 export const componentHoldMs = 10 * 60_000;
 
 /**
- * The status change to record when a component moves outside an incident. A change inside the quiet
- * window of an unannounced earlier one folds into it: subscribers have not heard of the earlier one,
- * so what they hear is from the status they last heard of to the latest. An earlier change past the
- * window or the hold limit may have been announced, so it is never folded into.
+ * The status change to record when a component moves outside an incident. After a quiet spell it leads
+ * (announced at once). Inside the quiet window of a held (not leading) earlier change it folds into it:
+ * subscribers have not heard of that one, so what they hear is from its old status to the latest. A
+ * leading change, or a held one past the hold limit, may have been announced, so nothing folds into it.
  */
 export function foldStatusChange(
   previous: ComponentStatusChange | undefined,
   change: { id: string; oldStatus: ComponentStatus; newStatus: ComponentStatus; at: string; notify: boolean },
 ): ComponentStatusChange {
   const at = Date.parse(change.at);
-  const fold =
-    previous !== undefined &&
-    at - Date.parse(previous.at) < componentQuietMs &&
-    at - Date.parse(previous.since) < componentHoldMs;
-  if (!fold) return { ...change, since: change.at };
-  return { ...change, oldStatus: previous.oldStatus, since: previous.since };
+  if (!previous || at - Date.parse(previous.at) >= componentQuietMs)
+    return { ...change, since: change.at, leading: true };
+  if (previous.leading || at - Date.parse(previous.since) >= componentHoldMs)
+    return { ...change, since: change.at, leading: false };
+  return { ...change, oldStatus: previous.oldStatus, since: previous.since, leading: false };
 }
 
-/** Whether a recorded change is due for announcing at `now`: it held for the quiet window, or the hold limit passed. */
+/** Whether a recorded change may be announced at `now`: it leads, it held for the quiet window, or the hold limit passed. */
 export function statusChangeDue(change: ComponentStatusChange, now: Date): boolean {
   const t = now.getTime();
-  return t - Date.parse(change.at) >= componentQuietMs || t - Date.parse(change.since) >= componentHoldMs;
+  return (
+    change.leading || t - Date.parse(change.at) >= componentQuietMs || t - Date.parse(change.since) >= componentHoldMs
+  );
 }
 
 /**

@@ -14,17 +14,32 @@ beforeAll(async () => {
 const json = async (res: Response) => (await res.json()) as Record<string, unknown>;
 
 describe('component status changes through the API', () => {
-  it('records the old and new status, folds a quick second change, and keeps notify off when sent', async () => {
+  it('records the old and new status, holds and folds quick later changes, and keeps notify off when sent', async () => {
     const created = await json(await t.call(tenant, 'POST', '/v1/components', { name: 'API' }));
     const path = `/v1/components/${created.id}`;
     const first = await json(await t.call(tenant, 'PATCH', path, { status: 'major_outage' }));
-    expect(first.statusChange).toMatchObject({ oldStatus: 'operational', newStatus: 'major_outage', notify: true });
-    // Within the quiet window: folded, so subscribers will hear operational → degraded, not two flips.
+    // The first change after a quiet spell leads: it goes out as soon as the page shows it.
+    expect(first.statusChange).toMatchObject({
+      oldStatus: 'operational',
+      newStatus: 'major_outage',
+      leading: true,
+      notify: true,
+    });
+    // Within the quiet window: held, from the status subscribers heard of last.
     const second = await json(await t.call(tenant, 'PATCH', path, { status: 'degraded_performance' }));
-    expect(second.statusChange).toMatchObject({ oldStatus: 'operational', newStatus: 'degraded_performance' });
-    expect((second.statusChange as { id: string }).id).not.toBe((first.statusChange as { id: string }).id);
-    const quiet = await json(await t.call(tenant, 'PATCH', path, { status: 'operational', notify: false }));
-    expect(quiet.statusChange).toMatchObject({ newStatus: 'operational', notify: false });
+    expect(second.statusChange).toMatchObject({
+      oldStatus: 'major_outage',
+      newStatus: 'degraded_performance',
+      leading: false,
+    });
+    // And a third folds into the held one: one message for the net change.
+    const quiet = await json(await t.call(tenant, 'PATCH', path, { status: 'partial_outage', notify: false }));
+    expect(quiet.statusChange).toMatchObject({
+      oldStatus: 'major_outage',
+      newStatus: 'partial_outage',
+      since: (second.statusChange as { since: string }).since,
+      notify: false,
+    });
     // A rename is no status change: the recorded change stays as it was.
     const renamed = await json(await t.call(tenant, 'PATCH', path, { name: 'Public API' }));
     expect(renamed.statusChange).toEqual(quiet.statusChange);

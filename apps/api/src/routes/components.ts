@@ -122,7 +122,7 @@ export function componentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       tags: ['Components'],
       summary: 'Update a component or set its status',
       description:
-        'A status set here holds until `clearManualStatus` is sent, even when monitors disagree. A status change notifies the subscribers who opted in to component updates once the page shows it and the status has held for a minute (changes within that minute fold into one message). Only the fields sent change: without `If-Match` (or `version`) they apply to the current version, so a concurrent change of another field is kept; with it, a stale version is a 409.',
+        'A status set here holds until `clearManualStatus` is sent, even when monitors disagree. A status change notifies the subscribers who opted in to component updates once the page shows it; a change within a minute of the previous one waits until the status has held for a minute, folding the changes in between into one message. Only the fields sent change: without `If-Match` (or `version`) they apply to the current version, so a concurrent change of another field is kept; with it, a stale version is a 409.',
       security,
       request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(ComponentPatch) },
       responses: { 200: { ...jsonResponse(ComponentView, 'Updated'), headers: etagHeader }, ...errorResponses },

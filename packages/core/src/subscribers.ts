@@ -108,14 +108,15 @@ export const defaultNotificationSettings: NotificationSettings = {
  * into one message for their net change.
  */
 export const componentQuietMs = 60_000;
-/** ...but a component that keeps flapping is announced after this long all the same. */
+/** A component that never settles is still announced, once per this long. */
 export const componentHoldMs = 10 * 60_000;
 
 /**
  * The status change to record when a component moves outside an incident. After a quiet spell it leads
- * (announced at once). Inside the quiet window of a held (not leading) earlier change it folds into it:
- * subscribers have not heard of that one, so what they hear is from its old status to the latest. A
- * leading change, or a held one past the hold limit, may have been announced, so nothing folds into it.
+ * (announced at once). Right after a leading change (which may have been announced) it is held, from
+ * its own old status. Inside the quiet window of a held change it folds into it: subscribers have not
+ * heard of that one, so the old status stays the one they last heard of. A held change that has been
+ * folding for the hold limit is released: the change leads, carrying that old status.
  */
 export function foldStatusChange(
   previous: ComponentStatusChange | undefined,
@@ -124,17 +125,15 @@ export function foldStatusChange(
   const at = Date.parse(change.at);
   if (!previous || at - Date.parse(previous.at) >= componentQuietMs)
     return { ...change, since: change.at, leading: true };
-  if (previous.leading || at - Date.parse(previous.since) >= componentHoldMs)
-    return { ...change, since: change.at, leading: false };
+  if (previous.leading) return { ...change, since: change.at, leading: false };
+  if (at - Date.parse(previous.since) >= componentHoldMs)
+    return { ...change, oldStatus: previous.oldStatus, since: change.at, leading: true };
   return { ...change, oldStatus: previous.oldStatus, since: previous.since, leading: false };
 }
 
-/** Whether a recorded change may be announced at `now`: it leads, it held for the quiet window, or the hold limit passed. */
+/** Whether a recorded change may be announced at `now`: it leads, or the status held for the quiet window. */
 export function statusChangeDue(change: ComponentStatusChange, now: Date): boolean {
-  const t = now.getTime();
-  return (
-    change.leading || t - Date.parse(change.at) >= componentQuietMs || t - Date.parse(change.since) >= componentHoldMs
-  );
+  return change.leading || now.getTime() - Date.parse(change.at) >= componentQuietMs;
 }
 
 /**

@@ -13,7 +13,9 @@ export interface AutomaticStatus {
  * Applies the statuses monitors decided for one tenant's components (the checker). Writes: marker,
  * each status (conditional on the version judged; a lost race is skipped, not retried, since the
  * verdict was about the old state), bump. A stop midway: the marker has the reconciler publish what
- * was set; the next run re-judges the rest. Returns the components changed.
+ * was set; the next run re-judges the rest. Returns the components changed. Each status write also
+ * records the change its component notification announces (`statusChange`, folded as core's
+ * `foldStatusChange` says), in the same item, so no announcement names a change that was not stored.
  */
 export async function setAutomaticStatuses(
   deps: ServiceDeps,

@@ -22,7 +22,8 @@ export const sentFields = <T extends object>(input: T): Partial<T> =>
  * version (a race reloads and re-applies them, so a concurrent status set by the checker or an
  * incident is kept); with one (If-Match) a stale version is a 409. Writes: marker, component, audit,
  * bump; a stop after the component leaves the marker for the reconciler, and re-applying the same
- * fields on a retry is harmless.
+ * fields on a retry is harmless. A new status is recorded with the change its component notification
+ * announces (`statusChange`, in the same put; `notify: false` records one that tells nobody).
  */
 export async function updateComponent(
   deps: ServiceDeps,

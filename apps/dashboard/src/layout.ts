@@ -97,6 +97,7 @@ export const notices: Record<string, string> = {
   'ownership-transferred': 'Ownership handed over. You are an admin of this page now.',
   'member-removed': 'Member removed. They are signed out of this team.',
   'two-factor-rule': 'Two-factor rule saved.',
+  'notification-settings-saved': 'Notification settings saved.',
 };
 
 function head(base: string, title: string): Html {

@@ -19,6 +19,7 @@ import { createStore, ensureTable, type Store } from '@upstate/store';
 import { createDynamoClient, startDynalite } from '@upstate/store/testing';
 import { claimDataDir, pidFile } from './data-dir.ts';
 import { mountDemoReceiver, seedDemoSubscribers } from './demo-subscribers.ts';
+import { listenEdge, withApiOrigin } from './edge-forward.ts';
 import { assertPortFree } from './ports.ts';
 import { type DemoCredentials, reissueDemoKey, seedDemo } from './seed.ts';
 
@@ -284,7 +285,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       }),
     );
 
-    const edgeServer = await step('edge server (local CloudFront)', () => edge.listen(options.ports.edge));
+    // Like CloudFront's behaviours: the Statuspage subscribe call on a page host goes to the API.
+    const edgeFetch = withApiOrigin(edge.fetch, async (request) => api.app.fetch(request), apiBase);
+    const edgeServer = await step('edge server (local CloudFront)', () => listenEdge(edgeFetch, options.ports.edge));
     closers.push(() => edgeServer.close());
 
     let demo: DemoCredentials | undefined;

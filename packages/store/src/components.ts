@@ -59,6 +59,8 @@ export function componentsRepo(db: Db) {
       status: ComponentStatus,
       source: Component['statusSource'],
       expectedVersion?: number,
+      /** A change outside an incident, recorded in the same write so it is announced exactly when it happened. */
+      change?: NonNullable<Component['statusChange']>,
     ): Promise<StoredComponent> {
       const { Attributes } = await conditional(
         () =>
@@ -66,7 +68,7 @@ export function componentsRepo(db: Db) {
             new UpdateCommand({
               TableName: db.table,
               Key: componentKey(tenantId, id),
-              UpdateExpression: 'SET #status = :s, statusSource = :src, updatedAt = :now ADD version :one',
+              UpdateExpression: `SET #status = :s, statusSource = :src, updatedAt = :now${change ? ', statusChange = :c' : ''} ADD version :one`,
               ConditionExpression:
                 expectedVersion === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND version = :v',
               ExpressionAttributeNames: { '#status': 'status' },
@@ -76,6 +78,7 @@ export function componentsRepo(db: Db) {
                 ':now': db.now().toISOString(),
                 ':one': 1,
                 ...(expectedVersion === undefined ? {} : { ':v': expectedVersion }),
+                ...(change ? { ':c': change } : {}),
               },
               ReturnValues: 'ALL_NEW',
             }),

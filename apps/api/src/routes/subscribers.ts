@@ -60,7 +60,7 @@ const view = (s: Subscriber) => {
 };
 const NotificationView = z.object({
   entryKey: z.string().openapi({ example: 'incident_update#01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
-  kind: z.enum(['incident', 'maintenance']),
+  kind: z.enum(['incident', 'maintenance', 'component']),
   run: z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1-n42' }),
   claimedAt: z.string().openapi({ example: '2026-03-14T09:26:53.000Z' }),
   completedAt: z.string().nullable().openapi({ example: '2026-03-14T09:27:05.000Z' }),
@@ -156,6 +156,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
         confirmed: true,
         linkSecret: subscriptions.linkSecret,
         allowHttp: deps.config.localMode,
+        by: actorOf(c, p),
       });
       const subscriber = result.subscriber as Subscriber;
       return c.json({ ...view(subscriber), ...(result.secret ? { secret: result.secret } : {}) }, 201);
@@ -203,6 +204,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
         csv: c.req.valid('json').csv,
         linkSecret: subscriptions.linkSecret,
         allowHttp: deps.config.localMode,
+        by: actorOf(c, p),
       });
       return c.json(result, 200);
     },
@@ -258,6 +260,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
         tenantId: p.tenantId,
         subscriberId: c.req.valid('param').id,
         scope: c.req.valid('json'),
+        by: actorOf(c, p),
       });
       return c.json(view(updated), 200);
     },
@@ -276,7 +279,10 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
     async (c) => {
       const p = principal(c, 'admin');
       const { id } = c.req.valid('param');
-      return c.json(view(await enableSubscriber(services(), { tenantId: p.tenantId, subscriberId: id })), 200);
+      return c.json(
+        view(await enableSubscriber(services(), { tenantId: p.tenantId, subscriberId: id, by: actorOf(c, p) })),
+        200,
+      );
     },
   );
 
@@ -328,6 +334,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
       const saved = await updateNotificationSettings(services(), {
         tenantId: p.tenantId,
         settings: c.req.valid('json'),
+        by: actorOf(c, p),
       });
       return c.json(saved, 200);
     },

@@ -3,13 +3,21 @@ import { safePost } from '@upstate/egress/post';
 import type { TargetPolicy } from '@upstate/egress/ssrf';
 import { PermanentFailure } from '@upstate/services/notifications/deliver';
 import { discordMessage, slackMessage, teamsMessage } from './channels/chat.ts';
+import {
+  type ComponentMessage,
+  componentDiscordMessage,
+  componentEmail,
+  componentSlackMessage,
+  componentTeamsMessage,
+  componentWebhookPayload,
+} from './channels/component.ts';
 import { type EmailBrand, type EntryMessage, notificationEmail, type SubscriberLinks } from './channels/email.ts';
 import { signatureHeader, signWebhook, statuspageWebhookPayload, timestampHeader } from './channels/webhook.ts';
 
 export interface SendContext {
   brand: EmailBrand;
   page: { id: string; indicator: string; description: string };
-  message: EntryMessage;
+  message: EntryMessage | ComponentMessage;
   links: SubscriberLinks;
   documentationUrl: string;
   now: () => Date;
@@ -48,15 +56,15 @@ export function createSenders(options: { mailer: Mailer; policy: TargetPolicy; t
   return {
     async send(subscriber, context) {
       const tenantName = context.brand.tenantName;
+      const { message } = context;
+      if (message.kind === 'component') return sendComponent(subscriber, context, message);
       switch (subscriber.channel) {
         case 'email':
-          return options.mailer.send(
-            notificationEmail(context.brand, subscriber.target, context.message, context.links),
-          );
+          return options.mailer.send(notificationEmail(context.brand, subscriber.target, message, context.links));
         case 'webhook': {
           const body = JSON.stringify(
             statuspageWebhookPayload({
-              message: context.message,
+              message,
               page: context.page,
               unsubscribeUrl: context.links.unsubscribe,
               documentationUrl: context.documentationUrl,
@@ -70,12 +78,44 @@ export function createSenders(options: { mailer: Mailer; policy: TargetPolicy; t
           });
         }
         case 'slack':
-          return post(subscriber.target, JSON.stringify(slackMessage(tenantName, context.message)), {});
+          return post(subscriber.target, JSON.stringify(slackMessage(tenantName, message)), {});
         case 'teams':
-          return post(subscriber.target, JSON.stringify(teamsMessage(tenantName, context.message)), {});
+          return post(subscriber.target, JSON.stringify(teamsMessage(tenantName, message)), {});
         case 'discord':
-          return post(subscriber.target, JSON.stringify(discordMessage(tenantName, context.message)), {});
+          return post(subscriber.target, JSON.stringify(discordMessage(tenantName, message)), {});
       }
     },
   };
+
+  /** A component status change: the same channels and signing, the component formats. */
+  function sendComponent(subscriber: Subscriber, context: SendContext, message: ComponentMessage) {
+    const { tenantName, pageUrl } = context.brand;
+    const page = `${pageUrl}/`;
+    switch (subscriber.channel) {
+      case 'email':
+        return options.mailer.send(componentEmail(context.brand, subscriber.target, message, context.links));
+      case 'webhook': {
+        const body = JSON.stringify(
+          componentWebhookPayload({
+            message,
+            page: context.page,
+            unsubscribeUrl: context.links.unsubscribe,
+            documentationUrl: context.documentationUrl,
+            generatedAt: context.now().toISOString(),
+          }),
+        );
+        const timestamp = Math.floor(context.now().getTime() / 1000);
+        return post(subscriber.target, body, {
+          [timestampHeader]: String(timestamp),
+          [signatureHeader]: signWebhook(subscriber.secret ?? '', timestamp, body),
+        });
+      }
+      case 'slack':
+        return post(subscriber.target, JSON.stringify(componentSlackMessage(tenantName, message, page)), {});
+      case 'teams':
+        return post(subscriber.target, JSON.stringify(componentTeamsMessage(tenantName, message, page)), {});
+      case 'discord':
+        return post(subscriber.target, JSON.stringify(componentDiscordMessage(tenantName, message, page)), {});
+    }
+  }
 }

@@ -36,7 +36,7 @@ const listId = (brand: EmailBrand) => {
   return `${phrase} status <${brand.tenantId.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.status.${brand.mailDomain}>`;
 };
 
-const listHeaders = (brand: EmailBrand, links: SubscriberLinks) => ({
+export const listHeaders = (brand: EmailBrand, links: SubscriberLinks) => ({
   'List-Unsubscribe': `<${links.unsubscribe}>`,
   'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
   'List-Id': listId(brand),

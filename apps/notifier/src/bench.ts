@@ -7,6 +7,7 @@
 // Run: pnpm --filter @upstate/notifier bench [-- --subscribers 10000 --runs 3]
 import { parseArgs } from 'node:util';
 import { createApp } from '@upstate/api';
+import { recordingMailer, signUpAndVerify } from '@upstate/api/testing';
 import { createSesMailer } from '@upstate/aws';
 import { startS3rver, startSesLocal } from '@upstate/aws/testing';
 import { type Mailer, newId, type Subscriber } from '@upstate/core';
@@ -62,8 +63,10 @@ const publisher = createLocalPublisher({
     },
   },
 });
+const accountMailer = recordingMailer();
 const app = createApp({
   store,
+  mailer: accountMailer,
   publishTrigger: publisher.trigger,
   dnsResolver: { resolveTxt: async () => [] },
   config: { rateLimitPerMinute: 1_000_000 },
@@ -78,7 +81,7 @@ const call = async (method: string, path: string, key: string | null, body?: unk
   return (await res.json()) as Record<string, unknown>;
 };
 
-const signup = await call('POST', '/v1/signup', null, {
+const { body: signup } = await signUpAndVerify(app, accountMailer, {
   name: 'Bench Co',
   slug: 'bench',
   email: 'owner@bench.test',

@@ -3,7 +3,7 @@ import { readSiteJson } from '@upstate/aws';
 import { AppError, type Log, type V2Incident, type V2ScheduledMaintenance } from '@upstate/core';
 import type { ServiceDeps } from '@upstate/services/deps';
 import { announce, isReminder } from '@upstate/services/notifications/announce';
-import { type DeliveryOutcome, deliver } from '@upstate/services/notifications/deliver';
+import { type DeliveryOutcome, deliver, deliverBulk } from '@upstate/services/notifications/deliver';
 import { linkToken, type Store, targetHash } from '@upstate/store';
 import { z } from 'zod';
 import { type EmailBrand, entryMessage } from './channels/email.ts';
@@ -160,13 +160,12 @@ export function createNotifyHandlers(deps: NotifierDeps) {
       );
       const suppressed = await deps.store.suppressions.whichOf(tenantId, [...emailHashes.values()]);
       const counts: Record<DeliveryOutcome, number> = { sent: 0, failed: 0, duplicate: 0, skipped: 0, out_of_scope: 0 };
-      const jobs = entries.flatMap((entry) => (entry ? subscribers.map((subscriber) => ({ entry, subscriber })) : []));
-      const messages = new Map(
-        entries.flatMap((e) =>
-          e ? [[e.entryKey, entryMessage(e.kind, e.payload, isReminder(e.entryKey))] as const] : [],
-        ),
-      );
-      await pool(jobs, deps.deliveryConcurrency ?? 16, async ({ entry, subscriber }) => {
+      const add = (more: Record<DeliveryOutcome, number>) => {
+        for (const [k, n] of Object.entries(more)) counts[k as DeliveryOutcome] += n;
+      };
+      const bulk = deps.senders.bulkEmail;
+      const work = entries.flatMap((entry) => {
+        if (!entry) return [];
         const page = JSON.parse(entry.pageStatus) as PageStatus;
         const brand: EmailBrand = {
           tenantId,
@@ -176,8 +175,45 @@ export function createNotifyHandlers(deps: NotifierDeps) {
           pageUrl: page.url,
           replyTo: settings.replyTo,
         };
-        const message = messages.get(entry.entryKey);
-        if (!message) return;
+        return [{ entry, page, brand, message: entryMessage(entry.kind, entry.payload, isReminder(entry.entryKey)) }];
+      });
+      const options = deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {};
+      // Email in bulk when the mailer can: claims one by one, sends 50 at a time.
+      const inBulk = (s: { channel: string }) => Boolean(bulk) && s.channel === 'email';
+      if (bulk) {
+        const emails = subscribers.filter(inBulk);
+        const suppressedIds = new Set(
+          emails.filter((s) => suppressed.has(emailHashes.get(s.id) ?? '')).map((s) => s.id),
+        );
+        for (const { entry, brand, message } of work) {
+          add(
+            await deliverBulk(services, {
+              run,
+              entry,
+              subscribers: emails,
+              groupOf,
+              suppressed: suppressedIds,
+              batchSize: bulk.batchSize,
+              claimConcurrency: deps.deliveryConcurrency ?? 16,
+              ...options,
+              sendBatch: (batch) =>
+                bulk.send(
+                  brand,
+                  message,
+                  batch.map((subscriber) => ({
+                    subscriber,
+                    links: subscriptionLinks(deps.links, tenantId, subscriber.id),
+                  })),
+                ),
+            }),
+          );
+        }
+      }
+      // Webhooks and chat (and email without a bulk mailer): one send each, a bounded number in flight.
+      const jobs = work.flatMap((w) =>
+        subscribers.filter((s) => !inBulk(s)).map((subscriber) => ({ ...w, subscriber })),
+      );
+      await pool(jobs, deps.deliveryConcurrency ?? 16, async ({ entry, page, brand, message, subscriber }) => {
         const links = subscriptionLinks(deps.links, tenantId, subscriber.id);
         const outcome = await deliver(services, {
           run,
@@ -185,7 +221,7 @@ export function createNotifyHandlers(deps: NotifierDeps) {
           subscriber,
           groupOf,
           suppressed: suppressed.has(emailHashes.get(subscriber.id) ?? ''),
-          ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}),
+          ...options,
           send: () =>
             deps.senders.send(subscriber, {
               brand,

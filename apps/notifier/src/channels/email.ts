@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import {
+  type BulkEmail,
+  type EmailSegment,
   type OutgoingEmail,
   readableBrandColor,
   type V2Incident,
@@ -184,5 +187,54 @@ ${components.length ? `<p style="margin:0 0 16px;color:#374151">Affects: ${escap
     text,
     html: layout(brand, subject, inner, footer),
     headers: listHeaders(brand, links),
+  };
+}
+
+/** The per-subscriber parts of a bulk notification: its links and the RFC 8058 headers that carry them. */
+export type NotificationTemplate = Omit<BulkEmail, 'recipients'>;
+
+const splitOn = (value: string, markers: ReadonlyMap<string, string>): EmailSegment[] => {
+  const pattern = new RegExp([...markers.keys()].join('|'), 'g');
+  const segments: EmailSegment[] = [];
+  let last = 0;
+  for (const match of value.matchAll(pattern)) {
+    if (match.index > last) segments.push(value.slice(last, match.index));
+    segments.push({ field: markers.get(match[0]) as string });
+    last = match.index + match[0].length;
+  }
+  if (last < value.length) segments.push(value.slice(last));
+  return segments;
+};
+
+/**
+ * The notification as one bulk message for every subscriber of a tenant: exactly `notificationEmail`,
+ * with the two links as per-recipient fields. The links are rendered as random markers and split out
+ * again; tenant text cannot contain a marker it never saw, so no tenant text becomes a field.
+ */
+export function notificationTemplate(brand: EmailBrand, message: EntryMessage): NotificationTemplate {
+  const nonce = randomBytes(12).toString('hex');
+  const links: SubscriberLinks = { manage: `upstate-manage-${nonce}`, unsubscribe: `upstate-unsubscribe-${nonce}` };
+  const markers = new Map([
+    [links.manage, 'manage'],
+    [links.unsubscribe, 'unsubscribe'],
+  ]);
+  const email = notificationEmail(brand, 'template@invalid', message, links);
+  const { 'List-Unsubscribe': _u, 'List-Unsubscribe-Post': _p, ...shared } = email.headers ?? {};
+  return {
+    from: email.from,
+    ...(email.replyTo ? { replyTo: email.replyTo } : {}),
+    subject: email.subject,
+    text: splitOn(email.text, markers),
+    html: splitOn(email.html ?? '', markers),
+    headers: shared,
+  };
+}
+
+/** One subscriber of a bulk notification: its address, its links and its one-click unsubscribe headers. */
+export function notificationRecipient(to: string, links: SubscriberLinks): BulkEmail['recipients'][number] {
+  return {
+    to,
+    fields: { manage: links.manage, unsubscribe: links.unsubscribe },
+    headers: { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };
 }

@@ -21,10 +21,15 @@ import { createLocalNotifier } from './local-notifier.ts';
 import { createSenders } from './senders.ts';
 
 const { values } = parseArgs({
+  // `pnpm bench -- --runs 1` passes the separator on.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     subscribers: { type: 'string', default: '10000' },
     runs: { type: 'string', default: '3' },
     single: { type: 'boolean', default: false },
+    // Tuning knobs (defaults: the notifier's own).
+    'range-size': { type: 'string' },
+    concurrency: { type: 'string' },
   },
 });
 const subscriberCount = Number(values.subscribers);
@@ -103,6 +108,8 @@ const notifier = createLocalNotifier({
   s3: s3.client,
   bucket: s3.bucket,
   senders,
+  ...(values['range-size'] ? { rangeSize: Number(values['range-size']) } : {}),
+  ...(values.concurrency ? { deliveryConcurrency: Number(values.concurrency) } : {}),
   links: { apiBase: 'http://api.bench.test', linkSecret: 'bench-link-secret' },
   mailDomain: 'bench.test',
 });

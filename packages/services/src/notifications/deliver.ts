@@ -165,6 +165,7 @@ export async function deliverBulk(
     channel: subscriber.channel,
   });
   const settle = async (records: Settled[]) => {
+    if (records.length === 0) return;
     await deps.store.deliveries.settleMany(records);
     for (const r of records) counts[r.state]++;
   };

@@ -27,7 +27,7 @@ const { values } = parseArgs({
     subscribers: { type: 'string', default: '10000' },
     runs: { type: 'string', default: '3' },
     single: { type: 'boolean', default: false },
-    // Tuning knobs (defaults: the notifier's own).
+    // Tuning knobs (defaults: the notifier's own): subscribers per Map item, email claims in flight per item.
     'range-size': { type: 'string' },
     concurrency: { type: 'string' },
   },
@@ -109,7 +109,7 @@ const notifier = createLocalNotifier({
   bucket: s3.bucket,
   senders,
   ...(values['range-size'] ? { rangeSize: Number(values['range-size']) } : {}),
-  ...(values.concurrency ? { deliveryConcurrency: Number(values.concurrency) } : {}),
+  ...(values.concurrency ? { claimConcurrency: Number(values.concurrency) } : {}),
   links: { apiBase: 'http://api.bench.test', linkSecret: 'bench-link-secret' },
   mailDomain: 'bench.test',
 });

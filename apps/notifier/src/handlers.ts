@@ -23,6 +23,18 @@ export const subscriptionLinks = (links: LinkConfig, tenantId: string, subscribe
   return { manage: base, unsubscribe: `${base}/unsubscribe`, confirm: `${base}/confirm` };
 };
 
+/**
+ * Subscribers per Map item: large enough that the per-range reads (tenant, settings, components,
+ * entries, suppressions) and Map iterations stay few (20 items for 10,000), small enough that a range
+ * (its claims, 10 bulk calls, their outcomes) ends well inside the task's 300 s timeout.
+ */
+export const defaultRangeSize = 500;
+/**
+ * Claims in flight per range (× the Map's concurrency in all). More mainly queues on the store: on the
+ * bench (one process, dynalite), 4 per range kept claims at ~40 ms each where 16 took ~270 ms.
+ */
+export const defaultClaimConcurrency = 4;
+
 export interface NotifierDeps {
   store: Store;
   s3: S3Client;
@@ -33,10 +45,12 @@ export interface NotifierDeps {
   mailDomain: string;
   now?: () => Date;
   log?: Log;
-  /** Subscribers per Map item (default 100). */
+  /** Subscribers per Map item (default `defaultRangeSize`). */
   rangeSize?: number;
-  /** Sends in flight within one range (default 16). */
+  /** Webhook and chat sends in flight within one range (default 16). */
   deliveryConcurrency?: number;
+  /** Email delivery claims in flight within one range (default `defaultClaimConcurrency`). */
+  claimConcurrency?: number;
   /** Backoff base between send attempts (ms). */
   backoffMs?: number;
   /** Only entries created this recently notify (default 1 hour): older ones are backfilled history. */
@@ -140,7 +154,7 @@ export function createNotifyHandlers(deps: NotifierDeps) {
         reminderMs: deps.reminderMs ?? settings.reminderMinutes * 60_000,
       });
       if (entryKeys.length === 0) return { tenantId, run, hasWork: false, entryKeys, ranges: [] };
-      const ranges = await deps.store.subscribers.ranges(tenantId, deps.rangeSize ?? 100);
+      const ranges = await deps.store.subscribers.ranges(tenantId, deps.rangeSize ?? defaultRangeSize);
       return { tenantId, run, hasWork: true, entryKeys, ranges };
     },
 
@@ -194,7 +208,7 @@ export function createNotifyHandlers(deps: NotifierDeps) {
               groupOf,
               suppressed: suppressedIds,
               batchSize: bulk.batchSize,
-              claimConcurrency: deps.deliveryConcurrency ?? 16,
+              claimConcurrency: deps.claimConcurrency ?? defaultClaimConcurrency,
               ...options,
               sendBatch: (batch) =>
                 bulk.send(

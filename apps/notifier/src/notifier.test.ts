@@ -432,7 +432,7 @@ describe('notify workflow on the stand-ins', () => {
     };
     const run = notifier({
       rangeSize: 10,
-      deliveryConcurrency: 2,
+      claimConcurrency: 2,
       senders: createSenders({
         mailer: { maxRecipients: 4, send: ses2.send, sendBulk: ses2.sendBulk },
         policy: { allowPrivateTargets: true, resolveHost: async () => ['127.0.0.1'] },

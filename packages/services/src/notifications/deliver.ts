@@ -8,9 +8,10 @@
 //   duplicate (SES and webhooks have no idempotency key); it spans one store write.
 // - A claim that is `sent`, `failed` or `skipped` is never sent again, by any run.
 // `deliverBulk` keeps the same order per delivery (claim before send, outcome after), batching only
-// what is not a claim: one send per ≤ 50 claimed recipients, and the outcomes of a batch in one
-// BatchWriteItem written right after it. Its duplicate window is one batch (a crash between the bulk
-// accept and that write), against one message for `deliver`.
+// what is not a claim: one send per ≤ 50 claimed recipients, and the outcomes of that batch written
+// right after it with BatchWriteItem (25 per call), before the next batch is claimed. Its duplicate
+// window is one batch (a crash between the bulk accept and those writes), against one message for
+// `deliver`; a crash while claiming leaves queued claims that the retry takes the next attempt of.
 import { type BulkOutcome, coversEntry, type Delivery, type Subscriber } from '@upstate/core';
 import { type DeliveryRef, type NotifyEntry, targetHash } from '@upstate/store';
 import type { ServiceDeps } from '../deps.ts';
@@ -179,35 +180,38 @@ export async function deliverBulk(
     else eligible.push(subscriber);
   }
 
-  // Claims first, all of them: a send happens only for a delivery this run holds the attempt of.
-  const held: { subscriber: Subscriber; delivery: Delivery }[] = [];
-  const early: Settled[] = [];
-  await pool(eligible, input.claimConcurrency ?? 16, async (subscriber) => {
-    const ref = refOf(subscriber);
-    const claim = await deps.store.deliveries.claim(ref, input.run);
-    if (!claim.claimed && claim.delivery.state !== 'queued') {
-      counts.duplicate++;
-      return;
-    }
-    let delivery = claim.delivery;
-    if (input.suppressed.has(subscriber.id)) {
-      early.push({ delivery, state: 'skipped', reason: 'suppressed' });
-      return;
-    }
-    if (!claim.claimed) {
-      if (delivery.attempts >= maxAttempts) {
-        early.push({ delivery, state: 'failed', reason: 'attempts exhausted' });
-        return;
-      }
-      if (!(await deps.store.deliveries.beginAttempt(ref, delivery.attempts, input.run))) {
+  // A send happens only for a delivery this run holds the attempt of: claimed (or its next attempt
+  // taken) before the batch goes out.
+  const claimAll = async (batch: readonly Subscriber[]) => {
+    const held: { subscriber: Subscriber; delivery: Delivery }[] = [];
+    const early: Settled[] = [];
+    await pool(batch, input.claimConcurrency ?? 16, async (subscriber) => {
+      const ref = refOf(subscriber);
+      const claim = await deps.store.deliveries.claim(ref, input.run);
+      if (!claim.claimed && claim.delivery.state !== 'queued') {
         counts.duplicate++;
         return;
       }
-      delivery = { ...delivery, attempts: delivery.attempts + 1, run: input.run };
-    }
-    held.push({ subscriber, delivery });
-  });
-  await settle(early);
+      let delivery = claim.delivery;
+      if (input.suppressed.has(subscriber.id)) {
+        early.push({ delivery, state: 'skipped', reason: 'suppressed' });
+        return;
+      }
+      if (!claim.claimed) {
+        if (delivery.attempts >= maxAttempts) {
+          early.push({ delivery, state: 'failed', reason: 'attempts exhausted' });
+          return;
+        }
+        if (!(await deps.store.deliveries.beginAttempt(ref, delivery.attempts, input.run))) {
+          counts.duplicate++;
+          return;
+        }
+        delivery = { ...delivery, attempts: delivery.attempts + 1, run: input.run };
+      }
+      held.push({ subscriber, delivery });
+    });
+    return { held, early };
+  };
 
   const retries: { subscriber: Subscriber; delivery: Delivery; reason: string }[] = [];
   const outcomeOf = (
@@ -241,9 +245,10 @@ export async function deliverBulk(
     return batch.flatMap((item, i) => outcomeOf(item, outcomes[i]) ?? []);
   };
 
-  for (let i = 0; i < held.length; i += input.batchSize) {
-    // The outcomes are written before the next batch goes out, so a crash re-sends at most one batch.
-    await settle(await sendBatch(held.slice(i, i + input.batchSize)));
+  // Batch by batch: claim, send, write the outcomes, then the next; a crash re-sends at most one batch.
+  for (let i = 0; i < eligible.length; i += input.batchSize) {
+    const { held, early } = await claimAll(eligible.slice(i, i + input.batchSize));
+    await settle([...early, ...(held.length ? await sendBatch(held) : [])]);
   }
 
   // A refused recipient is retried alone (its own attempt, full-jitter backoff); nobody else is re-sent.

@@ -194,7 +194,8 @@ export function createNotifyHandlers(deps: NotifierDeps) {
       const options = deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {};
       // Email in bulk when the mailer can: claims one by one, sends 50 at a time.
       const inBulk = (s: { channel: string }) => Boolean(bulk) && s.channel === 'email';
-      if (bulk) {
+      const bulkPart = async () => {
+        if (!bulk) return;
         const emails = subscribers.filter(inBulk);
         const suppressedIds = new Set(
           emails.filter((s) => suppressed.has(emailHashes.get(s.id) ?? '')).map((s) => s.id),
@@ -222,32 +223,35 @@ export function createNotifyHandlers(deps: NotifierDeps) {
             }),
           );
         }
-      }
-      // Webhooks and chat (and email without a bulk mailer): one send each, a bounded number in flight.
+      };
+      // Webhooks and chat (and email without a bulk mailer): one send each, a bounded number in flight,
+      // alongside the bulk email (their receivers' latency need not wait for it).
       const jobs = work.flatMap((w) =>
         subscribers.filter((s) => !inBulk(s)).map((subscriber) => ({ ...w, subscriber })),
       );
-      await pool(jobs, deps.deliveryConcurrency ?? 16, async ({ entry, page, brand, message, subscriber }) => {
-        const links = subscriptionLinks(deps.links, tenantId, subscriber.id);
-        const outcome = await deliver(services, {
-          run,
-          entry,
-          subscriber,
-          groupOf,
-          suppressed: suppressed.has(emailHashes.get(subscriber.id) ?? ''),
-          ...options,
-          send: () =>
-            deps.senders.send(subscriber, {
-              brand,
-              page,
-              message,
-              links,
-              documentationUrl: `${deps.links.apiBase}/docs#webhook-signatures`,
-              now,
-            }),
+      const singlePart = () =>
+        pool(jobs, deps.deliveryConcurrency ?? 16, async ({ entry, page, brand, message, subscriber }) => {
+          const links = subscriptionLinks(deps.links, tenantId, subscriber.id);
+          const outcome = await deliver(services, {
+            run,
+            entry,
+            subscriber,
+            groupOf,
+            suppressed: suppressed.has(emailHashes.get(subscriber.id) ?? ''),
+            ...options,
+            send: () =>
+              deps.senders.send(subscriber, {
+                brand,
+                page,
+                message,
+                links,
+                documentationUrl: `${deps.links.apiBase}/docs#webhook-signatures`,
+                now,
+              }),
+          });
+          counts[outcome]++;
         });
-        counts[outcome]++;
-      });
+      await Promise.all([bulkPart(), singlePart()]);
       log('notify range delivered', { tenantId, run, ...counts });
       return counts;
     },

@@ -453,4 +453,31 @@ describe('notify workflow on the stand-ins', () => {
     expect(log.items).toHaveLength(25);
     expect(log.items.every((d) => d.state === 'sent')).toBe(true);
   });
+
+  it('sends webhooks one by one alongside bulk email in the same range', async () => {
+    const reader = await emailSubscriber('mixed@example.com');
+    const { subscriber: hook } = await subscribe(deps(), {
+      tenantId,
+      channel: 'webhook',
+      target: receiver.url,
+      confirmed: true,
+      linkSecret,
+      allowHttp: true,
+    });
+    const incident = await postIncident();
+    const run = notifier();
+
+    await run.trigger.requestNotify(tenantId, 14);
+    await run.idle();
+
+    expect((await ses.messages()).map((m) => m.to[0])).toEqual(['mixed@example.com']);
+    expect(receiver.received).toHaveLength(1);
+    const log = await store.deliveries.listForEntry(tenantId, `incident_update#${incident.updates[0]?.id}`);
+    expect(log.items.map((d) => [d.subscriberId, d.channel, d.state]).sort()).toEqual(
+      [
+        [reader?.id, 'email', 'sent'],
+        [hook?.id, 'webhook', 'sent'],
+      ].sort(),
+    );
+  });
 });

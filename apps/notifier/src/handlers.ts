@@ -31,7 +31,7 @@ export const subscriptionLinks = (links: LinkConfig, tenantId: string, subscribe
 export const defaultRangeSize = 500;
 /**
  * Claims in flight per range (× the Map's concurrency in all). More mainly queues on the store: on the
- * bench (one process, dynalite), 4 per range kept claims at ~40 ms each where 16 took ~270 ms.
+ * bench (one process, dynalite), 4 per range kept a claim at ~40-60 ms where 16 took ~270 ms.
  */
 export const defaultClaimConcurrency = 4;
 

@@ -59,9 +59,14 @@ const listId = (brand: EmailBrand) => {
   return `${phrase} status <${brand.tenantId.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.status.${brand.mailDomain}>`;
 };
 
-const listHeaders = (brand: EmailBrand, links: SubscriberLinks) => ({
+/** RFC 8058 one-click unsubscribe: per subscriber, since the link carries its token. */
+const unsubscribeHeaders = (links: SubscriberLinks) => ({
   'List-Unsubscribe': `<${links.unsubscribe}>`,
   'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+});
+
+const listHeaders = (brand: EmailBrand, links: SubscriberLinks) => ({
+  ...unsubscribeHeaders(links),
   'List-Id': listId(brand),
 });
 
@@ -190,7 +195,7 @@ ${components.length ? `<p style="margin:0 0 16px;color:#374151">Affects: ${escap
   };
 }
 
-/** The per-subscriber parts of a bulk notification: its links and the RFC 8058 headers that carry them. */
+/** A bulk notification without its recipients: what every subscriber of the tenant shares. */
 export type NotificationTemplate = Omit<BulkEmail, 'recipients'>;
 
 const splitOn = (value: string, markers: ReadonlyMap<string, string>): EmailSegment[] => {
@@ -219,14 +224,13 @@ export function notificationTemplate(brand: EmailBrand, message: EntryMessage): 
     [links.unsubscribe, 'unsubscribe'],
   ]);
   const email = notificationEmail(brand, 'template@invalid', message, links);
-  const { 'List-Unsubscribe': _u, 'List-Unsubscribe-Post': _p, ...shared } = email.headers ?? {};
   return {
     from: email.from,
     ...(email.replyTo ? { replyTo: email.replyTo } : {}),
     subject: email.subject,
     text: splitOn(email.text, markers),
     html: splitOn(email.html ?? '', markers),
-    headers: shared,
+    headers: { 'List-Id': listId(brand) },
   };
 }
 
@@ -235,6 +239,6 @@ export function notificationRecipient(to: string, links: SubscriberLinks): BulkE
   return {
     to,
     fields: { manage: links.manage, unsubscribe: links.unsubscribe },
-    headers: { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    headers: unsubscribeHeaders(links),
   };
 }

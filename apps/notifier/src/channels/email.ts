@@ -212,27 +212,37 @@ const splitOn = (value: string, markers: ReadonlyMap<string, string>): EmailSegm
 };
 
 /**
- * The notification as one bulk message for every subscriber of a tenant: exactly `notificationEmail`,
- * with the two links as per-recipient fields. The links are rendered as random markers and split out
- * again; tenant text cannot contain a marker it never saw, so no tenant text becomes a field.
+ * A message as one bulk message for every subscriber of a tenant: `render` is called once with random
+ * markers for the two links, which are split out again as per-recipient fields. Tenant text cannot
+ * contain a marker it never saw, so no tenant text becomes a field; a marker anywhere else (the subject,
+ * a shared header) would hand one subscriber's link to all, so it throws.
  */
-export function notificationTemplate(brand: EmailBrand, message: EntryMessage): NotificationTemplate {
+export function bulkTemplateOf(render: (links: SubscriberLinks) => OutgoingEmail): NotificationTemplate {
   const nonce = randomBytes(12).toString('hex');
   const links: SubscriberLinks = { manage: `upstate-manage-${nonce}`, unsubscribe: `upstate-unsubscribe-${nonce}` };
   const markers = new Map([
     [links.manage, 'manage'],
     [links.unsubscribe, 'unsubscribe'],
   ]);
-  const email = notificationEmail(brand, 'template@invalid', message, links);
+  const email = render(links);
+  const perRecipient = new Set(Object.keys(unsubscribeHeaders(links)));
+  const headers = Object.fromEntries(Object.entries(email.headers ?? {}).filter(([name]) => !perRecipient.has(name)));
+  for (const value of [email.subject, email.from, email.replyTo ?? '', ...Object.values(headers)]) {
+    if (value.includes(nonce)) throw new Error('a subscriber link outside the message body');
+  }
   return {
     from: email.from,
     ...(email.replyTo ? { replyTo: email.replyTo } : {}),
     subject: email.subject,
     text: splitOn(email.text, markers),
     html: splitOn(email.html ?? '', markers),
-    headers: { 'List-Id': listId(brand) },
+    headers,
   };
 }
+
+/** The notification email (`notificationEmail`) as one bulk message. */
+export const notificationTemplate = (brand: EmailBrand, message: EntryMessage): NotificationTemplate =>
+  bulkTemplateOf((links) => notificationEmail(brand, 'template@invalid', message, links));
 
 /** One subscriber of a bulk notification: its address, its links and its one-click unsubscribe headers. */
 export function notificationRecipient(to: string, links: SubscriberLinks): BulkEmail['recipients'][number] {

@@ -53,6 +53,7 @@ export const bundledButUncalled: Record<BundleName, Record<string, string>> = {
       'packages/aws/src/cloudfront.ts is in for cloudFrontClient; only the publisher invalidates',
     'ses:SendEmail':
       'the account mailer (packages/aws/src/mail.ts) is used only when MAIL_FROM is set, which the stack does not set yet: on AWS account email goes to the log',
+    'ses:SendBulkEmail': 'packages/aws/src/mail.ts is in for the account mailer; only the notifier sends in bulk',
   },
   publisher: Object.fromEntries(
     ['CreateDistributionTenant', 'UpdateDistributionTenant', 'DeleteDistributionTenant', 'VerifyDnsConfiguration'].map(

@@ -64,14 +64,15 @@ export function notifyStatements(
     collect: [...pageJson, tableAccess(table, ['GetItem', 'PutItem', 'Query'])],
     page: [
       tableAccess(table, ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem']),
-      // Raw content needs no ses:SendRawEmail in the v2 API; SendEmail is authorised on both resources.
-      { actions: ['ses:SendEmail'], resources: sesResources },
+      // Bulk for incidents and maintenance, one by one for component changes; raw content needs no
+      // ses:SendRawEmail in the v2 API. Both are authorised on the identity and the configuration set.
+      { actions: ['ses:SendBulkEmail', 'ses:SendEmail'], resources: sesResources },
     ],
     finish: [tableAccess(table, ['UpdateItem'])],
     feedback: [tableAccess(table, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']), indexQuery(table)],
     remind: [
       indexQuery(table),
-      tableAccess(table, ['GetItem']),
+      tableAccess(table, ['GetItem', 'Query']),
       ...pageJson,
       { actions: ['states:StartExecution'], resources: [notifyStateMachineArn] },
     ],

@@ -33,6 +33,7 @@ const dynamoActions: Record<string, string> = {
   BatchGetCommand: 'dynamodb:BatchGetItem',
   BatchWriteCommand: 'dynamodb:BatchWriteItem',
   BatchGetItemCommand: 'dynamodb:BatchGetItem',
+  BatchWriteItemCommand: 'dynamodb:BatchWriteItem',
   GetItemCommand: 'dynamodb:GetItem',
   PutItemCommand: 'dynamodb:PutItem',
   UpdateItemCommand: 'dynamodb:UpdateItem',

@@ -36,7 +36,10 @@ export const awsCalls = {
     // The claim of each (entry, subscriber, channel), then its outcome.
     { action: 'dynamodb:PutItem', resource: '{table}' },
     { action: 'dynamodb:UpdateItem', resource: '{table}' },
-    // Raw MIME through SES v2 (packages/aws/src/mail.ts): authorised on the identity and the configuration set.
+    // Incident and maintenance email in bulk (≤ 50 per SendBulkEmail, inline template), a component change's
+    // one by one as raw MIME (packages/aws/src/mail.ts): both authorised on the identity and the configuration set.
+    { action: 'ses:SendBulkEmail', resource: '{sesIdentity}' },
+    { action: 'ses:SendBulkEmail', resource: '{sesConfigurationSet}' },
     { action: 'ses:SendEmail', resource: '{sesIdentity}' },
     { action: 'ses:SendEmail', resource: '{sesConfigurationSet}' },
   ],
@@ -52,9 +55,11 @@ export const awsCalls = {
   ],
   remind: [
     linkSecret,
-    // Every tenant id (the tenant directory on gsi2), each one's upcoming maintenance and reminder lead.
+    // Every tenant id (the tenant directory on gsi2), each one's upcoming maintenance and reminder lead,
+    // and its components' held status changes that have come due.
     { action: 'dynamodb:Query', resource: '{index}' },
     { action: 'dynamodb:GetItem', resource: '{table}' },
+    { action: 'dynamodb:Query', resource: '{table}' },
     ...pageJson,
     { action: 'states:StartExecution', resource: '{notifyStateMachine}' },
   ],

@@ -1,4 +1,12 @@
-import type { OutgoingEmail, V2Incident, V2IncidentUpdate, V2ScheduledMaintenance } from '@upstate/core';
+import { randomBytes } from 'node:crypto';
+import type {
+  BulkEmail,
+  EmailSegment,
+  OutgoingEmail,
+  V2Incident,
+  V2IncidentUpdate,
+  V2ScheduledMaintenance,
+} from '@upstate/core';
 import { escapeHtml, renderMarkdown } from '@upstate/render';
 import { emailButton as button, type EmailBrand, emailLayout as layout, senderAddress } from '@upstate/render/email';
 
@@ -36,9 +44,14 @@ const listId = (brand: EmailBrand) => {
   return `${phrase} status <${brand.tenantId.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.status.${brand.mailDomain}>`;
 };
 
-export const listHeaders = (brand: EmailBrand, links: SubscriberLinks) => ({
+/** RFC 8058 one-click unsubscribe: per subscriber, since the link carries its token. */
+const unsubscribeHeaders = (links: SubscriberLinks) => ({
   'List-Unsubscribe': `<${links.unsubscribe}>`,
   'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+});
+
+export const listHeaders = (brand: EmailBrand, links: SubscriberLinks) => ({
+  ...unsubscribeHeaders(links),
   'List-Id': listId(brand),
 });
 
@@ -120,5 +133,63 @@ ${components.length ? `<p style="margin:0 0 16px;color:#374151">Affects: ${escap
     text,
     html: layout(brand, subject, inner, footer),
     headers: listHeaders(brand, links),
+  };
+}
+
+/** A bulk notification without its recipients: what every subscriber of the tenant shares. */
+export type NotificationTemplate = Omit<BulkEmail, 'recipients'>;
+
+const splitOn = (value: string, markers: ReadonlyMap<string, string>): EmailSegment[] => {
+  const pattern = new RegExp([...markers.keys()].join('|'), 'g');
+  const segments: EmailSegment[] = [];
+  let last = 0;
+  for (const match of value.matchAll(pattern)) {
+    if (match.index > last) segments.push(value.slice(last, match.index));
+    segments.push({ field: markers.get(match[0]) as string });
+    last = match.index + match[0].length;
+  }
+  if (last < value.length) segments.push(value.slice(last));
+  return segments;
+};
+
+/**
+ * A message as one bulk message for every subscriber of a tenant: `render` is called once with random
+ * markers for the two links, which are split out again as per-recipient fields. Tenant text cannot
+ * contain a marker it never saw, so no tenant text becomes a field; a marker anywhere else (the subject,
+ * a shared header) would hand one subscriber's link to all, so it throws.
+ */
+export function bulkTemplateOf(render: (links: SubscriberLinks) => OutgoingEmail): NotificationTemplate {
+  const nonce = randomBytes(12).toString('hex');
+  const links: SubscriberLinks = { manage: `upstate-manage-${nonce}`, unsubscribe: `upstate-unsubscribe-${nonce}` };
+  const markers = new Map([
+    [links.manage, 'manage'],
+    [links.unsubscribe, 'unsubscribe'],
+  ]);
+  const email = render(links);
+  const perRecipient = new Set(Object.keys(unsubscribeHeaders(links)));
+  const headers = Object.fromEntries(Object.entries(email.headers ?? {}).filter(([name]) => !perRecipient.has(name)));
+  for (const value of [email.subject, email.from, email.replyTo ?? '', ...Object.values(headers)]) {
+    if (value.includes(nonce)) throw new Error('a subscriber link outside the message body');
+  }
+  return {
+    from: email.from,
+    ...(email.replyTo ? { replyTo: email.replyTo } : {}),
+    subject: email.subject,
+    text: splitOn(email.text, markers),
+    html: splitOn(email.html ?? '', markers),
+    headers,
+  };
+}
+
+/** The notification email (`notificationEmail`) as one bulk message. */
+export const notificationTemplate = (brand: EmailBrand, message: EntryMessage): NotificationTemplate =>
+  bulkTemplateOf((links) => notificationEmail(brand, 'template@invalid', message, links));
+
+/** One subscriber of a bulk notification: its address, its links and its one-click unsubscribe headers. */
+export function notificationRecipient(to: string, links: SubscriberLinks): BulkEmail['recipients'][number] {
+  return {
+    to,
+    fields: { manage: links.manage, unsubscribe: links.unsubscribe },
+    headers: unsubscribeHeaders(links),
   };
 }

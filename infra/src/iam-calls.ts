@@ -59,7 +59,6 @@ export const bundledButUncalled: Record<BundleName, Record<string, string>> = {
   api: {
     'cloudfront:CreateInvalidationForDistributionTenant':
       'packages/aws/src/cloudfront.ts is in for cloudFrontClient; only the publisher invalidates',
-    // The API sends each email on its own (account mail, the subscription opt-in); only the notifier sends in bulk.
     'ses:SendBulkEmail': 'packages/aws/src/mail.ts is in for the account mailer; only the notifier sends in bulk',
   },
   publisher: Object.fromEntries(

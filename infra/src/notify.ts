@@ -63,10 +63,10 @@ export function notifyStatements(
   return {
     collect: [...pageJson, tableAccess(table, ['GetItem', 'PutItem', 'Query'])],
     page: [
-      tableAccess(table, ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem']),
-      // Bulk for incidents and maintenance, one by one for component changes; raw content needs no
-      // ses:SendRawEmail in the v2 API. Both are authorised on the identity and the configuration set.
-      { actions: ['ses:SendBulkEmail', 'ses:SendEmail'], resources: sesResources },
+      tableAccess(table, ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem']),
+      // Raw content needs no ses:SendRawEmail in the v2 API; SendEmail and SendBulkEmail (inline template
+      // content, no stored template) are authorised on the identity and the configuration set.
+      { actions: ['ses:SendEmail', 'ses:SendBulkEmail'], resources: sesResources },
     ],
     finish: [tableAccess(table, ['UpdateItem'])],
     feedback: [tableAccess(table, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']), indexQuery(table)],

@@ -33,15 +33,18 @@ export const awsCalls = {
     { action: 'dynamodb:Query', resource: '{table}' },
     // The suppression list, one batch per range.
     { action: 'dynamodb:BatchGetItem', resource: '{table}' },
-    // The claim of each (entry, subscriber, channel), then its outcome.
+    // The claim of each (entry, subscriber, channel), then its outcome (a bulk batch's outcomes in one
+    // BatchWriteItem).
     { action: 'dynamodb:PutItem', resource: '{table}' },
     { action: 'dynamodb:UpdateItem', resource: '{table}' },
-    // Incident and maintenance email in bulk (≤ 50 per SendBulkEmail, inline template), a component change's
-    // one by one as raw MIME (packages/aws/src/mail.ts): both authorised on the identity and the configuration set.
-    { action: 'ses:SendBulkEmail', resource: '{sesIdentity}' },
-    { action: 'ses:SendBulkEmail', resource: '{sesConfigurationSet}' },
+    { action: 'dynamodb:BatchWriteItem', resource: '{table}' },
+    // Through SES v2 (packages/aws/src/mail.ts): raw MIME one by one (component changes, a recipient a
+    // bulk call refused) and SendBulkEmail with inline template content, each authorised on the
+    // identity and the configuration set.
     { action: 'ses:SendEmail', resource: '{sesIdentity}' },
     { action: 'ses:SendEmail', resource: '{sesConfigurationSet}' },
+    { action: 'ses:SendBulkEmail', resource: '{sesIdentity}' },
+    { action: 'ses:SendBulkEmail', resource: '{sesConfigurationSet}' },
   ],
   finish: [linkSecret, { action: 'dynamodb:UpdateItem', resource: '{table}' }],
   feedback: [

@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './auth.ts';
-import type { ApiConfig, AppDeps, Env, Principal } from './context.ts';
+import type { ApiConfig, AppDeps, Env } from './context.ts';
 import { buildDocsAssets, type DocsAssets, docsAssetsPath, docsCsp, renderDocsPage } from './docs.ts';
 import { noopDomainProvisioner } from './domains.ts';
 import { errorResponse, fromZodError, toAppError } from './errors.ts';

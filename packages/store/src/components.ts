@@ -1,32 +1,15 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Component, type ComponentGroup, type ComponentStatus, notFound } from '@upstate/core';
 import { type Db, strip } from './db.ts';
 import { conditional } from './errors.ts';
-import { componentKey, groupKey, itemTypes, tenantPartition } from './keys.ts';
+import { componentKey, groupKey, itemTypes } from './keys.ts';
+import { listByPrefix, putIfVersion } from './queries.ts';
 
 export type StoredComponent = Component & { version: number };
 export type StoredGroup = ComponentGroup & { version: number };
 
 const byPosition = <T extends { position: number; name: string }>(a: T, b: T) =>
   a.position - b.position || a.name.localeCompare(b.name);
-
-async function listType<T>(db: Db, tenantId: string, prefix: string): Promise<T[]> {
-  const items: T[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': prefix },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) items.push(strip<T>(item) as T);
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
 
 export function componentsRepo(db: Db) {
   return {
@@ -56,23 +39,16 @@ export function componentsRepo(db: Db) {
     },
     /** In page order. */
     async list(tenantId: string): Promise<StoredComponent[]> {
-      return (await listType<StoredComponent>(db, tenantId, 'COMPONENT#')).sort(byPosition);
+      return (await listByPrefix<StoredComponent>(db, tenantId, 'COMPONENT#')).sort(byPosition);
     },
     /** Replaces the component if it is still at `expectedVersion`. */
     async put(next: StoredComponent, expectedVersion: number): Promise<StoredComponent> {
       const stored = { ...next, version: expectedVersion + 1, updatedAt: db.now().toISOString() };
-      await conditional(
-        () =>
-          db.doc.send(
-            new PutCommand({
-              TableName: db.table,
-              Item: { ...componentKey(next.tenantId, next.id), type: itemTypes.component, ...stored },
-              ConditionExpression: 'attribute_exists(pk) AND version = :v',
-              ExpressionAttributeValues: { ':v': expectedVersion },
-            }),
-          ),
+      await putIfVersion(
+        db,
+        { ...componentKey(next.tenantId, next.id), type: itemTypes.component, ...stored },
+        expectedVersion,
         'The component changed since you loaded it; reload and try again',
-        'version',
       );
       return stored;
     },
@@ -146,22 +122,15 @@ export function groupsRepo(db: Db) {
       return strip<StoredGroup>(Item);
     },
     async list(tenantId: string): Promise<StoredGroup[]> {
-      return (await listType<StoredGroup>(db, tenantId, 'GROUP#')).sort(byPosition);
+      return (await listByPrefix<StoredGroup>(db, tenantId, 'GROUP#')).sort(byPosition);
     },
     async put(next: StoredGroup, expectedVersion: number): Promise<StoredGroup> {
       const stored = { ...next, version: expectedVersion + 1, updatedAt: db.now().toISOString() };
-      await conditional(
-        () =>
-          db.doc.send(
-            new PutCommand({
-              TableName: db.table,
-              Item: { ...groupKey(next.tenantId, next.id), type: itemTypes.group, ...stored },
-              ConditionExpression: 'attribute_exists(pk) AND version = :v',
-              ExpressionAttributeValues: { ':v': expectedVersion },
-            }),
-          ),
+      await putIfVersion(
+        db,
+        { ...groupKey(next.tenantId, next.id), type: itemTypes.group, ...stored },
+        expectedVersion,
         'The group changed since you loaded it; reload and try again',
-        'version',
       );
       return stored;
     },

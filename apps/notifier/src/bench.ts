@@ -4,12 +4,15 @@
 // - from the page commit (the publisher's notify hook) to the last SES accept,
 // - from the API's 2xx to the last SES accept,
 // - duplicates (messages to one address for one update beyond the first): must be 0.
-// Run: pnpm --filter @upstate/notifier bench [-- --subscribers 10000 --runs 3]
+// Each run also prints where the time went: summed durations (calls overlap, so these are busy time,
+// not wall time) of subscriber reads, claims, rendering, the SES calls and delivery log writes.
+// Run: pnpm --filter @upstate/notifier bench [-- --subscribers 10000 --runs 3] [--single] (one SendEmail each)
 import { parseArgs } from 'node:util';
 import { createApp } from '@upstate/api';
+import { recordingMailer, signUpAndVerify } from '@upstate/api/testing';
 import { createSesMailer } from '@upstate/aws';
 import { startS3rver, startSesLocal } from '@upstate/aws/testing';
-import { type Mailer, newId, type Subscriber } from '@upstate/core';
+import { type BulkMailer, type Mailer, newId, type Subscriber } from '@upstate/core';
 import { createLocalPublisher } from '@upstate/publisher';
 import { ensureTheme } from '@upstate/render';
 import { tokenHash } from '@upstate/store';
@@ -18,7 +21,16 @@ import { createLocalNotifier } from './local-notifier.ts';
 import { createSenders } from './senders.ts';
 
 const { values } = parseArgs({
-  options: { subscribers: { type: 'string', default: '10000' }, runs: { type: 'string', default: '3' } },
+  // `pnpm bench -- --runs 1` passes the separator on.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    subscribers: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '3' },
+    single: { type: 'boolean', default: false },
+    // Tuning knobs (defaults: the notifier's own): subscribers per Map item, email claims in flight per item.
+    'range-size': { type: 'string' },
+    concurrency: { type: 'string' },
+  },
 });
 const subscriberCount = Number(values.subscribers);
 const runs = Number(values.runs);
@@ -29,23 +41,75 @@ const s3 = await startS3rver();
 const ses = await startSesLocal();
 const { store } = await createTestStore();
 
+// Summed duration and count per phase, by wrapping the object methods each phase runs through.
+const phases = new Map<string, { ms: number; calls: number }>();
+function timed<T extends object>(target: T, method: keyof T & string, phase: string): void {
+  const original = (target[method] as (...args: unknown[]) => Promise<unknown>).bind(target);
+  (target as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+    const started = performance.now();
+    try {
+      return await original(...args);
+    } finally {
+      const p = phases.get(phase) ?? { ms: 0, calls: 0 };
+      p.ms += performance.now() - started;
+      p.calls++;
+      phases.set(phase, p);
+    }
+  };
+}
+const phaseReport = () =>
+  [...phases].map(([phase, { ms, calls }]) => `${phase} ${(ms / 1000).toFixed(1)} s/${calls}`).join(', ');
+
+timed(ses.client, 'send', 'ses call');
 const sesMailer = createSesMailer({ client: ses.client });
+timed(sesMailer, 'send', 'mailer.send (mime + ses)');
+timed(sesMailer, 'sendBulk', 'mailer.sendBulk (template + ses)');
 let lastAccept = 0;
 const sentTo = new Map<string, number>();
-const mailer: Mailer = {
+const count = (subject: string, to: string) => {
+  const key = `${subject}\n${to}`;
+  sentTo.set(key, (sentTo.get(key) ?? 0) + 1);
+};
+const mailer: Mailer & Partial<BulkMailer> = {
   async send(email) {
     const result = await sesMailer.send(email);
     lastAccept = Date.now();
-    const key = `${email.subject}\n${email.to}`;
-    sentTo.set(key, (sentTo.get(key) ?? 0) + 1);
+    count(email.subject, email.to);
     return result;
   },
+  ...(values.single
+    ? {}
+    : {
+        maxRecipients: sesMailer.maxRecipients,
+        async sendBulk(email) {
+          const results = await sesMailer.sendBulk(email);
+          lastAccept = Date.now();
+          email.recipients.forEach((r, i) => {
+            if (results[i] && 'messageId' in results[i]) count(email.subject, r.to);
+          });
+          return results;
+        },
+      }),
 };
+for (const [method, phase] of [
+  ['claim', 'claim'],
+  ['beginAttempt', 'attempt'],
+  ['settle', 'log write'],
+  ['settleMany', 'log write (batch)'],
+] as const) {
+  timed(store.deliveries, method, phase);
+}
+timed(store.subscribers, 'inRange', 'subscriber reads');
+const senders = createSenders({ mailer, policy: { allowPrivateTargets: false, resolveHost: async () => [] } });
+timed(senders, 'send', 'senders.send (render + mailer)');
+if (senders.bulkEmail) timed(senders.bulkEmail, 'send', 'bulk send (render + mailer)');
 const notifier = createLocalNotifier({
   store,
   s3: s3.client,
   bucket: s3.bucket,
-  senders: createSenders({ mailer, policy: { allowPrivateTargets: false, resolveHost: async () => [] } }),
+  senders,
+  ...(values['range-size'] ? { rangeSize: Number(values['range-size']) } : {}),
+  ...(values.concurrency ? { claimConcurrency: Number(values.concurrency) } : {}),
   links: { apiBase: 'http://api.bench.test', linkSecret: 'bench-link-secret' },
   mailDomain: 'bench.test',
 });
@@ -62,8 +126,10 @@ const publisher = createLocalPublisher({
     },
   },
 });
+const accountMailer = recordingMailer();
 const app = createApp({
   store,
+  mailer: accountMailer,
   publishTrigger: publisher.trigger,
   dnsResolver: { resolveTxt: async () => [] },
   config: { rateLimitPerMinute: 1_000_000 },
@@ -78,7 +144,7 @@ const call = async (method: string, path: string, key: string | null, body?: unk
   return (await res.json()) as Record<string, unknown>;
 };
 
-const signup = await call('POST', '/v1/signup', null, {
+const { body: signup } = await signUpAndVerify(app, accountMailer, {
   name: 'Bench Co',
   slug: 'bench',
   email: 'owner@bench.test',
@@ -126,6 +192,7 @@ let duplicates = 0;
 for (let run = 1; run <= runs; run++) {
   await ses.clear();
   sentTo.clear();
+  phases.clear();
   const versionsBefore = new Set(committedAt.keys());
   const label = `Update ${run} ${newId()}`;
   await call('POST', `/v1/incidents/${incident.id}/updates`, key, { status: 'identified', body: label });
@@ -142,6 +209,7 @@ for (let run = 1; run <= runs; run++) {
   console.log(
     `run ${run}: ${delivered} addresses, ${mailbox} in the mailbox, commit→last accept ${((lastAccept - commit) / 1000).toFixed(1)} s, 2xx→last accept ${((lastAccept - api2xx) / 1000).toFixed(1)} s`,
   );
+  console.log(`  phases: ${phaseReport()}`);
   if (delivered !== subscriberCount || mailbox !== subscriberCount)
     throw new Error(`run ${run} reached ${delivered}/${mailbox} of ${subscriberCount}`);
 }

@@ -8,7 +8,7 @@ import {
   dueComponentChanges,
   isReminder,
 } from '@upstate/services/notifications/announce';
-import { type DeliveryOutcome, deliver } from '@upstate/services/notifications/deliver';
+import { type DeliveryOutcome, deliver, deliverBulk } from '@upstate/services/notifications/deliver';
 import { linkToken, type Store, targetHash } from '@upstate/store';
 import { z } from 'zod';
 import { componentMessage } from './channels/component.ts';
@@ -29,6 +29,18 @@ export const subscriptionLinks = (links: LinkConfig, tenantId: string, subscribe
   return { manage: base, unsubscribe: `${base}/unsubscribe`, confirm: `${base}/confirm` };
 };
 
+/**
+ * Subscribers per Map item: large enough that the per-range reads (tenant, settings, components,
+ * entries, suppressions) and Map iterations stay few (20 items for 10,000), small enough that a range
+ * (its claims, 10 bulk calls, their outcomes) ends well inside the task's 300 s timeout.
+ */
+export const defaultRangeSize = 500;
+/**
+ * Claims in flight per range (× the Map's concurrency in all). More mainly queues on the store: on the
+ * bench (one process, dynalite), 4 per range kept a claim at ~40-60 ms where 16 took ~270 ms.
+ */
+export const defaultClaimConcurrency = 4;
+
 export interface NotifierDeps {
   store: Store;
   s3: S3Client;
@@ -39,10 +51,12 @@ export interface NotifierDeps {
   mailDomain: string;
   now?: () => Date;
   log?: Log;
-  /** Subscribers per Map item (default 100). */
+  /** Subscribers per Map item (default `defaultRangeSize`). */
   rangeSize?: number;
-  /** Sends in flight within one range (default 16). */
+  /** Webhook and chat sends in flight within one range (default 16). */
   deliveryConcurrency?: number;
+  /** Email delivery claims in flight within one range (default `defaultClaimConcurrency`). */
+  claimConcurrency?: number;
   /** Backoff base between send attempts (ms). */
   backoffMs?: number;
   /** Only entries created this recently notify (default 1 hour): older ones are backfilled history. */
@@ -150,7 +164,7 @@ export function createNotifyHandlers(deps: NotifierDeps) {
         reminderMs: deps.reminderMs ?? settings.reminderMinutes * 60_000,
       });
       if (entryKeys.length === 0) return { tenantId, run, hasWork: false, entryKeys, ranges: [] };
-      const ranges = await deps.store.subscribers.ranges(tenantId, deps.rangeSize ?? 100);
+      const ranges = await deps.store.subscribers.ranges(tenantId, deps.rangeSize ?? defaultRangeSize);
       return { tenantId, run, hasWork: true, entryKeys, ranges };
     },
 
@@ -170,22 +184,12 @@ export function createNotifyHandlers(deps: NotifierDeps) {
       );
       const suppressed = await deps.store.suppressions.whichOf(tenantId, [...emailHashes.values()]);
       const counts: Record<DeliveryOutcome, number> = { sent: 0, failed: 0, duplicate: 0, skipped: 0, out_of_scope: 0 };
-      const jobs = entries.flatMap((entry) => (entry ? subscribers.map((subscriber) => ({ entry, subscriber })) : []));
-      const messages = new Map(
-        entries.flatMap((e) =>
-          e
-            ? [
-                [
-                  e.entryKey,
-                  e.kind === 'component'
-                    ? componentMessage(e.payload)
-                    : entryMessage(e.kind, e.payload, isReminder(e.entryKey)),
-                ] as const,
-              ]
-            : [],
-        ),
-      );
-      await pool(jobs, deps.deliveryConcurrency ?? 16, async ({ entry, subscriber }) => {
+      const add = (more: Record<DeliveryOutcome, number>) => {
+        for (const [k, n] of Object.entries(more)) counts[k as DeliveryOutcome] += n;
+      };
+      const bulk = deps.senders.bulkEmail;
+      const work = entries.flatMap((entry) => {
+        if (!entry) return [];
         const page = JSON.parse(entry.pageStatus) as PageStatus;
         const brand: EmailBrand = {
           tenantId,
@@ -195,28 +199,76 @@ export function createNotifyHandlers(deps: NotifierDeps) {
           pageUrl: page.url,
           replyTo: settings.replyTo,
         };
-        const message = messages.get(entry.entryKey);
-        if (!message) return;
-        const links = subscriptionLinks(deps.links, tenantId, subscriber.id);
-        const outcome = await deliver(services, {
-          run,
-          entry,
-          subscriber,
-          groupOf,
-          suppressed: suppressed.has(emailHashes.get(subscriber.id) ?? ''),
-          ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}),
-          send: () =>
-            deps.senders.send(subscriber, {
-              brand,
-              page,
-              message,
-              links,
-              documentationUrl: `${deps.links.apiBase}/docs#webhook-signatures`,
-              now,
-            }),
-        });
-        counts[outcome]++;
+        const message =
+          entry.kind === 'component'
+            ? componentMessage(entry.payload)
+            : entryMessage(entry.kind, entry.payload, isReminder(entry.entryKey));
+        return [{ entry, page, brand, message }];
       });
+      const options = deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {};
+      // Email in bulk when the mailer can: claims one by one, sends 50 at a time. A component change's
+      // email (opt-in, so few readers) goes one by one with the webhooks and chat.
+      const inBulk = (s: { channel: string }, message: { kind: string }) =>
+        Boolean(bulk) && s.channel === 'email' && message.kind !== 'component';
+      const bulkPart = async () => {
+        if (!bulk) return;
+        const emails = subscribers.filter((s) => s.channel === 'email');
+        const suppressedIds = new Set(
+          emails.filter((s) => suppressed.has(emailHashes.get(s.id) ?? '')).map((s) => s.id),
+        );
+        for (const { entry, brand, message } of work) {
+          if (message.kind === 'component') continue;
+          add(
+            await deliverBulk(services, {
+              run,
+              entry,
+              subscribers: emails,
+              groupOf,
+              suppressed: suppressedIds,
+              batchSize: bulk.batchSize,
+              claimConcurrency: deps.claimConcurrency ?? defaultClaimConcurrency,
+              ...options,
+              sendBatch: (batch) =>
+                bulk.send(
+                  brand,
+                  message,
+                  batch.map((subscriber) => ({
+                    subscriber,
+                    links: subscriptionLinks(deps.links, tenantId, subscriber.id),
+                  })),
+                ),
+            }),
+          );
+        }
+      };
+      // Webhooks and chat (and email without a bulk mailer): one send each, a bounded number in flight,
+      // alongside the bulk email (their receivers' latency need not wait for it).
+      const jobs = work.flatMap((w) =>
+        subscribers.filter((s) => !inBulk(s, w.message)).map((subscriber) => ({ ...w, subscriber })),
+      );
+      const singlePart = () =>
+        pool(jobs, deps.deliveryConcurrency ?? 16, async ({ entry, page, brand, message, subscriber }) => {
+          const links = subscriptionLinks(deps.links, tenantId, subscriber.id);
+          const outcome = await deliver(services, {
+            run,
+            entry,
+            subscriber,
+            groupOf,
+            suppressed: suppressed.has(emailHashes.get(subscriber.id) ?? ''),
+            ...options,
+            send: () =>
+              deps.senders.send(subscriber, {
+                brand,
+                page,
+                message,
+                links,
+                documentationUrl: `${deps.links.apiBase}/docs#webhook-signatures`,
+                now,
+              }),
+          });
+          counts[outcome]++;
+        });
+      await Promise.all([bulkPart(), singlePart()]);
       log('notify range delivered', { tenantId, run, ...counts });
       return counts;
     },

@@ -324,4 +324,160 @@ describe('notify workflow on the stand-ins', () => {
     expect(mail.map((m) => m.to[0]).sort()).toEqual([...addresses].sort());
     expect(retried).toBe(true);
   });
+
+  it('retries alone a recipient the bulk call refused, and sends nobody else twice', async () => {
+    // Prepare: six readers; the stand-in refuses a malformed address, and one address fails once (throttled).
+    const good = Array.from({ length: 5 }, (_, i) => `bulk${i}@example.com`);
+    const readers = [];
+    for (const a of good) readers.push(await emailSubscriber(a));
+    const broken = {
+      id: newId(),
+      tenantId,
+      channel: 'email' as const,
+      target: 'broken@exa_mple',
+      status: 'confirmed' as const,
+      scope: { componentIds: null, componentUpdates: false },
+      createdAt: clock.toISOString(),
+      confirmedAt: clock.toISOString(),
+      failures: 0,
+      disabledAt: null,
+      secret: null,
+    };
+    await store.subscribers.create(broken, `hash-${broken.id}`);
+    const incident = await postIncident();
+    const ses2 = createSesMailer({ client: ses.client });
+    const calls: string[][] = [];
+    let throttled = false;
+    const run = notifier({
+      senders: createSenders({
+        mailer: {
+          maxRecipients: ses2.maxRecipients,
+          send: ses2.send,
+          async sendBulk(email) {
+            calls.push(email.recipients.map((r) => r.to));
+            // bulk1 is throttled on its first try: left out of the call, answered as a transient failure.
+            const flaky = throttled ? -1 : email.recipients.findIndex((r) => r.to === 'bulk1@example.com');
+            if (flaky < 0) return ses2.sendBulk(email);
+            throttled = true;
+            const rest = await ses2.sendBulk({ ...email, recipients: email.recipients.filter((_, i) => i !== flaky) });
+            rest.splice(flaky, 0, { error: 'ACCOUNT_THROTTLED', permanent: false });
+            return rest;
+          },
+        },
+        policy: { allowPrivateTargets: true, resolveHost: async () => ['127.0.0.1'] },
+      }),
+    });
+
+    // Act
+    await run.trigger.requestNotify(tenantId, 11);
+    await run.idle();
+
+    // Assess: one call for all six, then only the refused ones, each alone.
+    expect(calls[0]?.sort()).toEqual([...good, broken.target].sort());
+    expect(calls.slice(1).every((c) => c.length === 1)).toBe(true);
+    expect(calls.slice(1).flat().sort()).toEqual(['broken@exa_mple', 'broken@exa_mple', 'bulk1@example.com']);
+    const mail = await ses.messages();
+    expect(mail.map((m) => m.to[0]).sort()).toEqual([...good].sort());
+    const log = await store.deliveries.listForEntry(tenantId, `incident_update#${incident.updates[0]?.id}`);
+    const byId = new Map(log.items.map((d) => [d.subscriberId, d]));
+    expect(byId.get(broken.id)).toMatchObject({ state: 'failed', attempts: 3 });
+    for (const [i, reader] of readers.entries()) {
+      const delivery = byId.get(reader?.id as string);
+      expect(delivery).toMatchObject({ state: 'sent', attempts: i === 1 ? 2 : 1 });
+      expect(delivery?.messageId).toBe(mail.find((m) => m.to[0] === good[i])?.messageId);
+    }
+  });
+
+  it('takes template syntax in an incident body literally', async () => {
+    const reader = await emailSubscriber('reader@example.com');
+    const body = 'Steps: {{subject}} {{f_unsubscribe}} {{h3}} {{{t0}}} \\{{t1}} {{#each x}}y{{/each}} {{> p}} }} {{';
+    const incident = freshIncident(tenantId, `inc-${newId()}`, clock.toISOString(), [], body);
+    snapshot.incidents.unshift(incident);
+    await publishJson(s3.client, s3.bucket, snapshot);
+    const run = notifier();
+
+    await run.trigger.requestNotify(tenantId, 12);
+    await run.idle();
+
+    const [message, ...more] = await ses.messages();
+    expect(more).toHaveLength(0);
+    const links = subscriptionLinks({ apiBase, linkSecret }, tenantId, reader?.id as string);
+    expect(message?.text).toContain(`\n${body}\n`);
+    expect(message?.html).toContain('{{f_unsubscribe}} {{h3}} {{{t0}}}');
+    expect(message?.html).toContain('{{#each x}}y{{/each}} {{&gt; p}} }} {{');
+    // The reader's link appears where the message puts it, once per part, never in place of tenant text.
+    expect(message?.text.split(links.unsubscribe)).toHaveLength(2);
+    expect(message?.html.split(links.unsubscribe)).toHaveLength(2);
+    expect(message?.subject).toBe('[Acme "Cloud"] Slow API responses — Investigating');
+  });
+
+  it('delivers exactly once when a bulk range crashes while claiming and after recording a batch', async () => {
+    // Prepare: 25 readers in ranges of 10, four per bulk call; the process "dies" once during the
+    // claims of a range and once right after a batch's outcomes are written.
+    const addresses = Array.from({ length: 25 }, (_, i) => `b${i}@example.com`);
+    for (const a of addresses) await emailSubscriber(a);
+    const incident = await postIncident();
+    const ses2 = createSesMailer({ client: ses.client });
+    const { claim, settleMany } = store.deliveries;
+    let claims = 0;
+    let writes = 0;
+    const crash = () => Object.assign(new Error('container killed'), { name: 'Crash' });
+    store.deliveries.claim = async (...args) => {
+      if (++claims === 13) throw crash();
+      return claim.apply(store.deliveries, args);
+    };
+    store.deliveries.settleMany = async (...args) => {
+      await settleMany.apply(store.deliveries, args);
+      if (++writes === 3) throw crash();
+    };
+    const run = notifier({
+      rangeSize: 10,
+      claimConcurrency: 2,
+      senders: createSenders({
+        mailer: { maxRecipients: 4, send: ses2.send, sendBulk: ses2.sendBulk },
+        policy: { allowPrivateTargets: true, resolveHost: async () => ['127.0.0.1'] },
+      }),
+    });
+
+    // Act
+    await run.trigger.requestNotify(tenantId, 13);
+    await run.idle();
+    await run.repeat(tenantId, 13);
+
+    // Assess
+    expect(claims).toBeGreaterThan(13);
+    expect(writes).toBeGreaterThan(3);
+    const mail = await ses.messages();
+    expect(mail.map((m) => m.to[0]).sort()).toEqual([...addresses].sort());
+    const log = await store.deliveries.listForEntry(tenantId, `incident_update#${incident.updates[0]?.id}`);
+    expect(log.items).toHaveLength(25);
+    expect(log.items.every((d) => d.state === 'sent')).toBe(true);
+  });
+
+  it('sends webhooks one by one alongside bulk email in the same range', async () => {
+    const reader = await emailSubscriber('mixed@example.com');
+    const { subscriber: hook } = await subscribe(deps(), {
+      tenantId,
+      channel: 'webhook',
+      target: receiver.url,
+      confirmed: true,
+      linkSecret,
+      allowHttp: true,
+    });
+    const incident = await postIncident();
+    const run = notifier();
+
+    await run.trigger.requestNotify(tenantId, 14);
+    await run.idle();
+
+    expect((await ses.messages()).map((m) => m.to[0])).toEqual(['mixed@example.com']);
+    expect(receiver.received).toHaveLength(1);
+    const log = await store.deliveries.listForEntry(tenantId, `incident_update#${incident.updates[0]?.id}`);
+    expect(log.items.map((d) => [d.subscriberId, d.channel, d.state]).sort()).toEqual(
+      [
+        [reader?.id, 'email', 'sent'],
+        [hook?.id, 'webhook', 'sent'],
+      ].sort(),
+    );
+  });
 });

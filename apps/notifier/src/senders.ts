@@ -1,4 +1,4 @@
-import type { Mailer, Subscriber } from '@upstate/core';
+import type { BulkMailer, BulkOutcome, Mailer, Subscriber } from '@upstate/core';
 import { safePost } from '@upstate/egress/post';
 import type { TargetPolicy } from '@upstate/egress/ssrf';
 import { PermanentFailure } from '@upstate/services/notifications/deliver';
@@ -11,7 +11,15 @@ import {
   componentTeamsMessage,
   componentWebhookPayload,
 } from './channels/component.ts';
-import { type EmailBrand, type EntryMessage, notificationEmail, type SubscriberLinks } from './channels/email.ts';
+import {
+  type EmailBrand,
+  type EntryMessage,
+  type NotificationTemplate,
+  notificationEmail,
+  notificationRecipient,
+  notificationTemplate,
+  type SubscriberLinks,
+} from './channels/email.ts';
 import { signatureHeader, signWebhook, statuspageWebhookPayload, timestampHeader } from './channels/webhook.ts';
 
 export interface SendContext {
@@ -23,16 +31,54 @@ export interface SendContext {
   now: () => Date;
 }
 
+export interface BulkEmailSender {
+  /** Recipients per call. */
+  batchSize: number;
+  /** One entry's email to email subscribers (≤ `batchSize`), one outcome each, in order. */
+  send(
+    brand: EmailBrand,
+    message: EntryMessage,
+    recipients: { subscriber: Subscriber; links: SubscriberLinks }[],
+  ): Promise<BulkOutcome[]>;
+}
+
 export interface Senders {
   send(subscriber: Subscriber, context: SendContext): Promise<{ messageId?: string }>;
+  /** Present when the mailer sends in bulk (SES `SendBulkEmail`); email then goes through it. */
+  bulkEmail?: BulkEmailSender;
 }
 
 /**
  * One sender per channel. Webhooks and chat go through the SSRF guard (vetted, pinned, re-vetted per
  * redirect); a 4xx answer other than 408/429 is permanent (the receiver refuses it), anything else retries.
  */
-export function createSenders(options: { mailer: Mailer; policy: TargetPolicy; timeoutMs?: number }): Senders {
+export function createSenders(options: {
+  mailer: Mailer & Partial<BulkMailer>;
+  policy: TargetPolicy;
+  timeoutMs?: number;
+}): Senders {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const { mailer } = options;
+  // One template per (message, brand) of a range: rendered once, not once per batch.
+  const templates = new WeakMap<EntryMessage, WeakMap<EmailBrand, NotificationTemplate>>();
+  const templateOf = (brand: EmailBrand, message: EntryMessage) => {
+    const byBrand = templates.get(message) ?? new WeakMap<EmailBrand, NotificationTemplate>();
+    templates.set(message, byBrand);
+    const found = byBrand.get(brand) ?? notificationTemplate(brand, message);
+    byBrand.set(brand, found);
+    return found;
+  };
+  const bulkEmail: BulkEmailSender | undefined =
+    mailer.sendBulk && mailer.maxRecipients
+      ? {
+          batchSize: mailer.maxRecipients,
+          send: (brand, message, recipients) =>
+            (mailer.sendBulk as BulkMailer['sendBulk'])({
+              ...templateOf(brand, message),
+              recipients: recipients.map((r) => notificationRecipient(r.subscriber.target, r.links)),
+            }),
+        }
+      : undefined;
   const post = async (url: string, body: string, headers: Record<string, string>) => {
     const answer = await safePost(
       url,
@@ -54,6 +100,7 @@ export function createSenders(options: { mailer: Mailer; policy: TargetPolicy; t
     throw new Error(reason);
   };
   return {
+    ...(bulkEmail ? { bulkEmail } : {}),
     async send(subscriber, context) {
       const tenantName = context.brand.tenantName;
       const { message } = context;

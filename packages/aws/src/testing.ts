@@ -80,7 +80,8 @@ export interface MailboxMessage {
 /**
  * aws-ses-v2-local in-process on a free port, with its web mailbox at `endpoint`.
  * The stand-in parses raw messages but keeps none of their headers, so the returned client records
- * each raw message it sends (by the MessageId the stand-in answers) and `messages()` joins the two.
+ * each raw message it sends (by the MessageId the stand-in answers) and `messages()` joins the two;
+ * for `SendBulkEmail` it keeps the template and replacement headers, which `messages()` returns as they are.
  */
 export async function startSesLocal(options: { port?: number } = {}): Promise<{
   endpoint: string;
@@ -121,12 +122,15 @@ export async function startSesLocal(options: { port?: number } = {}): Promise<{
           destination: { to: string[] };
           subject: string;
           body: { text?: string; html?: string };
+          headers?: { name: string; value: string }[];
         }[];
       };
       return Promise.all(
         store.emails.map(async (email) => {
           const headers: Record<string, string> = {};
           const data = raw.get(email.messageId);
+          // A bulk (templated) message has no raw MIME: the stand-in keeps the headers it was given.
+          for (const { name, value } of email.headers ?? []) headers[name.toLowerCase()] = value;
           if (data) {
             const parsed = await simpleParser(Buffer.from(data));
             for (const { key, line } of parsed.headerLines) {

@@ -23,6 +23,33 @@ export interface Mailer {
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
 }
 
+/** Literal text, or a per-recipient field (a link carrying the recipient's token) filled in by the sender. */
+export type EmailSegment = string | { field: string };
+
+/**
+ * One message to many recipients: the same parts, with per-recipient fields and headers. Parts are
+ * segment lists rather than template strings, so no tenant text is ever read as template syntax.
+ */
+export interface BulkEmail {
+  from: string;
+  replyTo?: string;
+  subject: string;
+  text: EmailSegment[];
+  html: EmailSegment[];
+  /** Headers every recipient gets (e.g. `List-Id`). */
+  headers?: Record<string, string>;
+  recipients: { to: string; fields: Record<string, string>; headers?: Record<string, string> }[];
+}
+
+/** One recipient's result, in the order of `recipients`: accepted, or refused with a reason. */
+export type BulkOutcome = { messageId: string } | { error: string; permanent: boolean };
+
+/** Sends one message to up to `maxRecipients` recipients per call (SES v2 `SendBulkEmail`: 50). */
+export interface BulkMailer {
+  readonly maxRecipients: number;
+  sendBulk(email: BulkEmail): Promise<BulkOutcome[]>;
+}
+
 /**
  * Reads a Statuspage page: `getJson('api/v2/summary.json')` fetches that path under the page root and
  * parses it. The HTTP implementation (public https only) is in packages/egress; tests replay recordings.

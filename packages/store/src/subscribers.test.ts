@@ -118,6 +118,34 @@ describe('deliveries', () => {
       { state: 'sent', attempts: 3 },
     ]);
   });
+
+  it('records many outcomes in batches (over 25), each as the claim left it, sent ones indexed by message id', async () => {
+    // Prepare: 30 claims, one of them on its second attempt.
+    const refs = Array.from({ length: 30 }, (_, i) => ({ ...ref, subscriberId: `S${String(i).padStart(2, '0')}` }));
+    const held = [];
+    for (const r of refs) held.push((await store.deliveries.claim(r, 'run-1')).delivery);
+    await store.deliveries.beginAttempt(refs[0] as typeof ref, 1, 'run-1');
+    held[0] = { ...(held[0] as (typeof held)[number]), attempts: 2 };
+
+    // Act
+    await store.deliveries.settleMany(
+      held.map((delivery, i) =>
+        i === 29
+          ? { delivery, state: 'failed' as const, reason: 'refused' }
+          : { delivery, state: 'sent' as const, messageId: `m-${i}` },
+      ),
+    );
+
+    // Assess
+    const { items } = await store.deliveries.listForEntry('t1', ref.entryKey);
+    expect(items).toHaveLength(30);
+    expect(items[0]).toMatchObject({ subscriberId: 'S00', state: 'sent', attempts: 2, messageId: 'm-0', run: 'run-1' });
+    expect(items[29]).toMatchObject({ state: 'failed', reason: 'refused', messageId: null, attempts: 1 });
+    expect(items.filter((d) => d.state === 'sent')).toHaveLength(29);
+    expect(await store.deliveries.byMessageId('m-28')).toEqual(refs[28]);
+    // A settled delivery takes no further attempt.
+    expect(await store.deliveries.beginAttempt(refs[1] as typeof ref, 1, 'run-1')).toBe(false);
+  });
 });
 
 describe('suppressions and notify entries', () => {

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -442,6 +443,50 @@ export function deliveriesRepo(db: Db) {
           },
         }),
       );
+    },
+    /**
+     * Records many outcomes at once: BatchWriteItem, 25 per call, unprocessed items resent. Each record is
+     * the caller's whole delivery as it holds it (the claim and the attempt it took), so the item written
+     * equals what `settle` would leave. Only for deliveries whose attempt the caller holds: a batch has no
+     * condition, which is why claims never go through it.
+     */
+    async settleMany(
+      records: readonly {
+        delivery: Delivery;
+        state: Exclude<DeliveryState, 'queued'>;
+        messageId?: string | null;
+        reason?: string | null;
+      }[],
+    ): Promise<void> {
+      const now = db.now().toISOString();
+      const items = records.map((r) => {
+        const indexed = Boolean(r.messageId && r.state === 'sent');
+        const delivery: Delivery = {
+          ...r.delivery,
+          state: r.state,
+          messageId: r.messageId ?? null,
+          reason: r.reason ?? null,
+          updatedAt: now,
+        };
+        return {
+          PutRequest: {
+            Item: {
+              ...key(r.delivery),
+              type: itemTypes.delivery,
+              ...delivery,
+              ...(indexed ? { gsi2pk: deliveryMessageKey(r.messageId as string).pk, gsi2sk: 'SESMSG' } : {}),
+            },
+          },
+        };
+      });
+      for (let i = 0; i < items.length; i += 25) {
+        let pending: typeof items | undefined = items.slice(i, i + 25);
+        for (let round = 0; pending?.length; round++) {
+          if (round > 0) await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** Math.min(round, 6)));
+          const res = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
+          pending = res.UnprocessedItems?.[db.table] as typeof items | undefined;
+        }
+      }
     },
     async byMessageId(messageId: string): Promise<DeliveryRef | undefined> {
       const { Items = [] } = await db.doc.send(

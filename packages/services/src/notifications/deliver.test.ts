@@ -1,10 +1,11 @@
+import type { Subscriber } from '@upstate/core';
 import { createTestStore } from '@upstate/store/testing';
 import { describe, expect, it } from 'vitest';
 import type { ServiceDeps } from '../deps.ts';
 import { subscribe } from '../subscribers/subscribe.ts';
 import { unsubscribe } from '../subscribers/unsubscribe.ts';
 import { announce } from './announce.ts';
-import { deliver } from './deliver.ts';
+import { deliver, deliverBulk } from './deliver.ts';
 
 const now = new Date('2026-11-20T12:00:00.000Z');
 
@@ -122,6 +123,77 @@ describe('deliver', () => {
         })
       )?.attempts,
     ).toBe(3);
+    expect(logs.join('\n')).not.toMatch(/@example\.com/);
+  });
+});
+
+describe('deliverBulk', () => {
+  it('sends claimed deliveries in batches; a call that fails whole retries each of its recipients alone', async () => {
+    // Prepare: five confirmed readers (one suppressed) and one pending, batches of two.
+    const { store, deps, logs } = await setup();
+    await announce(deps, { tenantId: 't1', run: 'r1', published: published([update('u1', now.toISOString())]) });
+    const entry = (await store.notifyEntries.get('t1', 'incident_update#u1')) as NonNullable<
+      Awaited<ReturnType<typeof store.notifyEntries.get>>
+    >;
+    const subscribers: Subscriber[] = [];
+    for (const [i, confirmed] of [true, true, true, true, true, false].entries()) {
+      const { subscriber } = await subscribe(deps, {
+        tenantId: 't1',
+        channel: 'email',
+        target: `b${i}@example.com`,
+        confirmed,
+        linkSecret: 's',
+      });
+      subscribers.push(subscriber as Subscriber);
+    }
+    const calls: string[][] = [];
+    let failNext = true;
+    const input = {
+      run: 'r1',
+      entry,
+      subscribers,
+      groupOf: new Map(),
+      suppressed: new Set([subscribers[4]?.id as string]),
+      batchSize: 2,
+      backoffMs: 1,
+      sendBatch: async (batch: typeof subscribers) => {
+        calls.push(batch.map((s) => s.target));
+        if (failNext) {
+          failNext = false;
+          throw new Error(`Throttled: ${batch[0]?.target}`);
+        }
+        return batch.map((s) => ({ messageId: `m-${s.id}` }));
+      },
+    };
+
+    // Act
+    const first = await deliverBulk(deps, input);
+    const again = await deliverBulk(deps, input);
+
+    // Assess: the failed first call's two recipients went again one by one; nobody twice otherwise.
+    expect(first).toEqual({ sent: 4, failed: 0, duplicate: 0, skipped: 2, out_of_scope: 0 });
+    expect(again).toEqual({ sent: 0, failed: 0, duplicate: 5, skipped: 1, out_of_scope: 0 });
+    expect(calls[0]).toEqual(['b0@example.com', 'b1@example.com']);
+    expect(calls.slice(1).map((c) => c.length)).toEqual([2, 1, 1]);
+    expect(calls.flat().sort()).toEqual(
+      [
+        'b0@example.com',
+        'b0@example.com',
+        'b1@example.com',
+        'b1@example.com',
+        'b2@example.com',
+        'b3@example.com',
+      ].sort(),
+    );
+    const { items } = await store.deliveries.listForEntry('t1', 'incident_update#u1');
+    const byId = new Map(items.map((d) => [d.subscriberId, d]));
+    expect(byId.get(subscribers[0]?.id as string)).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(byId.get(subscribers[2]?.id as string)).toMatchObject({ state: 'sent', attempts: 1 });
+    expect(byId.get(subscribers[4]?.id as string)).toMatchObject({ state: 'skipped', reason: 'suppressed' });
+    expect(byId.has(subscribers[5]?.id as string)).toBe(false);
+    expect(await store.deliveries.byMessageId(`m-${subscribers[3]?.id}`)).toMatchObject({
+      subscriberId: subscribers[3]?.id,
+    });
     expect(logs.join('\n')).not.toMatch(/@example\.com/);
   });
 });

@@ -1,4 +1,4 @@
-import { notFound } from '@upstate/core';
+import { maskTarget, notFound } from '@upstate/core';
 import { audit, auditEventOf } from '../audit.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { type Actor, operationIdOf } from '../operation.ts';
@@ -14,11 +14,12 @@ import { changePage } from '../page/change.ts';
  */
 export async function removeSubscriber(deps: ServiceDeps, actor: Actor, subscriberId: string): Promise<void> {
   const operationId = operationIdOf(actor, deps);
-  if (!(await deps.store.subscribers.get(actor.tenantId, subscriberId)) && !actor.resumed) {
-    throw notFound('Subscriber');
-  }
+  const found = await deps.store.subscribers.get(actor.tenantId, subscriberId);
+  if (!found && !actor.resumed) throw notFound('Subscriber');
   const target = { type: 'subscriber', id: subscriberId };
-  const deleteAudit = auditEventOf(actor, operationId, 'subscriber.removed', target);
+  // The address is personal data: the event names the channel and the masked target only.
+  const detail = found ? { channel: found.channel, target: maskTarget(found.channel, found.target) } : {};
+  const deleteAudit = auditEventOf(actor, operationId, 'subscriber.removed', target, detail);
   // Removed meanwhile by someone else: not this operation's change, so no audit event of it.
   let removedByOther = false;
   await changePage(
@@ -28,7 +29,7 @@ export async function removeSubscriber(deps: ServiceDeps, actor: Actor, subscrib
     async (write) => {
       const removed = await write(() => deps.store.subscribers.remove(actor.tenantId, subscriberId));
       removedByOther = !removed && !actor.resumed;
-      if (!removedByOther) await write(() => audit(deps, actor, operationId, 'subscriber.removed', target));
+      if (!removedByOther) await write(() => audit(deps, actor, operationId, 'subscriber.removed', target, detail));
     },
     { deleteAudit, pageChanges: false },
   );

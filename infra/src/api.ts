@@ -235,6 +235,8 @@ export class ApiStack extends Construct {
       exportName: 'reconcileProvisioning',
       statements: [
         tableAccess(props.table, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem']),
+        // It finishes tenant deletions left under way: the deletion queue and the tenant's listings are indexes.
+        indexQuery(props.table),
         // The same bundle: its cold start reads the cursor secret too.
         readCursorSecret,
         ...provisioning,

@@ -149,3 +149,33 @@ export async function poll<T>(probe: () => Promise<T | undefined>, what: string,
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** The newest link to `path` (e.g. `/verify`) mailed to `to`, read from the platform's SES stand-in. */
+export const mailedLink = (platform: Platform, to: string, path: string) =>
+  poll(async () => {
+    for (const m of [...(await platform.mail.messages())].reverse()) {
+      const link = m.to.includes(to)
+        ? new RegExp(`https?://\\S+/dashboard${path}\\?token=[\\w-]+`).exec(m.text)?.[0]
+        : undefined;
+      if (link) return link;
+    }
+    return undefined;
+  }, `a ${path} link mailed to ${to}`);
+
+/** Signs up in the dashboard and opens the verification link from the mailbox, as a person would. */
+export async function signUpInDashboard(
+  t: TestPlatform,
+  page: import('playwright-core').Page,
+  o: { slug: string; email: string; name: string },
+) {
+  await page.goto(`http://localhost:${t.ports.api}/dashboard/signup`);
+  await page.getByLabel('Company name').fill(o.name);
+  await page.getByLabel('Page address').fill(o.slug);
+  await page.getByLabel('Work email').fill(o.email);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+  await page.goto(await mailedLink(t.platform, o.email, '/verify'));
+  await page.getByRole('button', { name: 'Confirm and create my page' }).click();
+  await page.getByRole('heading', { name: 'Your page is live' }).waitFor();
+}

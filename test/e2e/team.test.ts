@@ -1,6 +1,14 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, poll, screenshotsDir, startTestPlatform, type TestPlatform } from './support.ts';
+import {
+  launchChromium,
+  mailedLink as mailedLinkOf,
+  poll,
+  screenshotsDir,
+  signUpInDashboard,
+  startTestPlatform,
+  type TestPlatform,
+} from './support.ts';
 
 // Issue 16's journey on a started platform: account email goes through the SES stand-in, the
 // editor follows the link from its mailbox, and the incident is checked on the public page the
@@ -21,30 +29,9 @@ afterAll(async () => {
 
 const dashboard = (path = '') => `http://localhost:${t.ports.api}/dashboard${path}`;
 
-/** The newest link to `path` mailed to `to`, read from the SES stand-in's mailbox. */
-const mailedLink = (to: string, path: string) =>
-  poll(async () => {
-    for (const m of [...(await t.platform.mail.messages())].reverse()) {
-      const link = m.to.includes(to)
-        ? new RegExp(`https?://\\S+/dashboard${path}\\?token=[\\w-]+`).exec(m.text)?.[0]
-        : undefined;
-      if (link) return link;
-    }
-    return undefined;
-  }, `a ${path} link mailed to ${to}`);
-
-async function signUp(page: Page, slug: string) {
-  await page.goto(dashboard('/signup'));
-  await page.getByLabel('Company name').fill('Team Journey Co');
-  await page.getByLabel('Page address').fill(slug);
-  await page.getByLabel('Work email').fill(`${slug}@example.com`);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-  await page.goto(await mailedLink(`${slug}@example.com`, '/verify'));
-  await page.getByRole('button', { name: 'Confirm and create my page' }).click();
-  await page.getByRole('heading', { name: 'Your page is live' }).waitFor();
-}
+const mailedLink = (to: string, path: string) => mailedLinkOf(t.platform, to, path);
+const signUp = (page: Page, slug: string) =>
+  signUpInDashboard(t, page, { slug, email: `${slug}@example.com`, name: 'Team Journey Co' });
 
 describe('a team on the local platform', () => {
   it('owner invites an editor, who joins from the mailbox, posts an incident, cannot brand, and is removed', async () => {

@@ -372,6 +372,51 @@ describe('teams', () => {
     expect((await members()).filter((m) => m.role === 'owner')).toHaveLength(1);
   });
 
+  it('transfers ownership: the member becomes owner, the owner admin; of racing transfers exactly one lands', async () => {
+    // Prepare: a fresh tenant with an admin and an editor
+    const boss = await t.signup('handover');
+    const admin = await t.addMember(boss, 'admin');
+    const editor = await t.addMember(boss, 'editor');
+    const asBoss = { cookie: boss.cookie, 'x-csrf-token': boss.csrfToken };
+    const team = async () =>
+      (
+        (await json(await t.call(boss, 'GET', '/v1/team'))) as {
+          members: { userId: string; email: string; role: string }[];
+        }
+      ).members;
+    const id = async (email: string) => (await team()).find((m) => m.email === email)?.userId ?? '';
+    const me = await id('handover@example.com');
+    // Refused: an admin, a key, a non-member, oneself
+    const byAdmin = await t.call(null, 'POST', '/v1/team/ownership', { userId: await id(editor.email) }, admin.headers);
+    expect(byAdmin.status).toBe(403);
+    expect((await t.call(boss, 'POST', '/v1/team/ownership', { userId: await id(editor.email) })).status).toBe(403);
+    const stranger = await t.call(null, 'POST', '/v1/team/ownership', { userId: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }, asBoss);
+    expect(stranger.status).toBe(404);
+    const self = await t.call(null, 'POST', '/v1/team/ownership', { userId: me }, asBoss);
+    expect((await json(self)).error).toMatchObject({ code: 'validation_failed', field: 'userId' });
+
+    // Act: two transfers at once
+    const results = await Promise.all(
+      [admin.email, editor.email].map(async (email) =>
+        t.call(null, 'POST', '/v1/team/ownership', { userId: await id(email) }, asBoss),
+      ),
+    );
+
+    // Assess: one 200, one 409 on userId; one owner, the old owner is admin; audited; the team item agrees
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const loser = results.find((r) => r.status === 409);
+    expect((await json(loser as Response)).error).toMatchObject({ code: 'conflict', field: 'userId' });
+    const roles = Object.fromEntries((await team()).map((m) => [m.email, m.role]));
+    expect(roles['handover@example.com']).toBe('admin');
+    expect(Object.values(roles).filter((r) => r === 'owner')).toHaveLength(1);
+    expect((await t.store.teams.get(boss.tenantId))?.ownerCount).toBe(1);
+    const audit = await t.store.audit.list(boss.tenantId, {});
+    expect(audit.items.filter((e) => e.action === 'team.ownership_transferred')).toHaveLength(1);
+    // The former owner may no longer hand over or delete
+    const again = await t.call(null, 'POST', '/v1/team/ownership', { userId: await id(admin.email) }, asBoss);
+    expect(again.status).toBe(403);
+  });
+
   it('keeps one owner when two owners demote each other at once', async () => {
     const second = await t.addMember(owner, 'owner');
     const list = await members();

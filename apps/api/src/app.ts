@@ -26,6 +26,7 @@ import { publicSubscriptionRoutes } from './routes/public-subscriptions.ts';
 import type { RouteDeps } from './routes/shared.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 import { teamRoutes } from './routes/team.ts';
+import { keepingSiteObjects } from './site-takedown.ts';
 
 export const maxBodyBytes = 64 * 1024;
 /** As many monitors as a page holds components: one each, at the checker's fair share of slots. */
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps) {
     publishTrigger,
     dnsResolver: deps.dnsResolver,
     domainProvisioner: deps.domainProvisioner ?? noopDomainProvisioner,
+    siteTakedown: deps.siteTakedown ?? keepingSiteObjects(log),
     now,
     config,
     log,
@@ -192,7 +194,7 @@ export function createApp(deps: AppDeps) {
       title: 'Upstate API',
       version: '1.0.0',
       description:
-        'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs accept an `Idempotency-Key` header: keys are per caller (API key or user), a replay is authorised like the original request, and a retry after a 5xx finishes the failed operation, never repeats it. Concurrency: reads of mutable resources return an `ETag`; a write with a stale `If-Match` is `409 conflict` (field `If-Match`). Without `If-Match`, appends (incident and maintenance updates, corrections, resolve, reopen) never fail because another writer got there first, and a PATCH changes only the fields sent. Times may carry an offset; they are stored and returned as UTC instants (`…sssZ`).',
+        'Manage a status page: components, incidents, maintenance, monitors, domains and keys. Errors are `{ error: { code, message, field?, requestId } }`. POSTs and DELETEs accept an `Idempotency-Key` header: keys are per caller (API key or user), a replay is authorised like the original request, and a retry after a 5xx finishes the failed operation, never repeats it (a DELETE whose failed attempt already deleted answers 204 and records its audit event once). Concurrency: reads of mutable resources return an `ETag`; a write with a stale `If-Match` is `409 conflict` (field `If-Match`). Without `If-Match`, appends (incident and maintenance updates, corrections, resolve, reopen) never fail because another writer got there first, and a PATCH changes only the fields sent. Times may carry an offset; they are stored and returned as UTC instants (`…sssZ`).',
     },
   };
   // Each operation states what it needs (`x-permission`), from the table the middleware enforces.

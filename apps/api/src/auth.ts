@@ -50,7 +50,9 @@ export function authenticate(store: Store, config: ApiConfig, now: () => Date): 
       if (!match?.[1])
         throw new AppError('unauthorized', 'Use "Authorization: Bearer <api key>"', { field: 'Authorization' });
       const key = await store.apiKeys.getByHash(sha256(match[1]));
-      if (!key) throw new AppError('unauthorized', 'Unknown or revoked API key', { field: 'Authorization' });
+      // A deleted tenant's keys stop at the deletion's first write (the tenant read hides it), not when they are removed.
+      if (!key || !(await store.tenants.get(key.tenantId)))
+        throw new AppError('unauthorized', 'Unknown or revoked API key', { field: 'Authorization' });
       const limit = await store.rateLimits.hit(`key:${key.id}`, config.rateLimitPerMinute);
       if (!limit.allowed) throw limited(limit.retryAfter);
       await store.apiKeys.touchLastUsed(key);
@@ -72,8 +74,12 @@ export function authenticate(store: Store, config: ApiConfig, now: () => Date): 
         if (!safeMethods.has(c.req.method)) await checkCsrf(c, session.csrfToken);
         const limit = await store.rateLimits.hit(`user:${session.userId}`, config.rateLimitPerMinute);
         if (!limit.allowed) throw limited(limit.retryAfter);
-        const membership = await roleIn({ store, now }, session.tenantId, { id: session.userId, email: session.email });
-        if (!membership) throw new AppError('unauthorized', 'You are no longer a member of this team; sign in again');
+        const [membership, tenant] = await Promise.all([
+          roleIn({ store, now }, session.tenantId, { id: session.userId, email: session.email }),
+          store.tenants.get(session.tenantId),
+        ]);
+        if (!membership || !tenant)
+          throw new AppError('unauthorized', 'You are no longer a member of this team; sign in again');
         // A tenant that requires two-factor lets a session without it reach only its own account
         // settings (to turn two-factor on), never the tenant's data.
         const blocked = membership.requireTwoFactor && !session.twoFactor;

@@ -43,5 +43,7 @@ export const awsCalls = {
     { action: 'cloudfront:VerifyDnsConfiguration', resource: '{distributionTenant}' },
     { action: 'cloudfront:UpdateDistributionTenant', resource: '{distributionTenant}' },
     { action: 'cloudfront:DeleteDistributionTenant', resource: '{distributionTenant}' },
+    // It also finishes tenant deletions left under way: the deletion queue and the tenant's listings are indexes.
+    { action: 'dynamodb:Query', resource: '{index}' },
   ],
 } as const;

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiKeyScope, Author, Mailer, Permission, Role, StatuspageSource } from '@upstate/core';
+import type { ApiKeyScope, Author, Mailer, Permission, Role, SiteTakedown, StatuspageSource } from '@upstate/core';
 import type { SubscriberImporter } from '@upstate/services/imports/subscribers';
 import type { Store } from '@upstate/store';
 import type { DocsAssets } from './docs.ts';
@@ -30,6 +30,8 @@ export interface AppDeps {
   publishTrigger: PublishTrigger;
   dnsResolver: DnsResolver;
   domainProvisioner?: DomainProvisioner;
+  /** Takes a deleted tenant's page down (site bucket + CDN). Without it the objects stay in the bucket (logged). */
+  siteTakedown?: SiteTakedown;
   now?: () => Date;
   config?: Partial<ApiConfig>;
   /** Account email (verification, reset, invites). */

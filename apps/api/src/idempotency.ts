@@ -49,10 +49,18 @@ export function requestFingerprint(p: Who, method: string, path: string, body: s
   return sha256(`${principalId(p)}\n${method} ${path}\n${body}`);
 }
 
+/** Methods whose retries the key settles: creates and appends (POST), and deletes, whose audit a retry must still write. */
+const keyedMethods = new Set(['POST', 'DELETE']);
+
+/** Statuses whose response has no body (a replayed 204 must not carry the empty stored text). */
+const nullBodyStatuses = new Set([204, 205, 304]);
+
 /**
- * `Idempotency-Key` on POST: the first response (2xx or 4xx) is stored for 24 h and replayed to
- * retries; a retry never writes twice. A 5xx hands the key back with its operation id, so a retry
- * completes what the failed attempt began (use cases derive ids from it) instead of writing twice.
+ * `Idempotency-Key` on POST and DELETE: the first response (2xx or 4xx) is stored for 24 h and
+ * replayed to retries; a retry never writes twice. A 5xx hands the key back with its operation id, so a retry
+ * completes what the failed attempt began (use cases derive ids from it) instead of writing twice;
+ * a DELETE retried after a failure that had already deleted finishes (audit, publish) and answers
+ * 204 as the first success would, not 404.
  *
  * Records live per principal (tenant plus key or user), never per tenant: a read-only key that
  * reuses an admin's key and body must not receive the admin's 201, nor pre-claim the admin's key
@@ -62,7 +70,7 @@ export function requestFingerprint(p: Who, method: string, path: string, body: s
 export function idempotency(store: Store, now: () => Date = () => new Date()): MiddlewareHandler<Env> {
   return async (c, next) => {
     const key = c.req.header('idempotency-key');
-    if (c.req.method !== 'POST' || key === undefined) return next();
+    if (!keyedMethods.has(c.req.method) || key === undefined) return next();
     if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
       throw new AppError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters', {
         field: 'Idempotency-Key',
@@ -85,7 +93,7 @@ export function idempotency(store: Store, now: () => Date = () => new Date()): M
       }
       if (prior.scope && who) requireScope(who, prior.scope);
       const withheld = prior.redacted ?? [];
-      return new Response(prior.body, {
+      return new Response(nullBodyStatuses.has(prior.status) ? null : prior.body, {
         status: prior.status,
         headers: {
           'content-type': prior.contentType ?? 'application/json',

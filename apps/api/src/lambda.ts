@@ -16,12 +16,15 @@ import {
 import type { PublishTrigger } from '@upstate/core';
 import { httpStatuspageSource, systemResolveHost } from '@upstate/egress/statuspage-source';
 import { runImport } from '@upstate/services/imports/run';
+import { resumeTenantDeletions } from '@upstate/services/tenant/delete';
 import { createStore } from '@upstate/store';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from './app.ts';
 import { readDocsAssets } from './docs.ts';
+import { noopDomainProvisioner } from './domains.ts';
 import { readEnv } from './env.ts';
 import { retryProvisioning } from './provisioning.ts';
+import { keepingSiteObjects } from './site-takedown.ts';
 
 const env = readEnv();
 
@@ -111,13 +114,24 @@ export const handler = async (event: Parameters<typeof http>[0], context: Parame
   return http(event, context);
 };
 
-/** Scheduled: retries every page domain whose CDN provisioning failed (see provisioning.ts). */
-export const reconcileProvisioning = () =>
-  domainProvisioner
-    ? retryProvisioning({
-        store,
-        domainProvisioner,
-        platformDomain: env.PLATFORM_DOMAIN,
-        log: (message, detail) => console.log(JSON.stringify({ level: 'info', message, ...detail })),
-      })
-    : Promise.resolve({ pending: 0, provisioned: 0, dropped: 0, failed: 0 });
+/**
+ * Scheduled: retries every page domain whose CDN provisioning failed (see provisioning.ts), and
+ * finishes every tenant deletion a crash or a timeout left under way (services tenant/delete.ts).
+ */
+export const reconcileProvisioning = async () => {
+  const info = (message: string, detail?: Record<string, unknown>) =>
+    console.log(JSON.stringify({ level: 'info', message, ...detail }));
+  const deletionsFinished = await resumeTenantDeletions({
+    store,
+    publishTrigger,
+    now: () => new Date(),
+    log: info,
+    siteTakedown: keepingSiteObjects(info),
+    domainProvisioner: domainProvisioner ?? noopDomainProvisioner,
+    platformDomain: env.PLATFORM_DOMAIN,
+  });
+  const provisioning = domainProvisioner
+    ? await retryProvisioning({ store, domainProvisioner, platformDomain: env.PLATFORM_DOMAIN, log: info })
+    : { pending: 0, provisioned: 0, dropped: 0, failed: 0 };
+  return { ...provisioning, deletionsFinished };
+};

@@ -3,8 +3,9 @@
 // rollup write per component, on dynalite. Medians of 5 runs, each one simulated minute later.
 // Run: pnpm --filter @upstate/checker bench:credit   (TENANTS=500, COMPONENTS=5, CONCURRENCY=32)
 import type { Component } from '@upstate/core';
+import { defaultMaxCreditMs } from '@upstate/services/uptime/credit-status';
 import { createTestStore } from '@upstate/store/testing';
-import { defaultMaxCreditMs, statusCreditor } from './status-credit.ts';
+import { statusCreditor } from './status-credit.ts';
 
 const tenants = Number(process.env.TENANTS ?? 500);
 const componentsPerTenant = Number(process.env.COMPONENTS ?? 5);

@@ -3,14 +3,14 @@
 // check result, automatic status and rollup writes on dynalite. Medians of 5 runs.
 // Run: pnpm --filter @upstate/checker bench   (MONITORS=2000, CONCURRENCY=32 by default; e.g. CONCURRENCY=16,64)
 
-import type { Component, Monitor } from '@upstate/core';
-import { recordingPublishTrigger } from '@upstate/core/testing';
+import type { Component } from '@upstate/core';
+import { httpMonitorFixture, recordingPublishTrigger } from '@upstate/core/testing';
+import { nodeTransport } from '@upstate/egress/transport';
+import { mapPool } from '@upstate/services/pool';
 import { createTestStore } from '@upstate/store/testing';
 import { createChecker } from './checker.ts';
 import { runHttpCheck } from './http-check.ts';
-import { mapPool } from './pool.ts';
 import { startTarget } from './testing.ts';
-import { nodeTransport } from './transport.ts';
 
 const monitors = Number(process.env.MONITORS ?? 2000);
 const tenants = 20;
@@ -45,35 +45,21 @@ for (let t = 0; t < tenants; t++) {
   }
 }
 for (let i = 0; i < monitors; i++) {
-  const monitor: Monitor = {
-    id: `m${String(i).padStart(5, '0')}`,
-    tenantId: `t${i % tenants}`,
-    componentId: `c${i % 10}`,
-    name: `monitor ${i}`,
-    config: {
-      kind: 'http',
+  const monitor = httpMonitorFixture(
+    {
+      id: `m${String(i).padStart(5, '0')}`,
+      tenantId: `t${i % tenants}`,
+      componentId: `c${i % 10}`,
       url: target.url('/health'),
-      method: 'GET',
-      expectedStatus: { min: 200, max: 299 },
-      keyword: 'ok',
-      timeoutMs: 10_000,
-      followRedirects: false,
-      headers: {},
-      degradedThresholdMs: 10_000,
+      at,
     },
-    intervalSeconds: 60,
-    failureThreshold: 3,
-    recoveryThreshold: 2,
-    paused: false,
-    nextRunAt: at,
-    lastResult: null,
-    consecutiveFailures: 0,
-    consecutiveSuccesses: 0,
-    lastHeartbeatAt: null,
-    createdAt: at,
-    updatedAt: at,
-    version: 1,
-  };
+    {
+      name: `monitor ${i}`,
+      config: { keyword: 'ok', timeoutMs: 10_000, degradedThresholdMs: 10_000 },
+      failureThreshold: 3,
+      recoveryThreshold: 2,
+    },
+  );
   await store.monitors.create(monitor);
 }
 

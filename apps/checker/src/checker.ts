@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import {
-  type ComponentStatus,
+  cadenceSeconds,
   effectiveComponentStatuses,
   type HeartbeatMonitorConfig,
   isMaintenanceActive,
@@ -10,17 +10,20 @@ import {
   type PublishTrigger,
   utcDay,
 } from '@upstate/core';
+import type { ResolveHost, TargetPolicy } from '@upstate/egress/ssrf';
+import { fetchTransport, nodeTransport, type Transport } from '@upstate/egress/transport';
 import { type AutomaticStatus, setAutomaticStatuses } from '@upstate/services/components/set-automatic-status';
 import type { ServiceDeps } from '@upstate/services/deps';
 import { applyDueMaintenanceTransitions } from '@upstate/services/maintenance/apply-auto-transitions';
+import { recordMonitorRun } from '@upstate/services/monitors/record-run';
+import { mapPool } from '@upstate/services/pool';
 import { rolloverTenant } from '@upstate/services/tenant/rollover';
+import { creditMonitorRuns, type RecordedRun } from '@upstate/services/uptime/credit-runs';
+import { defaultMaxCreditMs } from '@upstate/services/uptime/credit-status';
 import type { Store } from '@upstate/store';
-import { cadenceSeconds } from './cadence.ts';
 import { type CheckOutcome, runHttpCheck } from './http-check.ts';
-import { fairPool, mapPool } from './pool.ts';
-import type { ResolveHost, TargetPolicy } from './ssrf.ts';
-import { defaultMaxCreditMs, statusCreditor } from './status-credit.ts';
-import { fetchTransport, nodeTransport, type Transport } from './transport.ts';
+import { fairPool } from './pool.ts';
+import { statusCreditor } from './status-credit.ts';
 import { foldResult, monitorsMayChange, monitorsStatus, type RunState, type Verdict } from './verdict.ts';
 
 export type { Log } from '@upstate/core';
@@ -134,8 +137,9 @@ export function createChecker(deps: CheckerDeps): Checker {
   });
   const creditBudgetMs = deps.creditBudgetMs ?? (deps.runBudgetMs ?? Number.POSITIVE_INFINITY) / 4;
 
-  // The checker changes the page only through use cases (automatic status, maintenance, rollover),
-  // each of which bumps and triggers the publish itself.
+  // The checker writes only through use cases: its bookkeeping (run state, check log, uptime
+  // minutes, status credit) and what it changes on the page (automatic status, maintenance,
+  // rollover), each of which bumps and triggers the publish itself.
   const services: ServiceDeps = { store, publishTrigger, now, log };
 
   async function check(monitor: Monitor, at: Date, timeoutMs: number): Promise<CheckOutcome> {
@@ -161,18 +165,19 @@ export function createChecker(deps: CheckerDeps): Checker {
         ? { failureThreshold: 1, recoveryThreshold: 1 }
         : { failureThreshold: monitor.failureThreshold, recoveryThreshold: monitor.recoveryThreshold };
     const state = foldResult(monitor, outcome.result, thresholds);
-    if (!(await store.monitors.recordRun(monitor, { ...state, nextRunAt: nextRunAt(monitor, at) }))) return null;
-    await store.checks.record({
-      tenantId: monitor.tenantId,
-      monitorId: monitor.id,
-      componentId: monitor.componentId,
-      at: at.toISOString(),
-      result: outcome.result,
-      latencyMs: outcome.latencyMs,
-      statusCode: outcome.statusCode,
-      error: outcome.error,
-    });
-    return { monitor, outcome, state };
+    const recorded = await recordMonitorRun(
+      services,
+      monitor,
+      { ...state, nextRunAt: nextRunAt(monitor, at) },
+      {
+        at: at.toISOString(),
+        result: outcome.result,
+        latencyMs: outcome.latencyMs,
+        statusCode: outcome.statusCode,
+        error: outcome.error,
+      },
+    );
+    return recorded ? { monitor, outcome, state } : null;
   }
 
   /** Applies automatic component status and adds rollup minutes for one tenant's recorded runs. */
@@ -223,9 +228,6 @@ export function createChecker(deps: CheckerDeps): Checker {
     for (const d of decided) if (flipped.includes(d.componentId)) statusOf.set(d.componentId, d.status);
     const flips = flipped.length;
 
-    // Minutes per component and status, so two monitors of one component make one write each.
-    const day = utcDay(at);
-    const credit = new Map<string, { componentId: string; status: ComponentStatus; minutes: number }>();
     // Credit what the page shows: maintenance, unless a real outage outranks it (issue 14).
     const shown = effectiveComponentStatuses(
       components.flatMap((c) => {
@@ -235,18 +237,13 @@ export function createChecker(deps: CheckerDeps): Checker {
       live,
       at,
     );
-    for (const r of runs) {
-      const componentId = r.monitor.componentId;
-      const status = shown.get(componentId);
-      if (!status) continue;
-      // Each monitor covers the whole cadence; with k monitors the component's time is counted once.
-      const minutes = cadenceSeconds(r.monitor) / 60 / Math.max(1, activeMonitors.get(componentId) ?? 1);
-      const key = `${componentId}|${status}`;
-      const entry = credit.get(key) ?? { componentId, status, minutes: 0 };
-      entry.minutes += minutes;
-      credit.set(key, entry);
-    }
-    for (const c of credit.values()) await store.rollups.addMinutes(tenantId, c.componentId, day, c.status, c.minutes);
+    const credits: RecordedRun[] = runs.flatMap((r) => {
+      const status = shown.get(r.monitor.componentId);
+      return status
+        ? [{ monitor: r.monitor, status, componentMonitors: activeMonitors.get(r.monitor.componentId) ?? 1 }]
+        : [];
+    });
+    await creditMonitorRuns(services, tenantId, at, credits);
     return flips;
   }
 

@@ -1,9 +1,9 @@
 import type { HttpMonitorConfig } from '@upstate/core';
+import { fetchTransport, nodeTransport } from '@upstate/egress/transport';
 import { freePort } from '@upstate/store/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runHttpCheck, userAgent } from './http-check.ts';
 import { startTarget, type Target } from './testing.ts';
-import { fetchTransport, nodeTransport } from './transport.ts';
 
 let target: Target;
 beforeAll(async () => {

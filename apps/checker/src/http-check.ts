@@ -1,6 +1,6 @@
 import type { HttpMonitorConfig } from '@upstate/core';
-import { RefusedTarget, type TargetPolicy, vetTarget } from './ssrf.ts';
-import type { Transport } from './transport.ts';
+import { RefusedTarget, type TargetPolicy, vetTarget } from '@upstate/egress/ssrf';
+import type { Transport } from '@upstate/egress/transport';
 
 export interface CheckOutcome {
   result: 'up' | 'degraded' | 'down';

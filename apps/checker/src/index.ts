@@ -1,4 +1,7 @@
-export { cadenceSeconds } from './cadence.ts';
+export { cadenceSeconds } from '@upstate/core';
+export { RefusedTarget, type ResolveHost, refusalReason, vetTarget } from '@upstate/egress/ssrf';
+export { fetchTransport, nodeTransport, type Transport } from '@upstate/egress/transport';
+export { defaultMaxCreditMs } from '@upstate/services/uptime/credit-status';
 export {
   type Checker,
   type CheckerDeps,
@@ -9,7 +12,5 @@ export {
   type RunSummary,
 } from './checker.ts';
 export { type CheckOutcome, runHttpCheck } from './http-check.ts';
-export { RefusedTarget, type ResolveHost, refusalReason, vetTarget } from './ssrf.ts';
-export { creditTenantStatusTime, defaultMaxCreditMs } from './status-credit.ts';
-export { fetchTransport, nodeTransport, type Transport } from './transport.ts';
+export { creditTenantStatusTime } from './status-credit.ts';
 export { foldResult, monitorsMayChange, monitorsStatus } from './verdict.ts';

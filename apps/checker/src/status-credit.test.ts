@@ -1,8 +1,9 @@
 import type { Component } from '@upstate/core';
+import { minutesByUtcDay } from '@upstate/services/uptime/credit-status';
 import type { Store } from '@upstate/store';
 import { createTestStore } from '@upstate/store/testing';
 import { describe, expect, it } from 'vitest';
-import { creditTenantStatusTime, minutesByUtcDay, statusCreditor } from './status-credit.ts';
+import { creditTenantStatusTime, statusCreditor } from './status-credit.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const noLog = () => {};

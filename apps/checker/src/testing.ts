@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Monitor } from '@upstate/core';
+import { httpMonitorFixture } from '@upstate/core/testing';
 import type { Store } from '@upstate/store';
 
 /** What the local target answers on one path. */
@@ -84,35 +85,10 @@ export async function seedHttpMonitor(
     createdAt: at,
     updatedAt: at,
   });
-  const monitor: Monitor = {
-    id: fields.id,
-    tenantId: fields.tenantId,
-    componentId,
-    name: fields.id,
-    config: {
-      kind: 'http',
-      url: fields.url,
-      method: 'GET',
-      expectedStatus: { min: 200, max: 299 },
-      keyword: null,
-      timeoutMs: fields.timeoutMs ?? 30_000,
-      followRedirects: false,
-      headers: {},
-      degradedThresholdMs: 30_000,
-    },
-    intervalSeconds: 60,
-    failureThreshold: 1,
-    recoveryThreshold: 1,
-    paused: false,
-    nextRunAt: at,
-    lastResult: null,
-    consecutiveFailures: 0,
-    consecutiveSuccesses: 0,
-    lastHeartbeatAt: null,
-    createdAt: at,
-    updatedAt: at,
-    version: 1,
-  };
+  const monitor = httpMonitorFixture(
+    { id: fields.id, tenantId: fields.tenantId, componentId, url: fields.url, at },
+    { config: { timeoutMs: fields.timeoutMs ?? 30_000 } },
+  );
   await store.monitors.create(monitor);
   return monitor;
 }

@@ -16,6 +16,7 @@ import { incidentRoutes } from './pages/incidents.ts';
 import { keyRoutes } from './pages/keys.ts';
 import { maintenanceRoutes } from './pages/maintenance.ts';
 import { monitorRoutes } from './pages/monitors.ts';
+import { notificationSettingsRoutes } from './pages/notification-settings.ts';
 import { overviewRoutes } from './pages/overview.ts';
 import { settingsRoutes } from './pages/settings.ts';
 import { subscriberRoutes } from './pages/subscribers.ts';
@@ -125,6 +126,7 @@ export function createDashboard(deps: DashboardDeps): Hono {
   maintenanceRoutes(app, kit);
   monitorRoutes(app, kit);
   subscriberRoutes(app, kit);
+  notificationSettingsRoutes(app, kit);
   domainRoutes(app, kit);
   importRoutes(app, kit);
   keyRoutes(app, kit);

@@ -59,6 +59,7 @@ export type Section = (typeof nav)[number][0];
 /** Fixed notices shown after a redirect; the query names one, so no text is ever reflected. */
 export const notices: Record<string, string> = {
   'signed-out': 'You are signed out.',
+  'page-deleted': 'The status page is deleted and you are signed out. Your login stays, for other teams and invites.',
   'component-created': 'Component added.',
   'component-saved': 'Component saved.',
   'component-deleted': 'Component deleted.',
@@ -93,8 +94,10 @@ export const notices: Record<string, string> = {
   'invite-resent': 'Invite re-sent with a new link; the old link no longer works.',
   'invite-revoked': 'Invite revoked.',
   'role-changed': 'Role changed.',
+  'ownership-transferred': 'Ownership handed over. You are an admin of this page now.',
   'member-removed': 'Member removed. They are signed out of this team.',
   'two-factor-rule': 'Two-factor rule saved.',
+  'notification-settings-saved': 'Notification settings saved.',
 };
 
 function head(base: string, title: string): Html {

@@ -103,4 +103,60 @@ describe('team pages', () => {
     expect(settings.html).toContain('This team requires two-factor sign-in');
     expect(settings.html).toContain('Set up two-factor');
   });
+
+  it('lets an owner hand over ownership from the Team page, after which they are an admin', async () => {
+    const { b, tenant } = await ownerOf(h.uniqueSlug('handover'));
+    const member = await h.addMember(tenant, 'editor');
+    const admin = as((await h.addMember(tenant, 'admin')).cookie);
+    // Admins see no hand-over control; the owner does, listing only members who are not owners.
+    expect((await admin.get('/dashboard/team')).html).not.toContain('Hand over ownership');
+    const page = await b.get('/dashboard/team');
+    expect(page.html).toContain('Hand over ownership');
+    const userId = /<option value="([0-9A-Z]{26})">([^<]+) \(editor\)<\/option>/.exec(page.html);
+    expect(userId?.[2]).toBe(member.email);
+    const done = await b.post('/dashboard/team/ownership', { userId: userId?.[1] ?? '' });
+    expect(done.location).toContain('notice=ownership-transferred');
+    const after = await b.get(done.location ?? '');
+    expect(after.html).toContain('Ownership handed over');
+    expect(after.html).not.toContain('Hand over ownership');
+    const team = await h.store.teams.get(tenant.tenantId);
+    expect(
+      Object.values(team?.members ?? {})
+        .map((m) => [m.email, m.role])
+        .sort(),
+    ).toEqual(
+      [
+        [`${tenant.slug}@example.com`, 'admin'],
+        [member.email, 'owner'],
+        [expect.any(String), 'admin'],
+      ].sort(),
+    );
+  });
+
+  it('filters the audit log by API key as well as by member, for admins and viewers alike', async () => {
+    const { b, tenant } = await ownerOf(h.uniqueSlug('audit-keys'));
+    const headers = { 'content-type': 'application/json', cookie: tenant.cookie, 'x-csrf-token': tenant.csrfToken };
+    const created = await h.api.request('/v1/api-keys', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'deploy-bot', scopes: ['components'] }),
+    });
+    const key = (await created.json()) as { id: string; key: string };
+    await h.api.request('/v1/components', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key.key}` },
+      body: JSON.stringify({ name: 'Made by the bot' }),
+    });
+    const page = await b.get('/dashboard/audit');
+    expect(page.html).toMatch(
+      new RegExp(`<optgroup label="API keys">.*<option value="${key.id}">deploy-bot \\(up_live_`),
+    );
+    const filtered = await b.get(`/dashboard/audit?author=${key.id}`);
+    expect(filtered.html).toContain('component.created');
+    expect(filtered.html).not.toContain('api_key.created');
+    // A viewer cannot list keys, yet the keys named by the entries they read are offered.
+    const viewer = as((await h.addMember(tenant, 'viewer')).cookie);
+    const seen = await viewer.get('/dashboard/audit');
+    expect(seen.html).toContain(`<option value="${key.id}">deploy-bot</option>`);
+  });
 });

@@ -491,3 +491,65 @@ describe('accessibility', () => {
     await context.close();
   });
 });
+
+describe('deleting the status page', () => {
+  it('asks the owner to type the page address, then deletes it and signs out (a plain form: no JavaScript needed)', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const slug = uniqueSlug('delete-me');
+    await signUp(page, slug);
+    await page.goto(`${origin}/dashboard/settings`);
+    const zone = page.getByRole('region', { name: 'Delete this status page' });
+    await visible(zone);
+    expect(await zone.locator('form[method="post"][action$="/dashboard/settings/delete-page"]').count()).toBe(1);
+    await zone.getByLabel(`Type the page address “${slug}” to confirm`).fill('some-other-page');
+    await zone.getByRole('button', { name: 'Delete this page for good' }).click();
+    await text(page.getByRole('alert')).toMatch(new RegExp(`Type the page address "${slug}" to confirm`));
+    expect(await axe(page)).toEqual([]);
+    expect(await store.tenants.getBySlug(slug)).toBeDefined();
+
+    await page
+      .getByRole('region', { name: 'Delete this status page' })
+      .getByLabel(`Type the page address “${slug}” to confirm`)
+      .fill(slug);
+    await page.getByRole('button', { name: 'Delete this page for good' }).click();
+    await text(page.getByRole('status')).toMatch(/The status page is deleted and you are signed out/);
+    expect(await axe(page)).toEqual([]);
+    expect(await store.tenants.getBySlug(slug)).toBeUndefined();
+    // The old session is gone: the dashboard asks to sign in; signing in says the login has no team.
+    await page.goto(`${origin}/dashboard/settings`);
+    await visible(page.getByRole('button', { name: 'Log in' }));
+    await page.getByLabel('Email').fill(`${slug}@example.com`);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect
+      .poll(async () => (await page.locator('main').textContent()) ?? '', poll)
+      .toMatch(/belongs to no team any more/);
+    await context.close();
+  }, 120_000);
+
+  it('shows the danger zone to owners only', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const slug = uniqueSlug('keep-me');
+    await signUp(page, slug);
+    await page.goto(`${origin}/dashboard/team`);
+    await page.getByLabel('Email', { exact: true }).fill(`admin-${slug}@example.com`);
+    await page.getByLabel('Role', { exact: true }).selectOption('admin');
+    await page.getByRole('button', { name: 'Send invite' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Invite sent.' }));
+    const other = await (await newContext()).newPage();
+    await other.goto(await mailLink(`admin-${slug}@example.com`, '/invite'));
+    await other
+      .getByLabel(/password/i)
+      .first()
+      .fill('admin password 1');
+    await other.getByRole('button', { name: /Join/ }).click();
+    await other.goto(`${origin}/dashboard/settings`);
+    await visible(other.getByRole('heading', { name: 'Account settings' }));
+    expect(await other.getByRole('region', { name: 'Delete this status page' }).count()).toBe(0);
+    await page.goto(`${origin}/dashboard/settings`);
+    expect(await page.getByRole('region', { name: 'Delete this status page' }).count()).toBe(1);
+    await context.close();
+  }, 120_000);
+});

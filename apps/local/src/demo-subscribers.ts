@@ -5,6 +5,7 @@ import type { Hono } from 'hono';
 
 export const demoWebhookPath = '/demo-webhook';
 export const demoReaderEmail = 'reader@demo.localhost';
+const seeder = { author: { kind: 'system' as const, id: 'demo-seed', label: 'Demo seed' } };
 
 /** The demo's subscribers: a confirmed email reader and a webhook to the local receiver below. */
 export async function seedDemoSubscribers(options: {
@@ -25,6 +26,7 @@ export async function seedDemoSubscribers(options: {
     target: demoReaderEmail,
     confirmed: true,
     linkSecret: options.linkSecret,
+    by: seeder,
   });
   await subscribe(deps, {
     tenantId: options.tenantId,
@@ -33,6 +35,7 @@ export async function seedDemoSubscribers(options: {
     confirmed: true,
     linkSecret: options.linkSecret,
     allowHttp: true,
+    by: seeder,
   });
 }
 

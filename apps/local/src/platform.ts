@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { ApiConfig, DnsResolver } from '@upstate/api';
 import { startApiServer } from '@upstate/api/node';
-import { createSesMailer } from '@upstate/aws';
+import { createSesMailer, createSiteTakedown } from '@upstate/aws';
 import { type MailboxMessage, startS3rver, startSesLocal } from '@upstate/aws/testing';
 import { createChecker } from '@upstate/checker';
 import { AppError, type Mailer } from '@upstate/core';
@@ -13,10 +13,13 @@ import { createEdge } from '@upstate/edge';
 import { confirmationEmail, createLocalNotifier, createSenders } from '@upstate/notifier';
 import { createLocalPublisher, type Renderer } from '@upstate/publisher';
 import { ensureTheme, themeNames } from '@upstate/render';
+import { republishAll } from '@upstate/services/page/republish';
+import { resumeTenantDeletions } from '@upstate/services/tenant/delete';
 import { createStore, ensureTable, type Store } from '@upstate/store';
 import { createDynamoClient, startDynalite } from '@upstate/store/testing';
 import { claimDataDir, pidFile } from './data-dir.ts';
 import { mountDemoReceiver, seedDemoSubscribers } from './demo-subscribers.ts';
+import { listenEdge, withApiOrigin } from './edge-forward.ts';
 import { assertPortFree } from './ports.ts';
 import { type DemoCredentials, reissueDemoKey, seedDemo } from './seed.ts';
 
@@ -233,6 +236,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       dashboardUrl: `http://localhost:${options.ports.api}/dashboard`,
       mailFrom: 'Upstate <accounts@upstate.localhost>',
     };
+    // A deleted tenant's page comes out of the bucket and the edge's cache, as S3 and CloudFront on AWS.
+    const siteTakedown = createSiteTakedown({ s3: s3.client, bucket, invalidator: edge.invalidator });
     const monitorTarget = `http://127.0.0.1:${options.ports.api}/demo-target/health`;
     const dnsResolver: DnsResolver = options.dnsResolver ?? (await import('node:dns/promises'));
 
@@ -243,6 +248,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           store,
           publishTrigger: publisher.trigger,
           dnsResolver,
+          siteTakedown,
           config: { ...apiConfig, ...options.apiConfig },
           mailer: mail.mailer,
           subscriptions: {
@@ -279,7 +285,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       }),
     );
 
-    const edgeServer = await step('edge server (local CloudFront)', () => edge.listen(options.ports.edge));
+    // Like CloudFront's behaviours: the Statuspage subscribe call on a page host goes to the API.
+    const edgeFetch = withApiOrigin(edge.fetch, async (request) => api.app.fetch(request), apiBase);
+    const edgeServer = await step('edge server (local CloudFront)', () => listenEdge(edgeFetch, options.ports.edge));
     closers.push(() => edgeServer.close());
 
     let demo: DemoCredentials | undefined;
@@ -325,7 +333,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await step('pages published', async () => {
       // A recompiled theme changes every page of its tenants: republish them all.
       if (themesChanged && !seeded) {
-        for (const tenantId of await store.tenants.listIds()) await store.publish.bumpContentVersion(tenantId);
+        await republishAll({ store });
       }
       await publisher.reconcile();
       await publisher.idle();
@@ -362,6 +370,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     every(checkMs, () => checker.runDue());
     every(options.timers?.rolloverMs ?? 60_000, () => checker.rollover());
     every(reconcileMs, () => publisher.reconcile());
+    // Tenant deletions a crash or a failing step left under way (packages/services/src/tenant/delete.ts).
+    every(reconcileMs, () =>
+      resumeTenantDeletions({
+        store,
+        publishTrigger: publisher.trigger,
+        now: () => new Date(),
+        log,
+        siteTakedown,
+        domainProvisioner: { async onVerified() {}, async onRemoved() {} },
+        platformDomain: pageHost,
+      }),
+    );
     every(60_000, async () => notifier.remindDue(await store.tenants.listIds()));
     // On close: stop the timers, let running checks and publishes finish (bounded), then close servers.
     closers.push(async () => {

@@ -1,11 +1,17 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { readSiteJson } from '@upstate/aws';
-import { AppError, type Log, type V2Incident, type V2ScheduledMaintenance } from '@upstate/core';
+import { AppError, type Log, type V2Component, type V2Incident, type V2ScheduledMaintenance } from '@upstate/core';
 import type { ServiceDeps } from '@upstate/services/deps';
-import { announce, isReminder } from '@upstate/services/notifications/announce';
+import {
+  announce,
+  componentEntryKeyOf,
+  dueComponentChanges,
+  isReminder,
+} from '@upstate/services/notifications/announce';
 import { type DeliveryOutcome, deliver, deliverBulk } from '@upstate/services/notifications/deliver';
 import { linkToken, type Store, targetHash } from '@upstate/store';
 import { z } from 'zod';
+import { componentMessage } from './channels/component.ts';
 import { type EmailBrand, entryMessage } from './channels/email.ts';
 import type { Senders } from './senders.ts';
 
@@ -125,12 +131,11 @@ export function createNotifyHandlers(deps: NotifierDeps) {
     async collect(event: unknown): Promise<CollectResult> {
       const { tenantId, run } = parse(CollectInput, event);
       const [summary, incidents, maintenances] = await Promise.all([
-        readSiteJson<{ page: { id: string; url: string }; status: { indicator: string; description: string } }>(
-          deps.s3,
-          deps.bucket,
-          tenantId,
-          'api/v2/summary.json',
-        ),
+        readSiteJson<{
+          page: { id: string; url: string };
+          status: { indicator: string; description: string };
+          components?: V2Component[];
+        }>(deps.s3, deps.bucket, tenantId, 'api/v2/summary.json'),
         readSiteJson<{ incidents: V2Incident[] }>(deps.s3, deps.bucket, tenantId, 'api/v2/incidents.json'),
         readSiteJson<{ scheduled_maintenances: V2ScheduledMaintenance[] }>(
           deps.s3,
@@ -141,7 +146,10 @@ export function createNotifyHandlers(deps: NotifierDeps) {
       ]);
       if (!summary) return { tenantId, run, hasWork: false, entryKeys: [], ranges: [] };
       const status: PageStatus = { id: summary.page.id, url: summary.page.url, ...summary.status };
-      const settings = await deps.store.notificationSettings.get(tenantId);
+      const [settings, components] = await Promise.all([
+        deps.store.notificationSettings.get(tenantId),
+        deps.store.components.list(tenantId),
+      ]);
       const { entryKeys } = await announce(services, {
         tenantId,
         run,
@@ -149,7 +157,9 @@ export function createNotifyHandlers(deps: NotifierDeps) {
           status,
           incidents: incidents?.incidents ?? [],
           maintenances: maintenances?.scheduled_maintenances ?? [],
+          components: summary.components ?? [],
         },
+        components,
         ...(deps.freshMs !== undefined ? { freshMs: deps.freshMs } : {}),
         reminderMs: deps.reminderMs ?? settings.reminderMinutes * 60_000,
       });
@@ -189,7 +199,11 @@ export function createNotifyHandlers(deps: NotifierDeps) {
           pageUrl: page.url,
           replyTo: settings.replyTo,
         };
-        return [{ entry, page, brand, message: entryMessage(entry.kind, entry.payload, isReminder(entry.entryKey)) }];
+        const message =
+          entry.kind === 'component'
+            ? componentMessage(entry.payload)
+            : entryMessage(entry.kind, entry.payload, isReminder(entry.entryKey));
+        return [{ entry, page, brand, message }];
       });
       const options = deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {};
       // Email in bulk when the mailer can: claims one by one, sends 50 at a time.
@@ -257,10 +271,30 @@ export function createNotifyHandlers(deps: NotifierDeps) {
     },
 
     /**
-     * Whether the page shows a scheduled maintenance whose reminder is due: the schedule that starts
-     * reminder runs asks this first, so a tenant without one costs a single read.
+     * Whether a run has held work to do without a new publish: a scheduled maintenance whose reminder
+     * is due, or a component status change whose quiet window ended after the publish that showed it.
+     * The schedule that starts reminder runs asks this first, so an idle tenant costs two reads.
      */
     async reminderDue(tenantId: string): Promise<boolean> {
+      const stored = await deps.store.components.list(tenantId);
+      if (stored.some((c) => c.statusChange)) {
+        const summary = await readSiteJson<{ components?: V2Component[] }>(
+          deps.s3,
+          deps.bucket,
+          tenantId,
+          'api/v2/summary.json',
+        );
+        const due = dueComponentChanges(
+          stored,
+          summary?.components ?? [],
+          now(),
+          now().getTime() - (deps.freshMs ?? 3_600_000),
+        );
+        for (const change of due) {
+          const entry = await deps.store.notifyEntries.get(tenantId, componentEntryKeyOf(change.component_update.id));
+          if (!entry) return true;
+        }
+      }
       const upcoming = await readSiteJson<{ scheduled_maintenances: V2ScheduledMaintenance[] }>(
         deps.s3,
         deps.bucket,

@@ -4,6 +4,15 @@ import type { TargetPolicy } from '@upstate/egress/ssrf';
 import { PermanentFailure } from '@upstate/services/notifications/deliver';
 import { discordMessage, slackMessage, teamsMessage } from './channels/chat.ts';
 import {
+  type ComponentMessage,
+  componentDiscordMessage,
+  componentEmail,
+  componentSlackMessage,
+  componentTeamsMessage,
+  componentWebhookPayload,
+} from './channels/component.ts';
+import {
+  bulkTemplateOf,
   type EmailBrand,
   type EntryMessage,
   type NotificationTemplate,
@@ -17,7 +26,7 @@ import { signatureHeader, signWebhook, statuspageWebhookPayload, timestampHeader
 export interface SendContext {
   brand: EmailBrand;
   page: { id: string; indicator: string; description: string };
-  message: EntryMessage;
+  message: EntryMessage | ComponentMessage;
   links: SubscriberLinks;
   documentationUrl: string;
   now: () => Date;
@@ -29,7 +38,7 @@ export interface BulkEmailSender {
   /** One entry's email to email subscribers (≤ `batchSize`), one outcome each, in order. */
   send(
     brand: EmailBrand,
-    message: EntryMessage,
+    message: EntryMessage | ComponentMessage,
     recipients: { subscriber: Subscriber; links: SubscriberLinks }[],
   ): Promise<BulkOutcome[]>;
 }
@@ -52,11 +61,15 @@ export function createSenders(options: {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const { mailer } = options;
   // One template per (message, brand) of a range: rendered once, not once per batch.
-  const templates = new WeakMap<EntryMessage, WeakMap<EmailBrand, NotificationTemplate>>();
-  const templateOf = (brand: EmailBrand, message: EntryMessage) => {
+  const templates = new WeakMap<EntryMessage | ComponentMessage, WeakMap<EmailBrand, NotificationTemplate>>();
+  const templateOf = (brand: EmailBrand, message: EntryMessage | ComponentMessage) => {
     const byBrand = templates.get(message) ?? new WeakMap<EmailBrand, NotificationTemplate>();
     templates.set(message, byBrand);
-    const found = byBrand.get(brand) ?? notificationTemplate(brand, message);
+    const found =
+      byBrand.get(brand) ??
+      (message.kind === 'component'
+        ? bulkTemplateOf((links) => componentEmail(brand, 'template@invalid', message, links))
+        : notificationTemplate(brand, message));
     byBrand.set(brand, found);
     return found;
   };
@@ -95,15 +108,15 @@ export function createSenders(options: {
     ...(bulkEmail ? { bulkEmail } : {}),
     async send(subscriber, context) {
       const tenantName = context.brand.tenantName;
+      const { message } = context;
+      if (message.kind === 'component') return sendComponent(subscriber, context, message);
       switch (subscriber.channel) {
         case 'email':
-          return options.mailer.send(
-            notificationEmail(context.brand, subscriber.target, context.message, context.links),
-          );
+          return options.mailer.send(notificationEmail(context.brand, subscriber.target, message, context.links));
         case 'webhook': {
           const body = JSON.stringify(
             statuspageWebhookPayload({
-              message: context.message,
+              message,
               page: context.page,
               unsubscribeUrl: context.links.unsubscribe,
               documentationUrl: context.documentationUrl,
@@ -117,12 +130,44 @@ export function createSenders(options: {
           });
         }
         case 'slack':
-          return post(subscriber.target, JSON.stringify(slackMessage(tenantName, context.message)), {});
+          return post(subscriber.target, JSON.stringify(slackMessage(tenantName, message)), {});
         case 'teams':
-          return post(subscriber.target, JSON.stringify(teamsMessage(tenantName, context.message)), {});
+          return post(subscriber.target, JSON.stringify(teamsMessage(tenantName, message)), {});
         case 'discord':
-          return post(subscriber.target, JSON.stringify(discordMessage(tenantName, context.message)), {});
+          return post(subscriber.target, JSON.stringify(discordMessage(tenantName, message)), {});
       }
     },
   };
+
+  /** A component status change: the same channels and signing, the component formats. */
+  function sendComponent(subscriber: Subscriber, context: SendContext, message: ComponentMessage) {
+    const { tenantName, pageUrl } = context.brand;
+    const page = `${pageUrl}/`;
+    switch (subscriber.channel) {
+      case 'email':
+        return options.mailer.send(componentEmail(context.brand, subscriber.target, message, context.links));
+      case 'webhook': {
+        const body = JSON.stringify(
+          componentWebhookPayload({
+            message,
+            page: context.page,
+            unsubscribeUrl: context.links.unsubscribe,
+            documentationUrl: context.documentationUrl,
+            generatedAt: context.now().toISOString(),
+          }),
+        );
+        const timestamp = Math.floor(context.now().getTime() / 1000);
+        return post(subscriber.target, body, {
+          [timestampHeader]: String(timestamp),
+          [signatureHeader]: signWebhook(subscriber.secret ?? '', timestamp, body),
+        });
+      }
+      case 'slack':
+        return post(subscriber.target, JSON.stringify(componentSlackMessage(tenantName, message, page)), {});
+      case 'teams':
+        return post(subscriber.target, JSON.stringify(componentTeamsMessage(tenantName, message, page)), {});
+      case 'discord':
+        return post(subscriber.target, JSON.stringify(componentDiscordMessage(tenantName, message, page)), {});
+    }
+  }
 }

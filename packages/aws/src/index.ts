@@ -46,3 +46,4 @@ export {
   sfnStartPublish,
 } from './sfn.ts';
 export { readSiteJson } from './site-read.ts';
+export { createSiteTakedown, tenantObjectKeys, tenantObjectPrefixes } from './site-takedown.ts';

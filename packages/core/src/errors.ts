@@ -10,6 +10,8 @@ export const errorCodes = {
   invalid_token: 400,
   email_unverified: 403,
   forbidden: 403,
+  /** A login whose every tenant was deleted: it may accept an invite, nothing else. */
+  no_team: 403,
   csrf_failed: 403,
   not_found: 404,
   method_not_allowed: 405,

@@ -1,3 +1,4 @@
+export * from './cadence.ts';
 export * from './contrast.ts';
 export * from './env.ts';
 export * from './errors.ts';

@@ -95,6 +95,8 @@ export interface CreateIncidentInput {
   body: string;
   components?: ComponentStatusRequest[];
   displayAt?: string;
+  /** `false`: the entry reaches the page and no subscriber (Statuspage's `deliver_notifications`). */
+  notify?: boolean | undefined;
 }
 
 function makeUpdate(
@@ -103,6 +105,7 @@ function makeUpdate(
   changes: ComponentChange[],
   context: UpdateContext,
   displayAt?: string,
+  notify?: boolean,
 ): IncidentUpdate {
   const now = context.now.toISOString();
   return {
@@ -115,6 +118,8 @@ function makeUpdate(
     author: context.author,
     componentChanges: changes,
     correctsUpdateId: null,
+    // Absent means on, so entries stored before the switch existed keep notifying.
+    ...(notify === false ? { notify: false } : {}),
   };
 }
 
@@ -130,7 +135,7 @@ export function createIncident(
   }
   const changes = componentChanges(input.components ?? [], context.components);
   const now = context.now.toISOString();
-  const update = makeUpdate(status, input.body, changes, context, input.displayAt);
+  const update = makeUpdate(status, input.body, changes, context, input.displayAt, input.notify);
   const incident: Incident = {
     id: newId(context.now.getTime()),
     tenantId,
@@ -153,6 +158,7 @@ export interface IncidentUpdateInput {
   components?: ComponentStatusRequest[];
   impact?: IncidentImpact;
   displayAt?: string;
+  notify?: boolean | undefined;
 }
 
 /** Appends an update (a status transition, a body, component changes). Never edits earlier entries. */
@@ -163,7 +169,7 @@ export function appendIncidentUpdate(
 ): { incident: Incident; changes: ComponentChange[] } {
   assertIncidentTransition(incident.status, input.status);
   const changes = componentChanges(input.components ?? [], context.components);
-  const update = makeUpdate(input.status, input.body, changes, context, input.displayAt);
+  const update = makeUpdate(input.status, input.body, changes, context, input.displayAt, input.notify);
   const now = context.now.toISOString();
   const componentIds = [...new Set([...incident.componentIds, ...(input.components ?? []).map((c) => c.componentId)])];
   const resolvedAt =
@@ -193,7 +199,7 @@ export function appendIncidentUpdate(
  */
 export function resolveIncident(
   incident: Incident,
-  input: { body?: string; components?: ComponentStatusRequest[] },
+  input: { body?: string; components?: ComponentStatusRequest[]; notify?: boolean | undefined },
   context: UpdateContext,
 ): { incident: Incident; changes: ComponentChange[] } {
   const components =
@@ -206,7 +212,7 @@ export function resolveIncident(
       .map((componentId) => ({ componentId, status: 'operational' as const }));
   return appendIncidentUpdate(
     incident,
-    { status: 'resolved', body: input.body ?? 'This incident has been resolved.', components },
+    { status: 'resolved', body: input.body ?? 'This incident has been resolved.', components, notify: input.notify },
     context,
   );
 }
@@ -214,7 +220,7 @@ export function resolveIncident(
 /** Reopens a resolved incident: an appended update back to a working state. */
 export function reopenIncident(
   incident: Incident,
-  input: { status?: IncidentStatus; body: string; components?: ComponentStatusRequest[] },
+  input: { status?: IncidentStatus; body: string; components?: ComponentStatusRequest[]; notify?: boolean | undefined },
   context: UpdateContext,
 ): { incident: Incident; changes: ComponentChange[] } {
   const status = input.status ?? 'investigating';
@@ -229,7 +235,7 @@ export function reopenIncident(
     });
   }
   const changes = componentChanges(input.components ?? [], context.components);
-  const update = makeUpdate(status, input.body, changes, context);
+  const update = makeUpdate(status, input.body, changes, context, undefined, input.notify);
   return {
     incident: {
       ...incident,
@@ -313,7 +319,7 @@ export function maintenanceStatusAt(maintenance: Maintenance, now: Date): Mainte
 }
 
 /** Applies automatic start/end as appended system updates. Returns the same object if nothing changed. */
-export function applyMaintenanceAutoTransitions(maintenance: Maintenance, now: Date): Maintenance {
+export function applyMaintenanceAutoTransitions(maintenance: Maintenance, now: Date, notify?: boolean): Maintenance {
   const target = maintenanceStatusAt(maintenance, now);
   if (target === maintenance.status) return maintenance;
   const author: Author = { kind: 'system', id: 'scheduler', label: 'Automatic' };
@@ -346,7 +352,7 @@ export function applyMaintenanceAutoTransitions(maintenance: Maintenance, now: D
     ...maintenance,
     status: target,
     updatedAt: now.toISOString(),
-    updates: [...maintenance.updates, ...updates],
+    updates: [...maintenance.updates, ...updates.map((u) => (notify === false ? { ...u, notify: false } : u))],
     version: maintenance.version + 1,
   };
 }

@@ -10,7 +10,7 @@ import type { ApiKeyScope } from './schemas.ts';
  * - `components`: components, groups, their status, monitors.
  * - `admin`: branding and tenant settings, API keys, domains.
  * - `team`: members and invites.
- * - `owner`: ownership itself (making or unmaking owners).
+ * - `owner`: ownership itself (making or unmaking owners, transferring it) and deleting the tenant.
  */
 export const Permission = z.enum(['read', 'incidents', 'components', 'admin', 'team', 'owner']);
 export type Permission = z.infer<typeof Permission>;
@@ -47,7 +47,7 @@ const what: Record<Permission, string> = {
   components: 'manage components and monitors',
   admin: 'change settings, branding, keys and domains',
   team: 'manage the team',
-  owner: 'change ownership',
+  owner: 'change ownership or delete this page',
 };
 
 /** Throws 403 naming what is missing, in words a member can act on. */

@@ -76,3 +76,12 @@ export interface DomainProvisioner {
 export interface NotifyTrigger {
   requestNotify(tenantId: string, publishedVersion: number): Promise<void>;
 }
+
+/**
+ * Takes a tenant's published site down: every object of it in the site bucket (pages, manifest, build
+ * state), then the CDN's cached copies on `hosts`. Idempotent, so a retried deletion runs it again.
+ * Implemented in packages/aws (S3 + CloudFront invalidation); locally s3rver and the edge's cache.
+ */
+export interface SiteTakedown {
+  takeDown(tenantId: string, hosts: readonly string[]): Promise<void>;
+}

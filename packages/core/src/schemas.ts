@@ -152,8 +152,27 @@ export const Component = z.object({
   startDate: z.iso.date().meta({ example: '2026-01-01' }),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
+  /**
+   * The last status change made outside an incident or maintenance (a person, a key, a monitor): what a
+   * component notification announces once the page shows it. Absent until the first such change.
+   */
+  statusChange: z
+    .object({
+      id: Id,
+      oldStatus: ComponentStatus,
+      newStatus: ComponentStatus,
+      /** When the latest change folded into this one happened (the quiet window counts from here). */
+      at: IsoDateTime,
+      /** When the first change folded into this one happened (the hold limit counts from here). */
+      since: IsoDateTime,
+      /** The first change after a quiet spell: announced at once; later ones wait out the quiet window. */
+      leading: z.boolean(),
+      notify: z.boolean(),
+    })
+    .optional(),
 });
 export type Component = z.infer<typeof Component>;
+export type ComponentStatusChange = NonNullable<Component['statusChange']>;
 
 export const IncidentImpact = z.enum(['none', 'minor', 'major', 'critical']);
 export type IncidentImpact = z.infer<typeof IncidentImpact>;
@@ -162,7 +181,8 @@ export const IncidentStatus = z.enum(['investigating', 'identified', 'monitoring
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
 
 export const Author = z.object({
-  kind: z.enum(['user', 'api_key', 'system']),
+  /** `reader`: a subscriber acting on their own subscription (the page's form, an emailed link). */
+  kind: z.enum(['user', 'api_key', 'system', 'reader']),
   id: z.string().max(128).meta({ example: '01JDZ3M2A4B6C8D0E2F4G6H8J0' }),
   /** Display label, e.g. the key's name or the user's email. Never a secret. */
   label: z.string().max(200).meta({ example: 'deploy-bot' }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime } from './schemas.ts';
+import { type ComponentStatus, type ComponentStatusChange, Id, IsoDateTime } from './schemas.ts';
 
 export const SubscriberChannel = z.enum(['email', 'webhook', 'slack', 'teams', 'discord']);
 export type SubscriberChannel = z.infer<typeof SubscriberChannel>;
@@ -101,3 +101,54 @@ export const defaultNotificationSettings: NotificationSettings = {
   replyTo: null,
   reminderMinutes: 60,
 };
+
+/**
+ * Flapping: the first status change after a quiet spell is announced at once; a change within this
+ * long of the previous one waits until the status has held this long, folding every change in between
+ * into one message for their net change.
+ */
+export const componentQuietMs = 60_000;
+/** A component that never settles is still announced, once per this long. */
+export const componentHoldMs = 10 * 60_000;
+
+/**
+ * The status change to record when a component moves outside an incident. After a quiet spell it leads
+ * (announced at once). Right after a leading change (which may have been announced) it is held, from
+ * its own old status. Inside the quiet window of a held change it folds into it: subscribers have not
+ * heard of that one, so the old status stays the one they last heard of. A held change that has been
+ * folding for the hold limit is released: the change leads, carrying that old status.
+ */
+export function foldStatusChange(
+  previous: ComponentStatusChange | undefined,
+  change: { id: string; oldStatus: ComponentStatus; newStatus: ComponentStatus; at: string; notify: boolean },
+): ComponentStatusChange {
+  const at = Date.parse(change.at);
+  if (!previous || at - Date.parse(previous.at) >= componentQuietMs)
+    return { ...change, since: change.at, leading: true };
+  if (previous.leading) return { ...change, since: change.at, leading: false };
+  if (at - Date.parse(previous.since) >= componentHoldMs)
+    return { ...change, oldStatus: previous.oldStatus, since: change.at, leading: true };
+  return { ...change, oldStatus: previous.oldStatus, since: previous.since, leading: false };
+}
+
+/** Whether a recorded change may be announced at `now`: it leads, or the status held for the quiet window. */
+export function statusChangeDue(change: ComponentStatusChange, now: Date): boolean {
+  return change.leading || now.getTime() - Date.parse(change.at) >= componentQuietMs;
+}
+
+/**
+ * A subscription target as the audit log shows it: enough for a person to recognise it, never the
+ * address itself (`r…@example.com`, `https://hooks.slack.com/…`).
+ */
+export function maskTarget(channel: SubscriberChannel, target: string): string {
+  if (channel === 'email') {
+    const at = target.lastIndexOf('@');
+    return at > 0 ? `${target.slice(0, 1)}…${target.slice(at)}` : '…';
+  }
+  try {
+    const url = new URL(target);
+    return `${url.protocol}//${url.host}/…`;
+  } catch {
+    return '…';
+  }
+}

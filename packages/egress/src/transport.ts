@@ -1,8 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { pinnedLookup } from './post.ts';
 
-/** One HTTP exchange, without redirects: the checker follows (and re-vets) each hop itself. */
+/** One HTTP exchange, without redirects: the caller follows (and re-vets) each hop itself. */
 export interface HopRequest {
   url: URL;
   method: string;
@@ -21,15 +21,6 @@ export interface HopResponse {
 }
 
 export type Transport = (hop: HopRequest) => Promise<HopResponse>;
-
-/** A lookup that answers with the already vetted address, so the connection goes exactly there. */
-export function pinnedLookup(address: string): LookupFunction {
-  const family = address.includes(':') ? 6 : 4;
-  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, [{ address, family }]);
-    else callback(null, address, family);
-  }) as LookupFunction;
-}
 
 async function readCapped(chunks: AsyncIterable<Uint8Array>, max: number): Promise<string> {
   const parts: Uint8Array[] = [];

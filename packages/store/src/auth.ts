@@ -20,8 +20,11 @@ import {
 
 export interface User {
   id: string;
-  /** The tenant the account was created with (accounts made before teams belong to it as owner). */
-  tenantId: string;
+  /**
+   * The tenant the account was created with (accounts made before teams belong to it as owner).
+   * Absent once that tenant was deleted and the account belongs to no other: a login with no team.
+   */
+  tenantId?: string;
   email: string;
   passwordHash: string;
   createdAt: string;
@@ -79,6 +82,8 @@ export interface Team {
   /** Kept in the same item as the roles so "never remove the last owner" is one conditional write. */
   ownerCount: number;
   requireTwoFactor: boolean;
+  /** Set when the tenant's deletion starts: no member acts from then on. */
+  deletingAt?: string;
 }
 
 export type TokenPurpose = 'verify' | 'reset' | 'invite';
@@ -519,6 +524,25 @@ export function teamsRepo(db: Db) {
         }),
         from === 'owner' ? 'A team always keeps at least one owner' : 'The member changed meanwhile; reload',
         'role',
+      );
+    },
+    /**
+     * Hands ownership from one owner to a member: the member becomes owner and the owner admin, in one
+     * write conditional on both roles as read, so of racing transfers exactly one lands and the
+     * owner count never moves.
+     */
+    async transferOwnership(tenantId: string, fromUserId: string, toUserId: string, toRole: Role): Promise<void> {
+      await send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: teamKey(tenantId),
+          UpdateExpression: 'SET members.#from.#role = :admin, members.#to.#role = :owner',
+          ConditionExpression: 'members.#from.#role = :owner AND members.#to.#role = :toRole',
+          ExpressionAttributeNames: { '#from': fromUserId, '#to': toUserId, '#role': 'role' },
+          ExpressionAttributeValues: { ':admin': 'admin', ':owner': 'owner', ':toRole': toRole },
+        }),
+        'Ownership changed meanwhile; reload',
+        'userId',
       );
     },
     async removeMember(tenantId: string, userId: string, role: Role): Promise<void> {

@@ -1,32 +1,15 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Component, type ComponentGroup, type ComponentStatus, notFound } from '@upstate/core';
 import { type Db, strip } from './db.ts';
 import { conditional } from './errors.ts';
-import { componentKey, groupKey, itemTypes, tenantPartition } from './keys.ts';
+import { componentKey, groupKey, itemTypes } from './keys.ts';
+import { listByPrefix, putIfVersion } from './queries.ts';
 
 export type StoredComponent = Component & { version: number };
 export type StoredGroup = ComponentGroup & { version: number };
 
 const byPosition = <T extends { position: number; name: string }>(a: T, b: T) =>
   a.position - b.position || a.name.localeCompare(b.name);
-
-async function listType<T>(db: Db, tenantId: string, prefix: string): Promise<T[]> {
-  const items: T[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': prefix },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) items.push(strip<T>(item) as T);
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
 
 export function componentsRepo(db: Db) {
   return {
@@ -56,23 +39,16 @@ export function componentsRepo(db: Db) {
     },
     /** In page order. */
     async list(tenantId: string): Promise<StoredComponent[]> {
-      return (await listType<StoredComponent>(db, tenantId, 'COMPONENT#')).sort(byPosition);
+      return (await listByPrefix<StoredComponent>(db, tenantId, 'COMPONENT#')).sort(byPosition);
     },
     /** Replaces the component if it is still at `expectedVersion`. */
     async put(next: StoredComponent, expectedVersion: number): Promise<StoredComponent> {
       const stored = { ...next, version: expectedVersion + 1, updatedAt: db.now().toISOString() };
-      await conditional(
-        () =>
-          db.doc.send(
-            new PutCommand({
-              TableName: db.table,
-              Item: { ...componentKey(next.tenantId, next.id), type: itemTypes.component, ...stored },
-              ConditionExpression: 'attribute_exists(pk) AND version = :v',
-              ExpressionAttributeValues: { ':v': expectedVersion },
-            }),
-          ),
+      await putIfVersion(
+        db,
+        { ...componentKey(next.tenantId, next.id), type: itemTypes.component, ...stored },
+        expectedVersion,
         'The component changed since you loaded it; reload and try again',
-        'version',
       );
       return stored;
     },
@@ -83,6 +59,8 @@ export function componentsRepo(db: Db) {
       status: ComponentStatus,
       source: Component['statusSource'],
       expectedVersion?: number,
+      /** A change outside an incident, recorded in the same write so it is announced exactly when it happened. */
+      change?: NonNullable<Component['statusChange']>,
     ): Promise<StoredComponent> {
       const { Attributes } = await conditional(
         () =>
@@ -90,7 +68,7 @@ export function componentsRepo(db: Db) {
             new UpdateCommand({
               TableName: db.table,
               Key: componentKey(tenantId, id),
-              UpdateExpression: 'SET #status = :s, statusSource = :src, updatedAt = :now ADD version :one',
+              UpdateExpression: `SET #status = :s, statusSource = :src, updatedAt = :now${change ? ', statusChange = :c' : ''} ADD version :one`,
               ConditionExpression:
                 expectedVersion === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND version = :v',
               ExpressionAttributeNames: { '#status': 'status' },
@@ -100,6 +78,7 @@ export function componentsRepo(db: Db) {
                 ':now': db.now().toISOString(),
                 ':one': 1,
                 ...(expectedVersion === undefined ? {} : { ':v': expectedVersion }),
+                ...(change ? { ':c': change } : {}),
               },
               ReturnValues: 'ALL_NEW',
             }),
@@ -143,22 +122,15 @@ export function groupsRepo(db: Db) {
       return strip<StoredGroup>(Item);
     },
     async list(tenantId: string): Promise<StoredGroup[]> {
-      return (await listType<StoredGroup>(db, tenantId, 'GROUP#')).sort(byPosition);
+      return (await listByPrefix<StoredGroup>(db, tenantId, 'GROUP#')).sort(byPosition);
     },
     async put(next: StoredGroup, expectedVersion: number): Promise<StoredGroup> {
       const stored = { ...next, version: expectedVersion + 1, updatedAt: db.now().toISOString() };
-      await conditional(
-        () =>
-          db.doc.send(
-            new PutCommand({
-              TableName: db.table,
-              Item: { ...groupKey(next.tenantId, next.id), type: itemTypes.group, ...stored },
-              ConditionExpression: 'attribute_exists(pk) AND version = :v',
-              ExpressionAttributeValues: { ':v': expectedVersion },
-            }),
-          ),
+      await putIfVersion(
+        db,
+        { ...groupKey(next.tenantId, next.id), type: itemTypes.group, ...stored },
+        expectedVersion,
         'The group changed since you loaded it; reload and try again',
-        'version',
       );
       return stored;
     },

@@ -1,8 +1,9 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type ImportJob, notFound } from '@upstate/core';
 import { type Db, strip } from './db.ts';
 import { conditional } from './errors.ts';
-import { importJobKey, itemTypes, tenantPartition } from './keys.ts';
+import { importJobKey, itemTypes } from './keys.ts';
+import { pageByPrefix, putIfVersion } from './queries.ts';
 
 /** Import jobs: one item each in the tenant partition, advanced by optimistic version. */
 export function importJobsRepo(db: Db) {
@@ -29,33 +30,12 @@ export function importJobsRepo(db: Db) {
     },
     /** Writes `next` if the stored job is still at `next.version - 1`. */
     async save(next: ImportJob): Promise<ImportJob> {
-      await conditional(
-        () =>
-          db.doc.send(
-            new PutCommand({
-              TableName: db.table,
-              Item: item(next),
-              ConditionExpression: 'attribute_exists(pk) AND version = :v',
-              ExpressionAttributeValues: { ':v': next.version - 1 },
-            }),
-          ),
-        'The import changed since it was loaded',
-        'version',
-      );
+      await putIfVersion(db, item(next), next.version - 1, 'The import changed since it was loaded');
       return next;
     },
     /** Newest first (ids are time-ordered). */
     async list(tenantId: string, limit = 20): Promise<ImportJob[]> {
-      const { Items = [] } = await db.doc.send(
-        new QueryCommand({
-          TableName: db.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': 'IMPORT#' },
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      );
-      return Items.map((i) => strip<ImportJob>(i) as ImportJob);
+      return (await pageByPrefix<ImportJob>(db, tenantId, 'IMPORT#', 'imports', { limit })).items;
     },
   };
 }

@@ -18,8 +18,8 @@ import {
   maintenanceKey,
   maintenanceTransitionQueue,
   openIncidentsByTenant,
-  tenantPartition,
 } from './keys.ts';
+import { pageByPrefix, putIfVersion } from './queries.ts';
 
 /**
  * An incident and all its updates live in one item, so an appended update is one conditional
@@ -109,18 +109,11 @@ export function incidentsRepo(db: Db) {
     /** Writes `next` if the stored incident is still at `next.version - 1` (optimistic concurrency). */
     async save(next: Incident): Promise<Incident> {
       assertSize(next, 'incident');
-      await conditional(
-        () =>
-          db.doc.send(
-            new PutCommand({
-              TableName: db.table,
-              Item: item(next),
-              ConditionExpression: 'attribute_exists(pk) AND version = :v',
-              ExpressionAttributeValues: { ':v': next.version - 1 },
-            }),
-          ),
+      await putIfVersion(
+        db,
+        item(next),
+        next.version - 1,
         'The incident changed since you loaded it; reload and try again',
-        'version',
       );
       return next;
     },
@@ -193,20 +186,11 @@ export function incidentsRepo(db: Db) {
     },
     /** Newest first, paged with a tenant-bound cursor. */
     async list(tenantId: string, options: { limit?: number; cursor?: string | null } = {}): Promise<Page<Incident>> {
-      const { Items = [], LastEvaluatedKey } = await db.doc.send(
-        new QueryCommand({
-          TableName: db.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': 'INCIDENT#' },
-          ScanIndexForward: false,
-          Limit: options.limit ?? 25,
-          ExclusiveStartKey: db.cursors.decode(tenantId, 'incidents', options.cursor),
-        }),
-      );
-      return {
-        items: Items.map((i) => readIncident(strip<Incident>(i)) as Incident),
-        nextCursor: db.cursors.encode(tenantId, 'incidents', LastEvaluatedKey),
-      };
+      const page = await pageByPrefix<Incident>(db, tenantId, 'INCIDENT#', 'incidents', {
+        limit: options.limit ?? 25,
+        cursor: options.cursor,
+      });
+      return { items: page.items.map((i) => readIncident(i) as Incident), nextCursor: page.nextCursor };
     },
     async listUnresolved(tenantId: string): Promise<Incident[]> {
       const { Items = [] } = await db.doc.send(
@@ -268,18 +252,11 @@ export function maintenancesRepo(db: Db) {
     },
     async save(next: Maintenance): Promise<Maintenance> {
       assertSize(next, 'maintenance');
-      await conditional(
-        () =>
-          db.doc.send(
-            new PutCommand({
-              TableName: db.table,
-              Item: item(next),
-              ConditionExpression: 'attribute_exists(pk) AND version = :v',
-              ExpressionAttributeValues: { ':v': next.version - 1 },
-            }),
-          ),
+      await putIfVersion(
+        db,
+        item(next),
+        next.version - 1,
         'The maintenance changed since you loaded it; reload and try again',
-        'version',
       );
       return next;
     },
@@ -300,20 +277,11 @@ export function maintenancesRepo(db: Db) {
     },
     /** Newest scheduled first, paged. */
     async list(tenantId: string, options: { limit?: number; cursor?: string | null } = {}): Promise<Page<Maintenance>> {
-      const { Items = [], LastEvaluatedKey } = await db.doc.send(
-        new QueryCommand({
-          TableName: db.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': 'MAINT#' },
-          ScanIndexForward: false,
-          Limit: options.limit ?? 25,
-          ExclusiveStartKey: db.cursors.decode(tenantId, 'maintenance', options.cursor),
-        }),
-      );
-      return {
-        items: Items.map((i) => readMaintenance(strip<Maintenance>(i)) as Maintenance),
-        nextCursor: db.cursors.encode(tenantId, 'maintenance', LastEvaluatedKey),
-      };
+      const page = await pageByPrefix<Maintenance>(db, tenantId, 'MAINT#', 'maintenance', {
+        limit: options.limit ?? 25,
+        cursor: options.cursor,
+      });
+      return { items: page.items.map((m) => readMaintenance(m) as Maintenance), nextCursor: page.nextCursor };
     },
     /** Not yet completed (the upcoming and the active), whatever their age, by start time; every page. */
     async listLive(tenantId: string): Promise<Maintenance[]> {

@@ -13,4 +13,5 @@ export { loadSnapshot, snapshotCompletedMaintenanceLimit, snapshotIncidentLimit 
 export { createStore, type Store, type StoreOptions } from './store.ts';
 export { type DeliveryRef, linkToken, type NotifyEntry, targetHash, tokenHash } from './subscribers.ts';
 export { ensureTable, gsiNames, tableDefinition, ttlAttribute } from './table.ts';
+export type { DeletingTenant } from './tenant-deletion.ts';
 export type { TenantRecord } from './tenants.ts';

@@ -160,6 +160,8 @@ export const rollupPartition = (tenantId: string, componentId: string) => `${ten
 
 // GSI keys ---------------------------------------------------------------------------------------
 export const apiKeysByTenant = (tenantId: string) => `${tenantPk(tenantId)}#APIKEYS`;
+/** Heartbeat tokens of a tenant's monitors (for tenant deletion; tokens made before this index are not in it). */
+export const heartbeatsByTenant = (tenantId: string) => `${tenantPk(tenantId)}#HEARTBEATS`;
 export const sessionsByUser = (userId: string) => `USER#${userId}#SESSIONS`;
 export const domainsByTenant = (tenantId: string) => `${tenantPk(tenantId)}#DOMAINS`;
 export const openIncidentsByTenant = (tenantId: string) => `${tenantPk(tenantId)}#OPEN`;
@@ -173,5 +175,7 @@ export const stalePartition = 'STALE';
 export const provisioningQueue = 'PROVISIONING';
 /** Every tenant, for once-a-day work across tenants (the checker's day rollover). */
 export const tenantDirectory = 'TENANTS';
+/** Tenants whose deletion started (moved here from `TENANTS`); the reconciler finishes each. */
+export const deletingQueue = 'DELETING';
 /** Maintenance with an automatic start or end still to come, by the time it is due. */
 export const maintenanceTransitionQueue = 'MAINTDUE';

@@ -7,14 +7,15 @@ import {
   checkPartition,
   dueShard,
   heartbeatKey,
+  heartbeatsByTenant,
   itemTypes,
   monitorKey,
   monitorShards,
   rollupKey,
   rollupPartition,
   statusCreditKey,
-  tenantPartition,
 } from './keys.ts';
+import { listByPrefix, putIfVersion } from './queries.ts';
 
 /** How far the checker has credited a tenant's status time (components without a monitor). */
 export interface StatusCredit {
@@ -55,6 +56,8 @@ export function monitorsRepo(db: Db) {
               type: itemTypes.heartbeat,
               tenantId: monitor.tenantId,
               monitorId: monitor.id,
+              gsi1pk: heartbeatsByTenant(monitor.tenantId),
+              gsi1sk: monitor.id,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
@@ -72,30 +75,11 @@ export function monitorsRepo(db: Db) {
       return m;
     },
     async list(tenantId: string): Promise<Monitor[]> {
-      const { Items = [] } = await db.doc.send(
-        new QueryCommand({
-          TableName: db.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': 'MONITOR#' },
-        }),
-      );
-      return Items.map((i) => strip<Monitor>(i) as Monitor);
+      return listByPrefix<Monitor>(db, tenantId, 'MONITOR#');
     },
     /** Writes `next` if the stored monitor is still at `next.version - 1`. */
     async save(next: Monitor): Promise<Monitor> {
-      await conditional(
-        () =>
-          db.doc.send(
-            new PutCommand({
-              TableName: db.table,
-              Item: item(next),
-              ConditionExpression: 'attribute_exists(pk) AND version = :v',
-              ExpressionAttributeValues: { ':v': next.version - 1 },
-            }),
-          ),
-        'The monitor changed meanwhile',
-        'version',
-      );
+      await putIfVersion(db, item(next), next.version - 1, 'The monitor changed meanwhile');
       return next;
     },
     /**

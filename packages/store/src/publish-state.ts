@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from './audit.ts';
 import type { Db } from './db.ts';
 import { isConditionalFailure } from './errors.ts';
 import { itemTypes, publishStateKey, stalePartition } from './keys.ts';
@@ -26,6 +27,9 @@ const pendingName = (operationId: string) => {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(operationId)) throw new Error('operation id must be an id');
   return `${pendingPrefix}${operationId.replaceAll('-', '_')}`;
 };
+// A delete's audit event rides on its marker: if the writer dies (or fails) between the delete and
+// the audit, whoever settles the marker records the event, once its target is confirmed gone.
+const intentName = (operationId: string) => `intent_${pendingName(operationId).slice(pendingPrefix.length)}`;
 const pendingOf = (item: Record<string, unknown> | undefined) =>
   Object.entries(item ?? {})
     .filter(([name, at]) => name.startsWith(pendingPrefix) && typeof at === 'string')
@@ -41,7 +45,11 @@ const staleSortKey = (tenantId: string, attemptedAt: string | null) =>
 // - publishedVersion only ever grows.
 // While contentVersion > publishedVersion the item sits in the sparse `STALE` partition of gsi2,
 // which is how the reconciler finds tenants whose publish was lost.
-export function publishStateRepo(db: Db) {
+export function publishStateRepo(
+  db: Db,
+  /** Records a delete's audit event if its target is gone (wired by `createStore`); a no-op otherwise. */
+  settleDeleteAudit: (event: AuditEvent) => Promise<void> = async () => {},
+) {
   const key = publishStateKey;
 
   /** Leaves the STALE index once everything is published and no write is in flight. */
@@ -70,17 +78,21 @@ export function publishStateRepo(db: Db) {
     const abandoned = pendingOf(Item).filter((p) => p.at < cutoff);
     if (abandoned.length === 0) return;
     const names = Object.fromEntries(abandoned.map((p, i) => [`#p${i}`, p.name]));
+    const intents = abandoned.map((p) => `intent_${p.name.slice(pendingPrefix.length)}`).filter((n) => Item?.[n]);
+    // Before the markers go, so a crash here leaves them for the next run (the event id is fixed: once).
+    for (const n of intents) await settleDeleteAudit(Item?.[n] as AuditEvent);
+    const intentNames = Object.fromEntries(intents.map((n, i) => [`#i${i}`, n]));
     try {
       await db.doc.send(
         new UpdateCommand({
           TableName: db.table,
           Key: key(tenantId),
-          UpdateExpression: `REMOVE ${Object.keys(names).join(', ')} ADD contentVersion :one, pendingWrites :minus`,
+          UpdateExpression: `REMOVE ${[...Object.keys(names), ...Object.keys(intentNames)].join(', ')} ADD contentVersion :one, pendingWrites :minus`,
           // Each marker exactly once: a concurrent endWrite or reconciler run settles it instead.
           ConditionExpression: Object.keys(names)
             .map((n) => `attribute_exists(${n})`)
             .join(' AND '),
-          ExpressionAttributeNames: names,
+          ExpressionAttributeNames: { ...names, ...intentNames },
           ExpressionAttributeValues: { ':one': 1, ':minus': -abandoned.length },
         }),
       );
@@ -113,18 +125,22 @@ export function publishStateRepo(db: Db) {
     /**
      * Records a write in flight before its first store write, and puts the tenant in the STALE
      * index: if the writer dies before `endWrite`, the reconciler still finds the tenant and, once
-     * the write is older than `abandonedWriteMs`, settles it with a bump (see `listStale`).
+     * the write is older than `abandonedWriteMs`, settles it with a bump (see `listStale`). A delete
+     * passes its audit event (`deleteAudit`): settling records it if the target is gone.
      */
-    async beginWrite(tenantId: string, operationId: string): Promise<void> {
+    async beginWrite(tenantId: string, operationId: string, deleteAudit?: AuditEvent): Promise<void> {
       await db.doc
         .send(
           new UpdateCommand({
             TableName: db.table,
             Key: key(tenantId),
-            UpdateExpression:
-              'SET #p = :now, #type = :type, tenantId = :tenant, gsi2pk = :stale, gsi2sk = :fresh ADD pendingWrites :one',
+            UpdateExpression: `SET #p = :now, #type = :type, tenantId = :tenant, gsi2pk = :stale, gsi2sk = :fresh${deleteAudit ? ', #i = :intent' : ''} ADD pendingWrites :one`,
             ConditionExpression: 'attribute_not_exists(#p)',
-            ExpressionAttributeNames: { '#p': pendingName(operationId), '#type': 'type' },
+            ExpressionAttributeNames: {
+              '#p': pendingName(operationId),
+              '#type': 'type',
+              ...(deleteAudit ? { '#i': intentName(operationId) } : {}),
+            },
             ExpressionAttributeValues: {
               ':now': db.now().toISOString(),
               ':type': itemTypes.publish,
@@ -132,6 +148,7 @@ export function publishStateRepo(db: Db) {
               ':stale': stalePartition,
               ':fresh': staleSortKey(tenantId, null),
               ':one': 1,
+              ...(deleteAudit ? { ':intent': deleteAudit } : {}),
             },
           }),
         )
@@ -146,13 +163,13 @@ export function publishStateRepo(db: Db) {
      * (the page must show it) and returns the new version; without, only clears the marker.
      */
     async endWrite(tenantId: string, operationId: string, changed: boolean): Promise<number | null> {
-      const names = { '#p': pendingName(operationId) };
+      const names = { '#p': pendingName(operationId), '#i': intentName(operationId) };
       try {
         const { Attributes } = await db.doc.send(
           new UpdateCommand({
             TableName: db.table,
             Key: key(tenantId),
-            UpdateExpression: `REMOVE #p ADD pendingWrites :minus${changed ? ', contentVersion :one' : ''}`,
+            UpdateExpression: `REMOVE #p, #i ADD pendingWrites :minus${changed ? ', contentVersion :one' : ''}`,
             ConditionExpression: 'attribute_exists(#p)',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: { ':minus': -1, ...(changed ? { ':one': 1 } : {}) },

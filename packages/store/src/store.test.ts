@@ -429,6 +429,50 @@ describe('audit, idempotency and rate limits', () => {
     expect(await store.publish.listStale()).toEqual([]);
   });
 
+  it("records an abandoned delete's audit event when it settles, only if the target is gone", async () => {
+    const at = clock.toISOString();
+    const component = (id: string) => ({
+      id,
+      tenantId: 't-del',
+      groupId: null,
+      name: id,
+      description: null,
+      position: 0,
+      status: 'operational' as const,
+      statusSource: 'manual' as const,
+      onlyShowIfDegraded: false,
+      showUptime: true,
+      startDate: at.slice(0, 10),
+      createdAt: at,
+      updatedAt: at,
+    });
+    const event = (id: string) => ({
+      id: `audit-${id}`,
+      tenantId: 't-del',
+      at,
+      author: { kind: 'api_key' as const, id: 'k', label: 'CI' },
+      action: 'component.deleted',
+      target: { type: 'component', id },
+      detail: {},
+    });
+    await store.components.create(component('kept'));
+    await store.components.create(component('gone'));
+    await store.components.create(component('ended'));
+    // Two writers die after their markers, one before its delete and one after; a third ends normally.
+    await store.publish.beginWrite('t-del', 'op-kept', event('kept'));
+    await store.publish.beginWrite('t-del', 'op-gone', event('gone'));
+    await store.components.delete('t-del', 'gone');
+    await store.publish.beginWrite('t-del', 'op-ended', event('ended'));
+    await store.components.delete('t-del', 'ended');
+    await store.publish.endWrite('t-del', 'op-ended', true);
+    clock = new Date(clock.getTime() + 61_000);
+    await store.publish.listStale();
+    await store.publish.listStale();
+    const actions = (await store.audit.list('t-del')).items.map((e) => `${e.action} ${e.target.id}`);
+    expect(actions).toEqual(['component.deleted gone']);
+    expect((await store.publish.get('t-del')).pendingSince).toBeNull();
+  });
+
   it('keeps a tenant with a write in flight in the stale index across a publish', async () => {
     await store.publish.beginWrite('t-fl', 'op-1');
     const v = await store.publish.bumpContentVersion('t-fl');

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { auditRepo } from './audit.ts';
+import { type AuditEvent, auditRepo } from './audit.ts';
 import { apiKeysRepo, invitesRepo, sessionsRepo, teamsRepo, throttlesRepo, tokensRepo, usersRepo } from './auth.ts';
 import { componentsRepo, groupsRepo } from './components.ts';
 import { createCursorCodec } from './cursor.ts';
@@ -19,6 +19,7 @@ import {
   subscribersRepo,
   suppressionsRepo,
 } from './subscribers.ts';
+import { tenantDeletionRepo } from './tenant-deletion.ts';
 import { tenantsRepo } from './tenants.ts';
 
 export interface StoreOptions {
@@ -46,31 +47,60 @@ export function createStore(options: StoreOptions) {
     now: options.now ?? (() => new Date()),
     cursors: createCursorCodec(options.cursorSecret ?? 'upstate-local-cursor-secret'),
   };
+  const audit = auditRepo(db);
+  const components = componentsRepo(db);
+  const groups = groupsRepo(db);
+  const maintenances = maintenancesRepo(db);
+  const monitors = monitorsRepo(db);
+  const subscribers = subscribersRepo(db);
+  const apiKeys = apiKeysRepo(db);
+  /** Whether what a delete's audit event names is gone (false for a target type it cannot tell). */
+  const deleted = async ({ tenantId, target }: AuditEvent): Promise<boolean> => {
+    switch (target.type) {
+      case 'component':
+        return (await components.get(tenantId, target.id)) === undefined;
+      case 'component_group':
+        return (await groups.get(tenantId, target.id)) === undefined;
+      case 'maintenance':
+        return (await maintenances.get(tenantId, target.id)) === undefined;
+      case 'monitor':
+        return (await monitors.get(tenantId, target.id)) === undefined;
+      case 'subscriber':
+        return (await subscribers.get(tenantId, target.id)) === undefined;
+      case 'api_key':
+        return (await apiKeys.list(tenantId)).some((k) => k.id === target.id && k.revokedAt !== null);
+      default:
+        return false;
+    }
+  };
   return {
     db,
     tenants: tenantsRepo(db),
-    publish: publishStateRepo(db),
+    tenantDeletion: tenantDeletionRepo(db),
+    publish: publishStateRepo(db, async (event) => {
+      if (await deleted(event)) await audit.append(event);
+    }),
     users: usersRepo(db),
     sessions: sessionsRepo(db),
-    apiKeys: apiKeysRepo(db),
+    apiKeys,
     teams: teamsRepo(db),
     tokens: tokensRepo(db),
     invites: invitesRepo(db),
     throttles: throttlesRepo(db),
-    components: componentsRepo(db),
-    groups: groupsRepo(db),
+    components,
+    groups,
     incidents: incidentsRepo(db),
-    maintenances: maintenancesRepo(db),
+    maintenances,
     domains: domainsRepo(db),
-    audit: auditRepo(db),
+    audit,
     idempotency: idempotencyRepo(db),
     rateLimits: rateLimitsRepo(db),
-    monitors: monitorsRepo(db),
+    monitors,
     checks: checksRepo(db),
     rollups: rollupsRepo(db),
     imports: importJobsRepo(db),
     provisioning: provisioningRepo(db),
-    subscribers: subscribersRepo(db),
+    subscribers,
     deliveries: deliveriesRepo(db),
     suppressions: suppressionsRepo(db),
     notifyEntries: notifyEntriesRepo(db),

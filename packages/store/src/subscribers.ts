@@ -573,8 +573,9 @@ export interface NotifyEntry {
   tenantId: string;
   /** `incident_update#{updateId}` or `maintenance_update#{updateId}` (the same entry never gets a second key). */
   entryKey: string;
-  kind: 'incident' | 'maintenance';
-  /** JSON of the published Statuspage v2 incident (or maintenance) as the page shows it. */
+  /** `component`: a status change outside an incident (`component_update#{change id}`). */
+  kind: 'incident' | 'maintenance' | 'component';
+  /** JSON of the published Statuspage v2 incident (or maintenance) as the page shows it; for a component, `{ component, component_update }`. */
   payload: string;
   /** JSON of `{ indicator, description }` of the page at publish. */
   pageStatus: string;

@@ -77,7 +77,11 @@ export function tenantsRepo(db: Db) {
 
     async get(tenantId: string): Promise<TenantRecord | undefined> {
       const { Item } = await db.doc.send(new GetCommand({ TableName: db.table, Key: tenantKey(tenantId) }));
-      return strip<TenantRecord>(Item);
+      const record = strip<TenantRecord & { deletingAt?: string }>(Item);
+      // A tenant being deleted is gone for every reader: its page stops routing, publishes stop, the API 404s.
+      if (!record || record.deletingAt) return undefined;
+      const { deletingAt, ...rest } = record;
+      return rest;
     },
 
     async require(tenantId: string): Promise<TenantRecord> {

@@ -1,15 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import {
-  ApiKeyScope,
-  AppError,
-  Branding,
-  checkBrandColor,
-  Name,
-  newId,
-  Role,
-  TenantSlug,
-  TimeZone,
-} from '@upstate/core';
+import { ApiKeyScope, AppError, Branding, Name, Role, TenantSlug, TimeZone } from '@upstate/core';
 import { changePassword } from '@upstate/services/account/change-password';
 import type { AccountDeps } from '@upstate/services/account/deps';
 import { disableTwoFactor } from '@upstate/services/account/disable-two-factor';
@@ -23,12 +13,26 @@ import { signUp } from '@upstate/services/account/sign-up';
 import { startSession } from '@upstate/services/account/start-session';
 import { switchTenant } from '@upstate/services/account/switch-tenant';
 import { verifyEmail } from '@upstate/services/account/verify-email';
+import { createApiKey } from '@upstate/services/api-keys/create';
+import { revokeApiKey } from '@upstate/services/api-keys/revoke';
+import { pageChanged } from '@upstate/services/page/changed';
+import { deleteTenant } from '@upstate/services/tenant/delete';
+import { updateTenantSettings } from '@upstate/services/tenant/update-settings';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { newApiKey, sessionCookie, sessionTtlSeconds } from '../auth.ts';
 import type { Env, Principal } from '../context.ts';
 import { provisionOrQueue } from '../provisioning.ts';
-import { errorResponses, IdParam, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
+import {
+  actorOf,
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  principal,
+  type RouteDeps,
+  security,
+} from './shared.ts';
 
 export const Email = z.email().max(254).toLowerCase().openapi({ example: 'ops@example.com' });
 export const Password = z
@@ -36,7 +40,8 @@ export const Password = z
   .min(10, 'must be at least 10 characters')
   .max(200)
   .openapi({ example: 'correct horse battery staple' });
-const Token = z.string().min(20).max(200);
+const Token = z.string().min(20).max(200).openapi({ example: 'Qm9vdHN0cmFwLXRva2VuLWV4YW1wbGUtMTIzNDU2' });
+const Code = (example: string) => z.string().trim().openapi({ example });
 
 const SignupInput = z
   .strictObject({
@@ -120,7 +125,7 @@ export function setSessionCookie(c: Context<Env>, deps: RouteDeps, value: string
 }
 
 export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
-  const { store, now } = deps;
+  const { store } = deps;
   const account = accountDeps(deps);
   const pageUrl = (slug: string) => `${deps.config.pageScheme}://${slug}.${deps.config.platformDomain}`;
   const tenantView = (r: Awaited<ReturnType<typeof store.tenants.require>>) => ({
@@ -174,7 +179,7 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       await provisionOrQueue(deps, tenantId, `${tenant.tenant.slug}.${deps.config.platformDomain}`).catch((e) =>
         deps.log('page domain queued', { tenantId, error: String(e) }),
       );
-      await deps.pageChanged(tenant.tenant.id);
+      await pageChanged(deps.services, tenant.tenant.id);
       const session = await startSession(account, verified.user, tenant.tenant.id, {
         userAgent: c.req.header('user-agent'),
       });
@@ -203,7 +208,7 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
           z.strictObject({
             email: Email,
             password: z.string().min(1).max(200).openapi({ example: 'correct horse battery staple' }),
-            code: z.string().trim().max(20).optional(),
+            code: Code('492039').max(20).optional(),
           }),
         ),
       },
@@ -272,7 +277,11 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       tags: ['Account'],
       summary: 'Switch the session to another tenant you are a member of',
       security,
-      request: { body: jsonBody(z.strictObject({ tenantId: z.string().min(1).max(64) })) },
+      request: {
+        body: jsonBody(
+          z.strictObject({ tenantId: z.string().min(1).max(64).openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }) }),
+        ),
+      },
       responses: { 200: jsonResponse(SessionView, 'Switched'), ...errorResponses },
     }),
     async (c) => {
@@ -299,11 +308,17 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
         200: jsonResponse(
           z
             .object({
-              userId: z.string(),
-              email: z.string(),
+              userId: z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
+              email: z.string().openapi({ example: 'ops@example.com' }),
               twoFactor: z.boolean(),
               tenants: z.array(
-                z.object({ id: z.string(), name: z.string(), slug: z.string(), role: Role, current: z.boolean() }),
+                z.object({
+                  id: z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
+                  name: z.string().openapi({ example: 'Acme Cloud' }),
+                  slug: z.string().openapi({ example: 'acme' }),
+                  role: Role,
+                  current: z.boolean(),
+                }),
               ),
             })
             .openapi('Account'),
@@ -334,7 +349,15 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
   );
 
   const SessionItem = z
-    .object({ id: z.string(), createdAt: z.string(), userAgent: z.string().nullable(), current: z.boolean() })
+    .object({
+      id: z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
+      createdAt: z.string().openapi({ example: '2026-03-14T09:26:53.000Z' }),
+      userAgent: z
+        .string()
+        .nullable()
+        .openapi({ example: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) Firefox/125.0' }),
+      current: z.boolean(),
+    })
     .openapi('SessionItem');
   app.openapi(
     createRoute({
@@ -387,7 +410,14 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       tags: ['Account'],
       summary: 'Change your password (signs out your other sessions)',
       security,
-      request: { body: jsonBody(z.strictObject({ current: z.string().min(1).max(200), password: Password })) },
+      request: {
+        body: jsonBody(
+          z.strictObject({
+            current: z.string().min(1).max(200).openapi({ example: 'my old passphrase 1' }),
+            password: Password,
+          }),
+        ),
+      },
       responses: { 204: { description: 'Changed' }, ...errorResponses },
     }),
     async (c) => {
@@ -411,7 +441,16 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       summary: 'Start two-factor set-up: a TOTP secret (RFC 6238) to add to an authenticator app',
       security,
       responses: {
-        200: jsonResponse(z.object({ secret: z.string(), otpauthUri: z.string() }), 'The pending secret'),
+        200: jsonResponse(
+          z.object({
+            secret: z.string().openapi({ example: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }),
+            otpauthUri: z.string().openapi({
+              example:
+                'otpauth://totp/Upstate:ops%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Upstate',
+            }),
+          }),
+          'The pending secret',
+        ),
         ...errorResponses,
       },
     }),
@@ -428,9 +467,12 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       tags: ['Account'],
       summary: 'Confirm a code from the pending secret; returns ten single-use recovery codes (shown once)',
       security,
-      request: { body: jsonBody(z.strictObject({ code: z.string().trim().min(6).max(10) })) },
+      request: { body: jsonBody(z.strictObject({ code: Code('492039').min(6).max(10) })) },
       responses: {
-        200: jsonResponse(z.object({ recoveryCodes: z.array(z.string()) }), 'Two-factor is on'),
+        200: jsonResponse(
+          z.object({ recoveryCodes: z.array(z.string().openapi({ example: 'k3f9-2m7q' })) }),
+          'Two-factor is on',
+        ),
         ...errorResponses,
       },
     }),
@@ -452,7 +494,11 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       tags: ['Account'],
       summary: 'Turn two-factor off (needs your password; refused while a team of yours requires it)',
       security,
-      request: { body: jsonBody(z.strictObject({ password: z.string().min(1).max(200) })) },
+      request: {
+        body: jsonBody(
+          z.strictObject({ password: z.string().min(1).max(200).openapi({ example: 'correct horse battery staple' }) }),
+        ),
+      },
       responses: { 204: { description: 'Off' }, ...errorResponses },
     }),
     async (c) => {
@@ -535,16 +581,7 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       const p = principal(c, 'admin');
       const input = c.req.valid('json');
       const secret = newApiKey();
-      const key = await store.apiKeys.create({
-        id: newId(),
-        tenantId: p.tenantId,
-        name: input.name,
-        scopes: [...new Set(input.scopes)],
-        prefix: secret.prefix,
-        hash: secret.hash,
-        createdAt: now().toISOString(),
-      });
-      await deps.audit(p, 'api_key.created', { type: 'api_key', id: key.id }, { name: key.name, scopes: key.scopes });
+      const key = await createApiKey(deps.services, actorOf(c, p), input, secret);
       const { hash, tenantId, ...view } = key;
       return c.json({ ...view, key: secret.key }, 201);
     },
@@ -563,8 +600,7 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     async (c) => {
       const p = principal(c, 'admin');
       const { id } = c.req.valid('param');
-      await store.apiKeys.revoke(p.tenantId, id);
-      await deps.audit(p, 'api_key.revoked', { type: 'api_key', id });
+      await revokeApiKey(deps.services, actorOf(c, p), id);
       return c.body(null, 204);
     },
   );
@@ -611,27 +647,53 @@ export function accountRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
     }),
     async (c) => {
       const p = principal(c, 'admin');
-      const input = c.req.valid('json');
-      const current = await store.tenants.require(p.tenantId);
-      const branding = { ...current.branding, ...input.branding };
-      if (input.branding?.brandColor) {
-        const check = checkBrandColor(input.branding.brandColor);
-        if (!check.ok) {
-          if (!input.acceptAdjustedColor) {
-            throw new AppError('validation_failed', check.message ?? 'Insufficient contrast', {
-              field: 'branding.brandColor',
-            });
-          }
-          branding.brandColor = check.suggestion ?? branding.brandColor;
-        }
-      }
-      const updated = await store.tenants.update(p.tenantId, input.version ?? current.version, {
-        tenant: { name: input.name ?? current.tenant.name, timezone: input.timezone ?? current.tenant.timezone },
-        branding,
-      });
-      await deps.audit(p, 'tenant.updated', { type: 'tenant', id: p.tenantId }, { fields: Object.keys(input) });
-      await deps.pageChanged(p.tenantId);
+      const { version, ...input } = c.req.valid('json');
+      const updated = await updateTenantSettings(deps.services, actorOf(c, p), input, version);
       return c.json(tenantView(updated), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/tenant',
+      tags: ['Tenant'],
+      summary: 'Delete the tenant: its page, domains, data and slug (owners only; type the page address to confirm)',
+      description:
+        'Marks the tenant deleted at once (its page stops routing, every member and key is refused), then takes the page off the CDN, releases its custom domains, removes every item it holds (subscriber addresses included) and frees the page address. `deleted` when all of it is done; `deleting` when a step failed and the reconciler finishes it. Members keep their accounts; one whose only tenant this was keeps a login with no team (sign-in answers 403 `no_team`; an invite still joins a team). Repeating it after the first call is refused like any request of a deleted tenant.',
+      security,
+      request: {
+        query: z.object({
+          confirm: z
+            .string()
+            .min(1)
+            .max(64)
+            .openapi({ example: 'acme', description: 'The page address (slug), typed to confirm' }),
+        }),
+      },
+      responses: {
+        202: jsonResponse(
+          z
+            .object({ status: z.enum(['deleted', 'deleting']).openapi({ example: 'deleted' }) })
+            .openapi('TenantDeleted'),
+          'Deleted, or under way',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const p = principal(c, 'owner');
+      const result = await deleteTenant(
+        {
+          ...deps.services,
+          siteTakedown: deps.siteTakedown,
+          domainProvisioner: deps.domainProvisioner,
+          platformDomain: deps.config.platformDomain,
+        },
+        { actor: actorOf(c, p), confirm: c.req.valid('query').confirm },
+      );
+      if (p.via === 'session') deleteCookie(c, sessionCookie, { path: '/', secure: deps.config.cookieSecure });
+      return c.json(result, 202);
     },
   );
 }

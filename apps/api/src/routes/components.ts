@@ -45,6 +45,10 @@ const ComponentPatch = ComponentInput.partial()
     version: z.number().int().min(1).optional().openapi({ example: 3 }),
     /** Clears a hand-set status so monitors drive it again. */
     clearManualStatus: z.boolean().optional(),
+    notify: z.boolean().optional().openapi({
+      description:
+        'Tell subscribers who opted in to component updates about a status change (default `true`); `false` only changes the page.',
+    }),
   })
   .strict()
   .openapi('ComponentPatch');
@@ -118,7 +122,7 @@ export function componentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       tags: ['Components'],
       summary: 'Update a component or set its status',
       description:
-        'A status set here holds until `clearManualStatus` is sent, even when monitors disagree. Only the fields sent change: without `If-Match` (or `version`) they apply to the current version, so a concurrent change of another field is kept; with it, a stale version is a 409.',
+        'A status set here holds until `clearManualStatus` is sent, even when monitors disagree. A status change notifies the subscribers who opted in to component updates once the page shows it; a change within a minute of the previous one waits until the status has held for a minute, folding the changes in between into one message. Only the fields sent change: without `If-Match` (or `version`) they apply to the current version, so a concurrent change of another field is kept; with it, a stale version is a 409.',
       security,
       request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(ComponentPatch) },
       responses: { 200: { ...jsonResponse(ComponentView, 'Updated'), headers: etagHeader }, ...errorResponses },

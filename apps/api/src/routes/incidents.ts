@@ -37,6 +37,12 @@ const ComponentStatusInput = z.strictObject({
   status: ComponentStatus,
 });
 
+/** Statuspage's `deliver_notifications`: off puts the entry on the page and tells no subscriber. */
+const Notify = z.boolean().optional().openapi({
+  description: 'Notify subscribers of this entry (default `true`); `false` only puts it on the page.',
+  example: true,
+});
+
 const CreateIncidentInput = z
   .strictObject({
     name: Name,
@@ -45,6 +51,7 @@ const CreateIncidentInput = z
     body: MarkdownBody,
     components: z.array(ComponentStatusInput).max(200).optional(),
     displayAt: IsoDateTime.optional(),
+    notify: Notify,
   })
   .openapi('CreateIncident');
 
@@ -55,6 +62,7 @@ const UpdateInput = z
     components: z.array(ComponentStatusInput).max(200).optional(),
     impact: IncidentImpact.optional(),
     displayAt: IsoDateTime.optional(),
+    notify: Notify,
   })
   .openapi('IncidentUpdateInput');
 
@@ -198,6 +206,7 @@ export function incidentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
           z.strictObject({
             body: MarkdownBody.optional(),
             components: z.array(ComponentStatusInput).max(200).optional(),
+            notify: Notify,
           }),
         ),
       },
@@ -232,6 +241,7 @@ export function incidentRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
             body: MarkdownBody,
             status: IncidentStatus.optional(),
             components: z.array(ComponentStatusInput).max(200).optional(),
+            notify: Notify,
           }),
         ),
       },

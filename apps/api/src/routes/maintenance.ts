@@ -44,6 +44,11 @@ const Fields = {
   autoStart: z.boolean(),
   autoComplete: z.boolean(),
 };
+const notify = z.boolean().optional().openapi({
+  description:
+    'Notify subscribers of the entry this adds (default `true`, Statuspage’s `deliver_notifications`); `false` only puts it on the page.',
+  example: true,
+});
 const CreateInput = z
   .strictObject({
     ...Fields,
@@ -52,9 +57,13 @@ const CreateInput = z
     autoStart: Fields.autoStart.optional(),
     autoComplete: Fields.autoComplete.optional(),
     body: MarkdownBody,
+    notify,
   })
   .openapi('CreateMaintenance');
-const PatchInput = z.strictObject(Fields).partial().openapi('MaintenancePatch');
+const PatchInput = z
+  .strictObject({ ...Fields, notify: z.boolean() })
+  .partial()
+  .openapi('MaintenancePatch');
 
 export function maintenanceRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
   const { store, now, services } = deps;
@@ -160,7 +169,7 @@ export function maintenanceRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       request: {
         params: IdParam,
         headers: IfMatchHeader,
-        body: jsonBody(z.strictObject({ status: MaintenanceStatus, body: MarkdownBody })),
+        body: jsonBody(z.strictObject({ status: MaintenanceStatus, body: MarkdownBody, notify })),
       },
       responses: { 201: { ...jsonResponse(MaintenanceView, 'Appended'), headers: etagHeader }, ...errorResponses },
     }),

@@ -10,6 +10,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Env } from '../context.ts';
 import type { RouteDeps } from './shared.ts';
+import { statuspageSubscriberRoutes } from './statuspage-subscribers.ts';
 
 /** Sends the opt-in email (the notifier's template through the Mailer); injected so the API stays free of mail code. */
 export type SendConfirmation = (input: {
@@ -30,6 +31,54 @@ export interface PublicSubscriptionDeps {
   sendConfirmation: SendConfirmation;
   /** Subscribe attempts per minute per client address (default 10). */
   subscribesPerMinute?: number;
+}
+
+/**
+ * The reader's double opt-in, shared by the page's form and the Statuspage-compatible call: a pending
+ * subscription and its confirmation email. Nothing tells the caller whether the address was already
+ * subscribed (a confirmed one gets no email and the same answer).
+ */
+export async function startOptIn(
+  deps: RouteDeps,
+  options: PublicSubscriptionDeps,
+  record: TenantRecord,
+  input: { email: string; scope: SubscriptionScope },
+): Promise<void> {
+  const services: ServiceDeps = {
+    store: deps.store,
+    publishTrigger: deps.publishTrigger,
+    now: deps.now,
+    log: deps.log,
+  };
+  const result = await subscribe(services, {
+    tenantId: record.tenant.id,
+    channel: 'email',
+    target: input.email,
+    scope: input.scope,
+    confirmed: false,
+    linkSecret: options.linkSecret,
+    allowHttp: deps.config.localMode,
+  });
+  if (!result.token || !result.subscriber) return;
+  const settings = await deps.store.notificationSettings.get(record.tenant.id);
+  await options.sendConfirmation({
+    tenantId: record.tenant.id,
+    tenantName: settings.senderName ?? record.tenant.name,
+    replyTo: settings.replyTo,
+    brandColor: record.branding.brandColor,
+    pageUrl: `${deps.config.pageScheme}://${record.tenant.slug}.${deps.config.platformDomain}`,
+    to: result.subscriber.target,
+    confirmUrl: `${options.apiBase}/public/subscriptions/${encodeURIComponent(result.token)}/confirm`,
+  });
+}
+
+/** Subscribe attempts per client address, per minute, across the form and the Statuspage call. */
+export async function limitSubscribes(deps: RouteDeps, options: PublicSubscriptionDeps, client: string) {
+  const limit = await deps.store.rateLimits.hit(`subscribe:${client}`, options.subscribesPerMinute ?? 10);
+  if (!limit.allowed)
+    throw new AppError('rate_limited', 'Too many subscribe attempts; try again shortly', {
+      retryAfter: limit.retryAfter,
+    });
 }
 
 const escapeHtml = (s: string) =>
@@ -81,6 +130,7 @@ export function publicSubscriptionRoutes(app: OpenAPIHono<Env>, deps: RouteDeps,
       ),
     );
 
+  statuspageSubscriberRoutes(app, deps, options);
   app.use('/public/*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('Request body too large', 413) }));
 
   // The page's /subscribe/ form posts here (urlencoded); API clients may post JSON and get JSON back.
@@ -92,12 +142,7 @@ export function publicSubscriptionRoutes(app: OpenAPIHono<Env>, deps: RouteDeps,
       if (wantsJson) throw new AppError('not_found', 'No such status page', { field: 'slug' });
       return send(c, page(undefined, 'No such status page', '<p>Check the address of the status page.</p>', 404));
     }
-    const client = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || 'unknown';
-    const limit = await store.rateLimits.hit(`subscribe:${client}`, options.subscribesPerMinute ?? 10);
-    if (!limit.allowed)
-      throw new AppError('rate_limited', 'Too many subscribe attempts; try again shortly', {
-        retryAfter: limit.retryAfter,
-      });
+    await limitSubscribes(deps, options, c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || 'unknown');
 
     let email = '';
     let componentIds: string[] | null = null;
@@ -115,27 +160,10 @@ export function publicSubscriptionRoutes(app: OpenAPIHono<Env>, deps: RouteDeps,
       componentUpdates = form.componentUpdates === 'on';
     }
     try {
-      const result = await subscribe(services(), {
-        tenantId: record.tenant.id,
-        channel: 'email',
-        target: email,
+      await startOptIn(deps, options, record, {
+        email,
         scope: { componentIds: componentIds?.length ? componentIds : null, componentUpdates },
-        confirmed: false,
-        linkSecret: options.linkSecret,
-        allowHttp: deps.config.localMode,
       });
-      if (result.token && result.subscriber) {
-        const settings = await store.notificationSettings.get(record.tenant.id);
-        await options.sendConfirmation({
-          tenantId: record.tenant.id,
-          tenantName: settings.senderName ?? record.tenant.name,
-          replyTo: settings.replyTo,
-          brandColor: record.branding.brandColor,
-          pageUrl: pageUrl(record.tenant.slug),
-          to: result.subscriber.target,
-          confirmUrl: `${linkBase(result.token)}/confirm`,
-        });
-      }
     } catch (error) {
       if (wantsJson || !isAppError(error) || error.code !== 'validation_failed') throw error;
       const back = `${pageUrl(record.tenant.slug)}/subscribe/`;

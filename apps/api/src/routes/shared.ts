@@ -103,6 +103,7 @@ export function principal(c: Context<Env>, scope: Permission): Principal {
 export interface RouteDeps extends Required<Pick<AppDeps, 'store' | 'publishTrigger' | 'dnsResolver'>> {
   now: () => Date;
   domainProvisioner: NonNullable<AppDeps['domainProvisioner']>;
+  siteTakedown: NonNullable<AppDeps['siteTakedown']>;
   config: import('../context.ts').ApiConfig;
   log: NonNullable<AppDeps['log']>;
   imports: Required<Pick<import('../context.ts').ImportDeps, 'vet' | 'source' | 'launch'>> &

@@ -16,6 +16,7 @@ import { setSubscriptionScope } from '@upstate/services/subscribers/set-scope';
 import { subscribe } from '@upstate/services/subscribers/subscribe';
 import type { Env } from '../context.ts';
 import {
+  actorOf,
   errorResponses,
   IdParam,
   jsonBody,
@@ -33,17 +34,36 @@ export interface SubscriptionDeps {
 }
 
 // The tenant sees its subscribers' addresses (it owns the relationship); the webhook secret never again.
-const SubscriberView = Subscriber.omit({ secret: true }).extend({ hasSecret: z.boolean() });
+const SubscriberView = Subscriber.omit({ secret: true }).extend({
+  target: Subscriber.shape.target.meta({ example: 'reader@example.com' }),
+  failures: Subscriber.shape.failures.meta({ example: 0 }),
+  hasSecret: z.boolean(),
+});
+const Count = (example: number) => z.number().openapi({ example });
+const PageCursor = z.string().nullable().openapi({ example: 'eyJwayI6IlRFTkFOVCMwMUpEWjMifQ.5f2b9c0e' });
+// The same rules as core's, with examples for the reference.
+const NotificationSettingsDoc = NotificationSettings.extend({
+  senderName: NotificationSettings.shape.senderName.meta({ example: 'Acme Status' }),
+  replyTo: NotificationSettings.shape.replyTo.meta({ example: 'support@acme.example' }),
+  reminderMinutes: NotificationSettings.shape.reminderMinutes.meta({ example: 60 }),
+});
+const DeliveryView = Delivery.extend({
+  entryKey: Delivery.shape.entryKey.meta({ example: 'incident_update#01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
+  attempts: Delivery.shape.attempts.meta({ example: 1 }),
+  run: Delivery.shape.run.meta({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1-n42' }),
+  messageId: Delivery.shape.messageId.meta({ example: '0100018c-5e9a-4b7e-a1f2-3c4d5e6f7a8b-000000' }),
+  reason: Delivery.shape.reason.meta({ example: null }),
+});
 const view = (s: Subscriber) => {
   const { secret, ...rest } = s;
   return { ...rest, hasSecret: secret !== null };
 };
 const NotificationView = z.object({
-  entryKey: z.string(),
-  kind: z.enum(['incident', 'maintenance']),
-  run: z.string(),
-  claimedAt: z.string(),
-  completedAt: z.string().nullable(),
+  entryKey: z.string().openapi({ example: 'incident_update#01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }),
+  kind: z.enum(['incident', 'maintenance', 'component']),
+  run: z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1-n42' }),
+  claimedAt: z.string().openapi({ example: '2026-03-14T09:26:53.000Z' }),
+  completedAt: z.string().nullable().openapi({ example: '2026-03-14T09:27:05.000Z' }),
 });
 
 export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscriptions: SubscriptionDeps) {
@@ -61,10 +81,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
         query: PageQuery.extend({ target: z.string().max(2048).optional(), channel: SubscriberChannel.optional() }),
       },
       responses: {
-        200: jsonResponse(
-          z.object({ data: z.array(SubscriberView), nextCursor: z.string().nullable() }),
-          'Subscribers',
-        ),
+        200: jsonResponse(z.object({ data: z.array(SubscriberView), nextCursor: PageCursor }), 'Subscribers'),
         ...errorResponses,
       },
     }),
@@ -88,7 +105,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
       summary: 'Count subscribers by status',
       security,
       responses: {
-        200: jsonResponse(z.object({ total: z.number(), confirmed: z.number(), pending: z.number() }), 'Counts'),
+        200: jsonResponse(z.object({ total: Count(128), confirmed: Count(120), pending: Count(8) }), 'Counts'),
         ...errorResponses,
       },
     }),
@@ -115,7 +132,16 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
         ),
       },
       responses: {
-        201: jsonResponse(SubscriberView.extend({ secret: z.string().optional() }), 'Added'),
+        201: jsonResponse(
+          SubscriberView.extend({
+            secret: z
+              .string()
+              .optional()
+              .describe('Webhook subscribers only: the signing secret, shown once')
+              .openapi({ example: 'whsec_4f9a8c2e61d04b7f9e15a2c3d4b5e6f7' }),
+          }),
+          'Added',
+        ),
         ...errorResponses,
       },
     }),
@@ -130,6 +156,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
         confirmed: true,
         linkSecret: subscriptions.linkSecret,
         allowHttp: deps.config.localMode,
+        by: actorOf(c, p),
       });
       const subscriber = result.subscriber as Subscriber;
       return c.json({ ...view(subscriber), ...(result.secret ? { secret: result.secret } : {}) }, 201);
@@ -144,13 +171,26 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
       summary:
         'Import subscribers from CSV (`email` or `channel,target` per line), confirmed at once; all rows are checked before any is written',
       security,
-      request: { body: jsonBody(z.strictObject({ csv: z.string().min(1).max(60_000) })) },
+      request: {
+        body: jsonBody(
+          z.strictObject({
+            csv: z.string().min(1).max(60_000).openapi({
+              example: 'channel,target\nemail,reader@example.com\nwebhook,https://hooks.example.com/status',
+            }),
+          }),
+        ),
+      },
       responses: {
         200: jsonResponse(
           z.object({
-            added: z.number(),
-            skipped: z.number(),
-            secrets: z.array(z.object({ target: z.string(), secret: z.string() })),
+            added: Count(2),
+            skipped: Count(0),
+            secrets: z.array(
+              z.object({
+                target: z.string().openapi({ example: 'https://hooks.example.com/status' }),
+                secret: z.string().openapi({ example: 'whsec_4f9a8c2e61d04b7f9e15a2c3d4b5e6f7' }),
+              }),
+            ),
           }),
           'Imported (already subscribed rows are skipped); webhook secrets are shown once',
         ),
@@ -164,6 +204,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
         csv: c.req.valid('json').csv,
         linkSecret: subscriptions.linkSecret,
         allowHttp: deps.config.localMode,
+        by: actorOf(c, p),
       });
       return c.json(result, 200);
     },
@@ -219,6 +260,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
         tenantId: p.tenantId,
         subscriberId: c.req.valid('param').id,
         scope: c.req.valid('json'),
+        by: actorOf(c, p),
       });
       return c.json(view(updated), 200);
     },
@@ -237,7 +279,10 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
     async (c) => {
       const p = principal(c, 'admin');
       const { id } = c.req.valid('param');
-      return c.json(view(await enableSubscriber(services(), { tenantId: p.tenantId, subscriberId: id })), 200);
+      return c.json(
+        view(await enableSubscriber(services(), { tenantId: p.tenantId, subscriberId: id, by: actorOf(c, p) })),
+        200,
+      );
     },
   );
 
@@ -254,7 +299,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
     async (c) => {
       const p = principal(c, 'admin');
       const id = c.req.valid('param').id;
-      await removeSubscriber(services(), { tenantId: p.tenantId, subscriberId: id });
+      await removeSubscriber(services(), actorOf(c, p), id);
       return c.body(null, 204);
     },
   );
@@ -266,7 +311,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
       tags: ['Subscribers'],
       summary: 'Sender name, reply-to and the maintenance reminder lead time',
       security,
-      responses: { 200: jsonResponse(NotificationSettings, 'Settings'), ...errorResponses },
+      responses: { 200: jsonResponse(NotificationSettingsDoc, 'Settings'), ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'read');
@@ -281,14 +326,15 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
       tags: ['Subscribers'],
       summary: 'Set the sender name, reply-to and reminder lead time (minutes; 0 turns reminders off)',
       security,
-      request: { body: jsonBody(NotificationSettings) },
-      responses: { 200: jsonResponse(NotificationSettings, 'Saved'), ...errorResponses },
+      request: { body: jsonBody(NotificationSettingsDoc) },
+      responses: { 200: jsonResponse(NotificationSettingsDoc, 'Saved'), ...errorResponses },
     }),
     async (c) => {
       const p = principal(c, 'admin');
       const saved = await updateNotificationSettings(services(), {
         tenantId: p.tenantId,
         settings: c.req.valid('json'),
+        by: actorOf(c, p),
       });
       return c.json(saved, 200);
     },
@@ -303,10 +349,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
       security,
       request: { query: PageQuery },
       responses: {
-        200: jsonResponse(
-          z.object({ data: z.array(NotificationView), nextCursor: z.string().nullable() }),
-          'Notifications',
-        ),
+        200: jsonResponse(z.object({ data: z.array(NotificationView), nextCursor: PageCursor }), 'Notifications'),
         ...errorResponses,
       },
     }),
@@ -347,7 +390,7 @@ export function subscriberRoutes(app: OpenAPIHono<Env>, deps: RouteDeps, subscri
         query: PageQuery,
       },
       responses: {
-        200: jsonResponse(z.object({ data: z.array(Delivery), nextCursor: z.string().nullable() }), 'Deliveries'),
+        200: jsonResponse(z.object({ data: z.array(DeliveryView), nextCursor: PageCursor }), 'Deliveries'),
         ...errorResponses,
       },
     }),

@@ -8,26 +8,28 @@ import { removeMember } from '@upstate/services/team/remove-member';
 import { requireTwoFactor } from '@upstate/services/team/require-two-factor';
 import { resendInvite } from '@upstate/services/team/resend-invite';
 import { revokeInvite } from '@upstate/services/team/revoke-invite';
+import { transferOwnership } from '@upstate/services/team/transfer-ownership';
 import type { Invite } from '@upstate/store';
 import type { Env, Principal } from '../context.ts';
 import { accountDeps, Email, setSessionCookie } from './account.ts';
 import { errorResponses, IdParam, jsonBody, jsonResponse, principal, type RouteDeps, security } from './shared.ts';
 
-const MemberView = z
-  .object({ userId: z.string(), email: z.string(), role: Role, addedAt: z.string() })
-  .openapi('Member');
+const Id = z.string().openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' });
+const When = z.string().openapi({ example: '2026-03-14T09:26:53.000Z' });
+const Address = z.string().openapi({ example: 'sam@acme.example' });
+const MemberView = z.object({ userId: Id, email: Address, role: Role, addedAt: When }).openapi('Member');
 const InviteView = z
   .object({
-    id: z.string(),
-    email: z.string(),
+    id: Id,
+    email: Address,
     role: Role,
-    invitedBy: z.string(),
-    createdAt: z.string(),
-    expiresAt: z.string(),
+    invitedBy: z.string().openapi({ example: 'ops@acme.example' }),
+    createdAt: When,
+    expiresAt: z.string().openapi({ example: '2026-03-21T09:26:53.000Z' }),
     status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
   })
   .openapi('Invite');
-const Token = z.string().min(20).max(200);
+const Token = z.string().min(20).max(200).openapi({ example: 'Qm9vdHN0cmFwLXRva2VuLWV4YW1wbGUtMTIzNDU2' });
 
 const actor = (p: Principal): Actor => ({
   tenantId: p.tenantId,
@@ -107,6 +109,30 @@ export function teamRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
         role: c.req.valid('json').role,
       });
       return c.json(member, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/team/ownership',
+      tags: ['Team'],
+      summary: 'Hand ownership to another member: they become owner, you become admin (owners only)',
+      description:
+        'One conditional write: of two transfers at once exactly one lands, the other is 409 on `userId`. The target must be a member who is not an owner yet.',
+      security,
+      request: {
+        body: jsonBody(
+          z
+            .strictObject({ userId: z.string().min(1).max(64).openapi({ example: '01JDZ3K7Q8W4N5R6T7Y8V9B0C1' }) })
+            .openapi('OwnershipTransfer'),
+        ),
+      },
+      responses: { 200: jsonResponse(MemberView, 'The new owner'), ...errorResponses },
+    }),
+    async (c) => {
+      const p = principal(c, 'owner');
+      return c.json(await transferOwnership(account, actor(p), { userId: c.req.valid('json').userId }), 200);
     },
   );
 
@@ -200,7 +226,12 @@ export function teamRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
       request: { body: jsonBody(z.strictObject({ token: Token })) },
       responses: {
         200: jsonResponse(
-          z.object({ email: z.string(), role: Role, tenantName: z.string(), hasAccount: z.boolean() }),
+          z.object({
+            email: Address,
+            role: Role,
+            tenantName: z.string().openapi({ example: 'Acme Cloud' }),
+            hasAccount: z.boolean(),
+          }),
           'The invite',
         ),
         ...errorResponses,
@@ -230,19 +261,25 @@ export function teamRoutes(app: OpenAPIHono<Env>, deps: RouteDeps) {
         body: jsonBody(
           z.strictObject({
             token: Token,
-            password: z.string().min(1).max(200),
+            password: z.string().min(1).max(200).openapi({ example: 'correct horse battery staple' }),
             code: z
               .string()
               .trim()
               .max(20)
               .optional()
-              .describe('Two-factor code, for an existing account that has it on'),
+              .describe('Two-factor code, for an existing account that has it on')
+              .openapi({ example: '492039' }),
           }),
         ),
       },
       responses: {
         200: jsonResponse(
-          z.object({ tenantId: z.string(), email: z.string(), csrfToken: z.string(), role: Role }),
+          z.object({
+            tenantId: Id,
+            email: Address,
+            csrfToken: z.string().openapi({ example: 'b4c1e0f29a7d4e6c8f3a1b2c3d4e5f60' }),
+            role: Role,
+          }),
           'Joined',
         ),
         ...errorResponses,

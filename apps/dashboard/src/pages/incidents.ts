@@ -13,6 +13,7 @@ import type { Kit } from '../kit.ts';
 import { page, type Shell } from '../layout.ts';
 import {
   badge,
+  checkbox,
   componentStatusOptions,
   csrfField,
   errorSummary,
@@ -55,6 +56,16 @@ function componentFieldset(state: FormState, components: Component[], legend: st
       select(state, { name: `component.${x.id}`, label: x.name, options: componentChoice }),
     )}</div></fieldset>`;
 }
+
+// Checked unless the person unticks it: an unticked box is not sent, so the API gets `notify: false`.
+const notifyField = (state: FormState, name: string) =>
+  checkbox(state, {
+    name,
+    label: 'Notify subscribers',
+    checked: true,
+    hint: 'Untick to put this on the page without emailing or calling subscribers.',
+  });
+const notifyValue = (f: Record<string, string>, name: string) => f[name] === 'on';
 
 function markdownField(
   base: string,
@@ -143,6 +154,7 @@ export function incidentRoutes(app: Hono, kit: Kit) {
           </div>
           ${markdownField(base, state, 'body', 'Message to your customers', true, preview)}
           ${componentFieldset(state, comps, 'Affected components', 'Set the status each affected component shows while the incident is open.')}
+          ${notifyField(state, 'notify')}
           <div class="actions">
             <button class="btn primary" type="submit">Open incident</button>
             <button class="btn" type="submit" name="intent" value="preview">Preview message</button>
@@ -173,6 +185,7 @@ export function incidentRoutes(app: Hono, kit: Kit) {
         status: f.status ?? '',
         body: f.body ?? '',
         components: list,
+        notify: notifyValue(f, 'notify'),
       },
       form: f,
     });
@@ -280,6 +293,7 @@ export function incidentRoutes(app: Hono, kit: Kit) {
             </div>
             ${markdownField(base, update, 'body', 'Update', true, forms.preview === true)}
             ${componentFieldset(update, comps, 'Component status', 'Change the status a component shows; leave the rest as they are.')}
+            ${notifyField(update, 'notify')}
             <div class="actions">
               <button class="btn primary" type="submit">Post update</button>
               <button class="btn" type="submit" name="intent" value="preview">Preview update</button>
@@ -291,6 +305,7 @@ export function incidentRoutes(app: Hono, kit: Kit) {
           <form method="post" action="${action}/resolve" novalidate>
             ${csrfField(shell.csrf)}
             ${textarea(resolve, { name: 'resolveBody', label: 'Resolution message', rows: 3, hint: 'Leave empty for “This incident has been resolved.”' })}
+            ${notifyField(resolve, 'resolveNotify')}
             <button class="btn primary" type="submit">Resolve incident</button>
           </form></section>`
           : html`<section class="card" aria-labelledby="h-reopen"><h2 id="h-reopen">Reopen</h2>
@@ -299,6 +314,7 @@ export function incidentRoutes(app: Hono, kit: Kit) {
             ${csrfField(shell.csrf)}
             ${select(reopen, { name: 'reopenStatus', label: 'Status', options: openStatuses, value: 'investigating' })}
             ${textarea(reopen, { name: 'reopenBody', label: 'Why it is reopened', required: true, rows: 3 })}
+            ${notifyField(reopen, 'reopenNotify')}
             <button class="btn" type="submit">Reopen incident</button>
           </form></section>`
       }
@@ -334,7 +350,13 @@ export function incidentRoutes(app: Hono, kit: Kit) {
     const comps = await components(c);
     const { list, aliases } = componentChanges(f, comps);
     const r = await kit.call(c, 'POST', `/v1/incidents/${encodeURIComponent(id)}/updates`, {
-      body: { status: f.status ?? '', body: f.body ?? '', impact: f.impact || undefined, components: list },
+      body: {
+        status: f.status ?? '',
+        body: f.body ?? '',
+        impact: f.impact || undefined,
+        components: list,
+        notify: notifyValue(f, 'notify'),
+      },
       form: f,
     });
     if (r.ok) return kit.redirect(c, `/incidents/${encodeURIComponent(id)}`, 'incident-updated');
@@ -348,11 +370,17 @@ export function incidentRoutes(app: Hono, kit: Kit) {
     const id = c.req.param('id');
     const f = await kit.form(c);
     const r = await kit.call(c, 'POST', `/v1/incidents/${encodeURIComponent(id)}/resolve`, {
-      body: f.resolveBody?.trim() ? { body: f.resolveBody } : {},
+      body: {
+        ...(f.resolveBody?.trim() ? { body: f.resolveBody } : {}),
+        notify: notifyValue(f, 'resolveNotify'),
+      },
       form: f,
     });
     if (r.ok) return kit.redirect(c, `/incidents/${encodeURIComponent(id)}`, 'incident-resolved');
-    const state = withApiError(formState(f), r.error, ['resolveBody'], { body: 'resolveBody' });
+    const state = withApiError(formState(f), r.error, ['resolveBody', 'resolveNotify'], {
+      body: 'resolveBody',
+      notify: 'resolveNotify',
+    });
     return failed(c, shell, id, r.error, r.status, { resolve: state });
   });
 
@@ -362,7 +390,11 @@ export function incidentRoutes(app: Hono, kit: Kit) {
     const id = c.req.param('id');
     const f = await kit.form(c);
     const r = await kit.call(c, 'POST', `/v1/incidents/${encodeURIComponent(id)}/reopen`, {
-      body: { body: f.reopenBody ?? '', status: f.reopenStatus || undefined },
+      body: {
+        body: f.reopenBody ?? '',
+        status: f.reopenStatus || undefined,
+        notify: notifyValue(f, 'reopenNotify'),
+      },
       form: f,
     });
     if (r.ok) return kit.redirect(c, `/incidents/${encodeURIComponent(id)}`, 'incident-reopened');

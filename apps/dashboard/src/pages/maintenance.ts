@@ -71,6 +71,7 @@ export function maintenanceRoutes(app: Hono, kit: Kit) {
           ${textarea(state, { name: 'body', label: 'Details for your customers', required: true, rows: 4, hint: 'Markdown.' })}
           ${checkbox(state, { name: 'autoStart', label: 'Start automatically at the start time', checked: true })}
           ${checkbox(state, { name: 'autoComplete', label: 'Complete automatically at the end time', checked: true })}
+          ${checkbox(state, { name: 'notify', label: 'Notify subscribers', checked: true, hint: 'Untick to put the notice on the page without telling subscribers.' })}
           <div class="actions"><button class="btn primary" type="submit">Schedule</button></div>
         </form>
       </section>`;
@@ -105,6 +106,7 @@ export function maintenanceRoutes(app: Hono, kit: Kit) {
         autoStart: f.autoStart === 'on',
         autoComplete: f.autoComplete === 'on',
         body: f.body ?? '',
+        notify: f.notify === 'on',
       },
       form: f,
     });
@@ -133,6 +135,7 @@ export function maintenanceRoutes(app: Hono, kit: Kit) {
             ${csrfField(shell.csrf)}
             ${select(state, { name: 'status', label: 'Status', options: nextStatuses })}
             ${textarea(state, { name: 'body', label: 'Update', required: true, rows: 3, hint: 'Markdown.' })}
+            ${checkbox(state, { name: 'notify', label: 'Notify subscribers', checked: true })}
             <button class="btn primary" type="submit">Post update</button>
           </form></section>`
           : ''
@@ -171,7 +174,7 @@ export function maintenanceRoutes(app: Hono, kit: Kit) {
     const id = c.req.param('id');
     const f = await kit.form(c);
     const r = await kit.call(c, 'POST', `/v1/maintenances/${encodeURIComponent(id)}/updates`, {
-      body: { status: f.status ?? '', body: f.body ?? '' },
+      body: { status: f.status ?? '', body: f.body ?? '', notify: f.notify === 'on' },
       form: f,
     });
     if (r.ok) return kit.redirect(c, `/maintenance/${encodeURIComponent(id)}`, 'maintenance-updated');

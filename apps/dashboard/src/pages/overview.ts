@@ -1,4 +1,4 @@
-import type { Component, Incident, Maintenance } from '@upstate/core';
+import { type Component, type Incident, type Maintenance, type Role, rolePermissions } from '@upstate/core';
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Kit } from '../kit.ts';
@@ -8,7 +8,7 @@ import { badge, formatTime, safeHref } from '../ui.ts';
 interface AuditEvent {
   id: string;
   at: string;
-  author: { kind: string; label: string };
+  author: { kind: string; id: string; label: string };
   action: string;
   target: { type: string; id: string };
   detail: Record<string, unknown>;
@@ -96,25 +96,49 @@ export function overviewRoutes(app: Hono, kit: Kit) {
     if (shell instanceof Response) return shell;
     const cursor = c.req.query('cursor');
     const author = c.req.query('author') ?? '';
-    const [r, team] = await Promise.all([
+    const [r, team, apiKeys] = await Promise.all([
       kit.call<{ data: AuditEvent[]; nextCursor: string | null }>(
         c,
         'GET',
         `/v1/audit-log?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}${author ? `&author=${encodeURIComponent(author)}` : ''}`,
       ),
       kit.call<{ members: { userId: string; email: string }[] }>(c, 'GET', '/v1/team'),
+      // Listing keys needs admin (asking without it would turn this page into a refusal); other roles
+      // still filter by the keys the entries they see name.
+      rolePermissions[shell.role as Role]?.includes('admin')
+        ? kit.call<{ data: { id: string; name: string; prefix: string; revokedAt: string | null }[] }>(
+            c,
+            'GET',
+            '/v1/api-keys',
+          )
+        : Promise.resolve({ ok: false as const }),
     ]);
     if (!r.ok && r.status === 403) return kit.forbidden(c, shell, r.error.message, 'audit');
     const events = r.ok ? r.data.data : [];
     const members = team.ok ? team.data.members : [];
+    const keys = new Map<string, string>(
+      apiKeys.ok
+        ? apiKeys.data.data.map((k) => [k.id, `${k.name} (${k.prefix}…${k.revokedAt ? ', revoked' : ''})`])
+        : [],
+    );
+    for (const e of events)
+      if (e.author.kind === 'api_key' && !keys.has(e.author.id)) keys.set(e.author.id, e.author.label);
     const more = (next: string) =>
       `${base}/audit?cursor=${encodeURIComponent(next)}${author ? `&author=${encodeURIComponent(author)}` : ''}`;
     const body = html`<div class="page-head"><div><h1>Audit log</h1><p>Every change, with who made it. Entries are never rewritten.</p></div></div>
       <form method="get" action="${base}/audit" class="card filters" role="search" aria-label="Filter the audit log">
-        <label for="f-author">Member</label>
-        <select id="f-author" name="author"><option value="">Everyone</option>${members.map(
-          (m) => html`<option value="${m.userId}"${m.userId === author ? html` selected` : ''}>${m.email}</option>`,
-        )}</select>
+        <label for="f-author">Member or API key</label>
+        <select id="f-author" name="author"><option value="">Everyone</option>
+          <optgroup label="Members">${members.map(
+            (m) => html`<option value="${m.userId}"${m.userId === author ? html` selected` : ''}>${m.email}</option>`,
+          )}</optgroup>
+          ${
+            keys.size
+              ? html`<optgroup label="API keys">${[...keys].map(
+                  ([id, label]) => html`<option value="${id}"${id === author ? html` selected` : ''}>${label}</option>`,
+                )}</optgroup>`
+              : ''
+          }</select>
         <button class="btn small" type="submit">Filter</button>
       </form>
       <section class="card" aria-label="Audit events">${auditTable(events, shell.timezone)}

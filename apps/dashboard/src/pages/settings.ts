@@ -23,6 +23,7 @@ export function settingsRoutes(app: Hono, kit: Kit) {
       twoFactor?: FormState;
       setup?: { secret: string; otpauthUri: string };
       recovery?: string[];
+      deletion?: FormState;
     } = {},
     status = 200,
   ) {
@@ -83,7 +84,8 @@ export function settingsRoutes(app: Hono, kit: Kit) {
                 : html`<form method="post" action="${base}/settings/sessions/${encodeURIComponent(s.id)}/revoke">${csrfField(shell.csrf)}<button class="btn small danger" type="submit">Sign out<span class="visually-hidden"> the session from ${formatTime(s.createdAt, shell.timezone)}</span></button></form>`
             }</td></tr>`,
         )}</tbody></table></div>
-      </section>`;
+      </section>
+      ${shell.role === 'owner' ? dangerZone(shell, o.deletion ?? formState()) : ''}`;
     return kit.render(
       c,
       page(shell, { title: 'Account settings', section: 'settings', body, notice: c.req.query('notice') }),
@@ -92,6 +94,18 @@ export function settingsRoutes(app: Hono, kit: Kit) {
   }
 
   const signedIn = async (c: Context) => kit.shell(c, { allowTwoFactorMissing: true });
+
+  // Owners only (the API decides; the section is shown to owners). Typing the page address is the
+  // confirmation, so a stray click or a replayed form cannot delete a page.
+  const dangerZone = (shell: Shell, state: FormState) =>
+    html`<section class="card danger-zone" aria-labelledby="h-delete"><h2 id="h-delete">Delete this status page</h2>
+      <p>Deleting <strong>${shell.tenantName}</strong> takes its public page offline, releases its custom domains and erases its components, incidents, maintenance, monitors, subscribers (their addresses too), API keys, team and audit log. It cannot be undone. Members keep their logins; the page address becomes free.</p>
+      ${errorSummary(state)}
+      <form method="post" action="${base}/settings/delete-page" novalidate>${csrfField(shell.csrf)}
+        ${input(state, { name: 'confirm', label: `Type the page address “${shell.slug}” to confirm`, required: true, value: '', attrs: { autocomplete: 'off', spellcheck: 'false', autocapitalize: 'off' } })}
+        <div class="actions"><button class="btn danger" type="submit">Delete this page for good</button></div>
+      </form>
+    </section>`;
 
   app.get('/settings', async (c) => {
     const shell = await signedIn(c);
@@ -169,6 +183,20 @@ export function settingsRoutes(app: Hono, kit: Kit) {
     const r = await kit.call(c, 'DELETE', `/v1/account/sessions/${encodeURIComponent(c.req.param('id'))}`, { form: f });
     if (r.ok) return kit.redirect(c, '/settings', 'session-ended');
     return kit.notFound(c, shell);
+  });
+
+  app.post('/settings/delete-page', async (c) => {
+    const shell = await signedIn(c);
+    if (shell instanceof Response) return shell;
+    const f = await kit.form(c);
+    const r = await kit.call(c, 'DELETE', `/v1/tenant?confirm=${encodeURIComponent((f.confirm ?? '').slice(0, 64))}`, {
+      form: f,
+    });
+    if (r.ok) {
+      for (const cookie of r.setCookies) c.header('Set-Cookie', cookie, { append: true });
+      return c.redirect(`${base}/login?notice=page-deleted`, 303);
+    }
+    return settingsPage(c, shell, { deletion: withApiError(formState(), r.error, ['confirm']) }, r.status);
   });
 
   app.post('/switch-tenant', async (c) => {

@@ -64,7 +64,8 @@ export function subscriberRoutes(app: Hono, kit: Kit) {
     );
     const disabled = subscribers.filter((s) => s.disabledAt);
     const body = html`<div class="page-head"><div><h1>Subscribers</h1>
-      <p>Readers subscribe on your page’s Subscribe form (they confirm by email first). Add webhooks and chat channels here.</p></div></div>
+      <p>Readers subscribe on your page’s Subscribe form (they confirm by email first). Add webhooks and chat channels here.</p>
+      <p><a href="${base}/notification-settings">Notification settings</a>: sender name, reply-to and maintenance reminders.</p></div></div>
       ${counts.ok ? html`<p>${counts.data.total} subscribers: ${counts.data.confirmed} confirmed, ${counts.data.pending} waiting for confirmation.</p>` : ''}
       ${secret ? html`<div class="card" role="status"><h2>Signing secret</h2><p>Shown once. Verify each delivery’s <code>X-Upstate-Signature</code> with it (see the API docs).</p><p><code class="mono">${secret}</code></p></div>` : ''}
       ${disabled.length ? html`<div class="card" role="alert"><h2>Disabled endpoints</h2><p>${disabled.length} webhook ${disabled.length === 1 ? 'endpoint was' : 'endpoints were'} disabled after repeated failed deliveries. Fix the receiver, then enable it again.</p></div>` : ''}

@@ -30,6 +30,21 @@ const roles = [
 export function teamRoutes(app: Hono, kit: Kit) {
   const { base } = kit;
 
+  // Owners only: the chosen member becomes owner and you become admin, in one step the API makes atomic.
+  const ownership = (shell: Shell, state: FormState, members: Member[]) => {
+    const candidates = members.filter((m) => m.role !== 'owner');
+    return html`<section class="card" aria-labelledby="h-ownership"><h2 id="h-ownership">Hand over ownership</h2>
+      ${
+        candidates.length === 0
+          ? html`<p class="empty">Invite someone first: ownership goes to a member who is not an owner yet.</p>`
+          : html`<p>The member you choose becomes an owner; you stay on the team as an admin.</p>
+        <form method="post" action="${base}/team/ownership" novalidate>${csrfField(shell.csrf)}
+          ${select(state, { name: 'userId', label: 'New owner', options: candidates.map((m) => [m.userId, `${m.email} (${m.role})`] as const) })}
+          <div class="actions"><button class="btn danger" type="submit">Make them owner</button></div>
+        </form>`
+      }</section>`;
+  };
+
   async function teamPage(c: Context, shell: Shell, state: FormState = formState(), status = 200) {
     // Only roles that manage the team see (and load) invites and the controls.
     const manage = rolePermissions[shell.role as Role]?.includes('team') ?? false;
@@ -90,6 +105,7 @@ export function teamRoutes(app: Hono, kit: Kit) {
       </section>`
           : ''
       }
+      ${shell.role === 'owner' ? ownership(shell, state, team.data.members) : ''}
       ${
         shell.role === 'owner'
           ? html`<section class="card" aria-labelledby="h-2fa"><h2 id="h-2fa">Two-factor sign-in</h2>
@@ -164,6 +180,12 @@ export function teamRoutes(app: Hono, kit: Kit) {
     '/team/members/:id/remove',
     (c, f) => kit.call(c, 'DELETE', `/v1/team/members/${encodeURIComponent(c.req.param('id') ?? '')}`, { form: f }),
     'member-removed',
+  );
+  action(
+    '/team/ownership',
+    (c, f) => kit.call(c, 'POST', '/v1/team/ownership', { body: { userId: f.userId ?? '' }, form: f }),
+    'ownership-transferred',
+    ['userId'],
   );
   action(
     '/team/two-factor',

@@ -5,6 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { freshIncident } from '../testing.ts';
 import { discordMessage, slackMessage, teamsMessage } from './chat.ts';
+import {
+  componentDiscordMessage,
+  componentEmail,
+  componentMessage,
+  componentSlackMessage,
+  componentTeamsMessage,
+} from './component.ts';
 import { entryMessage } from './email.ts';
 
 // Each service's documented limits, as schemas: Slack Block Kit (header ≤150, section text ≤3000,
@@ -97,5 +104,69 @@ describe('chat formats', () => {
     const total = (embed?.title.length ?? 0) + (embed?.description.length ?? 0) + (embed?.footer.text.length ?? 0) + 20;
     expect(total).toBeLessThanOrEqual(6000);
     expect(embed?.color).toBe(0xdc2626);
+  });
+});
+
+// A component status change outside an incident, with a hostile component name.
+const changed = componentMessage(
+  JSON.stringify({
+    component: { ...summaryComponent(), name: '<!here> API & <b>Web</b>' },
+    component_update: {
+      id: 'chg-1',
+      component_id: 'c-1',
+      old_status: 'operational',
+      new_status: 'major_outage',
+      created_at: '2026-11-20T12:00:00.000Z',
+      component_type: 'Component',
+    },
+  }),
+);
+function summaryComponent() {
+  return {
+    id: 'c-1',
+    name: 'API',
+    status: 'major_outage',
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-11-20T12:00:00.000Z',
+    position: 1,
+    description: null,
+    showcase: false,
+    start_date: null,
+    group_id: null,
+    page_id: snapshot.tenant.id,
+    group: false,
+    only_show_if_degraded: false,
+  };
+}
+const pageUrl = `${snapshot.baseUrl}/`;
+
+describe('component change formats', () => {
+  it('Slack, Teams and Discord: the documented shapes, linking the page, escaping the name', () => {
+    const slack = SlackMessage.parse(componentSlackMessage('Acme', changed, pageUrl));
+    // Mentions parse in mrkdwn and the notification text, never in plain_text (the header).
+    const mrkdwnTexts = JSON.stringify(slack.blocks.filter((b) => b.type !== 'header'));
+    expect(mrkdwnTexts).not.toContain('<!here>');
+    expect(slack.text).toBe('Acme: &lt;!here&gt; API &amp; &lt;b&gt;Web&lt;/b&gt; is Major Outage');
+    const teams = TeamsMessage.parse(componentTeamsMessage('Acme', changed, pageUrl));
+    expect(teams.attachments[0]?.content.actions[0]?.url).toBe(pageUrl);
+    const discord = DiscordMessage.parse(componentDiscordMessage('Acme', changed, pageUrl));
+    expect(discord.embeds[0]).toMatchObject({ description: 'Operational → Major Outage', color: 0xdc2626 });
+  });
+
+  it('email: the change in text and escaped HTML, with one-click unsubscribe', () => {
+    const links = { manage: 'https://api.test/m', unsubscribe: 'https://api.test/m/unsubscribe' };
+    const brand = {
+      tenantId: 't1',
+      tenantName: 'Acme',
+      brandColor: '#7c3aed',
+      mailDomain: 'upstate.test',
+      pageUrl: snapshot.baseUrl,
+    };
+    const mail = componentEmail(brand, 'reader@example.com', changed, links);
+    expect(mail.subject).toBe('[Acme] <!here> API & <b>Web</b> is Major Outage');
+    expect(mail.text).toContain('Operational → Major Outage');
+    expect(mail.html).toContain('&lt;b&gt;Web&lt;/b&gt;');
+    expect(mail.html).not.toContain('<b>Web</b>');
+    expect(mail.headers?.['List-Unsubscribe']).toBe(`<${links.unsubscribe}>`);
   });
 });

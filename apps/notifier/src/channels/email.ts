@@ -65,14 +65,14 @@ const unsubscribeHeaders = (links: SubscriberLinks) => ({
   'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
 });
 
-const listHeaders = (brand: EmailBrand, links: SubscriberLinks) => ({
+export const listHeaders = (brand: EmailBrand, links: SubscriberLinks) => ({
   ...unsubscribeHeaders(links),
   'List-Id': listId(brand),
 });
 
 // Table layout and inline styles only: mail clients drop <style> blocks and external CSS, and no
 // remote image is loaded (trackers and blocked images alike).
-function layout(brand: EmailBrand, title: string, inner: string, footer: string): string {
+export function layout(brand: EmailBrand, title: string, inner: string, footer: string): string {
   const color = readableBrandColor(brand.brandColor);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head>
@@ -85,7 +85,7 @@ function layout(brand: EmailBrand, title: string, inner: string, footer: string)
 </table></td></tr></table></body></html>`;
 }
 
-const button = (brand: EmailBrand, href: string, label: string) =>
+export const button = (brand: EmailBrand, href: string, label: string) =>
   `<a href="${escapeHtml(href)}" style="display:inline-block;background:${readableBrandColor(brand.brandColor)};color:#ffffff;text-decoration:none;padding:10px 18px;border-radius:6px;font-weight:bold">${escapeHtml(label)}</a>`;
 
 /** The opt-in email: nothing is sent to the address until its owner follows this link. */

@@ -92,6 +92,11 @@ export async function signIn(deps: AccountDeps, input: SignInInput) {
   if (needsRehash(user.passwordHash))
     await deps.store.users.upgradePassword(email, user.passwordHash, await hashPassword(input.password));
   const tenantId = await homeTenant(deps, user);
+  // The account outlived its only tenant (deleted): the login stays, for invites to come.
+  if (!tenantId)
+    throw new AppError('no_team', 'Your account belongs to no team any more: accept an invite to join one', {
+      field: 'email',
+    });
   const session = await startSession(deps, user, tenantId, {
     twoFactor: Boolean(user.totpSecret),
     userAgent: input.userAgent,
@@ -99,18 +104,24 @@ export async function signIn(deps: AccountDeps, input: SignInInput) {
   return { ...session, tenantId, user: { id: user.id, email: user.email } };
 }
 
-/** The tenant a session opens on: the sign-up tenant while the person is still in it, else their first. */
-async function homeTenant(deps: AccountDeps, user: User): Promise<string> {
+/**
+ * The tenant a session opens on: the sign-up tenant while the person is still in it, else their first;
+ * none when every tenant of theirs is gone or being deleted (the login then has no team).
+ */
+async function homeTenant(deps: AccountDeps, user: User): Promise<string | undefined> {
   const tenants = await deps.store.users.listMemberships(user.email);
-  if (tenants.length === 0 || tenants.includes(user.tenantId)) return user.tenantId;
-  for (const tenantId of tenants) {
+  const live = async (tenantId: string) => {
     const team = await deps.store.teams.get(tenantId);
-    if (team?.members[user.id]) return tenantId;
-  }
-  return user.tenantId;
+    // No team item yet: an account from before teams, which owns the tenant it signed up with.
+    if (!team) return tenantId === user.tenantId && Boolean(await deps.store.tenants.get(tenantId));
+    return !team.deletingAt && Boolean(team.members[user.id]);
+  };
+  if (user.tenantId && (tenants.length === 0 || tenants.includes(user.tenantId)) && (await live(user.tenantId)))
+    return user.tenantId;
+  for (const tenantId of tenants) if (tenantId !== user.tenantId && (await live(tenantId))) return tenantId;
+  return undefined;
 }
 
-/** The role of a user in a tenant, from the team item (legacy tenants: the sign-up user is owner). */
 export async function roleIn(
   deps: Pick<AccountDeps, 'store' | 'now'>,
   tenantId: string,
@@ -118,6 +129,8 @@ export async function roleIn(
 ): Promise<{ role: Role; requireTwoFactor: boolean } | undefined> {
   const team = await deps.store.teams.get(tenantId);
   if (team) {
+    // A tenant being deleted has no members that may act (`tenant/delete.ts`).
+    if (team.deletingAt) return undefined;
     const member = team.members[user.id];
     return member ? { role: member.role, requireTwoFactor: team.requireTwoFactor } : undefined;
   }

@@ -1,10 +1,10 @@
 import { AppError } from '@upstate/core';
-import { audit } from '../audit.ts';
+import { audit, auditEventOf } from '../audit.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { type Actor, operationIdOf } from '../operation.ts';
 import { changePage } from '../page/change.ts';
 
-/** Deletes an empty group. Writes: marker, delete, audit, bump (as `deleteComponent`). */
+/** Deletes an empty group. Writes: marker (carrying the audit event), delete, audit, bump (as `deleteComponent`). */
 export async function deleteGroup(deps: ServiceDeps, actor: Actor, id: string): Promise<void> {
   const operationId = operationIdOf(actor, deps);
   const current = await deps.store.groups.get(actor.tenantId, id);
@@ -12,8 +12,16 @@ export async function deleteGroup(deps: ServiceDeps, actor: Actor, id: string): 
   if ((await deps.store.components.list(actor.tenantId)).some((x) => x.groupId === id)) {
     throw new AppError('conflict', 'Move or delete the group’s components first', { field: 'id' });
   }
-  await changePage(deps, actor.tenantId, operationId, async (write) => {
-    if (current) await write(() => deps.store.groups.delete(actor.tenantId, id));
-    await write(() => audit(deps, actor, operationId, 'component_group.deleted', { type: 'component_group', id }));
-  });
+  const target = { type: 'component_group', id };
+  const deleteAudit = auditEventOf(actor, operationId, 'component_group.deleted', target);
+  await changePage(
+    deps,
+    actor.tenantId,
+    operationId,
+    async (write) => {
+      if (current) await write(() => deps.store.groups.delete(actor.tenantId, id));
+      await write(() => audit(deps, actor, operationId, 'component_group.deleted', target));
+    },
+    { deleteAudit },
+  );
 }

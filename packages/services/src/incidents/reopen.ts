@@ -13,7 +13,7 @@ export function reopenIncident(
   deps: ServiceDeps,
   actor: Actor,
   options: AppendOptions,
-  input: { status?: IncidentStatus; body: string; components?: ComponentStatusRequest[] },
+  input: { status?: IncidentStatus; body: string; components?: ComponentStatusRequest[]; notify?: boolean | undefined },
 ): Promise<Incident> {
   return appendToIncident(
     deps,

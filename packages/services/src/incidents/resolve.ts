@@ -11,7 +11,7 @@ export function resolveIncident(
   deps: ServiceDeps,
   actor: Actor,
   options: AppendOptions,
-  input: { body?: string; components?: ComponentStatusRequest[] },
+  input: { body?: string; components?: ComponentStatusRequest[]; notify?: boolean | undefined },
 ): Promise<Incident> {
   return appendToIncident(
     deps,

@@ -20,7 +20,7 @@ export async function postMaintenanceUpdate(
   deps: ServiceDeps,
   actor: Actor,
   options: { maintenanceId: string; expectedVersion?: number | undefined },
-  input: { status: MaintenanceStatus; body: string },
+  input: { status: MaintenanceStatus; body: string; notify?: boolean | undefined },
 ): Promise<Maintenance> {
   const operationId = operationIdOf(actor, deps);
   const entryId = derivedId(operationId, 'update');
@@ -37,6 +37,7 @@ export async function postMaintenanceUpdate(
       displayAt: at,
       createdAt: at,
       author: actor.author,
+      ...(input.notify === false ? { notify: false } : {}),
     };
     const next: Maintenance = {
       ...current,

@@ -14,6 +14,8 @@ export interface ScheduleMaintenanceInput {
   autoStart?: boolean | undefined;
   autoComplete?: boolean | undefined;
   body: string;
+  /** `false`: the scheduling notice reaches the page and no subscriber. */
+  notify?: boolean | undefined;
 }
 
 /**
@@ -55,11 +57,13 @@ export async function scheduleMaintenance(
             displayAt: at,
             createdAt: at,
             author: actor.author,
+            ...(input.notify === false ? { notify: false } : {}),
           },
         ],
         version: 1,
       },
       deps.now(),
+      input.notify,
     );
   return changePage(deps, actor.tenantId, operationId, async (write) => {
     if (!existing) await write(() => deps.store.maintenances.create(maintenance));

@@ -15,6 +15,8 @@ export interface UpdateMaintenanceInput {
   scheduledUntil?: string | undefined;
   autoStart?: boolean | undefined;
   autoComplete?: boolean | undefined;
+  /** `false`: a start or completion this change brings about reaches the page and no subscriber. */
+  notify?: boolean | undefined;
 }
 
 /**
@@ -31,7 +33,8 @@ export async function updateMaintenance(
   expectedVersion?: number,
 ): Promise<Maintenance> {
   const operationId = operationIdOf(actor, deps);
-  const fields = sentFields(input);
+  const { notify, ...edits } = input;
+  const fields = sentFields(edits);
   const attempt = async () => {
     const current = await loadMaintenance(deps, actor.tenantId, id);
     assertVersion(current, expectedVersion, 'maintenance');
@@ -45,7 +48,7 @@ export async function updateMaintenance(
       version: current.version + 1,
     };
     await validateMaintenance(deps, actor.tenantId, next);
-    const moved = applyMaintenanceAutoTransitions(next, deps.now());
+    const moved = applyMaintenanceAutoTransitions(next, deps.now(), notify);
     return { ...moved, version: next.version };
   };
   await attempt();

@@ -6,7 +6,16 @@
 // Entries older than `freshMs` (backfilled or imported history) and entries published with
 // `deliver_notifications: false` notify nobody. A scheduled maintenance starting within the reminder
 // lead time gets one reminder entry (keyed by its start, so a rescheduled one is reminded again).
-import type { V2Incident, V2ScheduledMaintenance } from '@upstate/core';
+// A component's status change outside an incident (a person, a key, a monitor) is one entry keyed by
+// the change's id, claimed once the page shows the new status and the status has held for the quiet
+// window (`statusChangeDue`; changes within it were folded into one by `foldStatusChange`).
+import {
+  type Component,
+  statusChangeDue,
+  type V2Component,
+  type V2Incident,
+  type V2ScheduledMaintenance,
+} from '@upstate/core';
 import type { ServiceDeps } from '../deps.ts';
 
 export interface PublishedPage {
@@ -14,6 +23,8 @@ export interface PublishedPage {
   status: { id: string; url: string; indicator: string; description: string };
   incidents: V2Incident[];
   maintenances: V2ScheduledMaintenance[];
+  /** The components as the page shows them (`summary.json`). */
+  components?: V2Component[];
 }
 
 export interface AnnounceInput {
@@ -26,6 +37,8 @@ export interface AnnounceInput {
   staleMs?: number;
   /** Maintenance starting within this long gets one reminder (default 60 minutes). */
   reminderMs?: number;
+  /** The tenant's components as stored, with their last status change outside an incident. */
+  components?: readonly Component[];
 }
 
 /** Default lead time of the maintenance reminder. */
@@ -36,6 +49,54 @@ export const entryKeyOf = (kind: 'incident' | 'maintenance', updateId: string) =
 export const reminderKeyOf = (maintenanceId: string, scheduledFor: string) =>
   `maintenance_reminder#${maintenanceId}#${scheduledFor}`;
 export const isReminder = (entryKey: string) => entryKey.startsWith('maintenance_reminder#');
+export const componentEntryKeyOf = (changeId: string) => `component_update#${changeId}`;
+
+/** The Statuspage `component_update` object of a webhook, and the component as the page shows it. */
+export interface ComponentUpdatePayload {
+  component: V2Component;
+  component_update: {
+    id: string;
+    component_id: string;
+    old_status: string;
+    new_status: string;
+    created_at: string;
+    component_type: 'Component';
+  };
+}
+
+/**
+ * The component changes due for announcing: outside an incident, still the component's status, shown
+ * by the page, held for the quiet window, recent, and not published with notifications off.
+ */
+export function dueComponentChanges(
+  stored: readonly Component[],
+  shown: readonly V2Component[],
+  now: Date,
+  since: number,
+): ComponentUpdatePayload[] {
+  const onPage = new Map(shown.map((c) => [c.id, c]));
+  return stored.flatMap((c) => {
+    const change = c.statusChange;
+    const page = onPage.get(c.id);
+    if (!change || !page || !change.notify || change.oldStatus === change.newStatus) return [];
+    // An incident or maintenance that took the status over since is announced as its own entry.
+    if ((c.statusSource !== 'manual' && c.statusSource !== 'monitor') || c.status !== change.newStatus) return [];
+    if (page.status !== change.newStatus || !statusChangeDue(change, now) || Date.parse(change.at) < since) return [];
+    return [
+      {
+        component: page,
+        component_update: {
+          id: change.id,
+          component_id: c.id,
+          old_status: change.oldStatus,
+          new_status: change.newStatus,
+          created_at: change.at,
+          component_type: 'Component' as const,
+        },
+      },
+    ];
+  });
+}
 
 export async function announce(deps: ServiceDeps, input: AnnounceInput): Promise<{ entryKeys: string[] }> {
   const since = deps.now().getTime() - (input.freshMs ?? 3_600_000);
@@ -90,6 +151,28 @@ export async function announce(deps: ServiceDeps, input: AnnounceInput): Promise
         pageStatus: JSON.stringify(input.published.status),
         componentIds: item.components.map((c) => c.id),
         componentChange: false,
+        run: input.run,
+      },
+      staleMs,
+    );
+    if (claimed) entryKeys.push(entryKey);
+  }
+  for (const payload of dueComponentChanges(
+    input.components ?? [],
+    input.published.components ?? [],
+    deps.now(),
+    since,
+  )) {
+    const entryKey = componentEntryKeyOf(payload.component_update.id);
+    const claimed = await deps.store.notifyEntries.claim(
+      {
+        tenantId: input.tenantId,
+        entryKey,
+        kind: 'component',
+        payload: JSON.stringify(payload),
+        pageStatus: JSON.stringify(input.published.status),
+        componentIds: [payload.component_update.component_id],
+        componentChange: true,
         run: input.run,
       },
       staleMs,

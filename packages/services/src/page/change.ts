@@ -1,3 +1,5 @@
+import { isAppError } from '@upstate/core';
+import type { AuditEvent } from '@upstate/store';
 import type { ServiceDeps } from '../deps.ts';
 import { isRace } from '../operation.ts';
 import { requestPublish } from './changed.ts';
@@ -16,18 +18,26 @@ export type Write = <T>(write: () => Promise<T>) => Promise<T>;
  * settles it with a bump once it is older than any request can run (`abandonedWriteMs`). A plain
  * bump before the first write would not do: a publish running meanwhile would commit that version
  * without the writes that follow it.
+ *
+ * A delete passes its audit event (`deleteAudit`), which the marker carries: when the delete fails
+ * after its first write (or with an error that is not a refusal), the marker is left for the reconciler, which records the event once it
+ * finds the target gone (and drops it otherwise). So a delete that happened is audited even if its
+ * own audit write never came, whether or not the client retries. `pageChanges: false` (a monitor,
+ * a subscriber, a key) ends without a bump.
  */
 export async function changePage<T>(
   deps: ServiceDeps,
   tenantId: string,
   operationId: string,
   body: (write: Write) => Promise<T>,
+  options: { deleteAudit?: AuditEvent; pageChanges?: boolean } = {},
 ): Promise<T> {
+  const pageChanges = options.pageChanges ?? true;
   let begun = false;
   let wrote = false;
   const write: Write = async (fn) => {
     if (!begun) {
-      await deps.store.publish.beginWrite(tenantId, operationId);
+      await deps.store.publish.beginWrite(tenantId, operationId, options.deleteAudit);
       begun = true;
     }
     const result = await fn();
@@ -41,8 +51,13 @@ export async function changePage<T>(
     if (begun) {
       // Unless the store refused the only write outright, some of it may be stored: publish it.
       const changed = wrote || !isRace(error);
+      // A refusal (an AppError) before any write means the delete did not happen: end as usual.
+      if (options.deleteAudit && (wrote || !isAppError(error))) {
+        deps.log('delete left for the reconciler', { tenantId, operationId, error: String(error) });
+        throw error;
+      }
       await deps.store.publish
-        .endWrite(tenantId, operationId, changed)
+        .endWrite(tenantId, operationId, changed && pageChanges)
         .then((version) => (version === null ? undefined : requestPublish(deps, tenantId, version)))
         .catch((endError: unknown) =>
           deps.log('write left for the reconciler', { tenantId, operationId, error: String(endError) }),
@@ -52,7 +67,7 @@ export async function changePage<T>(
   }
   if (begun) {
     // Every write of the body may have lost its race (and been skipped): then nothing changed.
-    const version = await deps.store.publish.endWrite(tenantId, operationId, wrote);
+    const version = await deps.store.publish.endWrite(tenantId, operationId, wrote && pageChanges);
     if (version !== null) await requestPublish(deps, tenantId, version);
   }
   return result;

@@ -1,9 +1,13 @@
 // Import subscribers from CSV (the tenant vouches for them: confirmed at once, no opt-in email).
 // Every row is validated before the first write; then each row is one subscribe (claim → subscriber →
 // token). Stops halfway: the rows written are complete subscriptions; importing the same file again
-// skips them (already subscribed) and adds the rest, so a retry converges.
+// skips them (already subscribed) and adds the rest, so a retry converges. One audit event for the
+// import (counts only, no addresses) after the last row.
 import { AppError, SubscriberChannel as Channel, type SubscriberChannel } from '@upstate/core';
+import { audit } from '../audit.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { operationIdOf } from '../operation.ts';
+import type { SubscriberActor } from './audit.ts';
 import { subscribe } from './subscribe.ts';
 import { normaliseTarget } from './targets.ts';
 
@@ -44,7 +48,7 @@ export function parseSubscriberCsv(
 
 export async function importSubscribers(
   deps: ServiceDeps,
-  input: { tenantId: string; csv: string; linkSecret: string; allowHttp: boolean },
+  input: { tenantId: string; csv: string; linkSecret: string; allowHttp: boolean; by?: SubscriberActor },
 ): Promise<{ added: number; skipped: number; secrets: { target: string; secret: string }[] }> {
   const rows = parseSubscriberCsv(input.csv, { allowHttp: input.allowHttp });
   let added = 0;
@@ -58,6 +62,7 @@ export async function importSubscribers(
         confirmed: true,
         linkSecret: input.linkSecret,
         allowHttp: input.allowHttp,
+        skipAudit: true,
       });
       added++;
       if (result.secret) secrets.push({ target: row.target, secret: result.secret });
@@ -65,6 +70,21 @@ export async function importSubscribers(
       if ((error as { code?: string }).code !== 'conflict') throw error;
       skipped++;
     }
+  }
+  if (added > 0) {
+    const actor = {
+      ...input.by,
+      tenantId: input.tenantId,
+      author: input.by?.author ?? { kind: 'system' as const, id: 'import', label: 'Import' },
+    };
+    await audit(
+      deps,
+      actor,
+      operationIdOf(actor, deps),
+      'subscriber.imported',
+      { type: 'subscribers', id: 'import' },
+      { added, skipped },
+    );
   }
   return { added, skipped, secrets };
 }

@@ -1,13 +1,18 @@
 // Change what a subscription covers (the reader's manage page, or the tenant).
-// One conditional write (the subscriber must still exist); nothing else changes.
+// One conditional write (the subscriber must still exist), then its audit event (the reader, or the
+// member or key).
 import { AppError, type Subscriber, SubscriptionScope } from '@upstate/core';
 import { tokenHash } from '@upstate/store';
 import type { ServiceDeps } from '../deps.ts';
+import { auditSubscriber, type SubscriberActor } from './audit.ts';
 import { assertKnownComponents } from './targets.ts';
 
 export async function setSubscriptionScope(
   deps: ServiceDeps,
-  input: ({ token: string } | { tenantId: string; subscriberId: string }) & { scope: SubscriptionScope },
+  input: ({ token: string } | { tenantId: string; subscriberId: string }) & {
+    scope: SubscriptionScope;
+    by?: SubscriberActor;
+  },
 ): Promise<Subscriber> {
   const found =
     'token' in input
@@ -19,5 +24,7 @@ export async function setSubscriptionScope(
     });
   const scope = SubscriptionScope.parse(input.scope);
   await assertKnownComponents(deps, found.tenantId, scope);
-  return deps.store.subscribers.setScope(found.tenantId, found.id, scope);
+  const updated = await deps.store.subscribers.setScope(found.tenantId, found.id, scope);
+  await auditSubscriber(deps, input.by, updated, 'subscriber.scope_changed', { scope });
+  return updated;
 }

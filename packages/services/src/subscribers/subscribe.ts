@@ -4,6 +4,8 @@
 // - Stops after the claim: the claim names a missing subscriber; lookups ignore it and a retry takes it over.
 // - Stops after the subscriber: it has no working link; a pending one is replaced by the next subscribe,
 //   a confirmed one (tenant-added) works for the fan-out and can be removed by the tenant.
+// Then the audit event (`subscriber.subscribed` from the reader, `subscriber.added` by the tenant); a
+// stop before it leaves a subscription without its event, and asking again writes none (no change).
 // Nothing is sent by this use case; the caller sends the confirmation email with the returned token.
 import {
   AppError,
@@ -15,6 +17,7 @@ import {
 } from '@upstate/core';
 import { linkToken, tokenHash } from '@upstate/store';
 import type { ServiceDeps } from '../deps.ts';
+import { auditSubscriber, type SubscriberActor } from './audit.ts';
 import { assertKnownComponents, normaliseTarget } from './targets.ts';
 
 export interface SubscribeInput {
@@ -27,6 +30,10 @@ export interface SubscribeInput {
   /** The platform secret link tokens derive from (the notifier derives the same token for every message). */
   linkSecret: string;
   allowHttp?: boolean;
+  /** The member or key adding it; absent for a reader subscribing themselves. */
+  by?: SubscriberActor;
+  /** An import audits its rows as one event. */
+  skipAudit?: boolean;
 }
 
 export interface SubscribeResult {
@@ -49,7 +56,11 @@ export async function subscribe(deps: ServiceDeps, input: SubscribeInput): Promi
   }
   // A pending subscription asked again gets the same link again (a new confirmation email).
   if (existing) {
-    if (input.confirmed) return { subscriber: await deps.store.subscribers.confirm(input.tenantId, existing.id) };
+    if (input.confirmed) {
+      const confirmed = await deps.store.subscribers.confirm(input.tenantId, existing.id);
+      if (!input.skipAudit) await auditSubscriber(deps, input.by, confirmed, 'subscriber.added', { confirmed: true });
+      return { subscriber: confirmed };
+    }
     return { subscriber: existing, token: linkToken(input.linkSecret, input.tenantId, existing.id) };
   }
 
@@ -71,5 +82,9 @@ export async function subscribe(deps: ServiceDeps, input: SubscribeInput): Promi
     secret,
   };
   await deps.store.subscribers.create(subscriber, tokenHash(token));
+  if (!input.skipAudit)
+    await auditSubscriber(deps, input.by, subscriber, input.confirmed ? 'subscriber.added' : 'subscriber.subscribed', {
+      scope,
+    });
   return { subscriber, token, ...(secret ? { secret } : {}) };
 }

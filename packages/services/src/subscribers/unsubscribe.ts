@@ -1,10 +1,12 @@
 // Unsubscribe: the reader's one-click link (RFC 8058), the manage page, a bounce or a complaint.
 // Writes: the suppression hash first, then the subscriber is deleted (address gone, only the hash kept).
+// Then the audit event: the reader (a link), or the platform (a bounce or complaint); masked address only.
 // - Stops after the suppression: the subscriber still exists but every email to it is skipped; the
 //   next click (or the retry of the one-click POST) deletes it.
 import { AppError } from '@upstate/core';
 import { targetHash, tokenHash } from '@upstate/store';
 import type { ServiceDeps } from '../deps.ts';
+import { auditSubscriber } from './audit.ts';
 
 export type UnsubscribeInput =
   | { token: string; reason?: 'unsubscribed' }
@@ -26,5 +28,17 @@ export async function unsubscribe(deps: ServiceDeps, input: UnsubscribeInput): P
     input.reason ?? 'unsubscribed',
   );
   await deps.store.subscribers.remove(found.tenantId, found.id);
+  const reason = input.reason ?? 'unsubscribed';
+  const by =
+    reason === 'unsubscribed'
+      ? undefined
+      : {
+          author: {
+            kind: 'system' as const,
+            id: 'email-feedback',
+            label: `Email ${reason === 'bounced' ? 'bounce' : 'complaint'}`,
+          },
+        };
+  await auditSubscriber(deps, by, found, 'subscriber.unsubscribed', { reason });
   return { tenantId: found.tenantId };
 }

@@ -1,4 +1,4 @@
-import type { Monitor } from '@upstate/core';
+import type { Monitor } from './schemas.ts';
 
 /** Heartbeats are judged every minute whatever their interval, so a miss shows within a minute. */
 const heartbeatCadenceSeconds = 60;

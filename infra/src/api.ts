@@ -5,18 +5,16 @@ import { Apigatewayv2Integration } from '@cdktn/provider-aws/lib/apigatewayv2-in
 import { Apigatewayv2Route } from '@cdktn/provider-aws/lib/apigatewayv2-route/index.js';
 import { Apigatewayv2Stage } from '@cdktn/provider-aws/lib/apigatewayv2-stage/index.js';
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group/index.js';
-import { DataAwsSecretsmanagerRandomPassword } from '@cdktn/provider-aws/lib/data-aws-secretsmanager-random-password/index.js';
 import type { DynamodbTable } from '@cdktn/provider-aws/lib/dynamodb-table/index.js';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission/index.js';
 import { SchedulerSchedule } from '@cdktn/provider-aws/lib/scheduler-schedule/index.js';
-import { SecretsmanagerSecret } from '@cdktn/provider-aws/lib/secretsmanager-secret/index.js';
-import { SecretsmanagerSecretVersion } from '@cdktn/provider-aws/lib/secretsmanager-secret-version/index.js';
 import type { SfnStateMachine } from '@cdktn/provider-aws/lib/sfn-state-machine/index.js';
 import { stageTagKey } from '@upstate/aws';
 import { Construct } from 'constructs';
 import { type Bundle, docsAssetsDir } from './bundle.ts';
 import { ownTenants, type Statement, serviceRole } from './iam.ts';
 import { NodeFunction } from './node-function.ts';
+import { type GeneratedSecret, generatedSecret } from './secret.ts';
 import { indexQuery, tableAccess } from './workflow.ts';
 
 /**
@@ -51,6 +49,10 @@ export interface ApiProps {
   hosts: { api: string; app: string };
   /** A certificate covering both hosts in the stage's region: HTTP API custom domains are regional. */
   regionalCertificateArn: string;
+  /** Subscriber link tokens derive from it; the notifier reads the same secret. */
+  linkSecret: GeneratedSecret;
+  /** Account email and the subscription opt-in: the SES identity's domain, its configuration set, what SendEmail acts on. */
+  mail: { domain: string; configurationSetName: string; sesResources: string[] };
 }
 
 /**
@@ -98,20 +100,12 @@ export class ApiStack extends Construct {
     super(scope, id);
     const { prefix } = props;
 
-    // Page cursors are HMAC-signed with this. Generated once; later plans never rotate it.
-    const secret = new SecretsmanagerSecret(this, 'cursor-secret', {
+    // Page cursors are HMAC-signed with this.
+    const cursor = generatedSecret(this, 'cursor-secret', {
       name: `${prefix}/api/cursor-secret`,
       description: 'HMAC key of opaque page cursors',
     });
-    const generated = new DataAwsSecretsmanagerRandomPassword(this, 'cursor-secret-value', {
-      passwordLength: 48,
-      excludePunctuation: true,
-    });
-    const secretValue = new SecretsmanagerSecretVersion(this, 'cursor-secret-version', {
-      secretId: secret.id,
-      secretString: generated.randomPassword,
-      lifecycle: { ignoreChanges: ['secret_string'] },
-    });
+    const secret = cursor.secret;
 
     // The domain provisioner's calls, made by the API (sign-up, verify, remove) and by the
     // provisioning reconciler (retries).
@@ -134,7 +128,12 @@ export class ApiStack extends Construct {
       ),
     ];
 
-    const readCursorSecret: Statement = { actions: ['secretsmanager:GetSecretValue'], resources: [secret.arn] };
+    // Both read once per cold start (packages/aws readSecretString); no value ever enters the environment.
+    const readSecrets: Statement = {
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [secret.arn, props.linkSecret.secret.arn],
+    };
+    const secretValues = [cursor.version, props.linkSecret.version];
     const environment = {
       TABLE_NAME: props.table.name,
       STATE_MACHINE_ARN: props.stateMachine.arn,
@@ -145,6 +144,13 @@ export class ApiStack extends Construct {
       CLOUDFRONT_CONNECTION_GROUP_ID: props.connectionGroupId,
       STAGE: props.stage,
       DOCS_ASSETS_DIR: docsAssetsDir,
+      // Subscriber links (the notifier signs with the same secret) and the mail apps/api/src/env.ts reads.
+      LINK_SECRET_ARN: props.linkSecret.secret.arn,
+      API_BASE: `https://${props.hosts.api}`,
+      DASHBOARD_URL: `https://${props.hosts.app}/dashboard`,
+      MAIL_DOMAIN: props.mail.domain,
+      MAIL_FROM: `Upstate <no-reply@${props.mail.domain}>`,
+      SES_CONFIGURATION_SET: props.mail.configurationSetName,
     };
 
     this.fn = new NodeFunction(this, 'handler', {
@@ -163,14 +169,15 @@ export class ApiStack extends Construct {
           actions: ['lambda:InvokeFunction'],
           resources: [`arn:aws:lambda:*:${props.accountId}:function:${prefix}-api`],
         },
-        // Read once per cold start (packages/aws readSecretString); the value never enters the environment.
-        readCursorSecret,
+        readSecrets,
+        // Account email and the subscription opt-in, only from the platform's identity and configuration set.
+        { actions: ['ses:SendEmail'], resources: props.mail.sesResources },
         ...provisioning,
       ],
       environment,
       logRetentionDays: props.logRetentionDays,
-      // The first cold start reads the secret: the function is created only once the secret has a value.
-      dependsOn: [secretValue],
+      // The first cold start reads the secrets: the function is created only once they have a value.
+      dependsOn: secretValues,
     });
 
     this.api = new Apigatewayv2Api(this, 'http-api', {
@@ -237,12 +244,12 @@ export class ApiStack extends Construct {
         tableAccess(props.table, ['GetItem', 'Query', 'UpdateItem', 'DeleteItem']),
         // It finishes tenant deletions left under way: the deletion queue and the tenant's listings are indexes.
         indexQuery(props.table),
-        // The same bundle: its cold start reads the cursor secret too.
-        readCursorSecret,
+        // The same bundle: its cold start reads the secrets too.
+        readSecrets,
         ...provisioning,
       ],
       environment,
-      dependsOn: [secretValue],
+      dependsOn: secretValues,
       timeout: 120,
       logRetentionDays: props.logRetentionDays,
     });

@@ -2,10 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { notifyTaskNames } from '@upstate/notifier/definition';
 import { taskNames } from '@upstate/publisher/definition';
 import { themeNames } from '@upstate/render';
 import { describe, expect, inject, it } from 'vitest';
 import { type Bundle, type BundleName, bundleBudgets, lambdaEntries } from './bundle.ts';
+import { notifyFunctions } from './iam-calls.ts';
 
 // Built once for the run by the global setup, exactly as synth builds them.
 const bundles = inject('bundles');
@@ -79,4 +81,11 @@ describe('Lambda bundles', () => {
     expect(exported(bundles.checker, env)).toEqual(expect.arrayContaining(['handler']));
     expect(exported(bundles.api, env)).toEqual(expect.arrayContaining(['handler', 'reconcileProvisioning']));
   }, 60_000);
+
+  // Loading the notifier reads the link secret from Secrets Manager (no stand-in): its exports are taken
+  // from esbuild's metafile of the very module archived instead.
+  it('the notifier bundle exports a handler per notify Task state, SES feedback and the reminder', () => {
+    expect(bundles.notifier.exports).toEqual([...notifyFunctions].sort());
+    expect(notifyFunctions).toEqual(expect.arrayContaining([...notifyTaskNames]));
+  });
 });

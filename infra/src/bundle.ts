@@ -31,6 +31,7 @@ export const lambdaEntries = {
   api: join(repo, 'apps/dashboard/src/lambda.ts'),
   publisher: join(repo, 'apps/publisher/src/lambda.ts'),
   checker: join(repo, 'apps/checker/src/lambda.ts'),
+  notifier: join(repo, 'apps/notifier/src/lambda.ts'),
 } as const;
 export type BundleName = keyof typeof lambdaEntries;
 
@@ -45,6 +46,8 @@ export const bundleBudgets: Record<BundleName, number> = {
   api: 6_600_000,
   publisher: 5_200_000,
   checker: 1_450_000,
+  // The notify tasks, SES feedback and the reminder (2.2 MB when set: five SDK clients, MIME, the sanitiser).
+  notifier: 2_770_000,
 };
 
 export interface Bundle {
@@ -57,6 +60,8 @@ export interface Bundle {
   bytes: number;
   /** Workspace source files (never node_modules) with code in the bundle, relative to the repository. */
   sources: string[];
+  /** What the bundled module exports: each function's handler is one of them. */
+  exports: string[];
 }
 
 // @upstate/render finds a compiled theme by package resolution (`@upstate/theme-<name>/package.json`)
@@ -132,7 +137,7 @@ export function bundleLambda(
     .filter(([file, used]) => used.bytesInOutput > 0 && !file.includes('node_modules/'))
     .map(([file]) => relative(repo, join(process.cwd(), file)))
     .sort();
-  return { name, dir, handlerPath, bytes: codeBytes(dir), sources };
+  return { name, dir, handlerPath, bytes: codeBytes(dir), sources, exports: [...(output?.exports ?? [])].sort() };
 }
 
 /** Every Lambda bundle of a stage, the rendering ones with every compiled theme (compile them first). */

@@ -4,7 +4,11 @@
 //   several runs) times the memory the stack gives it (workflow.ts);
 // - DynamoDB and S3 requests per publish and per status-credit minute: counted by SDK middleware
 //   while those run locally;
-// - CloudFront invalidation paths per publish: what the sync handed the invalidate task.
+// - CloudFront invalidation paths per publish: what the sync handed the invalidate task;
+// - per notifying entry: transitions walked from notifyDefinition, the notify tasks' time and their
+//   DynamoDB requests, run on the stand-ins for `subscribersPerTenant` email subscribers (SES's own
+//   answer time is an assumption: the mailer there records instead of calling SES);
+// - per tenant-minute of the reminder schedule: the requests of one reminder check, counted.
 // Everything else is an assumption listed below, with the prices and their date.
 // Run: npm run cost   (or: node --openssl-legacy-provider infra/src/cost.ts [--runs 5])
 import { parseArgs } from 'node:util';
@@ -12,10 +16,16 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { billedPaths } from '@upstate/aws';
 import { startS3rver } from '@upstate/aws/testing';
 import { creditTenantStatusTime, defaultMaxCreditMs } from '@upstate/checker';
+import { type Component, newId } from '@upstate/core';
 import { fixtureSnapshot } from '@upstate/core/fixtures';
+import { createNotifyHandlers, createSenders } from '@upstate/notifier';
+import { type NotifyTaskName, notifyDefinition, notifyTaskNames } from '@upstate/notifier/definition';
+import { freshIncident, publishJson } from '@upstate/notifier/testing';
 import { createHandlers, publishDefinition, taskNames } from '@upstate/publisher';
 import { ensureTheme, renderSite } from '@upstate/render';
+import { subscribe } from '@upstate/services/subscribers/subscribe';
 import { createTestStore } from '@upstate/store/testing';
+import { notifyMemoryMb } from './notify.ts';
 import { taskMemoryMb } from './workflow.ts';
 
 let runs = 5;
@@ -54,6 +64,11 @@ export const assumptions = {
   /** Timeline entries that notify subscribers, per day. */
   notifyingEntriesPerDay: 0.5,
   subscribersPerTenant: 200,
+  /** Subscribers per Map item of the notify run (apps/notifier's default range size). */
+  subscribersPerRange: 100,
+  /** SES v2 SendEmail answer time; the page task sends 16 at a time. */
+  sesCallMs: 40,
+  sendConcurrency: 16,
   /** Management API requests per publish (a write, its reads, the dashboard's polling). */
   apiRequestsPerPublish: 10,
   /** Writes per monitor check (apps/checker/src/checker.ts): the check result, the rollup, the monitor's run record. */
@@ -88,6 +103,14 @@ export function transitionsPerPublish(): number {
     } else state = s.Next;
   }
   return count;
+}
+
+/** States a notify run enters: Collect, the choice, the Map, one DeliverRange per range, Finish. */
+export function transitionsPerNotify(ranges: number): number {
+  const definition = notifyDefinition({ collect: 'c', page: 'p', finish: 'f' });
+  const outer = [definition.StartAt, 'AnythingToSend?', 'FanOut', 'Finish'];
+  for (const state of outer) if (!(state in definition.States)) throw new Error(`notify definition has no ${state}`);
+  return outer.length + ranges * Object.keys(definition.States.FanOut.ItemProcessor.States).length;
 }
 
 type Counts = Record<string, number>;
@@ -223,6 +246,107 @@ async function measureStatusCredit() {
   return { writes: per(isWrite), reads: per((c) => !isWrite(c)) };
 }
 
+/**
+ * Notify runs for one fresh incident each on the stand-ins: `subscribersPerTenant` confirmed email
+ * subscribers, a recording mailer. Times each task (median of the runs), counts DynamoDB requests per
+ * run, and the requests of one reminder check (what the schedule does per tenant each minute).
+ */
+async function measureNotify() {
+  const s3 = await startS3rver();
+  const db = await createTestStore();
+  const dynamo: Counts = {};
+  const objects: Counts = {};
+  let counting = false;
+  countCommands(db.client, dynamo, () => counting);
+  countCommands(s3.client, objects, () => counting);
+  const tenantId = `tnt-notify-${newId()}`;
+  const snapshot = fixtureSnapshot({
+    tenantId,
+    slug: 'notify-cost',
+    days: 1,
+    now: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+  });
+  await db.store.tenants.create(snapshot.tenant, snapshot.branding);
+  for (const c of snapshot.components) await db.store.components.create(c as Component);
+  const services = {
+    store: db.store,
+    publishTrigger: { requestPublish: async () => {} },
+    now: () => new Date(),
+    log: () => {},
+  };
+  for (let i = 0; i < assumptions.subscribersPerTenant; i++) {
+    await subscribe(services, {
+      tenantId,
+      channel: 'email',
+      target: `reader-${i}@example.com`,
+      confirmed: true,
+      linkSecret: 'cost-link-secret',
+    });
+  }
+  const handlers = createNotifyHandlers({
+    store: db.store,
+    s3: s3.client as S3Client,
+    bucket: s3.bucket,
+    senders: createSenders({
+      mailer: { send: async () => ({ messageId: newId() }) },
+      policy: { allowPrivateTargets: false, resolveHost: async () => [] },
+    }),
+    links: { apiBase: 'https://api.upstate.page', linkSecret: 'cost-link-secret' },
+    mailDomain: 'upstate.page',
+    rangeSize: assumptions.subscribersPerRange,
+  });
+  const durations: Record<NotifyTaskName, number[]> = { collect: [], page: [], finish: [] };
+  const timed = async <T>(task: NotifyTaskName, call: () => Promise<T>) => {
+    const started = performance.now();
+    const result = await call();
+    durations[task].push(performance.now() - started);
+    return result;
+  };
+  let ranges = 0;
+  for (let i = 0; i < runs; i++) {
+    snapshot.incidents.unshift(freshIncident(tenantId, `inc-${i}-${newId()}`, new Date().toISOString(), []));
+    await publishJson(s3.client as S3Client, s3.bucket, snapshot);
+    counting = true;
+    const run = `${tenantId}-n${i + 1}`;
+    const collected = await timed('collect', () => handlers.collect({ tenantId, version: i + 1, run }));
+    ranges = collected.ranges.length;
+    for (const range of collected.ranges) {
+      await timed('page', () => handlers.page({ tenantId, run, entryKeys: collected.entryKeys, range }));
+    }
+    await timed('finish', () => handlers.finish({ tenantId, entryKeys: collected.entryKeys }));
+    counting = false;
+  }
+  const perRun = (f: (c: string) => boolean) =>
+    Object.entries(dynamo).reduce((sum, [c, n]) => sum + (f(c) ? n : 0), 0) / runs;
+  const notify = {
+    ranges,
+    msPerTask: Object.fromEntries(notifyTaskNames.map((t) => [t, median(durations[t])])) as Record<
+      NotifyTaskName,
+      number
+    >,
+    dynamoWrites: perRun(isWrite),
+    dynamoReads: perRun((c) => !isWrite(c)),
+    s3Gets: Object.values(objects).reduce((a, b) => a + b, 0) / runs,
+  };
+  for (const k of Object.keys(dynamo)) delete dynamo[k];
+  for (const k of Object.keys(objects)) delete objects[k];
+  counting = true;
+  const reminderMs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await handlers.reminderDue(tenantId);
+    reminderMs.push(performance.now() - started);
+  }
+  counting = false;
+  await s3.close();
+  const reminder = {
+    ms: median(reminderMs),
+    dynamoReads: Object.values(dynamo).reduce((a, b) => a + b, 0) / runs,
+    s3Gets: Object.values(objects).reduce((a, b) => a + b, 0) / runs,
+  };
+  return { ...notify, reminder };
+}
+
 export interface CostLine {
   line: string;
   monthly: Record<number, number>;
@@ -232,6 +356,7 @@ export function monthlyCost(
   measured: Omit<Awaited<ReturnType<typeof measurePublish>>, 'invalidationPathsBefore'> & {
     credit: { writes: number; reads: number };
     transitions: number;
+    notify: Awaited<ReturnType<typeof measureNotify>>;
   },
   tenantCounts: number[],
 ): CostLine[] {
@@ -251,6 +376,15 @@ export function monthlyCost(
     0,
   );
   const checks = (t: number) => t * a.monitoredComponents * minutes;
+  const n = measured.notify;
+  const notifyRuns = (t: number) => t * a.notifyingEntriesPerDay * days;
+  const ranges = Math.ceil(a.subscribersPerTenant / a.subscribersPerRange);
+  // The page task waits on SES for each email, `sendConcurrency` at a time, on top of what was measured.
+  const sesWaitMs = Math.ceil(a.subscribersPerRange / a.sendConcurrency) * a.sesCallMs;
+  const gbSecondsPerNotify =
+    (n.msPerTask.collect / 1000) * (notifyMemoryMb('collect') / 1024) +
+    ranges * ((n.msPerTask.page + sesWaitMs) / 1000) * (notifyMemoryMb('page') / 1024) +
+    (n.msPerTask.finish / 1000) * (notifyMemoryMb('finish') / 1024);
   return [
     line('Step Functions (publish transitions)', (t) => allPublishes(t) * measured.transitions * p.sfnPerTransition),
     line(
@@ -283,12 +417,37 @@ export function monthlyCost(
       'SES (subscriber emails)',
       (t) => t * a.notifyingEntriesPerDay * days * a.subscribersPerTenant * p.sesPerEmail,
     ),
-    line('API Gateway (HTTP API)', (t) => publishes(t) * a.apiRequestsPerPublish * p.httpApiPerRequest),
-    // Fixed per stage: ~25 alarms, 2 KMS keys, the cursor secret, the three schedules' invocations.
     line(
-      'Fixed (alarms, KMS keys, secret, schedules)',
+      'Step Functions (notify transitions)',
+      (t) => notifyRuns(t) * transitionsPerNotify(ranges) * p.sfnPerTransition,
+    ),
+    line(
+      'Lambda (notify tasks, GB-s + requests)',
+      (t) => notifyRuns(t) * (gbSecondsPerNotify * p.lambdaPerGbSecondArm + (2 + ranges) * p.lambdaPerRequest),
+    ),
+    line(
+      'DynamoDB (notify claims and delivery log)',
+      (t) =>
+        notifyRuns(t) *
+        ((n.dynamoWrites * p.dynamoPerWrite + n.dynamoReads * p.dynamoPerRead) * (ranges / Math.max(1, n.ranges))),
+    ),
+    // Every minute, each tenant's upcoming maintenance is read (S3) with its reminder lead (DynamoDB).
+    line(
+      'Reminder schedule (per tenant-minute: S3 GET, DynamoDB read, Lambda)',
+      (t) =>
+        t *
+        minutes *
+        (n.reminder.s3Gets * p.s3PerGet +
+          n.reminder.dynamoReads * p.dynamoPerRead +
+          (n.reminder.ms / 1000 / 16) * (notifyMemoryMb('remind') / 1024) * p.lambdaPerGbSecondArm),
+    ),
+    line('API Gateway (HTTP API)', (t) => publishes(t) * a.apiRequestsPerPublish * p.httpApiPerRequest),
+    // Fixed per stage: ~35 alarms, 2 KMS keys, the cursor and link secrets, the four schedules' invocations
+    // (checker, reconciler, provisioning, reminder).
+    line(
+      'Fixed (alarms, KMS keys, secrets, schedules)',
       () => 0,
-      25 * p.alarmPerMonth + 2 * p.kmsKeyPerMonth + p.secretPerMonth + 3 * minutes * p.schedulerPerInvocation,
+      35 * p.alarmPerMonth + 2 * p.kmsKeyPerMonth + 2 * p.secretPerMonth + 4 * minutes * p.schedulerPerInvocation,
     ),
   ];
 }
@@ -308,7 +467,8 @@ if (process.argv[1] === new URL(import.meta.url).pathname) {
   const tenantCounts = [10, 1000, 10_000];
   const publish = await measurePublish();
   const credit = await measureStatusCredit();
-  const measured = { ...publish, credit, transitions: transitionsPerPublish() };
+  const notify = await measureNotify();
+  const measured = { ...publish, credit, transitions: transitionsPerPublish(), notify };
   const lines = monthlyCost(measured, tenantCounts);
   const { text, totals } = table(lines, tenantCounts);
   const before = table(
@@ -332,6 +492,11 @@ if (process.argv[1] === new URL(import.meta.url).pathname) {
     `\nMeasured (median of ${runs}): ${measured.transitions} transitions per publish; task ms ${JSON.stringify(
       Object.fromEntries(Object.entries(publish.msPerTask).map(([k, v]) => [k, Math.round(v)])),
     )}; per publish ${publish.dynamoWrites} DynamoDB writes, ${publish.dynamoReads} reads, ${publish.s3Puts} S3 PUT/LIST/DELETE, ${publish.s3Gets} S3 GET, ${publish.invalidationPathsBefore} changed paths (${publish.invalidationPaths} billed); per tenant-minute of status crediting ${credit.writes} writes, ${credit.reads} reads.`,
+  );
+  console.log(
+    `Notify (median of ${runs}, ${assumptions.subscribersPerTenant} subscribers, ${notify.ranges} ranges): ${transitionsPerNotify(notify.ranges)} transitions per run; task ms ${JSON.stringify(
+      Object.fromEntries(Object.entries(notify.msPerTask).map(([k, v]) => [k, Math.round(v)])),
+    )} (SES answer time excluded: assumed ${assumptions.sesCallMs} ms); per run ${notify.dynamoWrites} DynamoDB writes, ${notify.dynamoReads} reads, ${notify.s3Gets} S3 GET; per reminder check ${notify.reminder.s3Gets} S3 GET, ${notify.reminder.dynamoReads} DynamoDB reads, ${Math.round(notify.reminder.ms)} ms.`,
   );
   console.log(`Assumptions: ${JSON.stringify(assumptions)}\nPrices (${prices.date}): ${JSON.stringify(prices)}`);
   // dynalite keeps the event loop alive.

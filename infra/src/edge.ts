@@ -27,6 +27,28 @@ export const terraformLiteral = (text: string) =>
 
 const siteOrigin = 'tenant-site';
 const assetOrigin = 'shared-assets';
+const apiOrigin = 'platform-api';
+
+/** The Statuspage-compatible subscribe call, served on every page domain by the API (not from S3). */
+export const subscribePath = '/api/v2/subscribers.json';
+/** The header the API finds the tenant by: the host the reader used, which the API cannot see itself. */
+export const siteHostHeader = 'x-upstate-site-host';
+
+/**
+ * Viewer request of the subscribe behaviour: the API's origin must get its own Host (API Gateway routes
+ * by it), so the viewer's Host travels as `x-upstate-site-host`. Always overwritten: a value the viewer
+ * sent under that name never reaches the API. The Host itself is a domain of this distribution, since
+ * CloudFront routes a request to a distribution tenant by it.
+ */
+export const siteHostFunctionSource = `function handler(event) {
+  var request = event.request;
+  request.headers['${siteHostHeader}'] = { value: request.headers.host ? request.headers.host.value : '' };
+  return request;
+}
+`;
+
+/** AWS's managed CachingDisabled cache policy: nothing cached, nothing in the key. */
+export const cachingDisabledPolicyId = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 
 /**
  * The CDN: a multi-tenant distribution (one distribution tenant per page domain, created at runtime
@@ -37,7 +59,19 @@ export class EdgeStack extends Construct {
   readonly connectionGroup: CloudfrontConnectionGroup;
   readonly viewerRequest: CloudfrontFunction;
 
-  constructor(scope: Construct, id: string, props: { prefix: string; bucket: S3Bucket; certificateArn: string }) {
+  readonly siteHost: CloudfrontFunction;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      prefix: string;
+      bucket: S3Bucket;
+      certificateArn: string;
+      /** The API's public host (`api.{platform}`): the origin of the subscribe call. */
+      apiHost: string;
+    },
+  ) {
     super(scope, id);
     const { bucket, prefix } = props;
 
@@ -55,6 +89,14 @@ export class EdgeStack extends Construct {
       runtime: 'cloudfront-js-2.0',
       comment: 'Directory URIs to index.html; refuses dot segments and encoded slashes',
       code: terraformLiteral(cloudFrontFunctionSource),
+      publish: true,
+    });
+
+    this.siteHost = new CloudfrontFunction(this, 'site-host', {
+      name: `${prefix}-site-host`,
+      runtime: 'cloudfront-js-2.0',
+      comment: 'Passes the page domain to the API as x-upstate-site-host',
+      code: terraformLiteral(siteHostFunctionSource),
       publish: true,
     });
 
@@ -146,6 +188,20 @@ export class EdgeStack extends Construct {
       headersConfig: { headerBehavior: 'whitelist', headers: { items: preflightHeaders } },
       queryStringsConfig: { queryStringBehavior: 'none' },
     });
+    // The subscribe call's origin sees the form or JSON body, its type, the CORS preflight headers, the
+    // page domain and the reader's address (the API's per-address rate limit); never cookies or Host.
+    const subscribeRequest = new CloudfrontOriginRequestPolicy(this, 'subscribe-request', {
+      name: `${prefix}-statuspage-subscribe`,
+      comment: 'Forwards the subscribe call to the API with the page domain',
+      cookiesConfig: { cookieBehavior: 'none' },
+      headersConfig: {
+        headerBehavior: 'whitelist',
+        headers: {
+          items: ['content-type', 'accept', ...preflightHeaders, siteHostHeader, 'cloudfront-viewer-address'],
+        },
+      },
+      queryStringsConfig: { queryStringBehavior: 'all' },
+    });
     new S3BucketCorsConfiguration(this, 'sites-cors', {
       bucket: bucket.id,
       corsRule: [
@@ -173,6 +229,13 @@ export class EdgeStack extends Construct {
           originPath: `/sites/{{${tenantParameterName}}}`,
         },
         { id: assetOrigin, domainName: bucket.bucketRegionalDomainName, originAccessControlId: oac.id },
+        {
+          id: apiOrigin,
+          domainName: props.apiHost,
+          customOriginConfig: [
+            { httpPort: 80, httpsPort: 443, originProtocolPolicy: 'https-only', originSslProtocols: ['TLSv1.2'] },
+          ],
+        },
       ],
       defaultCacheBehavior: [
         {
@@ -205,6 +268,21 @@ export class EdgeStack extends Construct {
           cachePolicyId: pagesPolicy.id,
           responseHeadersPolicyId: embedFrameHeaders.id,
           functionAssociation: viewerRequest,
+        },
+        // Before /api/v2/*: the first matching pattern wins. CloudFront offers three method sets only
+        // (GET+HEAD, +OPTIONS, or all seven): POST needs all seven, and the API answers the others 404.
+        {
+          pathPattern: subscribePath,
+          targetOriginId: apiOrigin,
+          viewerProtocolPolicy: 'https-only',
+          compress: false,
+          allowedMethods: [
+            { items: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'], cachedMethods: ['GET', 'HEAD'] },
+          ],
+          cachePolicyId: cachingDisabledPolicyId,
+          originRequestPolicyId: subscribeRequest.id,
+          responseHeadersPolicyId: pageHeaders.id,
+          functionAssociation: [{ eventType: 'viewer-request', functionArn: this.siteHost.arn }],
         },
         {
           pathPattern: '/api/v2/*',

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { awsCalls as apiCalls } from '@upstate/api/aws-calls';
 import { awsCalls as checkerCalls } from '@upstate/checker/aws-calls';
+import { awsCalls as notifierCalls } from '@upstate/notifier/aws-calls';
 import { awsCalls as publisherCalls } from '@upstate/publisher/aws-calls';
 import type { BundleName } from './bundle.ts';
 
@@ -11,6 +12,9 @@ export interface AwsCall {
   action: string;
   resource: string;
 }
+
+/** The notifier bundle's functions: its three Task states, SES feedback and the reminder schedule. */
+export const notifyFunctions = ['collect', 'page', 'finish', 'feedback', 'remind'] as const;
 
 /**
  * Each role's calls, from the tables beside the handlers, keyed by the role's function name (without
@@ -28,12 +32,16 @@ export const roleCalls: Record<string, readonly AwsCall[]> = {
     ]),
   ),
   'publish-state-machine': publisherCalls.stateMachine,
+  ...Object.fromEntries(notifyFunctions.map((f) => [`notify-${f}`, notifierCalls[f]])),
+  'notify-state-machine': notifierCalls.stateMachine,
   // EventBridge Scheduler invokes the two scheduled functions (workflow.ts); no handler of ours runs it.
   scheduler: [
     { action: 'lambda:InvokeFunction', resource: '{function:checker}' },
     { action: 'lambda:InvokeFunction', resource: '{function:reconcile}' },
   ],
   'provision-scheduler': [{ action: 'lambda:InvokeFunction', resource: '{function:provision-reconciler}' }],
+  // The maintenance-reminder schedule (notify.ts).
+  'notify-scheduler': [{ action: 'lambda:InvokeFunction', resource: '{function:notify-remind}' }],
 };
 
 /**
@@ -51,8 +59,6 @@ export const bundledButUncalled: Record<BundleName, Record<string, string>> = {
   api: {
     'cloudfront:CreateInvalidationForDistributionTenant':
       'packages/aws/src/cloudfront.ts is in for cloudFrontClient; only the publisher invalidates',
-    'ses:SendEmail':
-      'the account mailer (packages/aws/src/mail.ts) is used only when MAIL_FROM is set, which the stack does not set yet: on AWS account email goes to the log',
     'ses:SendBulkEmail': 'packages/aws/src/mail.ts is in for the account mailer; only the notifier sends in bulk',
   },
   publisher: Object.fromEntries(
@@ -64,6 +70,12 @@ export const bundledButUncalled: Record<BundleName, Record<string, string>> = {
     ),
   ),
   checker: {},
+  notifier: Object.fromEntries(
+    ['PutObject', 'DeleteObject'].map((a) => [
+      `s3:${a}`,
+      'packages/aws/src/s3.ts is in for siteKey and GetObject (site-read.ts); the notifier only reads what the page shows',
+    ]),
+  ),
 };
 
 /** Which functions run each bundle: the union of their tables is what the bundle's code calls. */
@@ -74,6 +86,7 @@ export const bundleRoles: Record<BundleName, string[]> = {
     ...['lease', 'render', 'sync', 'invalidate', 'commit', 'release'].map((t) => `publish-${t}`),
   ],
   checker: ['checker'],
+  notifier: notifyFunctions.map((f) => `notify-${f}`),
 };
 
 // AWS SDK v3 command classes whose IAM action is not `<service>:<Command minus "Command">`.

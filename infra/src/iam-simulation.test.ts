@@ -50,6 +50,8 @@ function resolveReference(reference: string): string {
     aws_cloudfront_multitenant_distribution: () => `arn:aws:cloudfront::${account}:distribution/E2EXAMPLE`,
     aws_cloudfront_connection_group: () => `arn:aws:cloudfront::${account}:connection-group/cg_2example`,
     aws_secretsmanager_secret: () => `arn:aws:secretsmanager:${region}:${account}:secret:${r.name}-AbCdEf`,
+    aws_sesv2_email_identity: () => `arn:aws:ses:${region}:${account}:identity/${r.email_identity}`,
+    aws_sesv2_configuration_set: () => `arn:aws:ses:${region}:${account}:configuration-set/${r.configuration_set_name}`,
   };
   const arn = arns[type ?? ''];
   if (attribute !== 'arn' || !arn) throw new Error(`unresolvable reference ${reference}`);
@@ -66,6 +68,11 @@ function concrete(call: AwsCall): string[] {
   if (r === '{table}') return [tableArn()];
   if (r === '{index}') return gsis.map((g) => `${tableArn()}/index/${g}`);
   if (r === '{stateMachine}') return [`arn:aws:states:${region}:${account}:stateMachine:${prefix}-publish`];
+  if (r === '{notifyStateMachine}') return [`arn:aws:states:${region}:${account}:stateMachine:${prefix}-notify`];
+  if (r === '{linkSecret}') return [`arn:aws:secretsmanager:${region}:${account}:secret:${prefix}/link-secret-AbCdEf`];
+  if (r === '{sesIdentity}') return [`arn:aws:ses:${region}:${account}:identity/${testConfig.platformDomain}`];
+  if (r === '{sesConfigurationSet}')
+    return [`arn:aws:ses:${region}:${account}:configuration-set/${prefix}-notifications`];
   if (r === '{distributionTenant}') return [distributionTenantArn];
   if (r === '{cursorSecret}')
     return [`arn:aws:secretsmanager:${region}:${account}:secret:${prefix}/api/cursor-secret-AbCdEf`];
@@ -111,14 +118,17 @@ function roles(): Role[] {
   const functions = Object.values(resourcesOf(tf, 'aws_lambda_function')).map((f: Json) =>
     named(f.function_name.slice(prefix.length + 1), f.role),
   );
-  const machine = Object.values(resourcesOf(tf, 'aws_sfn_state_machine'))[0] as Json;
+  // Each workflow's role, named as `roleCalls` names it (`publish-state-machine`, `notify-state-machine`).
+  const machines = (Object.values(resourcesOf(tf, 'aws_sfn_state_machine')) as Json[]).map((m) =>
+    named(`${(m.name as string).slice(prefix.length + 1)}-state-machine`, m.role_arn),
+  );
   const schedulerRoles = new Set(
     (Object.values(resourcesOf(tf, 'aws_scheduler_schedule')) as Json[]).map((s) => s.target.role_arn as string),
   );
   const roleName = (ref: string) => resourcesOf(tf, 'aws_iam_role')[ref.split('.')[1] ?? '']?.name as string;
   return [
     ...functions,
-    named('publish-state-machine', machine.role_arn),
+    ...machines,
     ...[...schedulerRoles].map((ref) => named(roleName(ref).slice(prefix.length + 1), ref)),
   ];
 }
@@ -127,7 +137,7 @@ function roles(): Role[] {
 function expectedCalls(role: Role): AwsCall[] {
   const calls = roleCalls[role.name];
   if (!calls) throw new Error(`no table of AWS calls for role ${role.name}`);
-  if (role.name === 'publish-state-machine' || role.name.endsWith('scheduler')) return [...calls];
+  if (role.name.endsWith('state-machine') || role.name.endsWith('scheduler')) return [...calls];
   const logGroup = `arn:aws:logs:${region}:${account}:log-group:/aws/lambda/${prefix}-${role.name}:log-stream:2026/12/01/x`;
   return [
     ...calls,

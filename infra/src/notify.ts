@@ -1,23 +1,32 @@
 import { CloudwatchEventRule } from '@cdktn/provider-aws/lib/cloudwatch-event-rule/index.js';
 import { CloudwatchEventTarget } from '@cdktn/provider-aws/lib/cloudwatch-event-target/index.js';
-import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group/index.js';
-import { CloudwatchMetricAlarm } from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import type { DynamodbTable } from '@cdktn/provider-aws/lib/dynamodb-table/index.js';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission/index.js';
 import type { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket/index.js';
+import { SchedulerSchedule } from '@cdktn/provider-aws/lib/scheduler-schedule/index.js';
+import type { SecretsmanagerSecretVersion } from '@cdktn/provider-aws/lib/secretsmanager-secret-version/index.js';
 import { Sesv2ConfigurationSet } from '@cdktn/provider-aws/lib/sesv2-configuration-set/index.js';
 import { Sesv2ConfigurationSetEventDestination } from '@cdktn/provider-aws/lib/sesv2-configuration-set-event-destination/index.js';
-import { SfnStateMachine } from '@cdktn/provider-aws/lib/sfn-state-machine/index.js';
+import type { SfnStateMachine } from '@cdktn/provider-aws/lib/sfn-state-machine/index.js';
 import {
   type NotifyResources,
   type NotifyTaskName,
   notifyDefinition,
+  notifyTaskNames,
   notifyTaskTimeoutSeconds,
 } from '@upstate/notifier/definition';
 import { Construct } from 'constructs';
 import type { Bundle } from './bundle.ts';
 import { type Statement, serviceRole } from './iam.ts';
 import { NodeFunction } from './node-function.ts';
+import { loggedStateMachine } from './state-machine.ts';
+import { indexQuery, listing, objects, tableAccess } from './workflow.ts';
+
+/** The notifier bundle's functions: the Task states, SES feedback and the reminder schedule. */
+export type NotifyFunctionName = NotifyTaskName | 'feedback' | 'remind';
+
+/** Memory of each notify function's Lambda (MB): a range sends with bounded concurrency, and more memory is more CPU for MIME and TLS. */
+export const notifyMemoryMb = (name: NotifyFunctionName) => (name === 'page' ? 1024 : 512);
 
 export interface NotifyProps {
   prefix: string;
@@ -28,55 +37,61 @@ export interface NotifyProps {
   notifierBundle: Bundle;
   /** Public base URL of the platform API (the links in every message). */
   apiBase: string;
-  /** The SES identity's domain (`notifications@{mailDomain}`). */
+  /** The SES identity's domain (`notifications@{mailDomain}`) and its ARN. */
   mailDomain: string;
-  /** The Secrets Manager secret link tokens derive from, shared with the API (which must read the same one). */
+  identityArn: string;
+  /** The Secrets Manager secret link tokens derive from, shared with the API (which reads the same one). */
   linkSecretArn: string;
-  alarmTopicArn?: string;
+  /** Its value: the functions read it at cold start, so they start only once it exists. */
+  linkSecretVersion: SecretsmanagerSecretVersion;
   logRetentionDays: number;
 }
 
-const table = (t: DynamodbTable, actions: string[], withIndexes = false): Statement => ({
-  actions: actions.map((a) => `dynamodb:${a}`),
-  resources: withIndexes ? [t.arn, `${t.arn}/index/*`] : [t.arn],
-});
-
 /**
- * The IAM actions each notify function needs, and nothing else:
- * - collect: read the published v2 JSON (`s3:GetObject` on `sites/*`, `s3:ListBucket` so a missing page
- *   is a 404), claim entries (`PutItem`), split subscribers into ranges (`Query`).
- * - page: tenant, components, entries (`GetItem`, `Query`), suppression (`BatchGetItem`), delivery
- *   claims and outcomes (`PutItem`, `UpdateItem`), send (`ses:SendEmail` on the identity and the
- *   configuration set; raw content needs no `ses:SendRawEmail` in the v2 API).
- * - finish: mark entries complete (`UpdateItem`).
- * - feedback: find the delivery by message id (`Query` on gsi2), record it, suppress and delete the
- *   subscriber (`GetItem`, `PutItem`, `UpdateItem`, `DeleteItem`).
- * Every one also reads the link secret (`secretsmanager:GetSecretValue` on that secret only).
+ * The IAM statements each notify function needs, and nothing else (the calls are listed one by one in
+ * apps/notifier/src/aws-calls.ts; the IAM simulation holds the two together). Every one also reads
+ * the link secret (the bundle's cold start).
  */
-export function notifyStatements(props: Pick<NotifyProps, 'table' | 'bucket'>, sesResources: string[]) {
-  const sites: Statement = { actions: ['s3:GetObject'], resources: [`${props.bucket.arn}/sites/*`] };
-  const listing: Statement = { actions: ['s3:ListBucket'], resources: [props.bucket.arn] };
+export function notifyStatements(
+  props: Pick<NotifyProps, 'table' | 'bucket'>,
+  sesResources: string[],
+  notifyStateMachineArn: string,
+): Record<NotifyFunctionName, Statement[]> {
+  const { table, bucket } = props;
+  // What the page shows (its v2 JSON); listing, so a missing file is NoSuchKey rather than 403.
+  const pageJson = [objects(bucket, ['GetObject'], ['sites/']), listing(bucket)];
   return {
-    collect: [sites, listing, table(props.table, ['PutItem', 'Query'])],
+    collect: [...pageJson, tableAccess(table, ['GetItem', 'PutItem', 'Query'])],
     page: [
-      table(props.table, ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem']),
-      { actions: ['ses:SendEmail'], resources: sesResources },
+      tableAccess(table, ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem']),
+      // Raw content needs no ses:SendRawEmail in the v2 API; SendEmail and SendBulkEmail (inline template
+      // content, no stored template) are authorised on the identity and the configuration set.
+      { actions: ['ses:SendEmail', 'ses:SendBulkEmail'], resources: sesResources },
     ],
-    finish: [table(props.table, ['UpdateItem'])],
-    feedback: [table(props.table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], true)],
-  } satisfies Record<NotifyTaskName | 'feedback', Statement[]>;
+    finish: [tableAccess(table, ['UpdateItem'])],
+    feedback: [tableAccess(table, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']), indexQuery(table)],
+    remind: [
+      indexQuery(table),
+      tableAccess(table, ['GetItem']),
+      ...pageJson,
+      { actions: ['states:StartExecution'], resources: [notifyStateMachineArn] },
+    ],
+  };
 }
 
 /**
- * The notify workflow (the very definition the local runner executes), its task Lambdas, the SES
- * configuration set whose bounce/complaint/delivery events reach the feedback Lambda through
- * EventBridge, and an alarm on failed runs.
+ * The notify workflow (the very definition the local runner executes) and its task Lambdas; the SES
+ * configuration set whose delivery, bounce and complaint events reach the feedback Lambda through
+ * EventBridge; the maintenance-reminder schedule. Its alarms are in observability.ts, on the stage's topic.
  */
 export class NotifyStack extends Construct {
   readonly stateMachine: SfnStateMachine;
   readonly configurationSet: Sesv2ConfigurationSet;
   readonly tasks: Record<NotifyTaskName, NodeFunction>;
   readonly feedback: NodeFunction;
+  readonly remind: NodeFunction;
+  /** What `ses:SendEmail` is granted on: the identity and the configuration set (the API sends here too). */
+  readonly sesResources: string[];
 
   constructor(scope: Construct, id: string, props: NotifyProps) {
     super(scope, id);
@@ -86,10 +101,9 @@ export class NotifyStack extends Construct {
       // SES's own account-level list also refuses hard-bounced and complained addresses.
       suppressionOptions: { suppressedReasons: ['BOUNCE', 'COMPLAINT'] },
     });
-    const sesResources = [
-      `arn:aws:ses:${props.region}:${props.accountId}:identity/${props.mailDomain}`,
-      this.configurationSet.arn,
-    ];
+    this.sesResources = [props.identityArn, this.configurationSet.arn];
+    // The machine's ARN is known before it exists: `remind` starts it, and the machine invokes the tasks.
+    const stateMachineArn = `arn:aws:states:${props.region}:${props.accountId}:stateMachine:${prefix}-notify`;
     // The names apps/notifier/src/env.ts reads.
     const environment = {
       TABLE_NAME: props.table.name,
@@ -101,72 +115,50 @@ export class NotifyStack extends Construct {
     };
     // Read once per cold start (packages/aws readSecretString); the value never enters the environment.
     const readLinkSecret: Statement = { actions: ['secretsmanager:GetSecretValue'], resources: [props.linkSecretArn] };
-    const statements = notifyStatements(props, sesResources);
-    const fn = (name: NotifyTaskName | 'feedback', timeout: number, memorySize = 512) =>
+    const statements = notifyStatements(props, this.sesResources, stateMachineArn);
+    const fn = (name: NotifyFunctionName, timeout: number, extra: Record<string, string> = {}) =>
       new NodeFunction(this, `fn-${name}`, {
         name: `${prefix}-notify-${name}`,
         bundle: props.notifierBundle,
         exportName: name,
         statements: [readLinkSecret, ...statements[name]],
-        environment,
-        memorySize,
+        environment: { ...environment, ...extra },
+        memorySize: notifyMemoryMb(name),
+        // The Lambda stops no later than the Task state gives up on it.
         timeout,
         logRetentionDays: props.logRetentionDays,
+        dependsOn: [props.linkSecretVersion],
       });
     this.tasks = {
       collect: fn('collect', notifyTaskTimeoutSeconds.collect),
-      page: fn('page', notifyTaskTimeoutSeconds.page, 1024),
+      page: fn('page', notifyTaskTimeoutSeconds.page),
       finish: fn('finish', notifyTaskTimeoutSeconds.finish),
     };
     this.feedback = fn('feedback', 30);
-    const resources: NotifyResources = {
-      collect: this.tasks.collect.fn.arn,
-      page: this.tasks.page.fn.arn,
-      finish: this.tasks.finish.fn.arn,
-    };
+    // A run must finish before the next minute's run starts.
+    this.remind = fn('remind', 55, { NOTIFY_STATE_MACHINE_ARN: stateMachineArn });
+    const resources = Object.fromEntries(
+      notifyTaskNames.map((t) => [t, this.tasks[t].fn.arn]),
+    ) as unknown as NotifyResources;
 
-    const logs = new CloudwatchLogGroup(this, 'notify-logs', {
-      name: `/aws/vendedlogs/states/${prefix}-notify`,
-      retentionInDays: props.logRetentionDays,
-    });
-    const role = serviceRole(this, 'notify-role', {
-      name: `${prefix}-notify-sfn`,
-      service: 'states.amazonaws.com',
-      sourceAccount: props.accountId,
-      statements: [
-        { actions: ['lambda:InvokeFunction'], resources: Object.values(resources) },
-        // Step Functions' log delivery API takes no resource ARN: these actions only accept `*`.
-        {
-          actions: [
-            'logs:CreateLogDelivery',
-            'logs:GetLogDelivery',
-            'logs:UpdateLogDelivery',
-            'logs:DeleteLogDelivery',
-            'logs:ListLogDeliveries',
-            'logs:PutResourcePolicy',
-            'logs:DescribeResourcePolicies',
-            'logs:DescribeLogGroups',
-          ],
-          resources: ['*'],
-        },
-      ],
-    });
-    this.stateMachine = new SfnStateMachine(this, 'notify', {
-      name: `${prefix}-notify`,
-      type: 'STANDARD',
-      roleArn: role.arn,
-      definition: JSON.stringify(notifyDefinition(resources)),
-      loggingConfiguration: { level: 'ERROR', includeExecutionData: false, logDestination: `${logs.arn}:*` },
+    this.stateMachine = loggedStateMachine(this, 'notify', {
+      prefix,
+      accountId: props.accountId,
+      logRetentionDays: props.logRetentionDays,
+      definition: notifyDefinition(resources),
+      taskArns: notifyTaskNames.map((t) => this.tasks[t].fn.arn),
     });
 
-    const bus = `arn:aws:events:${props.region}:${props.accountId}:event-bus/default`;
+    // SES → EventBridge (default bus) → feedback: bounces and complaints suppress the address.
     new Sesv2ConfigurationSetEventDestination(this, 'feedback-destination', {
       configurationSetName: this.configurationSet.configurationSetName,
       eventDestinationName: 'feedback',
       eventDestination: {
         enabled: true,
         matchingEventTypes: ['DELIVERY', 'BOUNCE', 'COMPLAINT'],
-        eventBridgeDestination: { eventBusArn: bus },
+        eventBridgeDestination: {
+          eventBusArn: `arn:aws:events:${props.region}:${props.accountId}:event-bus/default`,
+        },
       },
     });
     const rule = new CloudwatchEventRule(this, 'feedback-rule', {
@@ -177,7 +169,12 @@ export class NotifyStack extends Construct {
         detail: { mail: { tags: { 'ses:configuration-set': [`${prefix}-notifications`] } } },
       }),
     });
-    new CloudwatchEventTarget(this, 'feedback-target', { rule: rule.name, arn: this.feedback.fn.arn });
+    new CloudwatchEventTarget(this, 'feedback-target', {
+      rule: rule.name,
+      arn: this.feedback.fn.arn,
+      // SES events are at-least-once; a failed invocation is retried for up to an hour.
+      retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
+    });
     new LambdaPermission(this, 'feedback-invoke', {
       statementId: 'ses-feedback',
       action: 'lambda:InvokeFunction',
@@ -186,19 +183,23 @@ export class NotifyStack extends Construct {
       sourceArn: rule.arn,
     });
 
-    new CloudwatchMetricAlarm(this, 'notify-failed', {
-      alarmName: `${prefix}-notify-failed`,
-      alarmDescription: 'A notify run failed after its retries: some subscribers may not have heard of an update.',
-      namespace: 'AWS/States',
-      metricName: 'ExecutionsFailed',
-      dimensions: { StateMachineArn: this.stateMachine.arn },
-      statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      ...(props.alarmTopicArn ? { alarmActions: [props.alarmTopicArn] } : {}),
+    // The local notifier's reminder tick, every minute (apps/local/src/platform.ts).
+    const schedulerRole = serviceRole(this, 'scheduler-role', {
+      name: `${prefix}-notify-scheduler`,
+      service: 'scheduler.amazonaws.com',
+      sourceAccount: props.accountId,
+      statements: [{ actions: ['lambda:InvokeFunction'], resources: [this.remind.fn.arn] }],
+    });
+    new SchedulerSchedule(this, 'schedule-remind', {
+      name: `${prefix}-notify-remind`,
+      scheduleExpression: 'rate(1 minute)',
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: this.remind.fn.arn,
+        roleArn: schedulerRole.arn,
+        // A tick that could not start within its minute is superseded by the next one.
+        retryPolicy: { maximumEventAgeInSeconds: 60, maximumRetryAttempts: 0 },
+      },
     });
   }
 }

@@ -19,6 +19,8 @@ export interface ObservabilityProps {
   distributionId: string;
   checkerFunctionName: string;
   reconcilerFunctionName: string;
+  /** The notify workflow and the functions whose failure means subscribers hear nothing, or keep bounced addresses. */
+  notify: { stateMachineArn: string; feedbackFunctionName: string; remindFunctionName: string };
   /** Every Lambda of the stage: each gets a throttle alarm. */
   functionNames: string[];
   /** The us-east-1 provider when the stage runs elsewhere: CloudFront publishes its metrics only there. */
@@ -26,7 +28,7 @@ export interface ObservabilityProps {
 }
 
 /** The table operations the code performs: DynamoDB reports SystemErrors per table and operation only. */
-export const tableOperations = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'] as const;
+export const tableOperations = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem'] as const;
 
 /**
  * An encrypted alarm topic with its email subscription. A customer-managed key, because an alarm
@@ -113,10 +115,15 @@ export class ObservabilityStack extends Construct {
         okActions: [topic.arn],
       });
     };
-    const states = (metricName: string) => ({
+    const states = (metricName: string, stateMachineArn = props.stateMachineArn) => ({
       namespace: 'AWS/States',
       metricName,
-      dimensions: { StateMachineArn: props.stateMachineArn },
+      dimensions: { StateMachineArn: stateMachineArn },
+    });
+    const errors = (functionName: string) => ({
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      dimensions: { FunctionName: functionName },
     });
     const table = (metricName: string) => ({
       namespace: 'AWS/DynamoDB',
@@ -167,6 +174,32 @@ export class ObservabilityStack extends Construct {
         'The reconciler failed: lost publish triggers are not being recovered',
         { namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: { FunctionName: props.reconcilerFunctionName } },
         1,
+      ),
+      // A failed notify run has exhausted its retries: some subscribers did not hear of an update.
+      alarm(
+        'notify-failed',
+        'A notify execution failed or timed out: some subscribers may not have heard of an update',
+        states('ExecutionsFailed', props.notify.stateMachineArn),
+        1,
+      ),
+      alarm(
+        'notify-timed-out',
+        'A notify execution hit its one-hour timeout',
+        states('ExecutionsTimedOut', props.notify.stateMachineArn),
+        1,
+      ),
+      // EventBridge retries a failed event, but an error that persists keeps bounced addresses subscribed.
+      alarm(
+        'feedback-errors',
+        'The SES feedback Lambda failed: bounces and complaints may not be suppressing addresses',
+        errors(props.notify.feedbackFunctionName),
+        1,
+      ),
+      alarm(
+        'reminder-errors',
+        'The maintenance-reminder schedule failed repeatedly: reminders are not going out',
+        errors(props.notify.remindFunctionName),
+        3,
       ),
       alarm(
         'table-system-errors',

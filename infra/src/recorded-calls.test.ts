@@ -3,9 +3,14 @@ import { createApp, recordingPublishTrigger } from '@upstate/api';
 import { recordingMailer, signUpAndVerify } from '@upstate/api/testing';
 import { startS3rver } from '@upstate/aws/testing';
 import { createChecker } from '@upstate/checker';
+import { type Component, newId } from '@upstate/core';
 import { fixtureSnapshot } from '@upstate/core/fixtures';
+import { createNotifyHandlers, createSenders } from '@upstate/notifier';
+import { freshIncident, publishJson } from '@upstate/notifier/testing';
 import { createHandlers, reconcileStale } from '@upstate/publisher';
 import { ensureTheme, renderSite } from '@upstate/render';
+import { recordFeedback } from '@upstate/services/notifications/record-feedback';
+import { subscribe } from '@upstate/services/subscribers/subscribe';
 import { createTestStore } from '@upstate/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsCall, roleCalls } from './iam-calls.ts';
@@ -25,6 +30,9 @@ const dynamoActions: Record<string, string> = {
   UpdateCommand: 'dynamodb:UpdateItem',
   DeleteCommand: 'dynamodb:DeleteItem',
   QueryCommand: 'dynamodb:Query',
+  BatchGetCommand: 'dynamodb:BatchGetItem',
+  BatchWriteCommand: 'dynamodb:BatchWriteItem',
+  BatchGetItemCommand: 'dynamodb:BatchGetItem',
   GetItemCommand: 'dynamodb:GetItem',
   PutItemCommand: 'dynamodb:PutItem',
   UpdateItemCommand: 'dynamodb:UpdateItem',
@@ -79,24 +87,41 @@ function expectWithinTable(role: string, recorded: Recorded[]) {
 }
 
 let s3: Awaited<ReturnType<typeof startS3rver>>;
+// One S3 client for the file, so one recorder on it: each test points it at its own sink.
+let s3Sink: () => Recorded[] | undefined = () => undefined;
 beforeAll(async () => {
   await ensureTheme('default');
   s3 = await startS3rver();
+  record(s3.client, () => s3Sink());
 });
 afterAll(() => s3?.close());
+
+/** Records the table's and the bucket's calls by the role `as` runs, per role. */
+function perRole(dynamo: unknown) {
+  const calls: Record<string, Recorded[]> = {};
+  let current: string | undefined;
+  const sink = () => {
+    if (!current) return undefined;
+    calls[current] = calls[current] ?? [];
+    return calls[current];
+  };
+  record(dynamo, sink);
+  s3Sink = sink;
+  const as = async <T>(role: string, run: () => Promise<T>) => {
+    current = role;
+    try {
+      return await run();
+    } finally {
+      current = undefined;
+    }
+  };
+  return { calls, as };
+}
 
 describe('AWS calls recorded on the stand-ins stay within each function’s table', () => {
   it('the publish tasks and the reconciler', async () => {
     const db = await createTestStore();
-    const calls: Record<string, Recorded[]> = {};
-    let current: string | undefined;
-    const sink = () => {
-      if (!current) return undefined;
-      calls[current] = calls[current] ?? [];
-      return calls[current];
-    };
-    record(db.client, sink);
-    record(s3.client, sink);
+    const { calls, as } = perRole(db.client);
     const snapshot = fixtureSnapshot({ tenantId: 'tnt-rec', slug: 'rec', days: 3 });
     await db.store.tenants.create(snapshot.tenant, snapshot.branding);
     for (const c of snapshot.components) await db.store.components.create(c);
@@ -108,14 +133,6 @@ describe('AWS calls recorded on the stand-ins stay within each function’s tabl
       renderer: renderSite,
       site: { scheme: 'https', platformDomain: 'upstate.page' },
     });
-    const as = async <T>(role: string, run: () => Promise<T>) => {
-      current = role;
-      try {
-        return await run();
-      } finally {
-        current = undefined;
-      }
-    };
     // Two publishes: the first uploads everything, the second replaces and deletes stale files.
     for (let round = 0; round < 2; round++) {
       if (round === 1) {
@@ -163,7 +180,7 @@ describe('AWS calls recorded on the stand-ins stay within each function’s tabl
     expectWithinTable('checker', calls);
   });
 
-  it('the API and the dashboard’s routes: sign-up, components, incidents, domains, keys', async () => {
+  it('the API and the dashboard’s routes: sign-up, components, incidents, domains, keys, subscribers', async () => {
     const db = await createTestStore();
     const calls: Recorded[] = [];
     record(db.client, () => calls);
@@ -174,6 +191,12 @@ describe('AWS calls recorded on the stand-ins stay within each function’s tabl
       dnsResolver: { resolveTxt: async () => [] },
       log: () => {},
       mailer,
+      // As apps/api/src/lambda.ts configures it on AWS: the subscriber routes are served.
+      subscriptions: {
+        linkSecret: 'link-secret',
+        apiBase: 'https://api.upstate.page',
+        sendConfirmation: async () => {},
+      },
     });
     const json = { 'content-type': 'application/json' };
     // Sign-up is verified by email: the account exists once the emailed link is followed.
@@ -202,7 +225,83 @@ describe('AWS calls recorded on the stand-ins stay within each function’s tabl
     await call('DELETE', '/v1/domains/status.rec.example');
     await call('GET', '/v1/audit-log');
     await call('GET', '/v1/publish');
+    // A reader subscribes on the page; the tenant lists, scopes and removes subscribers.
+    const subscribed = await app.request('/public/pages/rec-api/subscribe', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'email=reader%40example.com',
+    });
+    expect(subscribed.status).toBe(202);
+    const adding = await call('POST', '/v1/subscribers', { channel: 'email', target: 'ops@example.com' });
+    expect(adding.status).toBe(201);
+    const added = (await adding.json()) as { id: string };
+    await call('GET', '/v1/subscribers');
+    await call('GET', '/v1/subscribers/count');
+    await call('PUT', `/v1/subscribers/${added.id}/scope`, { componentIds: null, componentUpdates: true });
+    expect((await call('DELETE', `/v1/subscribers/${added.id}`)).status).toBe(204);
     await call('DELETE', `/v1/components/${component.id}`);
     expectWithinTable('api', calls);
   });
+});
+
+describe('AWS calls of the notifier on the stand-ins stay within each function’s table', () => {
+  it('collect, page and finish of a run; the reminder check; a permanent bounce', async () => {
+    const db = await createTestStore();
+    const { calls, as } = perRole(db.client);
+    // Prepare (unrecorded): a tenant whose page shows a fresh incident, and two confirmed subscribers.
+    const tenantId = `tnt-ntf-${newId()}`;
+    const now = new Date();
+    const snapshot = fixtureSnapshot({
+      tenantId,
+      slug: 'ntf',
+      days: 1,
+      now: new Date(now.getTime() - 2 * 86_400_000).toISOString(),
+    });
+    await db.store.tenants.create(snapshot.tenant, snapshot.branding);
+    for (const c of snapshot.components) await db.store.components.create(c as Component);
+    const services = {
+      store: db.store,
+      publishTrigger: recordingPublishTrigger(),
+      now: () => new Date(),
+      log: () => {},
+    };
+    for (const target of ['one@example.com', 'two@example.com']) {
+      await subscribe(services, { tenantId, channel: 'email', target, confirmed: true, linkSecret: 'link-secret' });
+    }
+    snapshot.incidents.unshift(freshIncident(tenantId, `inc-${newId()}`, now.toISOString(), []));
+    await publishJson(s3.client as S3Client, s3.bucket, snapshot);
+    const mailer = recordingMailer();
+    const handlers = createNotifyHandlers({
+      store: db.store,
+      s3: s3.client as S3Client,
+      bucket: s3.bucket,
+      senders: createSenders({ mailer, policy: { allowPrivateTargets: false, resolveHost: async () => [] } }),
+      links: { apiBase: 'https://api.upstate.page', linkSecret: 'link-secret' },
+      mailDomain: 'upstate.page',
+      backoffMs: 1,
+    });
+
+    // Act: one run, as Step Functions drives it, then the schedule and SES's feedback
+    const run = `${tenantId}-n1`;
+    const collected = await as('notify-collect', () => handlers.collect({ tenantId, version: 1, run }));
+    expect(collected.hasWork).toBe(true);
+    for (const range of collected.ranges) {
+      await as('notify-page', () => handlers.page({ tenantId, run, entryKeys: collected.entryKeys, range }));
+    }
+    await as('notify-finish', () => handlers.finish({ tenantId, entryKeys: collected.entryKeys }));
+    // What `remind` (apps/notifier/src/lambda.ts) does before it starts a run.
+    await as('notify-remind', async () => {
+      for (const id of await db.store.tenants.listIds()) await handlers.reminderDue(id);
+    });
+    expect(mailer.sent).toHaveLength(2);
+    const feedback = await as('notify-feedback', () =>
+      recordFeedback(services, { messageId: 'm1', type: 'Bounce', bounceType: 'Permanent' }),
+    );
+
+    // Assess
+    expect(feedback).toEqual({ handled: true });
+    for (const role of ['collect', 'page', 'finish', 'remind', 'feedback'].map((t) => `notify-${t}`)) {
+      expectWithinTable(role, calls[role] ?? []);
+    }
+  }, 120_000);
 });

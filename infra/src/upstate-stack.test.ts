@@ -1,10 +1,11 @@
 import { rmSync } from 'node:fs';
 import { cloudFrontFunctionSource, contentSecurityPolicy, corsHeaders, securityHeaders } from '@upstate/edge';
+import { notifyDefinition, notifyTaskNames } from '@upstate/notifier/definition';
 import { publishDefinition, taskNames } from '@upstate/publisher/definition';
 import { tableDefinition, ttlAttribute } from '@upstate/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { domainTenantActions } from './api.ts';
-import { assetTtlSeconds, pageTtl, terraformLiteral } from './edge.ts';
+import { assetTtlSeconds, pageTtl, subscribePath, terraformLiteral } from './edge.ts';
 import { findResource, type Json, resourcesOf, synthTestStage, testConfig } from './testing.ts';
 
 // One synthesis of the whole stage (with the real Lambda bundles) is shared by every assertion.
@@ -34,6 +35,7 @@ const policyOf = (fnName: string) => {
   return found.doc.Statement as { Effect: string; Action: string[]; Resource: string[] }[];
 };
 const actionsOf = (fnName: string) => policyOf(fnName).flatMap((s) => s.Action);
+const machineNamed = (name: string) => findResource(tf, 'aws_sfn_state_machine', (m) => m.name === `${prefix}-${name}`);
 
 describe('synthesis', () => {
   it('produces Terraform JSON for the AWS provider without a Terraform binary', () => {
@@ -99,10 +101,14 @@ describe('data', () => {
         Condition: { StringEquals: { 'AWS:SourceArn': distribution.ref('arn') } },
       },
     ]);
-    // Both origins sign with the Origin Access Control.
+    // Both bucket origins sign with the Origin Access Control (the third is the API, for the subscribe call).
     const oac = findResource(tf, 'aws_cloudfront_origin_access_control');
     expect(oac.resource).toMatchObject({ origin_access_control_origin_type: 's3', signing_behavior: 'always' });
-    for (const origin of distribution.resource.origin) {
+    const origins = distribution.resource.origin as Json[];
+    expect(origins.filter((o) => o.custom_origin_config).map((o) => o.domain_name)).toEqual([
+      `api.${testConfig.platformDomain}`,
+    ]);
+    for (const origin of origins.filter((o) => !o.custom_origin_config)) {
       expect(origin.origin_access_control_id).toBe(oac.ref('id'));
       expect(origin.domain_name).toBe(bucket.ref('bucket_regional_domain_name'));
     }
@@ -110,8 +116,8 @@ describe('data', () => {
 });
 
 describe('edge', () => {
-  it('deploys exactly the CloudFront Function source the local edge runs, on every behaviour', () => {
-    const fn = findResource(tf, 'aws_cloudfront_function');
+  it('deploys exactly the CloudFront Function source the local edge runs, on every behaviour but the subscribe call', () => {
+    const fn = findResource(tf, 'aws_cloudfront_function', (f) => f.name === `${prefix}-viewer-request`);
     // Terraform reads `$${` and `%%{` as literal `${` and `%{`: what it deploys is the source, byte for byte.
     expect(fn.resource.code.replaceAll('$${', () => '${').replaceAll('%%{', () => '%{')).toBe(cloudFrontFunctionSource);
     const dollar = '$';
@@ -119,7 +125,10 @@ describe('edge', () => {
     expect(fn.resource.runtime).toBe('cloudfront-js-2.0');
     expect(fn.resource.publish).toBe(true);
     const { resource: d } = findResource(tf, 'aws_cloudfront_multitenant_distribution');
-    for (const behaviour of [...d.default_cache_behavior, ...d.cache_behavior]) {
+    // The subscribe call goes to the API (data.test.ts): its own function passes the page domain on.
+    for (const behaviour of [...d.default_cache_behavior, ...d.cache_behavior].filter(
+      (b) => b.path_pattern !== subscribePath,
+    )) {
       expect(behaviour.function_association).toEqual([{ event_type: 'viewer-request', function_arn: fn.ref('arn') }]);
       expect(behaviour.viewer_protocol_policy).toBe('redirect-to-https');
     }
@@ -233,7 +242,7 @@ describe('edge', () => {
 
 describe('workflow', () => {
   it('deploys the very definition the local runner executes, with the task Lambdas’ ARNs', () => {
-    const { resource: machine } = findResource(tf, 'aws_sfn_state_machine');
+    const { resource: machine } = machineNamed('publish');
     const resources = Object.fromEntries(taskNames.map((t) => [t, lambda(`publish-${t}`).ref('arn')]));
     expect(machine.definition).toBe(
       JSON.stringify(publishDefinition(resources as Record<(typeof taskNames)[number], string>)),
@@ -275,7 +284,14 @@ describe('lambdas', () => {
   it('are all nodejs24.x on arm64, logging JSON to their own log group with retention', () => {
     const functions = Object.values(resourcesOf(tf, 'aws_lambda_function'));
     expect(functions.map((f: Json) => f.function_name).sort()).toEqual(
-      ['api', 'provision-reconciler', 'checker', 'reconcile', ...taskNames.map((t) => `publish-${t}`)]
+      [
+        'api',
+        'provision-reconciler',
+        'checker',
+        'reconcile',
+        ...taskNames.map((t) => `publish-${t}`),
+        ...['collect', 'page', 'finish', 'feedback', 'remind'].map((f) => `notify-${f}`),
+      ]
         .map((n) => `${prefix}-${n}`)
         .sort(),
     );
@@ -301,8 +317,8 @@ describe('lambdas', () => {
   });
 
   it('never holds a secret in plain text: the cursor secret is generated into Secrets Manager and read from there', () => {
-    const version = findResource(tf, 'aws_secretsmanager_secret_version');
-    const secret = findResource(tf, 'aws_secretsmanager_secret');
+    const secret = findResource(tf, 'aws_secretsmanager_secret', (r) => r.name === `${prefix}/api/cursor-secret`);
+    const version = findResource(tf, 'aws_secretsmanager_secret_version', (v) => v.secret_id === secret.ref('id'));
     expect(version.resource.lifecycle).toEqual({ ignore_changes: ['secret_string'] });
     expect(version.resource.secret_string).toMatch(/^\$\{data\.aws_secretsmanager_random_password\./);
     const variables = lambda('api').resource.environment.variables;
@@ -312,8 +328,33 @@ describe('lambdas', () => {
     expect(policyOf('api')).toContainEqual({
       Effect: 'Allow',
       Action: ['secretsmanager:GetSecretValue'],
-      Resource: [secret.ref('arn')],
+      Resource: [secret.ref('arn'), expect.stringContaining('aws_secretsmanager_secret.')],
     });
+  });
+
+  it('the API and every notifier function read one generated link secret, by ARN, and start only once it has a value', () => {
+    const secret = findResource(tf, 'aws_secretsmanager_secret', (r) => r.name === `${prefix}/link-secret`);
+    const version = findResource(tf, 'aws_secretsmanager_secret_version', (v) => v.secret_id === secret.ref('id'));
+    expect(version.resource.secret_string).toMatch(/^\$\{data\.aws_secretsmanager_random_password\./);
+    expect(version.resource.lifecycle).toEqual({ ignore_changes: ['secret_string'] });
+    const readers = [
+      'api',
+      'provision-reconciler',
+      ...['collect', 'page', 'finish', 'feedback', 'remind'].map((f) => `notify-${f}`),
+    ];
+    for (const name of readers) {
+      const fn = lambda(name).resource;
+      expect(fn.environment.variables.LINK_SECRET_ARN, name).toBe(secret.ref('arn'));
+      expect(fn.depends_on, name).toContain(`aws_secretsmanager_secret_version.${version.id}`);
+      expect(
+        policyOf(name).some((st) => st.Resource.includes(secret.ref('arn'))),
+        name,
+      ).toBe(true);
+    }
+    // No function's environment holds a generated value.
+    for (const fn of Object.values(resourcesOf(tf, 'aws_lambda_function')) as Json[]) {
+      expect(JSON.stringify(fn.environment)).not.toContain('random_password');
+    }
   });
 });
 
@@ -338,8 +379,8 @@ describe('least-privilege IAM', () => {
       ...Object.values(resourcesOf(tf, 'aws_s3_bucket_policy')).map((p: Json) => JSON.parse(p.policy)),
       ...Object.values(resourcesOf(tf, 'aws_iam_role')).map((r: Json) => JSON.parse(r.assume_role_policy)),
     ];
-    // 13 roles (10 functions, the workflow, two schedulers), each with a trust and a permission policy; the bucket's.
-    expect(documents).toHaveLength(27);
+    // 20 roles (15 functions, two workflows, three schedulers), each with a trust and a permission policy; the bucket's.
+    expect(documents).toHaveLength(2 * (15 + 2 + 3) + 1);
     let allows = 0;
     for (const doc of documents) {
       for (const s of doc.Statement) {
@@ -454,9 +495,9 @@ describe('least-privilege IAM', () => {
     const trusts = Object.values(resourcesOf(tf, 'aws_iam_role')).map((r: Json) => JSON.parse(r.assume_role_policy));
     const byService = (service: string) => trusts.filter((t) => t.Statement[0].Principal.Service === service);
     expect(trusts.every((t) => t.Statement.length === 1 && t.Statement[0].Action === 'sts:AssumeRole')).toBe(true);
-    expect(byService('lambda.amazonaws.com')).toHaveLength(10);
-    expect(byService('states.amazonaws.com')).toHaveLength(1);
-    expect(byService('scheduler.amazonaws.com')).toHaveLength(2);
+    expect(byService('lambda.amazonaws.com')).toHaveLength(15);
+    expect(byService('states.amazonaws.com')).toHaveLength(2);
+    expect(byService('scheduler.amazonaws.com')).toHaveLength(3);
     for (const service of ['states.amazonaws.com', 'scheduler.amazonaws.com']) {
       for (const trust of byService(service)) {
         expect(trust.Statement[0].Condition).toEqual({
@@ -484,7 +525,7 @@ describe('api', () => {
     const accessLogs = findResource(tf, 'aws_cloudwatch_log_group', (g) => g.name === `/aws/apigateway/${prefix}-api`);
     expect(stage.access_log_settings.destination_arn).toBe(accessLogs.ref('arn'));
     expect(Object.keys(JSON.parse(stage.access_log_settings.format))).not.toContain('authorization');
-    expect(findResource(tf, 'aws_lambda_permission').resource).toMatchObject({
+    expect(findResource(tf, 'aws_lambda_permission', (p) => p.statement_id === 'AllowHttpApi').resource).toMatchObject({
       principal: 'apigateway.amazonaws.com',
       source_arn: `${api.ref('execution_arn')}/*/*`,
     });
@@ -512,7 +553,17 @@ describe('observability and email', () => {
         a,
       ]),
     );
-    const machine = findResource(tf, 'aws_sfn_state_machine');
+    const machine = machineNamed('publish');
+    expect(alarms['notify-failed']).toMatchObject({
+      namespace: 'AWS/States',
+      metric_name: 'ExecutionsFailed',
+      dimensions: { StateMachineArn: machineNamed('notify').ref('arn') },
+    });
+    expect(alarms['feedback-errors']).toMatchObject({
+      namespace: 'AWS/Lambda',
+      metric_name: 'Errors',
+      dimensions: { FunctionName: lambda('notify-feedback').ref('function_name') },
+    });
     expect(alarms['publish-failed']).toMatchObject({
       namespace: 'AWS/States',
       metric_name: 'ExecutionsFailed',
@@ -537,10 +588,64 @@ describe('observability and email', () => {
   it('creates the SES identity and the outputs a deploy needs, and hard-codes no account id', () => {
     expect(findResource(tf, 'aws_sesv2_email_identity').resource.email_identity).toBe(testConfig.platformDomain);
     expect(Object.keys(tf.output)).toEqual(
-      expect.arrayContaining(['api_url', 'pages_cname_target', 'distribution_id', 'connection_group_id', 'region']),
+      expect.arrayContaining([
+        'api_url',
+        'pages_cname_target',
+        'distribution_id',
+        'connection_group_id',
+        'region',
+        'ses_dkim_tokens',
+        'notify_state_machine_arn',
+        'link_secret_arn',
+      ]),
     );
     // The only 12-digit account id is the one inside the configured certificate ARN.
     const ids = new Set(JSON.stringify(tf.resource).match(/(?<![0-9A-Fa-f-])\d{12}(?!\d)/g) ?? []);
     expect([...ids]).toEqual(['111122223333']);
+  });
+});
+
+describe('notify', () => {
+  it('deploys the very notify definition the local runner executes, with the task Lambdas’ ARNs', () => {
+    const { resource: machine } = machineNamed('notify');
+    const resources = Object.fromEntries(notifyTaskNames.map((t) => [t, lambda(`notify-${t}`).ref('arn')]));
+    expect(machine.definition).toBe(
+      JSON.stringify(notifyDefinition(resources as Record<(typeof notifyTaskNames)[number], string>)),
+    );
+    for (const t of notifyTaskNames) expect(lambda(`notify-${t}`).resource.handler).toBe(`index.${t}`);
+  });
+
+  it('the publisher’s commit starts notify runs, and only it and the reminder may', () => {
+    const notify = machineNamed('notify').ref('arn');
+    expect(lambda('publish-commit').resource.environment.variables.NOTIFY_STATE_MACHINE_ARN).toBe(notify);
+    expect(lambda('publish-sync').resource.environment.variables.NOTIFY_STATE_MACHINE_ARN).toBeUndefined();
+    const starters = Object.values(resourcesOf(tf, 'aws_lambda_function'))
+      .map((f: Json) => (f.function_name as string).slice(prefix.length + 1))
+      .filter((name) =>
+        policyOf(name).some(
+          (st) =>
+            st.Action.includes('states:StartExecution') &&
+            st.Resource.some((r) => r === notify || r.endsWith(`:stateMachine:${prefix}-notify`)),
+        ),
+      )
+      .sort();
+    expect(starters).toEqual(['notify-remind', 'publish-commit']);
+  });
+
+  it('account and subscription email leave the API through the notifications identity and configuration set', () => {
+    const variables = lambda('api').resource.environment.variables;
+    const set = findResource(tf, 'aws_sesv2_configuration_set');
+    expect(variables).toMatchObject({
+      MAIL_FROM: `Upstate <no-reply@${testConfig.platformDomain}>`,
+      MAIL_DOMAIN: testConfig.platformDomain,
+      SES_CONFIGURATION_SET: set.ref('configuration_set_name'),
+      API_BASE: `https://api.${testConfig.platformDomain}`,
+      DASHBOARD_URL: `https://app.${testConfig.platformDomain}/dashboard`,
+    });
+    expect(policyOf('api')).toContainEqual({
+      Effect: 'Allow',
+      Action: ['ses:SendEmail'],
+      Resource: [findResource(tf, 'aws_sesv2_email_identity').ref('arn'), set.ref('arn')],
+    });
   });
 });

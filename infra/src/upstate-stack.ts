@@ -11,7 +11,9 @@ import { DataStack } from './data.ts';
 import { EdgeStack } from './edge.ts';
 import { EmailStack } from './email.ts';
 import type { StageConfig } from './env.ts';
+import { NotifyStack } from './notify.ts';
 import { ObservabilityStack } from './observability.ts';
+import { generatedSecret } from './secret.ts';
 import { WorkflowStack } from './workflow.ts';
 
 /** The platform's own host names under the platform domain; core reserves both as tenant slugs. */
@@ -37,8 +39,8 @@ function regionalCertificate(scope: Construct, config: StageConfig): string {
 }
 
 /**
- * One stage of Upstate in one Terraform state. The parts (data, edge, workflow, API, observability,
- * email) are constructs rather than separate stacks: they reference each other both ways (the API
+ * One stage of Upstate in one Terraform state. The parts (data, edge, email, notify, workflow, API,
+ * observability) are constructs rather than separate stacks: they reference each other both ways (the API
  * starts the workflow, the workflow invalidates the edge), and one apply keeps them consistent.
  */
 export class UpstateStack extends TerraformStack {
@@ -48,6 +50,7 @@ export class UpstateStack extends TerraformStack {
   readonly api: ApiStack;
   readonly observability: ObservabilityStack;
   readonly email: EmailStack;
+  readonly notify: NotifyStack;
   /** Covers `api.` and `app.{platform}` in the stage region (the us-east-1 wildcard when that is the region). */
   readonly regionalCertificateArn: string;
 
@@ -82,10 +85,31 @@ export class UpstateStack extends TerraformStack {
     const common = { prefix, accountId, logRetentionDays: config.logRetentionDays };
 
     this.data = new DataStack(this, 'data', { prefix });
+    const hosts = platformHosts(config.platformDomain);
     this.edge = new EdgeStack(this, 'edge', {
       prefix,
       bucket: this.data.bucket,
       certificateArn: config.certificateArn,
+      apiHost: hosts.api,
+    });
+    const mailDomain = config.emailDomain ?? config.platformDomain;
+    this.email = new EmailStack(this, 'email', { domain: mailDomain });
+    // Manage, unsubscribe and confirm links are signed with it: the API issues them, the notifier mails them.
+    const linkSecret = generatedSecret(this, 'link-secret', {
+      name: `${prefix}/link-secret`,
+      description: 'HMAC key of subscriber manage, unsubscribe and confirm links (API and notifier)',
+    });
+    this.notify = new NotifyStack(this, 'notify', {
+      ...common,
+      region: config.region,
+      table: this.data.table,
+      bucket: this.data.bucket,
+      notifierBundle: bundles.notifier,
+      apiBase: `https://${hosts.api}`,
+      mailDomain,
+      identityArn: this.email.identity.arn,
+      linkSecretArn: linkSecret.secret.arn,
+      linkSecretVersion: linkSecret.version,
     });
     this.workflow = new WorkflowStack(this, 'workflow', {
       ...common,
@@ -97,8 +121,8 @@ export class UpstateStack extends TerraformStack {
       platformDomain: config.platformDomain,
       publisherBundle: bundles.publisher,
       checkerBundle: bundles.checker,
+      notifyStateMachineArn: this.notify.stateMachine.arn,
     });
-    const hosts = platformHosts(config.platformDomain);
     this.regionalCertificateArn =
       config.region === 'us-east-1' ? config.certificateArn : regionalCertificate(this, config);
     this.api = new ApiStack(this, 'api', {
@@ -118,6 +142,12 @@ export class UpstateStack extends TerraformStack {
       accountId,
       platformDomain: config.platformDomain,
       rateLimit: config.apiRateLimit,
+      linkSecret,
+      mail: {
+        domain: mailDomain,
+        configurationSetName: this.notify.configurationSet.configurationSetName,
+        sesResources: this.notify.sesResources,
+      },
     });
     this.observability = new ObservabilityStack(this, 'observability', {
       prefix,
@@ -132,14 +162,21 @@ export class UpstateStack extends TerraformStack {
         ...Object.values(this.workflow.tasks),
         this.workflow.reconciler,
         this.workflow.checker,
+        ...Object.values(this.notify.tasks),
+        this.notify.feedback,
+        this.notify.remind,
       ].map((f) => f.name),
       alarmEmail: config.alarmEmail,
       stateMachineArn: this.workflow.stateMachine.arn,
       apiId: this.api.api.id,
       checkerFunctionName: this.workflow.checker.fn.functionName,
       reconcilerFunctionName: this.workflow.reconciler.fn.functionName,
+      notify: {
+        stateMachineArn: this.notify.stateMachine.arn,
+        feedbackFunctionName: this.notify.feedback.fn.functionName,
+        remindFunctionName: this.notify.remind.fn.functionName,
+      },
     });
-    this.email = new EmailStack(this, 'email', { domain: config.emailDomain ?? config.platformDomain });
 
     const outputs: Record<string, { value: string; description: string }> = {
       api_url: { value: `https://${hosts.api}`, description: 'Management API base URL' },
@@ -165,6 +202,16 @@ export class UpstateStack extends TerraformStack {
       table_name: { value: this.data.table.name, description: 'DynamoDB table' },
       site_bucket: { value: this.data.bucket.bucket, description: 'S3 bucket of the built sites' },
       state_machine_arn: { value: this.workflow.stateMachine.arn, description: 'Publish workflow' },
+      notify_state_machine_arn: { value: this.notify.stateMachine.arn, description: 'Notify workflow (subscribers)' },
+      link_secret_arn: {
+        value: linkSecret.secret.arn,
+        description: 'Secret of subscriber links, generated by the stack (rotating it breaks every sent link)',
+      },
+      mail_domain: { value: mailDomain, description: 'SES identity: notifications@ and no-reply@ this domain' },
+      ses_configuration_set: {
+        value: this.notify.configurationSet.configurationSetName,
+        description: 'Bounces and complaints of every email suppress the address',
+      },
       alarm_topic_arn: { value: this.observability.topic.arn, description: 'SNS topic of the alarms' },
       platform_domain: { value: config.platformDomain, description: 'Pages are served at {slug}.<this>' },
       region: { value: config.region, description: 'Region of the table, bucket, Lambdas and workflow' },

@@ -1,8 +1,7 @@
-import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group/index.js';
 import type { DynamodbTable } from '@cdktn/provider-aws/lib/dynamodb-table/index.js';
 import type { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket/index.js';
 import { SchedulerSchedule } from '@cdktn/provider-aws/lib/scheduler-schedule/index.js';
-import { SfnStateMachine } from '@cdktn/provider-aws/lib/sfn-state-machine/index.js';
+import type { SfnStateMachine } from '@cdktn/provider-aws/lib/sfn-state-machine/index.js';
 import {
   type PublishResources,
   publishDefinition,
@@ -14,6 +13,7 @@ import { Construct } from 'constructs';
 import type { Bundle } from './bundle.ts';
 import { ownTenants, type Statement, serviceRole } from './iam.ts';
 import { NodeFunction } from './node-function.ts';
+import { loggedStateMachine } from './state-machine.ts';
 
 export interface WorkflowProps {
   prefix: string;
@@ -27,6 +27,8 @@ export interface WorkflowProps {
   publisherBundle: Bundle;
   checkerBundle: Bundle;
   logRetentionDays: number;
+  /** The notify workflow: the commit task starts a run of it for every committed version. */
+  notifyStateMachineArn: string;
 }
 
 /** Statement builders, so each function lists exactly the calls its code makes. */
@@ -39,14 +41,14 @@ export const indexQuery = (table: DynamodbTable): Statement => ({
   actions: ['dynamodb:Query'],
   resources: [`${table.arn}/index/*`],
 });
-const objects = (bucket: S3Bucket, actions: string[], prefixes: string[]): Statement => ({
+export const objects = (bucket: S3Bucket, actions: string[], prefixes: string[]): Statement => ({
   actions: actions.map((a) => `s3:${a}`),
   resources: prefixes.map((p) => `${bucket.arn}/${p}*`),
 });
 // Without s3:ListBucket, S3 answers GetObject of a missing key with 403 instead of NoSuchKey, and a
 // tenant's first publish reads manifests that do not exist yet. The 404-vs-403 check is made without
 // an s3:prefix, so a prefix condition here would not help: the grant is the bucket, listing only.
-const listing = (bucket: S3Bucket): Statement => ({ actions: ['s3:ListBucket'], resources: [bucket.arn] });
+export const listing = (bucket: S3Bucket): Statement => ({ actions: ['s3:ListBucket'], resources: [bucket.arn] });
 
 /** Memory of each publish task's Lambda (MB): rendering and syncing a whole site want more. */
 export const taskMemoryMb = (task: TaskName) => ({ render: 1536, sync: 1024 })[task as 'render' | 'sync'] ?? 512;
@@ -108,7 +110,12 @@ export class WorkflowStack extends Construct {
           'cloudfront:CreateInvalidationForDistributionTenant',
         ]),
       ],
-      commit: [lease, objects(bucket, ['DeleteObject'], ['builds/runs/'])],
+      commit: [
+        lease,
+        objects(bucket, ['DeleteObject'], ['builds/runs/']),
+        // The page now shows the version: its notify run starts (only the commit task may).
+        { actions: ['states:StartExecution'], resources: [props.notifyStateMachineArn] },
+      ],
       release: [lease],
     };
 
@@ -120,7 +127,8 @@ export class WorkflowStack extends Construct {
           bundle: props.publisherBundle,
           exportName: task,
           statements: taskStatements[task],
-          environment,
+          environment:
+            task === 'commit' ? { ...environment, NOTIFY_STATE_MACHINE_ARN: props.notifyStateMachineArn } : environment,
           memorySize: taskMemoryMb(task),
           // The Lambda stops no later than the Task state gives up on it.
           timeout: taskTimeoutSeconds[task],
@@ -130,39 +138,13 @@ export class WorkflowStack extends Construct {
     ) as Record<TaskName, NodeFunction>;
     this.resources = Object.fromEntries(taskNames.map((t) => [t, this.tasks[t].fn.arn])) as PublishResources;
 
-    const sfnLogs = new CloudwatchLogGroup(this, 'publish-logs', {
-      name: `/aws/vendedlogs/states/${prefix}-publish`,
-      retentionInDays: props.logRetentionDays,
-    });
-    const sfnRole = serviceRole(this, 'publish-role', {
-      name: `${prefix}-publish-sfn`,
-      service: 'states.amazonaws.com',
-      sourceAccount: props.accountId,
-      statements: [
-        { actions: ['lambda:InvokeFunction'], resources: taskNames.map((t) => this.tasks[t].fn.arn) },
-        // Step Functions' log delivery API takes no resource ARN: these actions only accept `*`.
-        {
-          actions: [
-            'logs:CreateLogDelivery',
-            'logs:GetLogDelivery',
-            'logs:UpdateLogDelivery',
-            'logs:DeleteLogDelivery',
-            'logs:ListLogDeliveries',
-            'logs:PutResourcePolicy',
-            'logs:DescribeResourcePolicies',
-            'logs:DescribeLogGroups',
-          ],
-          resources: ['*'],
-        },
-      ],
-    });
-    this.stateMachine = new SfnStateMachine(this, 'publish', {
-      name: `${prefix}-publish`,
-      type: 'STANDARD',
-      roleArn: sfnRole.arn,
-      // The same object aws-local-stepfunctions runs locally; only the Task resources differ.
-      definition: JSON.stringify(publishDefinition(this.resources)),
-      loggingConfiguration: { level: 'ERROR', includeExecutionData: false, logDestination: `${sfnLogs.arn}:*` },
+    // The same object aws-local-stepfunctions runs locally; only the Task resources differ.
+    this.stateMachine = loggedStateMachine(this, 'publish', {
+      prefix,
+      accountId: props.accountId,
+      logRetentionDays: props.logRetentionDays,
+      definition: publishDefinition(this.resources),
+      taskArns: taskNames.map((t) => this.tasks[t].fn.arn),
     });
 
     const startPublish: Statement = { actions: ['states:StartExecution'], resources: [this.stateMachine.arn] };

@@ -4,7 +4,8 @@
  * (`infra/src/iam-simulation.test.ts`) checks this table both ways: against the SDK commands in
  * the bundled code, and against the synthesised policy, which must allow each call and nothing else.
  *
- * Resources: `{table}`, `{index}` (each GSI), `{stateMachine}` (publish), `{cursorSecret}`, `{distributionTenant}`
+ * Resources: `{table}`, `{index}` (each GSI), `{stateMachine}` (publish), `{cursorSecret}`, `{linkSecret}`
+ * (subscriber links, shared with the notifier), `{sesIdentity}` and `{sesConfigurationSet}` (the sender), `{distributionTenant}`
  * (an existing one tagged with this stage), `{newDistributionTenant}` (`*`: CreateDistributionTenant
  * has no resource type; the call carries the stage tag).
  */
@@ -17,8 +18,12 @@ export const awsCalls = {
     { action: 'dynamodb:DeleteItem', resource: '{table}' },
     { action: 'dynamodb:Query', resource: '{table}' },
     { action: 'dynamodb:Query', resource: '{index}' },
-    // The cursor key, once per cold start (packages/aws/src/secrets.ts).
+    // The cursor key and the subscriber link secret, once per cold start (packages/aws/src/secrets.ts).
     { action: 'secretsmanager:GetSecretValue', resource: '{cursorSecret}' },
+    { action: 'secretsmanager:GetSecretValue', resource: '{linkSecret}' },
+    // Account email and the subscription opt-in, raw MIME through SES v2 (packages/aws/src/mail.ts).
+    { action: 'ses:SendEmail', resource: '{sesIdentity}' },
+    { action: 'ses:SendEmail', resource: '{sesConfigurationSet}' },
     // An import runs in an asynchronous invocation of this same function (packages/aws/src/import-launcher.ts).
     { action: 'lambda:InvokeFunction', resource: '{function:api}' },
     // Every write publishes (packages/aws/src/sfn.ts).
@@ -34,6 +39,7 @@ export const awsCalls = {
   'provision-reconciler': [
     // The same bundle's cold start.
     { action: 'secretsmanager:GetSecretValue', resource: '{cursorSecret}' },
+    { action: 'secretsmanager:GetSecretValue', resource: '{linkSecret}' },
     { action: 'dynamodb:GetItem', resource: '{table}' },
     { action: 'dynamodb:Query', resource: '{table}' },
     { action: 'dynamodb:UpdateItem', resource: '{table}' },

@@ -15,6 +15,15 @@ const Env = AwsEnv.extend({
   PAGE_SCHEME: z.enum(['http', 'https']).default('https'),
   /** On AWS: the Secrets Manager secret holding the cursor key, read at cold start (never a plain variable). */
   CURSOR_SECRET_ARN: z.string().min(1).optional(),
+  /**
+   * On AWS: the Secrets Manager secret subscriber link tokens derive from, the very one the notifier reads
+   * (read at cold start). Without it, and outside local mode, the subscriber routes are not served.
+   */
+  LINK_SECRET_ARN: z.string().min(1).optional(),
+  /** Public base URL of this API (`https://api.{platform}`): the confirm, manage and unsubscribe links. */
+  API_BASE: z.url().optional(),
+  /** The SES identity's domain: subscription email comes from `notifications@{MAIL_DOMAIN}`. */
+  MAIL_DOMAIN: z.string().min(1).optional(),
   /** Locally, and only when CURSOR_SECRET_ARN is unset: the cursor key itself. */
   CURSOR_SECRET: z.string().min(16).default('upstate-local-cursor-secret'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),

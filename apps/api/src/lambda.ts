@@ -15,11 +15,13 @@ import {
 } from '@upstate/aws';
 import type { PublishTrigger } from '@upstate/core';
 import { httpStatuspageSource, systemResolveHost } from '@upstate/egress/statuspage-source';
+import { confirmationEmail } from '@upstate/render/email';
 import { runImport } from '@upstate/services/imports/run';
 import { resumeTenantDeletions } from '@upstate/services/tenant/delete';
 import { createStore } from '@upstate/store';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from './app.ts';
+import type { AppDeps } from './context.ts';
 import { readDocsAssets } from './docs.ts';
 import { noopDomainProvisioner } from './domains.ts';
 import { readEnv } from './env.ts';
@@ -27,11 +29,15 @@ import { retryProvisioning } from './provisioning.ts';
 import { keepingSiteObjects } from './site-takedown.ts';
 
 const env = readEnv();
+type SubscriptionOptions = NonNullable<AppDeps['subscriptions']>;
 
-// Read once per cold start (top-level await): every request of this container signs cursors with it.
-const cursorSecret = env.CURSOR_SECRET_ARN
-  ? await readSecretString(secretsManagerClient(env), env.CURSOR_SECRET_ARN)
-  : env.CURSOR_SECRET;
+// Read once per cold start (top-level await): every request of this container signs cursors and
+// subscriber links with them. A secret in the environment would be readable from the function's configuration.
+const secrets = env.CURSOR_SECRET_ARN || env.LINK_SECRET_ARN ? secretsManagerClient(env) : undefined;
+const [cursorSecret, linkSecret] = await Promise.all([
+  env.CURSOR_SECRET_ARN && secrets ? readSecretString(secrets, env.CURSOR_SECRET_ARN) : env.CURSOR_SECRET,
+  env.LINK_SECRET_ARN && secrets ? readSecretString(secrets, env.LINK_SECRET_ARN) : undefined,
+]);
 
 const domainProvisioner =
   env.CLOUDFRONT_DISTRIBUTION_ID && env.CLOUDFRONT_CONNECTION_GROUP_ID
@@ -57,6 +63,28 @@ const publishTrigger: PublishTrigger = env.STATE_MACHINE_ARN
 const log = (message: string, detail?: Record<string, unknown>) =>
   console.error(JSON.stringify({ level: 'error', message, ...detail }));
 const importSource = (root: string) => httpStatuspageSource(root, { resolveHost: systemResolveHost });
+
+// Account email (verification, reset, invites) and the subscription opt-in go through SES v2 when MAIL_FROM is set.
+const mailer = env.MAIL_FROM
+  ? createSesMailer({
+      client: createSesClient({ region: env.AWS_REGION, ...(env.SES_ENDPOINT ? { endpoint: env.SES_ENDPOINT } : {}) }),
+      ...(env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {}),
+    })
+  : undefined;
+
+// Subscriber routes need the notifier's link secret, where links point and a way to send the opt-in:
+// with any of them missing they are not served (app.ts), rather than served with links nobody can follow.
+const mailDomain = env.MAIL_DOMAIN;
+const subscriptions: SubscriptionOptions | undefined =
+  linkSecret && env.API_BASE && mailDomain && mailer
+    ? {
+        linkSecret,
+        apiBase: env.API_BASE,
+        async sendConfirmation(input) {
+          await mailer.send(confirmationEmail({ ...input, mailDomain }, input.to, input.confirmUrl));
+        },
+      }
+    : undefined;
 const docsDir = env.DOCS_ASSETS_DIR;
 
 /** The configured app, exported so the dashboard's Lambda entry mounts itself on the same origin. */
@@ -75,17 +103,8 @@ export const app = createApp({
         },
       }
     : {}),
-  ...(env.MAIL_FROM
-    ? {
-        mailer: createSesMailer({
-          client: createSesClient({
-            region: env.AWS_REGION,
-            ...(env.SES_ENDPOINT ? { endpoint: env.SES_ENDPOINT } : {}),
-          }),
-          ...(env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {}),
-        }),
-      }
-    : {}),
+  ...(mailer ? { mailer } : {}),
+  ...(subscriptions ? { subscriptions } : {}),
   ...(domainProvisioner ? { domainProvisioner } : {}),
   config: {
     platformDomain: env.PLATFORM_DOMAIN,

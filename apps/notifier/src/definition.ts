@@ -99,5 +99,5 @@ export function notifyDefinition(resources: NotifyResources) {
 
 export type NotifyDefinition = ReturnType<typeof notifyDefinition>;
 
-/** The execution name of the notify run of one committed version: the same version always gives the same name. */
-export const notifyExecutionName = (tenantId: string, version: number) => `${tenantId}-n${version}`.slice(0, 80);
+/** The execution name of the notify run of one committed version (the publisher's commit starts it by this name). */
+export { notifyExecutionName } from '@upstate/aws';

@@ -16,6 +16,8 @@ const Env = AwsEnv.extend({
   LINK_SECRET_ARN: z.string().min(1),
   /** The SES identity's domain: the sender is `notifications@{MAIL_DOMAIN}`. */
   MAIL_DOMAIN: z.string().min(1),
+  /** The notify workflow itself: the reminder schedule (`remind`) starts runs of it. */
+  NOTIFY_STATE_MACHINE_ARN: z.string().min(1).optional(),
   /** Routes bounces and complaints to the event destination that suppresses the address. */
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
 });

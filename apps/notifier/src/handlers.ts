@@ -206,15 +206,18 @@ export function createNotifyHandlers(deps: NotifierDeps) {
         return [{ entry, page, brand, message }];
       });
       const options = deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {};
-      // Email in bulk when the mailer can: claims one by one, sends 50 at a time.
-      const inBulk = (s: { channel: string }) => Boolean(bulk) && s.channel === 'email';
+      // Email in bulk when the mailer can: claims one by one, sends 50 at a time. A component change's
+      // email (opt-in, so few readers) goes one by one with the webhooks and chat.
+      const inBulk = (s: { channel: string }, message: { kind: string }) =>
+        Boolean(bulk) && s.channel === 'email' && message.kind !== 'component';
       const bulkPart = async () => {
         if (!bulk) return;
-        const emails = subscribers.filter(inBulk);
+        const emails = subscribers.filter((s) => s.channel === 'email');
         const suppressedIds = new Set(
           emails.filter((s) => suppressed.has(emailHashes.get(s.id) ?? '')).map((s) => s.id),
         );
         for (const { entry, brand, message } of work) {
+          if (message.kind === 'component') continue;
           add(
             await deliverBulk(services, {
               run,
@@ -241,7 +244,7 @@ export function createNotifyHandlers(deps: NotifierDeps) {
       // Webhooks and chat (and email without a bulk mailer): one send each, a bounded number in flight,
       // alongside the bulk email (their receivers' latency need not wait for it).
       const jobs = work.flatMap((w) =>
-        subscribers.filter((s) => !inBulk(s)).map((subscriber) => ({ ...w, subscriber })),
+        subscribers.filter((s) => !inBulk(s, w.message)).map((subscriber) => ({ ...w, subscriber })),
       );
       const singlePart = () =>
         pool(jobs, deps.deliveryConcurrency ?? 16, async ({ entry, page, brand, message, subscriber }) => {

@@ -1,4 +1,4 @@
-export { confirmationEmail, type EmailBrand, notificationEmail, senderAddress } from './channels/email.ts';
+export { type EmailBrand, notificationEmail } from './channels/email.ts';
 export { signatureHeader, signWebhook, timestampHeader, verifyWebhook } from './channels/webhook.ts';
 export { type NotifyResources, notifyDefinition, notifyExecutionName, notifyTaskStates } from './definition.ts';
 export { createNotifyHandlers, type LinkConfig, type NotifierDeps, subscriptionLinks } from './handlers.ts';

@@ -3,9 +3,13 @@ import {
   createSesMailer,
   dynamoDbClient,
   readSecretString,
+  reminderExecutionName,
+  type StartPublish,
   s3Client,
   secretsManagerClient,
   sesClient,
+  sfnClient,
+  sfnStartPublish,
 } from '@upstate/aws';
 import { recordFeedback, type SesFeedback } from '@upstate/services/notifications/record-feedback';
 import { createStore } from '@upstate/store';
@@ -14,7 +18,7 @@ import { createNotifyHandlers, type NotifyHandlers } from './handlers.ts';
 import { createSenders } from './senders.ts';
 
 // Lambda entry points: one per Task state of the notify definition, plus `feedback` for SES events
-// (EventBridge). The link secret and clients are made once per container and reused while warm.
+// (EventBridge) and `remind`, the maintenance-reminder schedule (what the local notifier's `remindDue` does). The link secret and clients are made once per container and reused while warm.
 
 const log = (message: string, detail: Record<string, unknown> = {}) =>
   console.log(JSON.stringify({ level: 'info', message, ...detail }));
@@ -72,4 +76,33 @@ export const feedback = async (event: {
     { store, publishTrigger: { requestPublish: async () => {} }, now: () => new Date(), log },
     input,
   );
+};
+
+let startRun: StartPublish | undefined;
+const reminderLanes = 16;
+
+/**
+ * Scheduled every minute: starts a notify run for each tenant whose page shows a maintenance due for its
+ * reminder. The run name carries the minute, so a minute never starts two runs for one tenant.
+ */
+export const remind = async (_event?: unknown): Promise<{ started: number }> => {
+  if (!env.NOTIFY_STATE_MACHINE_ARN) throw new Error('NOTIFY_STATE_MACHINE_ARN is not set');
+  startRun ??= sfnStartPublish({ client: sfnClient(env), stateMachineArn: env.NOTIFY_STATE_MACHINE_ARN });
+  const start = startRun;
+  const at = new Date();
+  const tenantIds = await store.tenants.listIds();
+  let started = 0;
+  let next = 0;
+  // Each check is one S3 read and one item read: in lanes, so a minute's tick covers thousands of tenants
+  // within the function's 55 s (sequentially, 10,000 tenants at ~15 ms each would not).
+  const lane = async () => {
+    while (next < tenantIds.length) {
+      const tenantId = tenantIds[next++] as string;
+      if (!(await handlers().reminderDue(tenantId))) continue;
+      if (await start(tenantId, 0, reminderExecutionName(tenantId, at))) started++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(reminderLanes, tenantIds.length) }, lane));
+  if (started) log('maintenance reminders started', { started });
+  return { started };
 };

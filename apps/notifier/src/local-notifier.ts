@@ -1,3 +1,4 @@
+import { reminderExecutionName } from '@upstate/aws';
 import type { NotifyTrigger } from '@upstate/core';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import {
@@ -126,7 +127,7 @@ export function createLocalNotifier(options: LocalNotifierOptions) {
       let started = 0;
       for (const tenantId of tenantIds) {
         if (!(await handlers.reminderDue(tenantId))) continue;
-        if (start(tenantId, 0, false, `${tenantId}-r${Math.floor(at.getTime() / 60_000)}`.slice(0, 80))) started++;
+        if (start(tenantId, 0, false, reminderExecutionName(tenantId, at))) started++;
       }
       return started;
     },

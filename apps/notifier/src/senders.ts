@@ -12,7 +12,6 @@ import {
   componentWebhookPayload,
 } from './channels/component.ts';
 import {
-  bulkTemplateOf,
   type EmailBrand,
   type EntryMessage,
   type NotificationTemplate,
@@ -38,7 +37,7 @@ export interface BulkEmailSender {
   /** One entry's email to email subscribers (≤ `batchSize`), one outcome each, in order. */
   send(
     brand: EmailBrand,
-    message: EntryMessage | ComponentMessage,
+    message: EntryMessage,
     recipients: { subscriber: Subscriber; links: SubscriberLinks }[],
   ): Promise<BulkOutcome[]>;
 }
@@ -61,15 +60,11 @@ export function createSenders(options: {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const { mailer } = options;
   // One template per (message, brand) of a range: rendered once, not once per batch.
-  const templates = new WeakMap<EntryMessage | ComponentMessage, WeakMap<EmailBrand, NotificationTemplate>>();
-  const templateOf = (brand: EmailBrand, message: EntryMessage | ComponentMessage) => {
+  const templates = new WeakMap<EntryMessage, WeakMap<EmailBrand, NotificationTemplate>>();
+  const templateOf = (brand: EmailBrand, message: EntryMessage) => {
     const byBrand = templates.get(message) ?? new WeakMap<EmailBrand, NotificationTemplate>();
     templates.set(message, byBrand);
-    const found =
-      byBrand.get(brand) ??
-      (message.kind === 'component'
-        ? bulkTemplateOf((links) => componentEmail(brand, 'template@invalid', message, links))
-        : notificationTemplate(brand, message));
+    const found = byBrand.get(brand) ?? notificationTemplate(brand, message);
     byBrand.set(brand, found);
     return found;
   };

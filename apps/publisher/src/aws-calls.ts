@@ -1,8 +1,10 @@
+import { logDeliveryActions } from '@upstate/aws';
+
 /**
  * Every AWS call each publisher function makes (one per Task state, the reconciler) and the calls
  * Step Functions makes for the publish state machine, with the resource each acts on; checked by
  * infra's IAM simulation test against the bundled code and the synthesised policies (see
- * apps/api/src/aws-calls.ts for the placeholders; `{bucket}/…` is an object key, `{function:x}` a
+ * apps/api/src/aws-calls.ts for the placeholders; `{notifyStateMachine}` is the notify workflow; `{bucket}/…` is an object key, `{function:x}` a
  * task Lambda).
  */
 const lease = [
@@ -45,7 +47,12 @@ export const awsCalls = {
     { action: 'cloudfront:GetDistributionTenantByDomain', resource: '{distributionTenant}' },
     { action: 'cloudfront:CreateInvalidationForDistributionTenant', resource: '{distributionTenant}' },
   ],
-  commit: [...lease, { action: 's3:DeleteObject', resource: '{bucket}/builds/runs/{tenantId}/build.json.gz' }],
+  commit: [
+    ...lease,
+    { action: 's3:DeleteObject', resource: '{bucket}/builds/runs/{tenantId}/build.json.gz' },
+    // The version the page now shows starts its notify run (packages/aws/src/sfn.ts sfnNotifyTrigger).
+    { action: 'states:StartExecution', resource: '{notifyStateMachine}' },
+  ],
   release: lease,
   reconcile: [
     { action: 'dynamodb:GetItem', resource: '{table}' },
@@ -60,17 +67,6 @@ export const awsCalls = {
       (task) => ({ action: 'lambda:InvokeFunction', resource: `{function:publish-${task}}` }) as const,
     ),
     // Step Functions' log delivery API takes no resource ARN.
-    ...(
-      [
-        'CreateLogDelivery',
-        'GetLogDelivery',
-        'UpdateLogDelivery',
-        'DeleteLogDelivery',
-        'ListLogDeliveries',
-        'PutResourcePolicy',
-        'DescribeResourcePolicies',
-        'DescribeLogGroups',
-      ] as const
-    ).map((action) => ({ action: `logs:${action}`, resource: '*' }) as const),
+    ...logDeliveryActions.map((action) => ({ action, resource: '*' }) as const),
   ],
 } as const;

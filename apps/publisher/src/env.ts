@@ -11,6 +11,8 @@ const Env = AwsEnv.extend({
   DISTRIBUTION_ID: z.string().min(1).optional(),
   /** The publish state machine; the reconciler starts executions of it. */
   STATE_MACHINE_ARN: z.string().min(1).optional(),
+  /** The notify workflow: the commit step starts a run for each committed version (unset: nobody is notified). */
+  NOTIFY_STATE_MACHINE_ARN: z.string().min(1).optional(),
   /** No default: a missing domain would publish every page, feed and v2 JSON with wrong URLs. */
   PLATFORM_DOMAIN: z.string().min(1),
   PAGE_SCHEME: z.enum(['http', 'https']).default('https'),

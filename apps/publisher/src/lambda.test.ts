@@ -17,6 +17,7 @@ import { localResources } from './local-publisher.ts';
 // CloudFront and the Step Functions API have no local stand-in: their SDK clients are mocked and
 // the exact commands asserted. DynamoDB and S3 are the real stand-ins, reached through env.
 const cloudFront = mockClient(CloudFrontClient);
+const notifyArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:upstate-notify';
 const sfn = mockClient(SFNClient);
 
 let s3: Awaited<ReturnType<typeof startS3rver>>;
@@ -37,6 +38,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     DISTRIBUTION_ID: 'EDIST123',
     STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:upstate-publish',
+    NOTIFY_STATE_MACHINE_ARN: notifyArn,
     PLATFORM_DOMAIN: 'status.example.net',
     PAGE_SCHEME: 'https',
   });
@@ -60,6 +62,8 @@ describe('lambda.ts handlers', () => {
       },
     });
     cloudFront.on(CreateInvalidationForDistributionTenantCommand).resolves({});
+    sfn.reset();
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
     // Each Task state calls the exported Lambda handler with exactly what Step Functions passes it.
     const machine = new StateMachine(publishDefinition(localResources) as unknown as StateMachineDefinition);
     const events: { state: string; input: unknown }[] = [];
@@ -81,6 +85,7 @@ describe('lambda.ts handlers', () => {
     const first = await store.publish.bumpContentVersion(tenantId);
     await run(first, `${tenantId}-v${first}`);
     cloudFront.resetHistory();
+    sfn.resetHistory();
     events.length = 0;
     await setStatus(store, tenantId, 'cmp-001', 'major_outage');
     const second = await store.publish.bumpContentVersion(tenantId);
@@ -117,6 +122,14 @@ describe('lambda.ts handlers', () => {
       ],
     );
     expect(await store.publish.get(tenantId)).toMatchObject({ publishedVersion: second, lease: null });
+    // The commit starts the notify run of the version the page now shows, by its one name.
+    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        stateMachineArn: notifyArn,
+        name: `${tenantId}-n${second}`,
+        input: JSON.stringify({ tenantId, version: second }),
+      },
+    ]);
     const summary = JSON.parse(await readText(s3.client, s3.bucket, `sites/${tenantId}/api/v2/summary.json`));
     expect(summary.page.url).toBe('https://tenantlambda.status.example.net');
   });

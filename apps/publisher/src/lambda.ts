@@ -6,6 +6,7 @@ import {
   type StartPublish,
   s3Client,
   sfnClient,
+  sfnNotifyTrigger,
   sfnStartPublish,
 } from '@upstate/aws';
 import type { Log } from '@upstate/core';
@@ -40,6 +41,10 @@ function build() {
     site: { scheme: env.PAGE_SCHEME, platformDomain: env.PLATFORM_DOMAIN },
     leaseTtlMs: env.LEASE_TTL_SECONDS * 1000,
     log,
+    // The commit starts the notify run of the version the page now shows (only the commit task calls it).
+    ...(env.NOTIFY_STATE_MACHINE_ARN
+      ? { notifyTrigger: sfnNotifyTrigger({ client: sfnClient(env), stateMachineArn: env.NOTIFY_STATE_MACHINE_ARN }) }
+      : {}),
   });
   // Only the reconciler starts executions; a task container never builds the client.
   let start: StartPublish | undefined;

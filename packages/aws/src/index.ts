@@ -39,9 +39,13 @@ export {
 export { readSecretString, secretsManagerClient } from './secrets.ts';
 export {
   executionName,
+  logDeliveryActions,
+  notifyExecutionName,
   reconcileExecutionName,
+  reminderExecutionName,
   type StartPublish,
   sfnClient,
+  sfnNotifyTrigger,
   sfnPublishTrigger,
   sfnStartPublish,
 } from './sfn.ts';

@@ -1,7 +1,15 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { executionName, reconcileExecutionName, sfnPublishTrigger, sfnStartPublish } from './sfn.ts';
+import {
+  executionName,
+  notifyExecutionName,
+  reconcileExecutionName,
+  reminderExecutionName,
+  sfnNotifyTrigger,
+  sfnPublishTrigger,
+  sfnStartPublish,
+} from './sfn.ts';
 
 // The Step Functions API has no local stand-in (aws-local-stepfunctions runs a definition, not the
 // service API): the SDK is mocked and the exact command asserted.
@@ -36,5 +44,36 @@ describe('Step Functions publish start', () => {
     const at = new Date('2026-12-01T10:00:00.000Z');
     expect(reconcileExecutionName('t1', 7, at)).toBe(`t1-v7-r${at.getTime()}`);
     expect(reconcileExecutionName('t1', 7, at)).not.toBe(executionName('t1', 7));
+  });
+});
+
+describe('Step Functions notify start', () => {
+  const notifyArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:upstate-notify';
+
+  it('requestNotify starts the run of that committed version, once however often the commit retries', async () => {
+    const client = new SFNClient({ region: 'us-east-1' });
+    const mock = mockClient(client);
+    mock
+      .on(StartExecutionCommand)
+      .resolvesOnce({ executionArn: 'arn:exec' })
+      .rejects(Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' }));
+    const trigger = sfnNotifyTrigger({ client, stateMachineArn: notifyArn });
+    await trigger.requestNotify('t1', 7);
+    await expect(trigger.requestNotify('t1', 7)).resolves.toBeUndefined();
+    expect(mock.commandCalls(StartExecutionCommand).map((c) => c.args[0].input)).toEqual(
+      Array(2).fill({
+        stateMachineArn: notifyArn,
+        name: 't1-n7',
+        input: JSON.stringify({ tenantId: 't1', version: 7 }),
+      }),
+    );
+  });
+
+  it('a reminder run is named per minute, distinct from every version’s run', () => {
+    const at = new Date('2026-12-01T10:00:59.000Z');
+    expect(reminderExecutionName('t1', at)).toBe(reminderExecutionName('t1', new Date('2026-12-01T10:00:00.000Z')));
+    expect(reminderExecutionName('t1', at)).not.toBe(reminderExecutionName('t1', new Date('2026-12-01T10:01:00.000Z')));
+    expect(reminderExecutionName('t1', at)).not.toBe(notifyExecutionName('t1', 0));
+    expect(notifyExecutionName('x'.repeat(100), 1)).toHaveLength(80);
   });
 });

@@ -1,5 +1,5 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { PublishTrigger } from '@upstate/core';
+import type { NotifyTrigger, PublishTrigger } from '@upstate/core';
 import { type AwsEnv, clientConfig } from './config.ts';
 
 export const sfnClient = (env: AwsEnv) => new SFNClient(clientConfig(env, env.SFN_ENDPOINT));
@@ -20,10 +20,36 @@ export const executionName = (tenantId: string, version: number) => `${tenantId}
 export const reconcileExecutionName = (tenantId: string, version: number, at: Date) =>
   `${tenantId}-v${version}-r${at.getTime()}`.slice(0, maxNameLength);
 
-/** Starts an execution of a publish; resolves false when one of that name already exists. */
+/**
+ * The execution name of the notify run of one committed version: the same version always gives the same
+ * name, so a retried commit (or two racing publishes) starts one run, and every claim carries it.
+ */
+export const notifyExecutionName = (tenantId: string, version: number) =>
+  `${tenantId}-n${version}`.slice(0, maxNameLength);
+
+/**
+ * The name of a maintenance-reminder run: one per tenant per minute of the schedule. The reminder's own
+ * claim keeps it to one message per subscriber however many runs see it.
+ */
+export const reminderExecutionName = (tenantId: string, at: Date) =>
+  `${tenantId}-r${Math.floor(at.getTime() / 60_000)}`.slice(0, maxNameLength);
+
+/** Step Functions' log delivery API takes no resource ARN: a state machine's role needs these on `*`. */
+export const logDeliveryActions = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+] as const;
+
+/** Starts an execution of a workflow; resolves false when one of that name already exists. */
 export type StartPublish = (tenantId: string, version: number, name: string) => Promise<boolean>;
 
-/** `StartExecution` of the publish workflow with input `{ tenantId, version }`. */
+/** `StartExecution` with input `{ tenantId, version }`: the input of both the publish and the notify workflow. */
 export function sfnStartPublish(options: { client: SFNClient; stateMachineArn: string }): StartPublish {
   return async (tenantId, version, name) => {
     try {
@@ -51,6 +77,19 @@ export function sfnPublishTrigger(options: { client: SFNClient; stateMachineArn:
   return {
     async requestPublish(tenantId, contentVersion) {
       await start(tenantId, contentVersion, executionName(tenantId, contentVersion));
+    },
+  };
+}
+
+/**
+ * The `NotifyTrigger` on AWS (the publisher's commit): one notify execution per committed version.
+ * @example createHandlers({ ..., notifyTrigger: sfnNotifyTrigger({ client: sfnClient(env), stateMachineArn }) })
+ */
+export function sfnNotifyTrigger(options: { client: SFNClient; stateMachineArn: string }): NotifyTrigger {
+  const start = sfnStartPublish(options);
+  return {
+    async requestNotify(tenantId, version) {
+      await start(tenantId, version, notifyExecutionName(tenantId, version));
     },
   };
 }

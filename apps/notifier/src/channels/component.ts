@@ -1,7 +1,8 @@
 import { type ComponentStatus, componentStatusLabels, type OutgoingEmail } from '@upstate/core';
 import { escapeHtml } from '@upstate/render';
+import { emailButton as button, type EmailBrand, emailLayout as layout, senderAddress } from '@upstate/render/email';
 import type { ComponentUpdatePayload } from '@upstate/services/notifications/announce';
-import { button, type EmailBrand, layout, listHeaders, type SubscriberLinks, senderAddress } from './email.ts';
+import { listHeaders, type SubscriberLinks } from './email.ts';
 
 // A component status change outside an incident, in every channel's format. The component's name is
 // tenant text: escaped per format as the incident messages are.

@@ -3,12 +3,11 @@ import { AppError, type Mailer } from '@upstate/core';
 import { httpStatuspageSource, systemResolveHost, vetSource } from '@upstate/egress/statuspage-source';
 import type { ServiceDeps } from '@upstate/services/deps';
 import { runImport } from '@upstate/services/imports/run';
-import { pageChanged } from '@upstate/services/page/changed';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './auth.ts';
-import type { ApiConfig, AppDeps, Env, Principal } from './context.ts';
+import type { ApiConfig, AppDeps, Env } from './context.ts';
 import { buildDocsAssets, type DocsAssets, docsAssetsPath, docsCsp, renderDocsPage } from './docs.ts';
 import { noopDomainProvisioner } from './domains.ts';
 import { errorResponse, fromZodError, toAppError } from './errors.ts';
@@ -101,10 +100,6 @@ export function createApp(deps: AppDeps) {
     mailer: deps.mailer ?? logMailer(log),
     clientAddress: deps.clientAddress ?? defaultClientAddress,
     services,
-    pageChanged: (tenantId) => pageChanged(services, tenantId),
-    async audit(p: Principal, action, target, detail = {}) {
-      await store.audit.append({ tenantId: p.tenantId, author: p.author, action, target, detail });
-    },
   };
 
   const app = new OpenAPIHono<Env>({

@@ -206,7 +206,8 @@ describe('DELETE /v1/tenant', () => {
     expect(await expectStatus(signIn('doomed@example.com', 'correct horse battery'), 200)).toMatchObject({
       tenantId: other.tenantId,
     });
-  });
+    // A dozen argon2id hashes: seconds on a busy machine.
+  }, 60_000);
 
   it('without a site takedown (the deployed API today) completes, keeping the objects and saying so', async () => {
     // Prepare: an app with no bucket access, and a published page
@@ -226,7 +227,7 @@ describe('DELETE /v1/tenant', () => {
       message: 'site objects kept: no site takedown configured',
       tenantId: owner.tenantId,
     });
-  });
+  }, 60_000);
 
   it('waits for a running publish: nothing is taken down while it holds the lease, the reconciler finishes after', async () => {
     // Prepare: a tenant whose publish is mid-run
@@ -260,7 +261,7 @@ describe('DELETE /v1/tenant', () => {
     expect(finished).toBe(1);
     expect(mentioning(await scan(t.store), owner.tenantId)).toEqual([]);
     expect(await objects(`sites/${owner.tenantId}/`)).toEqual([]);
-  });
+  }, 60_000);
 
   it('is finished by a retry after a crash at any of its writes, and a crashed deletion never serves', async () => {
     let crashes = 0;

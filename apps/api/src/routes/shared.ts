@@ -112,12 +112,4 @@ export interface RouteDeps extends Required<Pick<AppDeps, 'store' | 'publishTrig
   clientAddress: NonNullable<AppDeps['clientAddress']>;
   /** What use cases are given; routes change data only through them. */
   services: ServiceDeps;
-  /** Bumps contentVersion and triggers a publish; a failing trigger is retried, logged, never thrown. */
-  pageChanged(tenantId: string): Promise<number>;
-  audit(
-    p: Principal,
-    action: string,
-    target: { type: string; id: string },
-    detail?: Record<string, unknown>,
-  ): Promise<void>;
 }

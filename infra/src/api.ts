@@ -7,6 +7,7 @@ import { Apigatewayv2Stage } from '@cdktn/provider-aws/lib/apigatewayv2-stage/in
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group/index.js';
 import type { DynamodbTable } from '@cdktn/provider-aws/lib/dynamodb-table/index.js';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission/index.js';
+import type { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket/index.js';
 import { SchedulerSchedule } from '@cdktn/provider-aws/lib/scheduler-schedule/index.js';
 import type { SfnStateMachine } from '@cdktn/provider-aws/lib/sfn-state-machine/index.js';
 import { stageTagKey } from '@upstate/aws';
@@ -15,7 +16,7 @@ import { type Bundle, docsAssetsDir } from './bundle.ts';
 import { ownTenants, type Statement, serviceRole } from './iam.ts';
 import { NodeFunction } from './node-function.ts';
 import { type GeneratedSecret, generatedSecret } from './secret.ts';
-import { indexQuery, tableAccess } from './workflow.ts';
+import { indexQuery, listing, objects, tableAccess } from './workflow.ts';
 
 /**
  * Exactly what the domain provisioner (packages/aws/src/domain-provisioner.ts) calls: create a
@@ -34,6 +35,8 @@ export interface ApiProps {
   prefix: string;
   bundle: Bundle;
   table: DynamodbTable;
+  /** The site bucket: the API only ever deletes from it, a deleted tenant's page (tenant/delete.ts). */
+  bucket: S3Bucket;
   stateMachine: SfnStateMachine;
   distributionId: string;
   distributionArn: string;
@@ -134,8 +137,16 @@ export class ApiStack extends Construct {
       resources: [secret.arn, props.linkSecret.secret.arn],
     };
     const secretValues = [cursor.version, props.linkSecret.version];
+    // A deleted tenant's page comes off the bucket (packages/aws/src/site-takedown.ts): it lists the
+    // tenant's prefixes and deletes what it finds, never writes. The request that deletes a tenant and
+    // the reconciler that finishes an interrupted deletion both do it.
+    const takeDownSites: Statement[] = [
+      listing(props.bucket),
+      objects(props.bucket, ['DeleteObject'], ['sites/', 'builds/runs/', 'builds/cdn/', 'manifests/']),
+    ];
     const environment = {
       TABLE_NAME: props.table.name,
+      SITE_BUCKET: props.bucket.bucket,
       STATE_MACHINE_ARN: props.stateMachine.arn,
       PLATFORM_DOMAIN: props.platformDomain,
       PAGE_SCHEME: 'https',
@@ -172,6 +183,7 @@ export class ApiStack extends Construct {
         readSecrets,
         // Account email and the subscription opt-in, only from the platform's identity and configuration set.
         { actions: ['ses:SendEmail'], resources: props.mail.sesResources },
+        ...takeDownSites,
         ...provisioning,
       ],
       environment,
@@ -246,6 +258,7 @@ export class ApiStack extends Construct {
         indexQuery(props.table),
         // The same bundle: its cold start reads the secrets too.
         readSecrets,
+        ...takeDownSites,
         ...provisioning,
       ],
       environment,

@@ -60,6 +60,8 @@ export const bundledButUncalled: Record<BundleName, Record<string, string>> = {
     'cloudfront:CreateInvalidationForDistributionTenant':
       'packages/aws/src/cloudfront.ts is in for cloudFrontClient; only the publisher invalidates',
     'ses:SendBulkEmail': 'packages/aws/src/mail.ts is in for the account mailer; only the notifier sends in bulk',
+    's3:GetObject': 'packages/aws/src/s3.ts is in for the site takedown (manifestKey); the API never reads the bucket',
+    's3:PutObject': 'packages/aws/src/s3.ts is in for the site takedown (manifestKey); the API never writes the bucket',
   },
   publisher: Object.fromEntries(
     ['CreateDistributionTenant', 'UpdateDistributionTenant', 'DeleteDistributionTenant', 'VerifyDnsConfiguration'].map(

@@ -71,6 +71,7 @@ function concrete(call: AwsCall): string[] {
   if (r === '{notifyStateMachine}') return [`arn:aws:states:${region}:${account}:stateMachine:${prefix}-notify`];
   if (r === '{linkSecret}') return [`arn:aws:secretsmanager:${region}:${account}:secret:${prefix}/link-secret-AbCdEf`];
   if (r === '{sesIdentity}') return [`arn:aws:ses:${region}:${account}:identity/${testConfig.platformDomain}`];
+  if (r === '{sesTemplate}') return [`arn:aws:ses:${region}:${account}:template/inline`];
   if (r === '{sesConfigurationSet}')
     return [`arn:aws:ses:${region}:${account}:configuration-set/${prefix}-notifications`];
   if (r === '{distributionTenant}') return [distributionTenantArn];
@@ -189,7 +190,23 @@ const toleratedOverlaps: Record<string, string[]> = {
   'publish-sync': [
     `s3:GetObject arn:aws:s3:::${bucketName}/builds/runs/*`,
     `s3:PutObject arn:aws:s3:::${bucketName}/builds/runs/*`,
+    // The sync deletes a page's stale files; the takedown of a deleted tenant deletes the same keys.
+    `s3:DeleteObject arn:aws:s3:::${bucketName}/sites/*`,
   ],
+  // A deleted tenant's page comes off the bucket (packages/aws/src/site-takedown.ts). IAM cannot scope a
+  // grant to the tenants being deleted, so these roles could delete (never write or read) any page's
+  // objects as the sync does; the next publish would restore them.
+  ...Object.fromEntries(
+    ['api', 'provision-reconciler'].map((role) => [
+      role,
+      [
+        `s3:ListBucket arn:aws:s3:::${bucketName}`,
+        ...['sites', 'builds/runs', 'builds/cdn', 'manifests'].map(
+          (prefix) => `s3:DeleteObject arn:aws:s3:::${bucketName}/${prefix}/*`,
+        ),
+      ],
+    ]),
+  ),
 };
 
 describe('IAM, simulated', () => {

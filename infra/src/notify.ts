@@ -52,8 +52,12 @@ export interface NotifyProps {
  * apps/notifier/src/aws-calls.ts; the IAM simulation holds the two together). Every one also reads
  * the link secret (the bundle's cold start).
  */
+/** SES templates of this account and region (SendBulkEmail's required template resource). */
+const sesTemplates = (props: Pick<NotifyProps, 'region' | 'accountId'>) =>
+  `arn:aws:ses:${props.region}:${props.accountId}:template/*`;
+
 export function notifyStatements(
-  props: Pick<NotifyProps, 'table' | 'bucket'>,
+  props: Pick<NotifyProps, 'table' | 'bucket' | 'region' | 'accountId'>,
   sesResources: string[],
   notifyStateMachineArn: string,
 ): Record<NotifyFunctionName, Statement[]> {
@@ -64,9 +68,11 @@ export function notifyStatements(
     collect: [...pageJson, tableAccess(table, ['GetItem', 'PutItem', 'Query'])],
     page: [
       tableAccess(table, ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem']),
-      // Raw content needs no ses:SendRawEmail in the v2 API; SendEmail and SendBulkEmail (inline template
-      // content, no stored template) are authorised on the identity and the configuration set.
+      // Raw content needs no ses:SendRawEmail in the v2 API; SendEmail is authorised on the identity and
+      // the configuration set. SendBulkEmail also names a template as a required resource type, although
+      // the notifier sends inline template content and stores none: templates of this account only.
       { actions: ['ses:SendEmail', 'ses:SendBulkEmail'], resources: sesResources },
+      { actions: ['ses:SendBulkEmail'], resources: [sesTemplates(props)] },
     ],
     finish: [tableAccess(table, ['UpdateItem'])],
     feedback: [tableAccess(table, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']), indexQuery(table)],

@@ -441,15 +441,23 @@ describe('least-privilege IAM', () => {
     ]);
     expect(actionsOf('publish-render').filter((a) => a.startsWith('cloudfront:'))).toEqual([]);
     expect(actionsOf('publish-sync')).toEqual(expect.arrayContaining(['s3:PutObject', 's3:DeleteObject']));
-    expect(actionsOf('api').filter((a) => a.startsWith('s3:'))).toEqual([]);
-    // Nothing but the sync may write where readers read.
+    // The API never writes to the bucket: it only takes a deleted tenant's page down (list, delete).
+    for (const name of ['api', 'provision-reconciler']) {
+      expect(
+        actionsOf(name)
+          .filter((a) => a.startsWith('s3:'))
+          .sort(),
+        name,
+      ).toEqual(['s3:DeleteObject', 's3:ListBucket']);
+    }
+    // Nothing but the sync may write where readers read; the takedown of a deleted tenant only deletes.
     const bucketArn = findResource(tf, 'aws_s3_bucket').ref('arn');
-    for (const name of [
-      'api',
-      'checker',
-      'reconcile',
-      ...taskNames.filter((t) => t !== 'sync').map((t) => `publish-${t}`),
-    ]) {
+    for (const name of ['api', 'provision-reconciler']) {
+      for (const s of policyOf(name).filter((s) => s.Action.some((a) => a.startsWith('s3:')))) {
+        expect(s.Action, name).not.toContain('s3:PutObject');
+      }
+    }
+    for (const name of ['checker', 'reconcile', ...taskNames.filter((t) => t !== 'sync').map((t) => `publish-${t}`)]) {
       for (const s of policyOf(name)) {
         if (s.Action.some((a) => a === 's3:PutObject' || a === 's3:DeleteObject')) {
           expect(s.Resource, name).toEqual([expect.stringMatching(/\/builds\/(runs|cdn)\/\*$/)]);
@@ -457,10 +465,11 @@ describe('least-privilege IAM', () => {
       }
     }
     // Tasks that read manifests which may not exist yet can list the bucket (else S3 answers 403, not
-    // NoSuchKey); nobody else can.
+    // NoSuchKey), and the API to take a deleted tenant's page down; nobody else can.
     for (const name of ['api', 'checker', 'reconcile', ...taskNames.map((t) => `publish-${t}`)]) {
       const lists = policyOf(name).filter((s) => s.Action.includes('s3:ListBucket'));
-      if (name === 'publish-sync' || name === 'publish-invalidate') {
+      // The API lists a deleted tenant's prefixes to delete them.
+      if (name === 'publish-sync' || name === 'publish-invalidate' || name === 'api') {
         expect(
           lists.map((s) => s.Resource),
           name,

@@ -132,6 +132,7 @@ export class UpstateStack extends TerraformStack {
       logRetentionDays: config.logRetentionDays,
       bundle: bundles.api,
       table: this.data.table,
+      bucket: this.data.bucket,
       stateMachine: this.workflow.stateMachine,
       distributionId: this.edge.distribution.id,
       distributionArn: this.edge.distribution.arn,

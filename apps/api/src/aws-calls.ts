@@ -26,6 +26,12 @@ export const awsCalls = {
     { action: 'ses:SendEmail', resource: '{sesConfigurationSet}' },
     // An import runs in an asynchronous invocation of this same function (packages/aws/src/import-launcher.ts).
     { action: 'lambda:InvokeFunction', resource: '{function:api}' },
+    // A deleted tenant's page comes off the site bucket (packages/aws/src/site-takedown.ts): list, delete.
+    { action: 's3:ListBucket', resource: '{bucket}' },
+    { action: 's3:DeleteObject', resource: '{bucket}/sites/{tenantId}/index.html' },
+    { action: 's3:DeleteObject', resource: '{bucket}/builds/runs/{tenantId}/build.json.gz' },
+    { action: 's3:DeleteObject', resource: '{bucket}/manifests/{tenantId}.json' },
+    { action: 's3:DeleteObject', resource: '{bucket}/builds/cdn/{tenantId}.json' },
     // Every write publishes (packages/aws/src/sfn.ts).
     { action: 'states:StartExecution', resource: '{stateMachine}' },
     // The domain provisioner (packages/aws/src/domain-provisioner.ts).
@@ -51,5 +57,11 @@ export const awsCalls = {
     { action: 'cloudfront:DeleteDistributionTenant', resource: '{distributionTenant}' },
     // It also finishes tenant deletions left under way: the deletion queue and the tenant's listings are indexes.
     { action: 'dynamodb:Query', resource: '{index}' },
+    // A deleted tenant's page comes off the site bucket (packages/aws/src/site-takedown.ts): list, delete.
+    { action: 's3:ListBucket', resource: '{bucket}' },
+    { action: 's3:DeleteObject', resource: '{bucket}/sites/{tenantId}/index.html' },
+    { action: 's3:DeleteObject', resource: '{bucket}/builds/runs/{tenantId}/build.json.gz' },
+    { action: 's3:DeleteObject', resource: '{bucket}/manifests/{tenantId}.json' },
+    { action: 's3:DeleteObject', resource: '{bucket}/builds/cdn/{tenantId}.json' },
   ],
 } as const;

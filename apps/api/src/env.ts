@@ -5,6 +5,8 @@ import { z } from 'zod';
 // The only place this app reads process.env.
 const Env = AwsEnv.extend({
   TABLE_NAME: z.string().min(1),
+  // The site bucket: a deleted tenant's page comes off it (the API never writes there).
+  SITE_BUCKET: z.string().min(1).optional(),
   STATE_MACHINE_ARN: z.string().min(1).optional(),
   // Custom domains become CloudFront distribution tenants when both are set (AWS only).
   CLOUDFRONT_DISTRIBUTION_ID: z.string().min(1).optional(),

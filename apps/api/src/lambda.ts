@@ -5,15 +5,17 @@ import {
   createLambdaImportLauncher,
   createSesClient,
   createSesMailer,
+  createSiteTakedown,
   dynamoDbClient,
   isImportEvent,
   lambdaClient,
   readSecretString,
+  s3Client,
   secretsManagerClient,
   sfnClient,
   sfnPublishTrigger,
 } from '@upstate/aws';
-import type { PublishTrigger } from '@upstate/core';
+import type { Log, PublishTrigger, SiteTakedown } from '@upstate/core';
 import { httpStatuspageSource, systemResolveHost } from '@upstate/egress/statuspage-source';
 import { confirmationEmail } from '@upstate/render/email';
 import { runImport } from '@upstate/services/imports/run';
@@ -87,6 +89,21 @@ const subscriptions: SubscriptionOptions | undefined =
     : undefined;
 const docsDir = env.DOCS_ASSETS_DIR;
 
+/**
+ * A deleted tenant's objects come off the site bucket. No invalidation: the deletion removes the
+ * tenant's distribution tenants right after (services tenant/delete.ts), and their cache goes with
+ * them, so the API needs no CloudFront invalidation grant. Without a bucket (local runs of this
+ * module), the objects stay and the log says so.
+ */
+const siteTakedownOf = (logTo: Log): SiteTakedown =>
+  env.SITE_BUCKET
+    ? createSiteTakedown({
+        s3: s3Client(env),
+        bucket: env.SITE_BUCKET,
+        invalidator: { invalidate: async () => {} },
+      })
+    : keepingSiteObjects(logTo);
+
 /** The configured app, exported so the dashboard's Lambda entry mounts itself on the same origin. */
 export const app = createApp({
   store,
@@ -106,6 +123,7 @@ export const app = createApp({
   ...(mailer ? { mailer } : {}),
   ...(subscriptions ? { subscriptions } : {}),
   ...(domainProvisioner ? { domainProvisioner } : {}),
+  siteTakedown: siteTakedownOf(log),
   config: {
     platformDomain: env.PLATFORM_DOMAIN,
     pageScheme: env.PAGE_SCHEME,
@@ -145,7 +163,7 @@ export const reconcileProvisioning = async () => {
     publishTrigger,
     now: () => new Date(),
     log: info,
-    siteTakedown: keepingSiteObjects(info),
+    siteTakedown: siteTakedownOf(info),
     domainProvisioner: domainProvisioner ?? noopDomainProvisioner,
     platformDomain: env.PLATFORM_DOMAIN,
   });

@@ -45,6 +45,8 @@ export const awsCalls = {
     { action: 'ses:SendEmail', resource: '{sesConfigurationSet}' },
     { action: 'ses:SendBulkEmail', resource: '{sesIdentity}' },
     { action: 'ses:SendBulkEmail', resource: '{sesConfigurationSet}' },
+    // SendBulkEmail names a template as a required resource although the content is inline.
+    { action: 'ses:SendBulkEmail', resource: '{sesTemplate}' },
   ],
   finish: [linkSecret, { action: 'dynamodb:UpdateItem', resource: '{table}' }],
   feedback: [

@@ -22,6 +22,14 @@ import {
 } from './channels/email.ts';
 import { signatureHeader, signWebhook, statuspageWebhookPayload, timestampHeader } from './channels/webhook.ts';
 
+/** What every webhook body's `meta` and `page` carry, whatever it announces. */
+const webhookMeta = (context: SendContext) => ({
+  page: context.page,
+  unsubscribeUrl: context.links.unsubscribe,
+  documentationUrl: context.documentationUrl,
+  generatedAt: context.now().toISOString(),
+});
+
 export interface SendContext {
   brand: EmailBrand;
   page: { id: string; indicator: string; description: string };
@@ -99,6 +107,15 @@ export function createSenders(options: {
     }
     throw new Error(reason);
   };
+  /** A Statuspage-shaped webhook body, signed over the timestamp and body (the recipe in the docs). */
+  const postSigned = (subscriber: Subscriber, context: SendContext, payload: unknown) => {
+    const body = JSON.stringify(payload);
+    const timestamp = Math.floor(context.now().getTime() / 1000);
+    return post(subscriber.target, body, {
+      [timestampHeader]: String(timestamp),
+      [signatureHeader]: signWebhook(subscriber.secret ?? '', timestamp, body),
+    });
+  };
   return {
     ...(bulkEmail ? { bulkEmail } : {}),
     async send(subscriber, context) {
@@ -108,22 +125,8 @@ export function createSenders(options: {
       switch (subscriber.channel) {
         case 'email':
           return options.mailer.send(notificationEmail(context.brand, subscriber.target, message, context.links));
-        case 'webhook': {
-          const body = JSON.stringify(
-            statuspageWebhookPayload({
-              message,
-              page: context.page,
-              unsubscribeUrl: context.links.unsubscribe,
-              documentationUrl: context.documentationUrl,
-              generatedAt: context.now().toISOString(),
-            }),
-          );
-          const timestamp = Math.floor(context.now().getTime() / 1000);
-          return post(subscriber.target, body, {
-            [timestampHeader]: String(timestamp),
-            [signatureHeader]: signWebhook(subscriber.secret ?? '', timestamp, body),
-          });
-        }
+        case 'webhook':
+          return postSigned(subscriber, context, statuspageWebhookPayload({ message, ...webhookMeta(context) }));
         case 'slack':
           return post(subscriber.target, JSON.stringify(slackMessage(tenantName, message)), {});
         case 'teams':
@@ -141,22 +144,8 @@ export function createSenders(options: {
     switch (subscriber.channel) {
       case 'email':
         return options.mailer.send(componentEmail(context.brand, subscriber.target, message, context.links));
-      case 'webhook': {
-        const body = JSON.stringify(
-          componentWebhookPayload({
-            message,
-            page: context.page,
-            unsubscribeUrl: context.links.unsubscribe,
-            documentationUrl: context.documentationUrl,
-            generatedAt: context.now().toISOString(),
-          }),
-        );
-        const timestamp = Math.floor(context.now().getTime() / 1000);
-        return post(subscriber.target, body, {
-          [timestampHeader]: String(timestamp),
-          [signatureHeader]: signWebhook(subscriber.secret ?? '', timestamp, body),
-        });
-      }
+      case 'webhook':
+        return postSigned(subscriber, context, componentWebhookPayload({ message, ...webhookMeta(context) }));
       case 'slack':
         return post(subscriber.target, JSON.stringify(componentSlackMessage(tenantName, message, page)), {});
       case 'teams':
